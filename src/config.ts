@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Rathaus <noreply@rathaus.localhost>'),
+  BASE_URL: z.string().url().optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Secrets: in production they must be set; in development a fixed, clearly non-secret value keeps
+  // the one-command start working.
+  SESSION_SECRET: z.string().min(32).optional(),
+  DATA_KEY: z.string().regex(/^[0-9a-f]{64}$/, 'DATA_KEY must be 64 hex characters (32 bytes)').optional(),
+  DEMO_DATA: z.enum(['true', 'false']).default('true'),
+});
+
+/** Validated process configuration; the only place that reads process.env. */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  baseUrl?: string;
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  sessionSecret: string;
+  dataKey: Buffer;
+  demoData: boolean;
+};
+
+const developmentSecret = 'development-only-session-secret-not-for-production';
+const developmentDataKey = '00'.repeat(32);
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && (!c.SESSION_SECRET || !c.DATA_KEY)) {
+    throw new Error('Invalid configuration:\n  SESSION_SECRET and DATA_KEY are required when NODE_ENV=production');
+  }
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: c.DATA_DIR,
+    databaseUrl: c.DATABASE_URL,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
+    baseUrl: c.BASE_URL,
+    env: c.NODE_ENV,
+    logLevel: c.LOG_LEVEL,
+    sessionSecret: c.SESSION_SECRET ?? developmentSecret,
+    dataKey: Buffer.from(c.DATA_KEY ?? developmentDataKey, 'hex'),
+    demoData: c.DEMO_DATA === 'true',
+  };
+}

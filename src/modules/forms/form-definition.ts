@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/** German text with an optional English translation (German is the authoritative language). */
+export const localized = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
+export type Localized = z.infer<typeof localized>;
+
+const identifier = z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/, 'lowerCamelCase identifier, at most 40 characters');
+
+/** Shows a step or field only when another answer has a given value. `field` is "stepId.fieldId". */
+const condition = z.strictObject({
+  field: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/),
+  equals: z.union([z.string(), z.boolean()]).optional(),
+  in: z.array(z.string()).min(1).optional(),
+}).refine((c) => (c.equals === undefined) !== (c.in === undefined), 'give exactly one of equals or in');
+
+/** "today", "today-18y", "today+90d" or an ISO date: bounds for date fields, evaluated on submission day. */
+const dateBound = z.string().regex(/^(today([+-]\d{1,3}[dmy])?|\d{4}-\d{2}-\d{2})$/);
+
+const option = z.strictObject({ value: z.string().regex(/^[a-z0-9-]{1,60}$/), label: localized });
+
+const base = {
+  id: identifier,
+  label: localized,
+  hint: localized.optional(),
+  required: z.boolean().default(true),
+  when: condition.optional(),
+};
+
+const simpleFields = [
+  z.strictObject({ ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({ ...base, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(10_000).default(2000) }),
+  z.strictObject({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true) }),
+  z.strictObject({ ...base, type: z.literal('date'), notBefore: dateBound.optional(), notAfter: dateBound.optional() }),
+  z.strictObject({ ...base, type: z.literal('email') }),
+  z.strictObject({ ...base, type: z.literal('phone') }),
+  z.strictObject({ ...base, type: z.literal('iban') }),
+  z.strictObject({ ...base, type: z.literal('postcode') }),
+  z.strictObject({ ...base, type: z.literal('address') }),
+  z.strictObject({ ...base, type: z.literal('select'), options: z.array(option).min(1) }),
+  z.strictObject({ ...base, type: z.literal('radio'), options: z.array(option).min(1) }),
+  z.strictObject({ ...base, type: z.literal('checkboxes'), options: z.array(option).min(1) }),
+  z.strictObject({ ...base, type: z.literal('yesno') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('file'),
+    accept: z.array(z.enum(['application/pdf', 'image/jpeg', 'image/png'])).min(1).default(['application/pdf', 'image/jpeg', 'image/png']),
+    maxFiles: z.number().int().min(1).max(10).default(1),
+    maxSizeMb: z.number().min(0.1).max(20).default(10),
+  }),
+] as const;
+
+const simpleField = z.discriminatedUnion('type', [...simpleFields]);
+
+const groupField = z.strictObject({
+  ...base,
+  type: z.literal('group'),
+  itemLabel: localized,
+  min: z.number().int().min(0).default(1),
+  max: z.number().int().min(1).max(50).default(10),
+  // Files and nested groups inside repeatable groups are not supported: one level keeps forms plain.
+  fields: z.array(z.discriminatedUnion('type', simpleFields.filter((f) => f.shape.type.value !== 'file') as unknown as [typeof simpleFields[0], ...typeof simpleFields[number][]])).min(1),
+});
+
+export const fieldDefinition = z.union([simpleField, groupField]);
+
+export const stepDefinition = z.strictObject({
+  id: identifier,
+  title: localized,
+  intro: localized.optional(),
+  when: condition.optional(),
+  fields: z.array(fieldDefinition).min(1),
+});
+
+/** The online form of a service: steps of fields, a declaration, and where the applicant's e-mail is. */
+export const formDefinition = z.strictObject({
+  steps: z.array(stepDefinition).min(1),
+  declaration: localized,
+  applicantEmail: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/).optional(),
+}).superRefine((form, ctx) => {
+  const paths = new Map<string, FieldDefinition>();
+  const stepIds = new Set<string>();
+  form.steps.forEach((step, s) => {
+    if (stepIds.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', s, 'id'], message: `duplicate step id ${step.id}` });
+    stepIds.add(step.id);
+    for (const field of step.fields) {
+      const key = `${step.id}.${field.id}`;
+      if (paths.has(key)) ctx.addIssue({ code: 'custom', path: ['steps', s], message: `duplicate field ${key}` });
+      paths.set(key, field);
+    }
+  });
+  const checkCondition = (when: z.infer<typeof condition> | undefined, path: (string | number)[]) => {
+    if (when && !paths.has(when.field)) ctx.addIssue({ code: 'custom', path, message: `condition refers to unknown field ${when.field}` });
+  };
+  form.steps.forEach((step, s) => {
+    checkCondition(step.when, ['steps', s, 'when']);
+    step.fields.forEach((f, i) => checkCondition(f.when, ['steps', s, 'fields', i, 'when']));
+  });
+  if (form.applicantEmail && paths.get(form.applicantEmail)?.type !== 'email') {
+    ctx.addIssue({ code: 'custom', path: ['applicantEmail'], message: 'must name a field of type email' });
+  }
+});
+
+export type FormDefinition = z.infer<typeof formDefinition>;
+export type StepDefinition = z.infer<typeof stepDefinition>;
+export type FieldDefinition = z.infer<typeof fieldDefinition>;
+export type SimpleFieldDefinition = z.infer<typeof simpleField>;
+export type GroupFieldDefinition = z.infer<typeof groupField>;
+export type Condition = z.infer<typeof condition>;

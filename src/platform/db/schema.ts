@@ -1,0 +1,140 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** Kysely's view of the tables created by migrations/*.sql. */
+export interface Database {
+  tenants: {
+    id: Generated<string>;
+    slug: string;
+    name: string;
+    hosts: string[];
+    reference_prefix: string;
+    profile: ColumnType<TenantProfile, string, string>;
+    created_at: Timestamp;
+  };
+  departments: {
+    tenant_id: string;
+    id: Generated<string>;
+    key: string;
+    name: ColumnType<{ de: string; en?: string }, string, string>;
+    contact: ColumnType<DepartmentContact, string, string>;
+  };
+  tenant_services: { tenant_id: string; service_id: string; department_id: string };
+  staff: {
+    tenant_id: string;
+    id: Generated<string>;
+    email: string;
+    name: string;
+    password_hash: string;
+    created_at: Timestamp;
+  };
+  staff_departments: { tenant_id: string; staff_id: string; department_id: string; role: string };
+  sessions: {
+    tenant_id: string;
+    id_hash: string;
+    staff_id: string | null;
+    csrf_token: string;
+    receipts: ColumnType<string[], string[] | undefined, string[]>;
+    created_at: Timestamp;
+    last_seen_at: Timestamp;
+    expires_at: Timestamp;
+  };
+  definition_snapshots: { hash: string; service_id: string; version: number; body: ColumnType<unknown, string, never>; created_at: Timestamp };
+  drafts: {
+    tenant_id: string;
+    id: string;
+    session_hash: string;
+    service_id: string;
+    definition_hash: string;
+    answers: ColumnType<Record<string, unknown>, string | undefined, string>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  submissions: {
+    tenant_id: string;
+    id: string;
+    reference: string;
+    service_id: string;
+    definition_hash: string;
+    department_id: string;
+    answers: ColumnType<Record<string, unknown>, string, never>;
+    language: string;
+    receipt_token_hash: string;
+    submitted_at: Timestamp;
+  };
+  files: {
+    tenant_id: string;
+    id: string;
+    sha256: string;
+    media_type: string;
+    size: number;
+    filename: string;
+    draft_id: string | null;
+    submission_id: string | null;
+    created_at: Timestamp;
+  };
+  cases: {
+    tenant_id: string;
+    id: string;
+    submission_id: string;
+    department_id: string;
+    reference: string;
+    service_id: string;
+    status: Generated<string>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  audit_log: {
+    id: Generated<string>;
+    tenant_id: string;
+    occurred_at: Timestamp;
+    actor: string;
+    action: string;
+    subject: string;
+    details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  };
+  jobs: {
+    id: Generated<string>;
+    tenant_id: string | null;
+    kind: string;
+    payload: ColumnType<Record<string, unknown>, string, string>;
+    run_at: Timestamp;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    locked_until: Date | null;
+    last_error: string | null;
+    done_at: Date | null;
+    created_at: Timestamp;
+  };
+  mail_outbox: {
+    id: Generated<string>;
+    tenant_id: string | null;
+    recipient: string;
+    subject: string;
+    body: string;
+    created_at: Timestamp;
+  };
+  schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
+}
+
+/** A town's public profile: letterhead, contact and the texts of its legal pages. */
+export interface TenantProfile {
+  shortName?: string;
+  address: { street: string; postcode: string; city: string };
+  phone: string;
+  email: string;
+  website: string;
+  legal: { impressum: LocalizedText; privacy: LocalizedText; accessibility: LocalizedText };
+}
+
+/** How citizens reach a department. */
+export interface DepartmentContact {
+  email: string;
+  phone: string;
+  room?: string;
+  hours?: LocalizedText;
+}
+
+/** German text with an optional English translation. */
+export type LocalizedText = { de: string; en?: string };

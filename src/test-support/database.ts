@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type DatabaseHandle, type Db } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { insertTenant } from '../modules/tenants/tenants.repository.js';
+import type { Tenant } from '../modules/tenants/tenant.js';
+
+/**
+ * A migrated database for a test file: in-memory PGlite by default, the PostgreSQL server named by
+ * DATABASE_URL when set (npm run test:pg). Tests isolate themselves by creating their own towns.
+ */
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  const handle = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: '' }, { inMemory: true });
+  await migrate(handle.db);
+  return handle;
+}
+
+/** A fresh town with the departments the demo services use (factory; random slug and prefix). */
+export async function buildTenant(db: Db, overrides: { hosts?: string[] } = {}): Promise<Tenant> {
+  const suffix = randomBytes(4).toString('hex');
+  const prefix = Array.from(randomBytes(4), (b) => String.fromCharCode(65 + (b % 26))).join('');
+  const contact = { email: `amt-${suffix}@example.org`, phone: '+49 2361 000000' };
+  return db.transaction().execute((trx) =>
+    insertTenant(trx, {
+      slug: `town-${suffix}`,
+      name: `Teststadt ${suffix}`,
+      hosts: overrides.hosts ?? [`town-${suffix}.localhost`],
+      referencePrefix: prefix,
+      profile: {
+        address: { street: 'Rathausplatz 1', postcode: '12345', city: 'Teststadt' },
+        phone: '+49 2361 000000',
+        email: `info-${suffix}@example.org`,
+        website: 'https://example.org',
+        legal: { impressum: { de: 'Impressum der Teststadt' }, privacy: { de: 'Datenschutz der Teststadt' }, accessibility: { de: 'Barrierefreiheit der Teststadt' } },
+      },
+      departments: ['buergerbuero', 'ordnungsamt', 'steueramt', 'gewerbeamt', 'abfallwirtschaft', 'zentrale'].map((key) => ({
+        key,
+        name: { de: key },
+        contact,
+      })),
+    }),
+  );
+}
