@@ -15,6 +15,7 @@ const configSchema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   DATA_KEY: z.string().regex(/^[0-9a-f]{64}$/, 'DATA_KEY must be 64 hex characters (32 bytes)').optional(),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  SUBMISSION_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
 });
 
 /** Validated process configuration; the only place that reads process.env. */
@@ -31,6 +32,8 @@ export type Config = {
   sessionSecret: string;
   dataKey: Buffer;
   demoData: boolean;
+  /** Submissions per client IP and minute. */
+  submissionRateLimit: number;
 };
 
 const developmentSecret = 'development-only-session-secret-not-for-production';
@@ -60,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: c.SESSION_SECRET ?? developmentSecret,
     dataKey: Buffer.from(c.DATA_KEY ?? developmentDataKey, 'hex'),
     demoData: c.DEMO_DATA === 'true',
+    submissionRateLimit: c.SUBMISSION_RATE_LIMIT,
   };
 }

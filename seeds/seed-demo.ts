@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Db } from '../src/platform/db/database.js';
+import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';
+import { createStaff } from '../src/modules/staff/index.js';
+
+const text = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
+const townsFile = z.array(z.strictObject({
+  slug: z.string(),
+  name: z.string(),
+  hosts: z.array(z.string()).min(1),
+  referencePrefix: z.string(),
+  profile: z.strictObject({
+    shortName: z.string().optional(),
+    address: z.strictObject({ street: z.string(), postcode: z.string(), city: z.string() }),
+    phone: z.string(),
+    email: z.string(),
+    website: z.string(),
+    legal: z.strictObject({ impressum: text, privacy: text, accessibility: text }),
+  }),
+  departments: z.array(z.strictObject({
+    key: z.string(),
+    name: text,
+    contact: z.strictObject({ email: z.string(), phone: z.string(), room: z.string().optional(), hours: text.optional() }),
+  })),
+  services: z.array(z.strictObject({ service: z.string(), department: z.string() })),
+  staff: z.array(z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
+}));
+
+const seedFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'towns.yaml');
+
+/**
+ * Creates the demo towns that do not exist yet, with staff accounts whose random passwords are
+ * returned once (the caller prints them; they are stored only as argon2id hashes).
+ */
+export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email: string; password: string }>> {
+  const towns = townsFile.parse(parseYaml(await readFile(seedFile, 'utf8')));
+  const existing = new Set((await db.selectFrom('tenants').select('slug').execute()).map((r) => r.slug));
+  const credentials: Array<{ town: string; email: string; password: string }> = [];
+  for (const town of towns.filter((t) => !existing.has(t.slug))) {
+    const staff = await Promise.all(town.staff.map(async (s) => ({ ...s, password: randomBytes(12).toString('base64url') })));
+    await db.transaction().execute(async (trx) => {
+      // Two processes starting on one empty database must not both seed.
+      await sql`select pg_advisory_xact_lock(4711)`.execute(trx);
+      if (await trx.selectFrom('tenants').select('id').where('slug', '=', town.slug).executeTakeFirst()) return;
+      const tenant = await insertTenant(trx, town);
+      for (const s of town.services) await adoptService(trx, tenant.id, s.service, s.department);
+      await Promise.all(staff.map((s) => createStaff(trx, { tenantId: tenant.id, email: s.email, name: s.name, password: s.password, departments: s.departments })));
+      credentials.push(...staff.map((s) => ({ town: town.name, email: s.email, password: s.password })));
+    });
+  }
+  return credentials;
+}

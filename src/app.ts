@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.js';
+import { assertRlsEnforced, openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { addSecurityHeaders } from './platform/http/security-headers.js';
+import { registerErrorPages } from './platform/http/error-pages.js';
+import { registerOperations } from './platform/http/operations.js';
+import { createMailer, type Mailer } from './platform/mail/mailer.js';
+import { startJobWorker, type JobWorker } from './platform/jobs/jobs.js';
+import { createFileStore, type FileStore } from './platform/files/file-store.js';
+import './platform/http/request-context.js';
+import { TenantDirectory } from './modules/tenants/tenant-directory.js';
+import { tenantRoutes, resolveTenantHook } from './modules/tenants/tenants.routes.js';
+import { loadServices, type Service } from './modules/catalog/index.js';
+import { catalogRoutes, Catalog } from './modules/catalog/index.js';
+import { formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
+import { staffRoutes } from './modules/staff/index.js';
+import { casesStaffRoutes } from './modules/cases/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Everything a running portal holds; tests use it to reach the database and the job worker. */
+export interface Runtime {
+  app: FastifyInstance;
+  config: Config;
+  database: DatabaseHandle;
+  tenants: TenantDirectory;
+  services: Map<string, Service>;
+  catalog: Catalog;
+  mailer: Mailer;
+  jobs: JobWorker;
+  files: FileStore;
+  close(): Promise<void>;
+}
+
+/** Module dependencies, passed explicitly to every module's route plugin. */
+export interface ModuleDeps {
+  config: Config;
+  db: DatabaseHandle['db'];
+  tenants: TenantDirectory;
+  services: Map<string, Service>;
+  catalog: Catalog;
+  mailer: Mailer;
+  jobs: JobWorker;
+  files: FileStore;
+}
+
+/** Builds the portal: database ready, platform plugins, then the domain modules. */
+export async function buildApp(config: Config, options: { database?: DatabaseHandle; logger?: FastifyServerOptions['logger']; startWorker?: boolean } = {}): Promise<Runtime> {
+  const database = options.database ?? (await openDatabase(config));
+  await migrate(database.db);
+  await assertRlsEnforced(database.db);
+  const services = await loadServices();
+  await registerDefinitionSnapshots(database.db, services);
+  const tenants = new TenantDirectory(database.db);
+  await tenants.reload();
+  const catalog = new Catalog(database.db, services, tenants);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: database.db });
+  const files = await createFileStore(path.resolve(config.dataDir, 'files'));
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  const jobs = startJobWorker({
+    db: database.db,
+    handlers: submissionJobHandlers({ mailer, tenants, services }),
+    logger: app.log,
+    ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
+  });
+
+  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files };
+
+  addSecurityHeaders(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1024 * 1024, files: 10, fields: 1000, parts: 1010, fieldSize: 20_000 } });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/static/', maxAge: '1h', decorateReply: false });
+  await app.register(fastifyStatic, { root: path.join(root, 'node_modules/@kern-ux/native/dist'), prefix: '/static/kern/', maxAge: '7d', decorateReply: false });
+  registerOperations(app, database.db);
+  app.addHook('onRequest', resolveTenantHook(tenants));
+  registerErrorPages(app);
+
+  await app.register(tenantRoutes, deps);
+  await app.register(catalogRoutes, deps);
+  await app.register(formRoutes, deps);
+  await app.register(staffRoutes, deps);
+  await app.register(casesStaffRoutes, deps);
+
+  return {
+    app,
+    config,
+    database,
+    tenants,
+    services,
+    catalog,
+    mailer,
+    jobs,
+    files,
+    async close() {
+      await app.close();
+      await jobs.stop();
+      await database.close();
+    },
+  };
+}

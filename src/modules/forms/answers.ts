@@ -1,0 +1,320 @@
+import { localize, type Lang } from '../../platform/i18n/i18n.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import type { Condition, FieldDefinition, FormDefinition, SimpleFieldDefinition, StepDefinition } from './form-definition.js';
+import { t } from './forms.i18n.js';
+
+/** A postal address as entered. */
+export interface AddressValue { street: string; houseNumber: string; postcode: string; city: string }
+/** An uploaded file attached to an answer (the bytes live in the file store). */
+export interface FileRef { id: string; filename: string; size: number; mediaType: string }
+/** A normalised, validated answer. */
+export type SimpleValue = string | number | boolean | string[] | AddressValue;
+export type FieldValue = SimpleValue | Array<Record<string, SimpleValue>> | FileRef[];
+/** The answers of one step, by field id. */
+export type StepAnswers = Record<string, FieldValue>;
+/** All answers of an application, by step id. */
+export type Answers = Record<string, StepAnswers>;
+/** Form input as posted: a flat map of names to strings (repeated names give arrays). */
+export type RawInput = Record<string, string | string[] | undefined>;
+
+const addressParts = ['street', 'houseNumber', 'postcode', 'city'] as const;
+
+/** Whether a step or field is shown, given the answers so far. */
+export function isShown(when: Condition | undefined, answers: Answers): boolean {
+  if (!when) return true;
+  const [stepId, fieldId] = when.field.split('.') as [string, string];
+  const value = answers[stepId]?.[fieldId];
+  if (when.equals !== undefined) return value === when.equals;
+  return typeof value === 'string' && when.in!.includes(value);
+}
+
+/** The steps shown for these answers, in order. */
+export function visibleSteps(form: FormDefinition, answers: Answers): StepDefinition[] {
+  return form.steps.filter((s) => isShown(s.when, answers));
+}
+
+/** Every input name a field may post; anything else in a request is refused as tampering. */
+export function isKnownInputName(step: StepDefinition, name: string): boolean {
+  if (name === '_csrf' || name === '_action') return true;
+  const [id, a, b, c] = name.split('.');
+  const field = step.fields.find((f) => f.id === id);
+  if (!field) return false;
+  if (field.type === 'address') return a !== undefined && (addressParts as readonly string[]).includes(a) && b === undefined;
+  if (field.type === 'group') {
+    if (a === undefined || !/^\d{1,2}$/.test(a)) return false;
+    const sub = field.fields.find((f) => f.id === b);
+    if (!sub) return false;
+    return sub.type === 'address' ? c !== undefined && (addressParts as readonly string[]).includes(c) : c === undefined;
+  }
+  return a === undefined;
+}
+
+function first(raw: RawInput, name: string): string {
+  const v = raw[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+}
+
+function all(raw: RawInput, name: string): string[] {
+  const v = raw[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Number of items of a repeatable group present in the input (highest index + 1). */
+export function groupItemCount(raw: RawInput, groupId: string): number {
+  let count = 0;
+  for (const name of Object.keys(raw)) {
+    const m = name.match(/^([a-zA-Z0-9]+)\.(\d{1,2})\./);
+    if (m && m[1] === groupId) count = Math.max(count, Number(m[2]) + 1);
+  }
+  return count;
+}
+
+/** Resolves "today", "today-18y", "today+3m" or an ISO date to an ISO date (Europe/Berlin). */
+export function resolveDateBound(bound: string, today: string): string {
+  const m = bound.match(/^today(?:([+-]\d+)([dmy]))?$/);
+  if (!m) return bound;
+  const date = new Date(`${today}T12:00:00Z`);
+  const n = Number(m[1] ?? 0);
+  if (m[2] === 'd') date.setUTCDate(date.getUTCDate() + n);
+  if (m[2] === 'm') date.setUTCMonth(date.getUTCMonth() + n);
+  if (m[2] === 'y') date.setUTCFullYear(date.getUTCFullYear() + n);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Today's date in Europe/Berlin as YYYY-MM-DD. */
+export function berlinToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now);
+}
+
+function parseDate(input: string): string | null {
+  let y: number, mo: number, d: number;
+  let m = input.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = input.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return null;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** Formats an ISO date the German way (27.03.2024). */
+export function formatIsoDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** ISO 13616 check: country length table for SEPA countries, then mod 97. */
+const ibanLengths: Record<string, number> = {
+  DE: 22, AT: 20, BE: 16, CH: 21, DK: 18, ES: 24, FI: 18, FR: 27, GB: 22, IE: 22, IT: 27, LU: 20, NL: 18, NO: 15, PL: 28, PT: 25, SE: 24, CZ: 24, HU: 28, SK: 24, SI: 19, HR: 21, GR: 27, LI: 21, LT: 20, LV: 21, EE: 20, MT: 31, CY: 28, BG: 22, RO: 24, IS: 26,
+};
+export function normalizeIban(input: string): string | null {
+  const iban = input.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)) return null;
+  const expected = ibanLengths[iban.slice(0, 2)];
+  if (expected === undefined || iban.length !== expected) return null;
+  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  let rest = 0;
+  for (const ch of digits) rest = (rest * 10 + Number(ch)) % 97;
+  return rest === 1 ? iban : null;
+}
+
+const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
+
+interface Problem { name: string; message: string }
+
+/** Validates one simple field from raw input under `name`; returns its normalised value (undefined when empty). */
+function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, lang: Lang, today: string, problems: Problem[]): SimpleValue | undefined {
+  const label = localize(field.label, lang);
+  const fail = (key: Parameters<typeof t>[1], params: Record<string, string | number> = {}, at = name) => {
+    problems.push({ name: at, message: t(lang, key, { label, ...params }) });
+    return undefined;
+  };
+  if (field.type === 'file') return undefined;
+  if (field.type === 'address') {
+    const parts = Object.fromEntries(addressParts.map((p) => [p, first(raw, `${name}.${p}`)])) as unknown as AddressValue;
+    const filled = addressParts.some((p) => parts[p] !== '');
+    if (!filled) return field.required ? fail('required', {}, `${name}.street`) : undefined;
+    const before = problems.length;
+    for (const p of addressParts) {
+      const partLabel = `${label}: ${t(lang, p)}`;
+      if (!parts[p]) problems.push({ name: `${name}.${p}`, message: t(lang, 'required', { label: partLabel }) });
+      else if (parts[p].length > 100) problems.push({ name: `${name}.${p}`, message: t(lang, 'tooLong', { label: partLabel, max: 100 }) });
+    }
+    if (parts.postcode && !/^\d{5}$/.test(parts.postcode)) problems.push({ name: `${name}.postcode`, message: t(lang, 'invalidPostcode', { label: `${label}: ${t(lang, 'postcode')}` }) });
+    if (parts.houseNumber && !/^\d{1,4}\s?[a-zA-Z]?(\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?$/.test(parts.houseNumber)) {
+      problems.push({ name: `${name}.houseNumber`, message: t(lang, 'invalidHouseNumber', { label }) });
+    }
+    return problems.length === before ? parts : undefined;
+  }
+  if (field.type === 'checkboxes') {
+    const values = all(raw, name);
+    if (values.length === 0) return field.required ? fail('requiredChoice') : undefined;
+    if (!values.every((v) => field.options.some((o) => o.value === v))) return fail('invalidOption');
+    return [...new Set(values)];
+  }
+  const value = first(raw, name);
+  if (value === '') {
+    return field.required ? fail(['select', 'radio', 'yesno'].includes(field.type) ? 'requiredChoice' : 'required') : undefined;
+  }
+  switch (field.type) {
+    case 'text':
+    case 'textarea':
+      if (value.length > field.maxLength) return fail('tooLong', { max: field.maxLength });
+      if (field.type === 'text' && field.minLength && value.length < field.minLength) return fail('tooShort', { min: field.minLength });
+      return value;
+    case 'number': {
+      const n = Number(value.replace(/\s/g, '').replace(',', '.'));
+      if (!/^-?[\d\s]+([.,]\d+)?$/.test(value) || !Number.isFinite(n)) return fail('notANumber');
+      if (field.integer && !Number.isInteger(n)) return fail('notAnInteger');
+      if (field.min !== undefined && n < field.min) return fail('numberTooSmall', { min: field.min });
+      if (field.max !== undefined && n > field.max) return fail('numberTooLarge', { max: field.max });
+      return n;
+    }
+    case 'date': {
+      const iso = parseDate(value);
+      if (!iso) return fail('invalidDate');
+      if (field.notBefore && iso < resolveDateBound(field.notBefore, today)) return fail('dateTooEarly', { date: formatIsoDate(resolveDateBound(field.notBefore, today)) });
+      if (field.notAfter && iso > resolveDateBound(field.notAfter, today)) return fail('dateTooLate', { date: formatIsoDate(resolveDateBound(field.notAfter, today)) });
+      return iso;
+    }
+    case 'email':
+      return value.length <= 254 && emailPattern.test(value) ? value : fail('invalidEmail');
+    case 'phone':
+      return /^\+?[\d\s()/-]{6,25}$/.test(value) && (value.match(/\d/g) ?? []).length >= 6 ? value : fail('invalidPhone');
+    case 'iban':
+      return normalizeIban(value) ?? fail('invalidIban');
+    case 'postcode':
+      return /^\d{5}$/.test(value) ? value : fail('invalidPostcode');
+    case 'select':
+    case 'radio':
+      return field.options.some((o) => o.value === value) ? value : fail('invalidOption');
+    case 'yesno':
+      return value === 'yes' ? true : value === 'no' ? false : fail('invalidOption');
+  }
+}
+
+/** The result of reading one step: normalised answers and errors keyed by input name. */
+export interface ParsedStep { answers: StepAnswers; errors: FieldErrors }
+
+/**
+ * Reads and validates a step's input. Fields hidden by a condition are dropped; files are
+ * validated separately on upload and passed in as already stored references.
+ */
+export function parseStep(step: StepDefinition, raw: RawInput, context: { answers: Answers; files: Record<string, FileRef[]>; lang: Lang; today: string }): ParsedStep {
+  const problems: Problem[] = [];
+  const answers: StepAnswers = {};
+  // Conditions inside a step may refer to fields of this very step: evaluate against what is posted.
+  const withThisStep: Answers = { ...context.answers, [step.id]: {} };
+  for (const field of step.fields) {
+    if (!isShown(field.when, withThisStep)) continue;
+    const value = parseField(field, raw, context, problems);
+    if (value !== undefined) {
+      answers[field.id] = value;
+      withThisStep[step.id]![field.id] = value;
+    }
+  }
+  for (const field of step.fields) if (!isShown(field.when, withThisStep)) delete answers[field.id];
+  const errors: FieldErrors = {};
+  for (const p of problems) if (!(p.name in errors) && isShown(step.fields.find((f) => f.id === p.name.split('.')[0])?.when, withThisStep)) errors[p.name] = p.message;
+  return { answers, errors };
+}
+
+function parseField(field: FieldDefinition, raw: RawInput, context: { files: Record<string, FileRef[]>; lang: Lang; today: string }, problems: Problem[]): FieldValue | undefined {
+  const label = localize(field.label, context.lang);
+  if (field.type === 'file') {
+    const files = context.files[field.id] ?? [];
+    if (files.length === 0) {
+      if (field.required) problems.push({ name: field.id, message: t(context.lang, 'requiredFile', { label }) });
+      return undefined;
+    }
+    if (files.length > field.maxFiles) problems.push({ name: field.id, message: t(context.lang, 'tooManyFiles', { label, max: field.maxFiles }) });
+    return files;
+  }
+  if (field.type === 'group') {
+    const count = groupItemCount(raw, field.id);
+    const items: Array<Record<string, SimpleValue>> = [];
+    for (let i = 0; i < count; i++) {
+      const item: Record<string, SimpleValue> = {};
+      for (const sub of field.fields) {
+        const v = parseSimple(sub, raw, `${field.id}.${i}.${sub.id}`, context.lang, context.today, problems);
+        if (v !== undefined) item[sub.id] = v;
+      }
+      items.push(item);
+    }
+    if (items.length < field.min) problems.push({ name: `${field.id}.${items.length}.${field.fields[0]!.id}`, message: t(context.lang, 'tooFewItems', { label, min: field.min }) });
+    if (items.length > field.max) problems.push({ name: field.id, message: t(context.lang, 'tooManyItems', { label, max: field.max }) });
+    return items.length > 0 ? items : undefined;
+  }
+  return parseSimple(field, raw, field.id, context.lang, context.today, problems);
+}
+
+/** Turns stored answers back into form input, so a step can be shown (or re-validated) as typed. */
+export function toRawInput(step: StepDefinition, answers: StepAnswers | undefined): RawInput {
+  const raw: RawInput = {};
+  const put = (name: string, value: SimpleValue) => {
+    if (typeof value === 'boolean') raw[name] = value ? 'yes' : 'no';
+    else if (typeof value === 'number') raw[name] = String(value);
+    else if (Array.isArray(value)) raw[name] = value;
+    else if (typeof value === 'object') for (const p of addressParts) raw[`${name}.${p}`] = value[p];
+    else raw[name] = value;
+  };
+  for (const field of step.fields) {
+    const value = answers?.[field.id];
+    if (value === undefined || field.type === 'file') continue;
+    if (field.type === 'group') {
+      (value as Array<Record<string, SimpleValue>>).forEach((item, i) => {
+        for (const sub of field.fields) if (item[sub.id] !== undefined) put(`${field.id}.${i}.${sub.id}`, item[sub.id]!);
+        // An item with no answers still counts as an item.
+        if (field.fields.every((sub) => item[sub.id] === undefined)) raw[`${field.id}.${i}.${field.fields[0]!.id}`] = '';
+      });
+    } else put(field.id, value as SimpleValue);
+  }
+  return raw;
+}
+
+/** Validates all shown steps of stored answers; returns the ids of incomplete steps. */
+export function findIncompleteSteps(form: FormDefinition, answers: Answers, lang: Lang, today: string): string[] {
+  return visibleSteps(form, answers)
+    .filter((step) => {
+      const stored = answers[step.id];
+      if (!stored) return true;
+      const files = Object.fromEntries(step.fields.filter((f) => f.type === 'file').map((f) => [f.id, (stored[f.id] as FileRef[] | undefined) ?? []]));
+      return Object.keys(parseStep(step, toRawInput(step, stored), { answers, files, lang, today }).errors).length > 0;
+    })
+    .map((s) => s.id);
+}
+
+/** Keeps only the answers of shown steps (a changed answer may hide steps answered earlier). */
+export function pruneHiddenSteps(form: FormDefinition, answers: Answers): Answers {
+  return Object.fromEntries(visibleSteps(form, answers).filter((s) => answers[s.id]).map((s) => [s.id, answers[s.id]!]));
+}
+
+/** A human-readable rendering of an answer for summaries, PDFs and the case view. */
+export function displayValue(field: FieldDefinition, value: FieldValue | undefined, lang: Lang): string {
+  if (value === undefined) return t(lang, 'notAnswered');
+  switch (field.type) {
+    case 'file':
+      return (value as FileRef[]).map((f) => f.filename).join(', ');
+    case 'group':
+      return (value as Array<Record<string, SimpleValue>>)
+        .map((item, i) => `${t(lang, 'itemHeading', { item: localize(field.itemLabel, lang), n: i + 1 })}: ${field.fields.filter((s) => item[s.id] !== undefined).map((s) => `${localize(s.label, lang)} ${displayValue(s, item[s.id], lang)}`).join('; ')}`)
+        .join('\n');
+    case 'address': {
+      const a = value as AddressValue;
+      return `${a.street} ${a.houseNumber}, ${a.postcode} ${a.city}`;
+    }
+    case 'yesno':
+      return value ? t(lang, 'yes') : t(lang, 'no');
+    case 'date':
+      return formatIsoDate(value as string);
+    case 'select':
+    case 'radio':
+      return localize(field.options.find((o) => o.value === value)?.label ?? { de: String(value) }, lang);
+    case 'checkboxes':
+      return (value as string[]).map((v) => localize(field.options.find((o) => o.value === v)?.label ?? { de: v }, lang)).join(', ');
+    case 'iban':
+      return (value as string).replace(/(.{4})/g, '$1 ').trim();
+    default:
+      return String(value);
+  }
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../platform/db/database.js';
+import type { Answers, FileRef } from './answers.js';
+
+/** A form being filled in, owned by one browser session. */
+export interface Draft {
+  id: string;
+  serviceId: string;
+  definitionHash: string;
+  answers: Answers;
+  updatedAt: Date;
+}
+
+/** Stores a definition version once, so every submission can be shown with the definition it used. */
+export async function insertDefinitionSnapshot(db: Db, snapshot: { hash: string; serviceId: string; version: number; body: unknown }): Promise<void> {
+  await db
+    .insertInto('definition_snapshots')
+    .values({ hash: snapshot.hash, service_id: snapshot.serviceId, version: snapshot.version, body: JSON.stringify(snapshot.body) })
+    .onConflict((oc) => oc.column('hash').doNothing())
+    .execute();
+}
+
+/** A stored definition version by hash. */
+export async function findDefinitionSnapshot(trx: Trx | Db, hash: string): Promise<unknown | undefined> {
+  return (await trx.selectFrom('definition_snapshots').select('body').where('hash', '=', hash).executeTakeFirst())?.body;
+}
+
+/** Creates an empty draft for the session. */
+export async function insertDraft(trx: Trx, draft: { tenantId: string; id: string; sessionHash: string; serviceId: string; definitionHash: string }): Promise<void> {
+  await trx
+    .insertInto('drafts')
+    .values({ tenant_id: draft.tenantId, id: draft.id, session_hash: draft.sessionHash, service_id: draft.serviceId, definition_hash: draft.definitionHash })
+    .execute();
+}
+
+/** The session's draft (row-level security hides other sessions' drafts). */
+export async function findDraft(trx: Trx, id: string): Promise<Draft | undefined> {
+  const row = await trx.selectFrom('drafts').select(['id', 'service_id', 'definition_hash', 'answers', 'updated_at']).where('id', '=', id).executeTakeFirst();
+  return row && { id: row.id, serviceId: row.service_id, definitionHash: row.definition_hash, answers: row.answers as Answers, updatedAt: row.updated_at };
+}
+
+/** Replaces a draft's answers. */
+export async function updateDraftAnswers(trx: Trx, id: string, answers: Answers): Promise<void> {
+  await trx.updateTable('drafts').set({ answers: JSON.stringify(answers), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Deletes the draft and reports whether it still existed (a second click on "send" finds none). */
+export async function deleteDraft(trx: Trx, id: string): Promise<boolean> {
+  const result = await trx.deleteFrom('drafts').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Records an uploaded file as belonging to a draft. */
+export async function insertDraftFile(trx: Trx, file: FileRef & { tenantId: string; draftId: string; sha256: string }): Promise<void> {
+  await trx
+    .insertInto('files')
+    .values({ tenant_id: file.tenantId, id: file.id, sha256: file.sha256, media_type: file.mediaType, size: file.size, filename: file.filename, draft_id: file.draftId })
+    .execute();
+}
+
+/** Moves the kept files of a draft to its submission and drops the rest. */
+export async function moveDraftFiles(trx: Trx, draftId: string, submissionId: string, keep: string[]): Promise<void> {
+  if (keep.length > 0) {
+    await trx.updateTable('files').set({ draft_id: null, submission_id: submissionId }).where('draft_id', '=', draftId).where('id', 'in', keep).execute();
+  }
+  await trx.deleteFrom('files').where('draft_id', '=', draftId).execute();
+}
+
+/** A file's storage address and metadata, if the actor may see it. */
+export async function findFile(trx: Trx, id: string) {
+  return trx.selectFrom('files').select(['id', 'sha256', 'media_type', 'filename', 'size', 'submission_id', 'draft_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/** What a submission is made of. */
+export interface NewSubmission {
+  tenantId: string;
+  id: string;
+  serviceId: string;
+  definitionHash: string;
+  departmentId: string;
+  answers: Answers;
+  language: string;
+  receiptTokenHash: string;
+  sequence: string;
+  referencePrefix: string;
+}
+
+/**
+ * Inserts the submission with the next reference number of the town. The number comes from the
+ * town's own sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time.
+ */
+export async function insertSubmission(trx: Trx, s: NewSubmission): Promise<{ reference: string; submittedAt: Date }> {
+  const row = await sql<{ reference: string; submitted_at: Date }>`
+    insert into submissions (tenant_id, id, reference, service_id, definition_hash, department_id, answers, language, receipt_token_hash)
+    values (${s.tenantId}, ${s.id},
+            format('%s-%s-%s', ${s.referencePrefix}::text, extract(year from now() at time zone 'Europe/Berlin')::int, lpad(nextval(${s.sequence}::regclass)::text, 6, '0')),
+            ${s.serviceId}, ${s.definitionHash}, ${s.departmentId}, ${JSON.stringify(s.answers)}::jsonb, ${s.language}, ${s.receiptTokenHash})
+    returning reference, submitted_at`.execute(trx);
+  const r = row.rows[0]!;
+  return { reference: r.reference, submittedAt: r.submitted_at };
+}
+
+/** A submission the actor may see (its department's staff, or the browser holding its receipt). */
+export async function findSubmission(trx: Trx, id: string) {
+  return trx
+    .selectFrom('submissions')
+    .select(['id', 'reference', 'service_id', 'definition_hash', 'department_id', 'answers', 'language', 'submitted_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The files attached to a submission. */
+export async function listSubmissionFiles(trx: Trx, submissionId: string) {
+  return trx.selectFrom('files').select(['id', 'filename', 'media_type', 'size']).where('submission_id', '=', submissionId).orderBy('created_at').execute();
+}

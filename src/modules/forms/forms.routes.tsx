@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModuleDeps } from '../../app.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { localize } from '../../platform/i18n/i18n.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
+import { sendPage } from '../../platform/views/html.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import type { CatalogEntry, Service } from '../catalog/index.js';
+import {
+  berlinToday, findIncompleteSteps, groupItemCount, isKnownInputName, parseStep, pruneHiddenSteps, toRawInput, visibleSteps,
+  type Answers, type FileRef, type RawInput,
+} from './answers.js';
+import type { StepDefinition } from './form-definition.js';
+import { findDraft, findSubmission, insertDraft, insertDraftFile, listSubmissionFiles, updateDraftAnswers, type Draft } from './forms.repository.js';
+import { DraftGoneError, submitApplication } from './forms.service.js';
+import { t } from './forms.i18n.js';
+import { renderReceiptPdf } from './receipt.js';
+import { readMultipartStep, type ReceivedFile } from './uploads.js';
+import { CheckAnswersPage, ReceiptPage, StepPage } from './views/form-pages.js';
+import { resolveDefinition } from './definitions.js';
+
+type StepParams = { draftId: string; stepId: string };
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
+  return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session?.csrfToken };
+}
+
+function fileAnswers(step: StepDefinition, answers: Answers): Record<string, FileRef[]> {
+  return Object.fromEntries(step.fields.filter((f) => f.type === 'file').map((f) => [f.id, (answers[step.id]?.[f.id] as FileRef[] | undefined) ?? []]));
+}
+
+/** Applies "add item", "remove item n" and "remove file" to posted input (buttons that work without JavaScript). */
+function applyEditAction(step: StepDefinition, raw: RawInput, files: Record<string, FileRef[]>, action: string): boolean {
+  const [verb, fieldId, arg] = action.split(':');
+  const field = step.fields.find((f) => f.id === fieldId);
+  if (verb === 'add' && field?.type === 'group') {
+    const n = Math.max(groupItemCount(raw, field.id), field.min, 1);
+    if (n < field.max) raw[`${field.id}.${n}.${field.fields[0]!.id}`] = '';
+    else return false;
+    // The rendering shows max(count, min, 1) items; make the existing ones count explicitly.
+    for (let i = 0; i < n; i++) raw[`${field.id}.${i}.${field.fields[0]!.id}`] ??= '';
+    return true;
+  }
+  if (verb === 'remove' && field?.type === 'group' && arg !== undefined && /^\d+$/.test(arg)) {
+    const n = groupItemCount(raw, field.id);
+    const index = Number(arg);
+    if (index >= n) return false;
+    const prefix = `${field.id}.`;
+    const items = Array.from({ length: n }, (_, i) => Object.entries(raw).filter(([k]) => k.startsWith(`${prefix}${i}.`)).map(([k, v]) => [k.slice(`${prefix}${i}.`.length), v] as const));
+    for (const key of Object.keys(raw)) if (key.startsWith(prefix)) delete raw[key];
+    items.filter((_, i) => i !== index).forEach((entries, i) => {
+      for (const [sub, v] of entries) raw[`${prefix}${i}.${sub}`] = v;
+      if (entries.length === 0) raw[`${prefix}${i}.${field.fields[0]!.id}`] = '';
+    });
+    return true;
+  }
+  if (verb === 'remove-file' && field?.type === 'file' && arg) {
+    const before = files[field.id] ?? [];
+    files[field.id] = before.filter((f) => f.id !== arg);
+    return files[field.id]!.length !== before.length;
+  }
+  return false;
+}
+
+/** The citizen's application journey: steps, check your answers, submission, receipt. */
+export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+  const { db, catalog } = deps;
+  const submitLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
+
+  async function onlineService(request: FastifyRequest, serviceId: string): Promise<CatalogEntry | undefined> {
+    const entry = await catalog.find(request.tenant.id, serviceId);
+    return entry?.service.definition.form ? entry : undefined;
+  }
+
+  async function loadDraft(request: FastifyRequest, draftId: string): Promise<{ session: Session; draft: Draft; service: Service; entry: CatalogEntry } | undefined> {
+    if (!uuidPattern.test(draftId)) return undefined;
+    const session = await findSession(db, request);
+    if (!session) return undefined;
+    const draft = await inTransaction(db, { tenantId: request.tenant.id, sessionHash: session.idHash }, (trx) => findDraft(trx, draftId));
+    if (!draft) return undefined;
+    const entry = await catalog.find(request.tenant.id, draft.serviceId);
+    if (!entry) return undefined;
+    const service = await resolveDefinition(db, deps.services, draft.definitionHash);
+    return { session, draft, service, entry };
+  }
+
+  function draftGone(request: FastifyRequest, reply: FastifyReply) {
+    return sendErrorPage(request, reply, 404);
+  }
+
+  function renderStep(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: Service; step: StepDefinition; answers: Answers; action: string; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; status: number }) {
+    const steps = visibleSteps(args.service.definition.form!, args.answers);
+    const index = steps.findIndex((s) => s.id === args.step.id);
+    const previous = index > 0 ? steps[index - 1] : undefined;
+    const backHref = previous && args.action.startsWith('/antrag/') ? args.action.replace(/[^/]+$/, previous.id) : `/leistungen/${args.service.definition.id}`;
+    return sendPage(
+      reply,
+      <StepPage
+        ctx={ctxOf(request, args.session)}
+        service={args.service.definition}
+        step={args.step}
+        stepNumber={index + 1}
+        stepCount={steps.length}
+        action={args.action}
+        backHref={backHref}
+        raw={args.raw}
+        files={args.files}
+        errors={args.errors}
+      />,
+      args.status,
+    );
+  }
+
+  /**
+   * Handles a posted step: refuses tampering (bad CSRF token, unknown fields), applies edit buttons,
+   * stores valid uploads, validates, and either shows errors (422) or saves and moves on (303).
+   */
+  async function handleStepPost(request: FastifyRequest, reply: FastifyReply, ctx: { session: Session | null; draft?: Draft; service: Service; entry: CatalogEntry; step: StepDefinition; returnToCheck: boolean }) {
+    const { step, service } = ctx;
+    const lang = request.lang;
+    let raw: RawInput;
+    let received: ReceivedFile[] = [];
+    let fileErrors: FieldErrors = {};
+    if (request.isMultipart()) {
+      const parsed = await readMultipartStep(request, step, lang);
+      if (parsed.unknownFileField) return sendErrorPage(request, reply, 400);
+      ({ raw, fileErrors } = parsed);
+      received = parsed.files;
+    } else {
+      raw = (request.body ?? {}) as RawInput;
+    }
+    if (!isValidCsrfToken(ctx.session, raw._csrf)) return sendErrorPage(request, reply, 403);
+    if (!Object.keys(raw).every((name) => isKnownInputName(step, name))) return sendErrorPage(request, reply, 400);
+    const session = ctx.session!;
+    const actor = { tenantId: request.tenant.id, sessionHash: session.idHash };
+
+    let draft = ctx.draft;
+    if (!draft) {
+      draft = { id: randomUUID(), serviceId: service.definition.id, definitionHash: service.hash, answers: {}, updatedAt: new Date() };
+      const newDraft = draft;
+      await inTransaction(db, actor, (trx) => insertDraft(trx, { tenantId: request.tenant.id, id: newDraft.id, sessionHash: session.idHash, serviceId: newDraft.serviceId, definitionHash: newDraft.definitionHash }));
+    }
+    const answers: Answers = structuredClone(draft.answers);
+    const files = fileAnswers(step, answers);
+    if (received.length > 0) {
+      for (const file of received) {
+        const sha256 = await deps.files.put(file.bytes);
+        files[file.fieldId] = [...(files[file.fieldId] ?? []), file.ref];
+        const draftId = draft.id;
+        await inTransaction(db, actor, (trx) => insertDraftFile(trx, { ...file.ref, tenantId: request.tenant.id, draftId, sha256 }));
+      }
+    }
+    const action = typeof raw._action === 'string' ? raw._action : 'continue';
+    const stepUrl = `/antrag/${draft.id}/${step.id}${ctx.returnToCheck ? '?pruefen=1' : ''}`;
+    const keepFiles = async () => {
+      answers[step.id] = { ...answers[step.id], ...files };
+      for (const [id, list] of Object.entries(files)) if (list.length === 0) delete answers[step.id]![id];
+      const draftId = draft.id;
+      await inTransaction(db, actor, (trx) => updateDraftAnswers(trx, draftId, answers));
+    };
+
+    if (action !== 'continue') {
+      if (!applyEditAction(step, raw, files, action)) return sendErrorPage(request, reply, 400);
+      await keepFiles();
+      return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors: fileErrors, status: 200 });
+    }
+
+    const parsed = parseStep(step, raw, { answers, files, lang, today: berlinToday() });
+    const errors = { ...fileErrors, ...parsed.errors };
+    if (Object.keys(errors).length > 0) {
+      if (received.length > 0) await keepFiles();
+      return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors, status: 422 });
+    }
+    const updated = pruneHiddenSteps(service.definition.form!, { ...answers, [step.id]: parsed.answers });
+    const draftId = draft.id;
+    await inTransaction(db, actor, (trx) => updateDraftAnswers(trx, draftId, updated));
+
+    const steps = visibleSteps(service.definition.form!, updated);
+    const firstMissing = steps.find((s) => !updated[s.id]);
+    const next = ctx.returnToCheck ? firstMissing : steps[steps.findIndex((s) => s.id === step.id) + 1];
+    return reply.redirect(next ? `/antrag/${draft.id}/${next.id}${ctx.returnToCheck ? '?pruefen=1' : ''}` : `/antrag/${draft.id}/pruefen`, 303);
+  }
+
+  app.get('/leistungen/:serviceId/antrag', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
+    const entry = await onlineService(request, request.params.serviceId);
+    if (!entry) return reply.callNotFound();
+    const session = await ensureSession(db, request, reply);
+    const step = entry.service.definition.form!.steps[0]!;
+    reply.header('cache-control', 'no-store');
+    return renderStep(request, reply, { session, service: entry.service, step, answers: {}, action: `/leistungen/${entry.service.definition.id}/antrag`, raw: {}, files: {}, errors: {}, status: 200 });
+  });
+
+  app.post('/leistungen/:serviceId/antrag', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
+    const entry = await onlineService(request, request.params.serviceId);
+    if (!entry) return reply.callNotFound();
+    const session = await findSession(db, request);
+    const step = entry.service.definition.form!.steps[0]!;
+    return handleStepPost(request, reply, { session, service: entry.service, entry, step, returnToCheck: false });
+  });
+
+  app.get('/antrag/:draftId/pruefen', async (request: FastifyRequest<{ Params: { draftId: string } }>, reply) => {
+    const loaded = await loadDraft(request, request.params.draftId);
+    if (!loaded) return draftGone(request, reply);
+    return renderCheckPage(request, reply, loaded, {}, 200);
+  });
+
+  function renderCheckPage(request: FastifyRequest, reply: FastifyReply, loaded: NonNullable<Awaited<ReturnType<typeof loadDraft>>>, errors: FieldErrors, status: number) {
+    const form = loaded.service.definition.form!;
+    const incomplete = findIncompleteSteps(form, loaded.draft.answers, request.lang, berlinToday());
+    reply.header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      <CheckAnswersPage
+        ctx={ctxOf(request, loaded.session)}
+        service={loaded.service.definition}
+        steps={visibleSteps(form, loaded.draft.answers)}
+        answers={loaded.draft.answers}
+        draftId={loaded.draft.id}
+        errors={errors}
+        incomplete={incomplete}
+      />,
+      status,
+    );
+  }
+
+  app.post('/antrag/:draftId/absenden', { config: submitLimit }, async (request: FastifyRequest<{ Params: { draftId: string }; Body: Record<string, unknown> }>, reply) => {
+    const loaded = await loadDraft(request, request.params.draftId);
+    if (!loaded) {
+      // A second click on "send": the first one committed; show that receipt instead of an error.
+      const session = await findSession(db, request);
+      return session && session.receipts.length > 0 ? draftGone(request, reply) : draftGone(request, reply);
+    }
+    const body = request.body ?? {};
+    if (!isValidCsrfToken(loaded.session, body._csrf)) return sendErrorPage(request, reply, 403);
+    if (!Object.keys(body).every((k) => ['_csrf', 'declaration'].includes(k))) return sendErrorPage(request, reply, 400);
+    const form = loaded.service.definition.form!;
+    const incomplete = findIncompleteSteps(form, loaded.draft.answers, request.lang, berlinToday());
+    const errors: FieldErrors = {};
+    if (incomplete.length > 0) {
+      const step = form.steps.find((s) => s.id === incomplete[0])!;
+      errors[`step-${step.id}`] = t(request.lang, 'incompleteStep', { step: localize(step.title, request.lang) });
+    }
+    if (body.declaration !== 'yes') errors.declaration = t(request.lang, 'declarationRequired');
+    if (Object.keys(errors).length > 0) return renderCheckPage(request, reply, loaded, errors, 422);
+
+    const tenant = deps.tenants.findById(request.tenant.id)!;
+    try {
+      const receipt = await submitApplication(db, {
+        tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
+        service: loaded.service,
+        departmentId: loaded.entry.department.id,
+        answers: pruneHiddenSteps(form, loaded.draft.answers),
+        language: request.lang,
+        draft: { id: loaded.draft.id, sessionHash: loaded.session.idHash },
+        actor: 'citizen',
+      });
+      deps.jobs.kick();
+      await addReceiptToSession(db, tenant.id, loaded.session, receipt.receiptTokenHash);
+      return reply.redirect(`/eingang/${receipt.submissionId}`, 303);
+    } catch (error) {
+      if (error instanceof DraftGoneError) return draftGone(request, reply);
+      throw error;
+    }
+  });
+
+  app.get('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
+    const loaded = await loadDraft(request, request.params.draftId);
+    if (!loaded) return draftGone(request, reply);
+    const steps = visibleSteps(loaded.service.definition.form!, loaded.draft.answers);
+    const step = steps.find((s) => s.id === request.params.stepId);
+    if (!step) return reply.callNotFound();
+    reply.header('cache-control', 'no-store');
+    return renderStep(request, reply, {
+      session: loaded.session,
+      service: loaded.service,
+      step,
+      answers: loaded.draft.answers,
+      action: request.url.split('#')[0]!,
+      raw: toRawInput(step, loaded.draft.answers[step.id]),
+      files: fileAnswers(step, loaded.draft.answers),
+      errors: {},
+      status: 200,
+    });
+  });
+
+  app.post('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
+    const loaded = await loadDraft(request, request.params.draftId);
+    if (!loaded) return draftGone(request, reply);
+    const step = visibleSteps(loaded.service.definition.form!, loaded.draft.answers).find((s) => s.id === request.params.stepId);
+    if (!step) return sendErrorPage(request, reply, 400);
+    return handleStepPost(request, reply, { session: loaded.session, draft: loaded.draft, service: loaded.service, entry: loaded.entry, step, returnToCheck: request.query.pruefen === '1' });
+  });
+
+  async function loadReceipt(request: FastifyRequest, submissionId: string) {
+    if (!uuidPattern.test(submissionId)) return undefined;
+    const session = await findSession(db, request);
+    if (!session || session.receipts.length === 0) return undefined;
+    return inTransaction(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, async (trx) => {
+      const submission = await findSubmission(trx, submissionId);
+      return submission && { submission, files: await listSubmissionFiles(trx, submissionId) };
+    });
+  }
+
+  app.get('/eingang/:submissionId', async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {
+    const found = await loadReceipt(request, request.params.submissionId);
+    if (!found) return reply.callNotFound();
+    const { submission } = found;
+    const service = await resolveDefinition(db, deps.services, submission.definition_hash);
+    const entry = await catalog.find(request.tenant.id, submission.service_id);
+    reply.header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      <ReceiptPage
+        ctx={ctxOf(request)}
+        serviceTitle={localize(service.definition.title, request.lang)}
+        departmentName={entry ? localize(entry.department.name, request.lang) : ''}
+        reference={submission.reference}
+        submittedAt={submission.submitted_at}
+        submissionId={submission.id}
+        mailQueued={service.definition.form?.applicantEmail !== undefined}
+      />,
+    );
+  });
+
+  app.get('/eingang/:submissionId/quittung.pdf', async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {
+    const found = await loadReceipt(request, request.params.submissionId);
+    if (!found) return reply.callNotFound();
+    const service = await resolveDefinition(db, deps.services, found.submission.definition_hash);
+    const tenant = deps.tenants.findById(request.tenant.id)!;
+    const entry = await catalog.find(request.tenant.id, found.submission.service_id);
+    const pdf = await renderReceiptPdf({ tenant, service, submission: found.submission, files: found.files, departmentName: entry ? localize(entry.department.name, request.lang) : '', lang: request.lang });
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="Eingangsbestaetigung-${found.submission.reference}.pdf"`)
+      .type('application/pdf')
+      .send(pdf);
+  });
+}

@@ -1,0 +1,108 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { inTransaction, type Db } from '../../platform/db/database.js';
+import { enqueueJob } from '../../platform/jobs/jobs.js';
+import type { Lang } from '../../platform/i18n/i18n.js';
+import { recordAudit } from '../audit/index.js';
+import { insertCase } from '../cases/index.js';
+import type { Service } from '../catalog/index.js';
+import { referenceSequenceName } from '../tenants/tenants.repository.js';
+import type { Answers, FileRef } from './answers.js';
+import { deleteDraft, insertSubmission, moveDraftFiles } from './forms.repository.js';
+
+/** Thrown when a draft was already submitted (double click, second tab) or has expired. */
+export class DraftGoneError extends Error {
+  constructor() {
+    super('draft no longer exists');
+  }
+}
+
+/** Everything a submission needs; the answers are already validated against the definition. */
+export interface SubmitApplication {
+  tenant: { id: string; referencePrefix: string };
+  service: Service;
+  departmentId: string;
+  answers: Answers;
+  language: Lang;
+  /** Present for the browser journey: the draft is consumed and its kept files move over. */
+  draft?: { id: string; sessionHash: string };
+  /** Who submitted, for the audit log ("citizen" or "api-client"). */
+  actor: string;
+}
+
+/** The outcome shown on the receipt. */
+export interface SubmissionReceipt {
+  submissionId: string;
+  reference: string;
+  submittedAt: Date;
+  /** Hash of the receipt token: whoever holds it may see the receipt. */
+  receiptTokenHash: string;
+  receiptToken: string;
+  mailQueued: boolean;
+}
+
+/** The applicant's e-mail address named by the definition, if it was answered. */
+export function applicantEmail(service: Service, answers: Answers): string | undefined {
+  const path = service.definition.form?.applicantEmail;
+  if (!path) return undefined;
+  const [step, field] = path.split('.') as [string, string];
+  const value = answers[step]?.[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The uploaded files the answers refer to (they move from the draft to the submission). */
+export function referencedFiles(service: Service, answers: Answers): FileRef[] {
+  return (service.definition.form?.steps ?? []).flatMap((step) =>
+    step.fields.filter((f) => f.type === 'file').flatMap((f) => (answers[step.id]?.[f.id] as FileRef[] | undefined) ?? []));
+}
+
+/**
+ * Submits an application: submission, case, audit entry and the confirmation mail job are written
+ * in ONE transaction, so the receipt the caller shows afterwards always stands for a commit.
+ */
+export async function submitApplication(db: Db, input: SubmitApplication): Promise<SubmissionReceipt> {
+  const submissionId = randomUUID();
+  const receiptToken = randomBytes(32).toString('base64url');
+  const receiptTokenHash = createHash('sha256').update(receiptToken).digest('hex');
+  const email = applicantEmail(input.service, input.answers);
+  const actor = { tenantId: input.tenant.id, sessionHash: input.draft?.sessionHash, receiptTokenHashes: [receiptTokenHash] };
+  const { reference, submittedAt } = await inTransaction(db, actor, async (trx) => {
+    if (input.draft && !(await deleteDraft(trx, input.draft.id))) throw new DraftGoneError();
+    const saved = await insertSubmission(trx, {
+      tenantId: input.tenant.id,
+      id: submissionId,
+      serviceId: input.service.definition.id,
+      definitionHash: input.service.hash,
+      departmentId: input.departmentId,
+      answers: input.answers,
+      language: input.language,
+      receiptTokenHash,
+      sequence: referenceSequenceName(input.tenant.id),
+      referencePrefix: input.tenant.referencePrefix,
+    });
+    if (input.draft) await moveDraftFiles(trx, input.draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
+    await insertCase(trx, {
+      tenantId: input.tenant.id,
+      id: randomUUID(),
+      submissionId,
+      departmentId: input.departmentId,
+      reference: saved.reference,
+      serviceId: input.service.definition.id,
+    });
+    await recordAudit(trx, {
+      tenantId: input.tenant.id,
+      actor: input.actor,
+      action: 'submission.created',
+      subject: `submission:${submissionId}`,
+      details: { reference: saved.reference, service: input.service.definition.id },
+    });
+    if (email) {
+      await enqueueJob(trx, {
+        tenantId: input.tenant.id,
+        kind: 'mail.submission-received',
+        payload: { to: email, reference: saved.reference, serviceId: input.service.definition.id, lang: input.language },
+      });
+    }
+    return saved;
+  });
+  return { submissionId, reference, submittedAt, receiptTokenHash, receiptToken, mailQueued: email !== undefined };
+}

@@ -1,0 +1,152 @@
+import { formatDate, formatEuro, localize, type Lang } from '../../../platform/i18n/i18n.js';
+import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList, type FieldErrors } from '../../../platform/views/components.js';
+import { Layout, type PageContext } from '../../../platform/views/layout.js';
+import type { ServiceDefinition } from '../../catalog/index.js';
+import { displayValue, type Answers, type FileRef, type RawInput } from '../answers.js';
+import type { StepDefinition } from '../form-definition.js';
+import { t } from '../forms.i18n.js';
+import { FormField } from './form-fields.js';
+
+/** One step of an application form. */
+export function StepPage(props: {
+  ctx: PageContext;
+  service: ServiceDefinition;
+  step: StepDefinition;
+  stepNumber: number;
+  stepCount: number;
+  action: string;
+  backHref: string;
+  raw: RawInput;
+  files: Record<string, FileRef[]>;
+  errors: FieldErrors;
+}) {
+  const { ctx, step } = props;
+  const lang = ctx.lang;
+  const title = localize(step.title, lang);
+  const hasFiles = step.fields.some((f) => f.type === 'file');
+  return (
+    <Layout ctx={ctx} title={`${Object.keys(props.errors).length ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${title} – ${localize(props.service.title, lang)}`}>
+      <p class="kern-body"><a class="kern-link" href={props.backHref}>{t(lang, 'back')}</a></p>
+      <ErrorSummary errors={props.errors} lang={lang} />
+      <p class="kern-preline">{localize(props.service.title, lang)} · {t(lang, 'stepOf', { n: props.stepNumber, total: props.stepCount })}</p>
+      <h1 class="kern-heading-x-large">{title}</h1>
+      {step.intro && <p class="kern-body">{localize(step.intro, lang)}</p>}
+      <form method="post" action={props.action} enctype={hasFiles ? 'multipart/form-data' : undefined} novalidate class="application-form">
+        <CsrfField token={ctx.csrfToken} />
+        <div class="kern-stack">
+          {step.fields.map((field) => (
+            <div
+              key={field.id}
+              class="form-field"
+              data-when-field={field.when?.field.startsWith(`${step.id}.`) ? field.when.field.slice(step.id.length + 1) : undefined}
+              data-when-values={field.when?.field.startsWith(`${step.id}.`) ? JSON.stringify(field.when.in ?? [field.when.equals === true ? 'yes' : field.when.equals === false ? 'no' : field.when.equals]) : undefined}
+            >
+              <FormField field={field} raw={props.raw} files={props.files} errors={props.errors} lang={lang} />
+            </div>
+          ))}
+        </div>
+        <div class="kern-btn-wrapper form-actions">
+          <Button name="_action" value="continue">{t(lang, 'continue')}</Button>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+/** Check your answers: every shown step with change links, the declaration, and the send button. */
+export function CheckAnswersPage(props: {
+  ctx: PageContext;
+  service: ServiceDefinition;
+  steps: StepDefinition[];
+  answers: Answers;
+  draftId: string;
+  errors: FieldErrors;
+  incomplete: string[];
+}) {
+  const { ctx, service } = props;
+  const lang = ctx.lang;
+  const form = service.form!;
+  return (
+    <Layout ctx={ctx} title={`${Object.keys(props.errors).length ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${t(lang, 'checkTitle')} – ${localize(service.title, lang)}`}>
+      <ErrorSummary errors={props.errors} lang={lang} />
+      <p class="kern-preline">{localize(service.title, lang)}</p>
+      <h1 class="kern-heading-x-large">{t(lang, 'checkTitle')}</h1>
+      <p class="kern-body">{t(lang, 'checkIntro')}</p>
+      {props.steps.map((step) => (
+        <section key={step.id} aria-labelledby={`step-${step.id}`} class="check-section">
+          <h2 class="kern-heading-medium" id={`step-${step.id}`}>{localize(step.title, lang)}</h2>
+          {props.incomplete.includes(step.id) && (
+            <Alert kind="warning" title={t(lang, 'incompleteStep', { step: localize(step.title, lang) })}>
+              <a class="kern-link" href={`/antrag/${props.draftId}/${step.id}?pruefen=1`}>{t(lang, 'continue')}</a>
+            </Alert>
+          )}
+          <SummaryList
+            lang={lang}
+            rows={step.fields
+              .filter((f) => props.answers[step.id]?.[f.id] !== undefined || f.required)
+              .filter((f) => !f.when || props.answers[step.id]?.[f.id] !== undefined)
+              .map((f) => ({
+                key: localize(f.label, lang),
+                value: <span class="preserve-lines">{displayValue(f, props.answers[step.id]?.[f.id], lang)}</span>,
+                changeHref: `/antrag/${props.draftId}/${step.id}?pruefen=1#f-${f.id}`,
+              }))}
+          />
+        </section>
+      ))}
+      {service.fees.length > 0 && (
+        <section aria-labelledby="gebuehren" class="check-section">
+          <h2 class="kern-heading-medium" id="gebuehren">{lang === 'de' ? 'Gebühren' : 'Fees'}</h2>
+          <SummaryList lang={lang} rows={service.fees.map((f) => ({ key: localize(f.label, lang), value: formatEuro(f.amountCents, lang) }))} />
+        </section>
+      )}
+      <form method="post" action={`/antrag/${props.draftId}/absenden`} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <h2 class="kern-heading-medium">{t(lang, 'declarationTitle')}</h2>
+        <p class="kern-body">{localize(form.declaration, lang)}</p>
+        <ChoiceField
+          name="declaration"
+          label={t(lang, 'declarationTitle')}
+          kind="checkbox"
+          lang={lang}
+          options={[{ value: 'yes', label: t(lang, 'declarationAccept') }]}
+          selected={[]}
+          error={props.errors.declaration}
+        />
+        <div class="kern-btn-wrapper form-actions">
+          <Button>{t(lang, 'submit')}</Button>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+/** The receipt: shown only after the submission committed. */
+export function ReceiptPage(props: {
+  ctx: PageContext;
+  serviceTitle: string;
+  departmentName: string;
+  reference: string;
+  submittedAt: Date;
+  submissionId: string;
+  mailQueued: boolean;
+}) {
+  const lang: Lang = props.ctx.lang;
+  return (
+    <Layout ctx={props.ctx} title={t(lang, 'receiptTitle')}>
+      <div class="kern-alert kern-alert--success receipt-panel" role="status">
+        <div class="kern-alert__header">
+          <span class="kern-icon kern-icon--success" aria-hidden="true"></span>
+          <h1 class="kern-title">{t(lang, 'receiptTitle')}</h1>
+        </div>
+        <div class="kern-alert__body">
+          <p class="kern-body">{t(lang, 'receiptReference')}</p>
+          <p class="kern-heading-large reference-number" data-testid="reference">{props.reference}</p>
+        </div>
+      </div>
+      <p class="kern-body">{t(lang, 'receiptText', { service: props.serviceTitle, date: formatDate(props.submittedAt, lang, true) })}</p>
+      {props.mailQueued && <p class="kern-body">{t(lang, 'receiptMailSent')}</p>}
+      <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>
+      <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
+    </Layout>
+  );
+}

@@ -1,0 +1,97 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { inTransaction, type Db } from '../db/database.js';
+
+/** Server-side session: the cookie holds only a random id, the database holds its hash. */
+export interface Session {
+  idHash: string;
+  csrfToken: string;
+  staffId: string | null;
+  /** Hashes of receipt tokens: which submissions this browser may see the receipt of. */
+  receipts: string[];
+}
+
+// __Host- binds the cookie to this exact host, over HTTPS, for path / (no subdomain can set it).
+export const sessionCookie = '__Host-rathaus';
+const idleMinutes = 30;
+const absoluteHours = 12;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The request's session, or null when it has none (or it expired). */
+export async function findSession(db: Db, request: FastifyRequest): Promise<Session | null> {
+  const token = request.cookies[sessionCookie];
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const idHash = hashToken(token);
+  return inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
+    const row = await trx
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date() })
+      .where('id_hash', '=', idHash)
+      .where('expires_at', '>', new Date())
+      .where('last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000))
+      .returning(['id_hash', 'csrf_token', 'staff_id', 'receipts'])
+      .executeTakeFirst();
+    return row ? { idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, receipts: row.receipts } : null;
+  });
+}
+
+/** The request's session, creating one (and its cookie) if needed. */
+export async function ensureSession(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<Session> {
+  return (await findSession(db, request)) ?? createSession(db, request, reply, null);
+}
+
+/**
+ * Starts a new session, replacing the old one; called at login so a session id planted before
+ * login is worthless afterwards (session fixation).
+ */
+export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, staffId: string | null, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
+  const token = randomBytes(32).toString('base64url');
+  const session: Session = { idHash: hashToken(token), csrfToken: randomBytes(32).toString('base64url'), staffId, receipts: carry.receipts };
+  const old = request.cookies[sessionCookie];
+  await inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
+    if (old) await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(old)).execute();
+    await trx
+      .insertInto('sessions')
+      .values({
+        tenant_id: request.tenant.id,
+        id_hash: session.idHash,
+        csrf_token: session.csrfToken,
+        staff_id: staffId,
+        receipts: session.receipts,
+        expires_at: new Date(Date.now() + absoluteHours * 3_600_000),
+      })
+      .execute();
+  });
+  reply.setCookie(sessionCookie, token, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+  return session;
+}
+
+/** Ends the session in the database and in the browser. */
+export async function destroySession(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const token = request.cookies[sessionCookie];
+  if (token) {
+    await inTransaction(db, { tenantId: request.tenant.id }, (trx) => trx.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute());
+  }
+  reply.clearCookie(sessionCookie, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+}
+
+/** Remembers that this browser may see a receipt (by the token's hash). */
+export async function addReceiptToSession(db: Db, tenantId: string, session: Session, receiptHash: string): Promise<void> {
+  session.receipts = [...session.receipts.slice(-19), receiptHash];
+  await inTransaction(db, { tenantId }, (trx) =>
+    trx.updateTable('sessions').set({ receipts: session.receipts }).where('id_hash', '=', session.idHash).execute());
+}
+
+/** True when the submitted CSRF token matches the session's (constant-time). */
+export function isValidCsrfToken(session: Session | null, submitted: unknown): boolean {
+  if (!session || typeof submitted !== 'string') return false;
+  const a = Buffer.from(session.csrfToken);
+  const b = Buffer.from(submitted);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export { hashToken };

@@ -1,0 +1,233 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../db/database.js';
+
+/**
+ * A job as its handler sees it. `attempts` counts this run too (1 on the first run): it is raised
+ * when the job is claimed, so a job that kills its worker still uses up its attempts.
+ */
+export interface Job {
+  id: string;
+  tenantId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Does the work of one job kind; throwing schedules a retry. Must be safe to run twice. */
+export type JobHandler = (job: Job) => Promise<void>;
+
+/** The subset of a pino logger the worker uses. */
+export interface JobLogger {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Options for startJobWorker. */
+export interface JobWorkerOptions {
+  db: Db;
+  handlers: Record<string, JobHandler>;
+  /** How often to look for due jobs; 0 disables polling, so only kick() and runDue() start passes. */
+  pollIntervalMs?: number;
+  logger?: JobLogger;
+}
+
+/** A running worker: polls the job table and runs due jobs one at a time. */
+export interface JobWorker {
+  /** Starts a pass now instead of at the next poll, e.g. right after a commit that enqueued a job. */
+  kick(): void;
+  /** Stops polling and resolves once the job being run (if any) has finished. */
+  stop(): Promise<void>;
+  /** Runs due jobs until none is left; resolves with how many succeeded. */
+  runDue(): Promise<number>;
+}
+
+/**
+ * Adds a job in the caller's transaction, so it exists exactly when the business change commits.
+ * The payload is cleared once the job succeeds; a job that exhausts its attempts keeps it for
+ * inspection (see startJobWorker).
+ */
+export async function enqueueJob(
+  trx: Trx,
+  job: { tenantId: string | null; kind: string; payload: Record<string, unknown>; runAt?: Date },
+): Promise<void> {
+  if (!job.kind) throw new Error('A job needs a kind');
+  await trx
+    .insertInto('jobs')
+    .values({ tenant_id: job.tenantId, kind: job.kind, payload: JSON.stringify(job.payload), ...(job.runAt ? { run_at: job.runAt } : {}) })
+    .execute();
+}
+
+// Longer than any handler should take (SMTP timeouts in the mailer are far below it); a job still
+// running when its lease ends may be started a second time by another worker.
+const leaseSeconds = 300;
+// Retries wait 2, 4, 8 … seconds; the cap matters only when max_attempts is raised for a kind.
+const maxBackoffSeconds = 3600;
+const maxErrorLength = 2000;
+const defaultPollIntervalMs = 5000;
+
+const consoleLogger: JobLogger = {
+  info() {},
+  error(obj, msg) {
+    console.error(msg ?? 'job error', obj);
+  },
+};
+
+/**
+ * Starts a worker on the job table. Several workers, in one process or many, may share the table:
+ * a job is claimed with FOR UPDATE SKIP LOCKED and leased until `locked_until`; if its worker dies,
+ * another one takes it after the lease. A successful job gets `done_at` and an empty payload. A
+ * failing job records its error message and waits 2^attempts seconds; when `attempts` reaches
+ * `max_attempts` it is failed for good: `done_at` stays null and it is never claimed again, so
+ * failed jobs are `done_at is null and attempts >= max_attempts`.
+ */
+export function startJobWorker(options: JobWorkerOptions): JobWorker {
+  const { db, handlers } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs;
+  const logger = options.logger ?? consoleLogger;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let background: Promise<void> | undefined;
+  let kickedDuringPass = false;
+  const passes = new Set<Promise<unknown>>();
+
+  async function runOne(job: Job): Promise<boolean> {
+    const started = Date.now();
+    const log = { jobId: job.id, kind: job.kind, tenantId: job.tenantId, attempt: job.attempts };
+    try {
+      const handler = handlers[job.kind];
+      // Retried rather than failed at once: during a rolling deploy an older worker may claim a kind
+      // that only newer code knows.
+      if (!handler) throw new Error(`No handler for job kind "${job.kind}"`);
+      await handler(job);
+    } catch (error) {
+      const message = describeError(error);
+      const outcome = await recordFailure(db, job, message);
+      logger.error({ ...log, error: message, ...outcome }, outcome.failed ? 'job failed for good' : 'job failed, will retry');
+      return false;
+    }
+    await recordSuccess(db, job);
+    logger.info({ ...log, durationMs: Date.now() - started }, 'job done');
+    return true;
+  }
+
+  async function runPass(): Promise<number> {
+    let done = 0;
+    while (!stopped) {
+      const job = await claimNextJob(db);
+      if (!job) break;
+      if (await runOne(job)) done++;
+    }
+    return done;
+  }
+
+  function track<T>(pass: Promise<T>): Promise<T> {
+    passes.add(pass);
+    void pass.catch(() => {}).finally(() => passes.delete(pass));
+    return pass;
+  }
+
+  function startBackgroundPass(): void {
+    if (stopped) return;
+    if (background) {
+      kickedDuringPass = true;
+      return;
+    }
+    clearTimeout(timer);
+    background = track(
+      runPass().then(
+        () => undefined,
+        // The database may be briefly unreachable; the next poll tries again.
+        (error: unknown) => logger.error({ error: describeError(error) }, 'job pass failed'),
+      ),
+    ).finally(() => {
+      background = undefined;
+      if (kickedDuringPass) {
+        kickedDuringPass = false;
+        startBackgroundPass();
+      } else if (!stopped && pollIntervalMs > 0) {
+        timer = setTimeout(startBackgroundPass, pollIntervalMs);
+      }
+    });
+  }
+
+  // Jobs left over from before a restart are due already; do not wait a whole interval for them.
+  if (pollIntervalMs > 0) startBackgroundPass();
+
+  return {
+    kick: startBackgroundPass,
+    runDue: () => track(runPass()),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await Promise.allSettled([...passes]);
+    },
+  };
+}
+
+/** Claims the next due job in its own short transaction, so no lock is held while the handler runs. */
+async function claimNextJob(db: Db): Promise<Job | undefined> {
+  return asWorker(db, async (trx) => {
+    const result = await sql<{ id: string | number | bigint; tenant_id: string | null; kind: string; payload: Record<string, unknown>; attempts: number }>`
+      with next as (
+        select id from jobs
+        where done_at is null and run_at <= now() and attempts < max_attempts
+          and (locked_until is null or locked_until <= now())
+        order by run_at, id
+        limit 1
+        for update skip locked
+      )
+      update jobs set locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = jobs.attempts + 1
+      from next where jobs.id = next.id
+      returning jobs.id, jobs.tenant_id, jobs.kind, jobs.payload, jobs.attempts`.execute(trx);
+    const row = result.rows[0];
+    return row && { id: String(row.id), tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts };
+  });
+}
+
+async function recordSuccess(db: Db, job: Job): Promise<void> {
+  // The payload may name a citizen (an e-mail address); nothing of it is kept once the work is done.
+  await asWorker(db, (trx) =>
+    trx
+      .updateTable('jobs')
+      .set({ done_at: sql<Date>`now()`, payload: '{}', locked_until: null, last_error: null })
+      .where('id', '=', job.id)
+      .where('done_at', 'is', null)
+      .execute(),
+  );
+}
+
+async function recordFailure(db: Db, job: Job, message: string): Promise<{ failed: true } | { failed: false; retryInSeconds: number }> {
+  const row = await asWorker(db, (trx) =>
+    trx
+      .updateTable('jobs')
+      .set({
+        last_error: message,
+        locked_until: null,
+        run_at: sql<Date>`case when attempts < max_attempts
+          then now() + make_interval(secs => least(power(2, attempts), ${maxBackoffSeconds})) else run_at end`,
+      })
+      // attempts identifies this claim: if the lease ran out and another worker took the job, that
+      // worker owns the row now and this stale result must not unlock it.
+      .where('id', '=', job.id)
+      .where('attempts', '=', job.attempts)
+      .where('done_at', 'is', null)
+      .returning(['attempts', 'max_attempts'])
+      .executeTakeFirst(),
+  );
+  if (row && row.attempts >= row.max_attempts) return { failed: true };
+  return { failed: false, retryInSeconds: Math.min(2 ** job.attempts, maxBackoffSeconds) };
+}
+
+/** Runs fn as the application role: the worker needs no more rights than a request does. */
+function asWorker<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'rathaus_app', true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // SMTP replies often quote the recipient; the error is stored and logged, the address must not be.
+  return message.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>').slice(0, maxErrorLength);
+}

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Db, Trx } from '../db/database.js';
+
+/** A plain-text e-mail to one recipient. */
+export interface MailMessage {
+  tenantId: string | null;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends mail by SMTP, or keeps it in the local outbox when no SMTP server is configured. */
+export interface Mailer {
+  kind: 'smtp' | 'outbox';
+  /** Resolves once the SMTP server accepted the message (or the outbox stored it); rejects otherwise, so a job retries. */
+  send(message: MailMessage): Promise<void>;
+}
+
+/** A message kept in the developer outbox. */
+export interface OutboxMail {
+  id: string;
+  tenantId: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: Date;
+}
+
+// Well below the job lease (5 minutes), so a hanging server fails the attempt instead of letting a
+// second worker start the same send. nodemailer's own socket timeout is 10 minutes.
+const smtpTimeouts = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
+// One bare address: the recipient usually comes from a form, and a list ("a@x.de, b@y.de") would
+// otherwise reach every address in it.
+const singleAddress = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/;
+
+/** Creates the mailer: SMTP when smtpUrl is set (smtp:// or smtps://, credentials in the URL), else the outbox table. */
+export function createMailer(options: { smtpUrl?: string; from: string; db: Db }): Mailer {
+  const from = parseFrom(options.from);
+  if (!options.smtpUrl) {
+    const { db } = options;
+    return {
+      kind: 'outbox',
+      async send(message) {
+        checkMessage(message);
+        await asApp(db, (trx) =>
+          trx.insertInto('mail_outbox').values({ tenant_id: message.tenantId, recipient: message.to, subject: message.subject, body: message.text }).execute(),
+        );
+      },
+    };
+  }
+  const transport = nodemailer.createTransport({ url: options.smtpUrl, ...smtpTimeouts });
+  return {
+    kind: 'smtp',
+    async send(message) {
+      checkMessage(message);
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        textEncoding: 'quoted-printable',
+        // RFC 3834: stops out-of-office replies to a sender nobody reads.
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+    },
+  };
+}
+
+/** The newest messages in the developer outbox, newest first. */
+export async function listOutbox(db: Db, limit: number): Promise<OutboxMail[]> {
+  const rows = await asApp(db, (trx) =>
+    trx.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+  );
+  return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, to: r.recipient, subject: r.subject, text: r.body, createdAt: r.created_at }));
+}
+
+function parseFrom(value: string): { name: string; address: string } {
+  const parsed = addressparser(value, { flatten: true });
+  const [mailbox] = parsed;
+  if (parsed.length !== 1 || !mailbox || !singleAddress.test(mailbox.address)) {
+    throw new Error(`The sender address must be one mailbox such as "Rathaus <noreply@example.org>", got "${value}"`);
+  }
+  return mailbox;
+}
+
+function checkMessage(message: MailMessage): void {
+  // The address itself stays out of the error: it ends up in the job table and the log.
+  if (message.to.length > 254 || !singleAddress.test(message.to)) throw new Error('The recipient must be a single e-mail address');
+  if (/[\r\n]/.test(message.subject)) throw new Error('A mail subject must be one line');
+}
+
+/** Runs fn as the application role, which may insert into and read the outbox but not change it. */
+function asApp<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'rathaus_app', true)`.execute(trx);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,37 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { seedDemoTowns } from '../seeds/seed-demo.js';
+
+const started = performance.now();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const database = await openDatabase(config);
+await migrate(database.db);
+if (config.demoData) {
+  const credentials = await seedDemoTowns(database.db);
+  if (credentials.length > 0) {
+    // Printed once, never logged or stored in plain text: the first start is the only chance to read them.
+    console.log('\nDemo staff accounts (shown only now; reset with `npm run cli -- staff set-password`):');
+    for (const c of credentials) console.log(`  ${c.town.padEnd(14)} ${c.email.padEnd(44)} ${c.password}`);
+    console.log('');
+  }
+}
+const runtime = await buildApp(config, { database });
+await runtime.app.listen({ port: config.port, host: config.host });
+runtime.app.log.info({ startupMs: Math.round(performance.now() - started), database: database.engine, mail: runtime.mailer.kind }, 'Rathaus is ready');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    runtime.app.log.info({ signal }, 'shutting down');
+    await runtime.close();
+    process.exit(0);
+  });
+}
