@@ -6,6 +6,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import { assertRlsEnforced, openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
@@ -20,9 +21,15 @@ import { TenantDirectory } from './modules/tenants/tenant-directory.js';
 import { tenantRoutes, resolveTenantHook } from './modules/tenants/tenants.routes.js';
 import { loadServices, type Service } from './modules/catalog/index.js';
 import { catalogRoutes, Catalog } from './modules/catalog/index.js';
-import { formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
+import { formApiRoutes, formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
+import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
 import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
+
+// Logged requests carry method and path only: query strings can hold what citizens typed.
+const requestLogSerializers = {
+  req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+};
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,7 +73,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? { level: config.logLevel, serializers: requestLogSerializers },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });
@@ -82,8 +89,14 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   addSecurityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
-  await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1024 * 1024, files: 10, fields: 1000, parts: 1010, fieldSize: 20_000 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 1000, parts: 1010, fieldSize: 20_000 } });
   await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Rathaus API', version: '1', description: 'Service catalog and online applications of one town (the town follows from the host name).' },
+    },
+    hideUntagged: true,
+  });
   await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: path.join(root, 'node_modules/@kern-ux/native/dist'), prefix: '/static/kern/', maxAge: '7d', decorateReply: false });
   registerOperations(app, database.db);
@@ -93,8 +106,12 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(tenantRoutes, deps);
   await app.register(catalogRoutes, deps);
   await app.register(formRoutes, deps);
+  await app.register(formApiRoutes, deps);
+  if (config.env !== 'production' && mailer.kind === 'outbox') await app.register(devOutboxRoutes, { db: database.db });
   await app.register(staffRoutes, deps);
   await app.register(casesStaffRoutes, deps);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   return {
     app,

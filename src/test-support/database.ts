@@ -32,7 +32,7 @@ export async function buildTenant(db: Db, overrides: { hosts?: string[] } = {}):
         website: 'https://example.org',
         legal: { impressum: { de: 'Impressum der Teststadt' }, privacy: { de: 'Datenschutz der Teststadt' }, accessibility: { de: 'Barrierefreiheit der Teststadt' } },
       },
-      departments: ['buergerbuero', 'ordnungsamt', 'steueramt', 'gewerbeamt', 'abfallwirtschaft', 'zentrale'].map((key) => ({
+      departments: ['buergerbuero', 'ordnungsamt', 'steueramt', 'gewerbeamt', 'abfallwirtschaft', 'zentrale', 'sozialamt', 'bauamt', 'jugendamt'].map((key) => ({
         key,
         name: { de: key },
         contact,

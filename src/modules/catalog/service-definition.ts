@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formDefinition, localized } from '../forms/index.js';
+// The schema file directly, not the forms module's front door: that one pulls in the routes, which need the catalog.
+import { formDefinition, localized } from '../forms/form-definition.js';
 
 /** Life situations the catalog is browsed by; a closed set so every town's catalog lines up. */
 export const lifeSituations = ['umzug', 'kind', 'gewerbe', 'bauen', 'hund', 'abfall', 'ausweise', 'soziales', 'kontakt'] as const;

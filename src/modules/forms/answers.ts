@@ -160,6 +160,7 @@ function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, 
     case 'text':
     case 'textarea':
       if (value.length > field.maxLength) return fail('tooLong', { max: field.maxLength });
+      if (field.type === 'text' && field.digitsOnly && !/^\d+$/.test(value)) return fail('digitsOnly');
       if (field.type === 'text' && field.minLength && value.length < field.minLength) return fail('tooShort', { min: field.minLength });
       return value;
     case 'number': {

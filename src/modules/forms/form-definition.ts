@@ -27,7 +27,7 @@ const base = {
 };
 
 const simpleFields = [
-  z.strictObject({ ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({ ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200), digitsOnly: z.boolean().default(false) }),
   z.strictObject({ ...base, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(10_000).default(2000) }),
   z.strictObject({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true) }),
   z.strictObject({ ...base, type: z.literal('date'), notBefore: dateBound.optional(), notAfter: dateBound.optional() }),
@@ -45,7 +45,7 @@ const simpleFields = [
     type: z.literal('file'),
     accept: z.array(z.enum(['application/pdf', 'image/jpeg', 'image/png'])).min(1).default(['application/pdf', 'image/jpeg', 'image/png']),
     maxFiles: z.number().int().min(1).max(10).default(1),
-    maxSizeMb: z.number().min(0.1).max(20).default(10),
+    maxSizeMb: z.number().min(0.1).max(10).default(10),
   }),
 ] as const;
 

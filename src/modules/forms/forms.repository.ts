@@ -44,10 +44,14 @@ export async function updateDraftAnswers(trx: Trx, id: string, answers: Answers)
   await trx.updateTable('drafts').set({ answers: JSON.stringify(answers), updated_at: new Date() }).where('id', '=', id).execute();
 }
 
-/** Deletes the draft and reports whether it still existed (a second click on "send" finds none). */
-export async function deleteDraft(trx: Trx, id: string): Promise<boolean> {
-  const result = await trx.deleteFrom('drafts').where('id', '=', id).executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+/** Locks the draft for submission; false when it is gone (a second click on "send" finds none). */
+export async function lockDraft(trx: Trx, id: string): Promise<boolean> {
+  return (await trx.selectFrom('drafts').select('id').where('id', '=', id).forUpdate().executeTakeFirst()) !== undefined;
+}
+
+/** Deletes a draft (after its submission was written). */
+export async function deleteDraft(trx: Trx, id: string): Promise<void> {
+  await trx.deleteFrom('drafts').where('id', '=', id).execute();
 }
 
 /** Records an uploaded file as belonging to a draft. */

@@ -170,7 +170,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     }
 
     const parsed = parseStep(step, raw, { answers, files, lang, today: berlinToday() });
-    const errors = { ...fileErrors, ...parsed.errors };
+    const errors = { ...parsed.errors, ...fileErrors };
     if (Object.keys(errors).length > 0) {
       if (received.length > 0) await keepFiles();
       return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors, status: 422 });

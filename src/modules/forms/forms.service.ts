@@ -7,7 +7,7 @@ import { insertCase } from '../cases/index.js';
 import type { Service } from '../catalog/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import type { Answers, FileRef } from './answers.js';
-import { deleteDraft, insertSubmission, moveDraftFiles } from './forms.repository.js';
+import { deleteDraft, insertSubmission, lockDraft, moveDraftFiles } from './forms.repository.js';
 
 /** Thrown when a draft was already submitted (double click, second tab) or has expired. */
 export class DraftGoneError extends Error {
@@ -66,7 +66,8 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
   const email = applicantEmail(input.service, input.answers);
   const actor = { tenantId: input.tenant.id, sessionHash: input.draft?.sessionHash, receiptTokenHashes: [receiptTokenHash] };
   const { reference, submittedAt } = await inTransaction(db, actor, async (trx) => {
-    if (input.draft && !(await deleteDraft(trx, input.draft.id))) throw new DraftGoneError();
+    // The lock makes a double click wait for the first submission, which then finds no draft.
+    if (input.draft && !(await lockDraft(trx, input.draft.id))) throw new DraftGoneError();
     const saved = await insertSubmission(trx, {
       tenantId: input.tenant.id,
       id: submissionId,
@@ -79,7 +80,10 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
       sequence: referenceSequenceName(input.tenant.id),
       referencePrefix: input.tenant.referencePrefix,
     });
-    if (input.draft) await moveDraftFiles(trx, input.draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
+    if (input.draft) {
+      await moveDraftFiles(trx, input.draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
+      await deleteDraft(trx, input.draft.id);
+    }
     await insertCase(trx, {
       tenantId: input.tenant.id,
       id: randomUUID(),

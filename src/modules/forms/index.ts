@@ -1,6 +1,7 @@
 export { formDefinition, localized } from './form-definition.js';
 export type { FormDefinition, Localized, StepDefinition, FieldDefinition } from './form-definition.js';
 export { formRoutes } from './forms.routes.js';
+export { formApiRoutes } from './forms.api-routes.js';
 export { registerDefinitionSnapshots, resolveDefinition } from './definitions.js';
 export { submissionJobHandlers } from './submission-mail.js';
 export { displayValue, visibleSteps, type Answers } from './answers.js';

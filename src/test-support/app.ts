@@ -1,0 +1,54 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type Runtime } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createStaff } from '../modules/staff/index.js';
+import { adoptService } from '../modules/tenants/tenants.repository.js';
+import type { Tenant } from '../modules/tenants/tenant.js';
+import { buildTenant, openTestDatabase } from './database.js';
+import { sql } from 'kysely';
+
+/** A running portal for integration tests, with everything it logged. */
+export interface TestApp extends Runtime {
+  logs: string[];
+  /** A new town offering every service with its default department; served on its own host. */
+  createTown(): Promise<{ tenant: Tenant; host: string }>;
+  /** A staff account in one department; returns the credentials. */
+  createClerk(tenant: Tenant, departmentKey: string): Promise<{ email: string; password: string }>;
+}
+
+/** Builds the whole portal on the test database (PGlite, or PostgreSQL with DATABASE_URL), job worker not polling. */
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', ...env });
+  const logs: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const runtime = await buildApp(config, { database, logger: { level: 'info', stream }, startWorker: false });
+  let clerks = 0;
+  return {
+    ...runtime,
+    logs,
+    async createTown() {
+      const host = `t${Math.random().toString(36).slice(2, 10)}.localhost`;
+      const tenant = await buildTenant(database.db, { hosts: [host] });
+      await database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
+        for (const service of runtime.services.values()) await adoptService(trx, tenant.id, service.definition.id, service.definition.department);
+      });
+      await runtime.tenants.reload();
+      return { tenant, host };
+    },
+    async createClerk(tenant, departmentKey) {
+      const email = `clerk${++clerks}-${departmentKey}@example.org`;
+      const password = `correct horse ${Math.random().toString(36).slice(2)}`;
+      await database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
+        await createStaff(trx, { tenantId: tenant.id, email, name: `Clerk ${departmentKey}`, password, departments: [{ key: departmentKey, role: 'clerk' }] });
+      });
+      return { email, password };
+    },
+  };
+}
