@@ -75,6 +75,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, serializers: requestLogSerializers },
     bodyLimit: 1024 * 1024,
+    // Unknown properties are an error, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false } },
     trustProxy: false,
   });
   const jobs = startJobWorker({

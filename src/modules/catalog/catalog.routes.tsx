@@ -64,6 +64,7 @@ export async function catalogRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
 
   app.get('/api/v1/services', {
     schema: {
+      tags: ['services'],
       summary: 'List or search the services of this town',
       querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 }, lang: { type: 'string', enum: ['de', 'en'] } }, additionalProperties: false },
     },

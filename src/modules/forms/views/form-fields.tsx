@@ -17,6 +17,9 @@ const str = (raw: RawInput, name: string) => {
   return (Array.isArray(v) ? v[0] : v) ?? '';
 };
 
+/** Stored answers are ISO dates; citizens read and type them the German way. */
+const germanDate = (value: string) => value.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$3.$2.$1');
+
 const mediaTypeNames: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
 
 function SimpleField(props: FieldProps & { field: SimpleFieldDefinition }) {
@@ -32,7 +35,10 @@ function SimpleField(props: FieldProps & { field: SimpleFieldDefinition }) {
     case 'number':
       return <TextField {...common} value={str(raw, name)} inputmode={field.integer ? 'numeric' : 'decimal'} width="short" />;
     case 'date':
-      return <TextField {...common} value={str(raw, name)} type="date" />;
+      // A text field, not type="date": Chromium's date widget ignores the page language and turns an
+      // impossible date such as 31.02.2020 into an empty value, so the citizen is told the field is
+      // empty and loses what was typed. The server reads TT.MM.JJJJ.
+      return <TextField {...common} hint={[hint, lang === 'de' ? 'Zum Beispiel 27.03.2024' : 'For example 27.03.2024'].filter(Boolean).join(' ')} value={germanDate(str(raw, name))} />;
     case 'email':
       return <TextField {...common} value={str(raw, name)} type="email" autocomplete="email" />;
     case 'phone':
