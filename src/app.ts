@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
@@ -60,7 +61,7 @@ export interface ModuleDeps {
 }
 
 /** Builds the portal: database ready, platform plugins, then the domain modules. */
-export async function buildApp(config: Config, options: { database?: DatabaseHandle; logger?: FastifyServerOptions['logger']; startWorker?: boolean } = {}): Promise<Runtime> {
+export async function buildApp(config: Config, options: { database?: DatabaseHandle; logStream?: Writable; startWorker?: boolean } = {}): Promise<Runtime> {
   const database = options.database ?? (await openDatabase(config));
   await migrate(database.db);
   await assertRlsEnforced(database.db);
@@ -73,7 +74,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, serializers: requestLogSerializers },
+    logger: { level: config.logLevel, serializers: requestLogSerializers, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: 1024 * 1024,
     // Unknown properties are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },

@@ -23,10 +23,10 @@ export interface TestApp extends Runtime {
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const runtime = await buildApp(config, { database, logger: { level: 'info', stream }, startWorker: false });
+  const runtime = await buildApp(config, { database, logStream: stream, startWorker: false });
   let clerks = 0;
   return {
     ...runtime,

@@ -25,7 +25,7 @@ export function StepPage(props: {
   const title = localize(step.title, lang);
   const hasFiles = step.fields.some((f) => f.type === 'file');
   return (
-    <Layout ctx={ctx} title={`${Object.keys(props.errors).length ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${title} – ${localize(props.service.title, lang)}`}>
+    <Layout ctx={ctx} title={`${Object.keys(props.errors).length ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${title} – ${localize(props.service.title, lang)}`} scripts={['/static/form-conditions.js']}>
       <p class="kern-body"><a class="kern-link" href={props.backHref}>{t(lang, 'back')}</a></p>
       <ErrorSummary errors={props.errors} lang={lang} />
       <p class="kern-preline">{localize(props.service.title, lang)} · {t(lang, 'stepOf', { n: props.stepNumber, total: props.stepCount })}</p>
