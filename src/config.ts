@@ -10,11 +10,7 @@ const configSchema = z.object({
   BASE_URL: z.string().url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // Secrets: in production they must be set; in development a fixed, clearly non-secret value keeps
-  // the one-command start working.
-  SESSION_SECRET: z.string().min(32).optional(),
-  DATA_KEY: z.string().regex(/^[0-9a-f]{64}$/, 'DATA_KEY must be 64 hex characters (32 bytes)').optional(),
-  DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  DEMO_DATA: z.enum(['true', 'false']).optional(),
   SUBMISSION_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
 });
 
@@ -29,15 +25,10 @@ export type Config = {
   baseUrl?: string;
   env: 'development' | 'production' | 'test';
   logLevel: string;
-  sessionSecret: string;
-  dataKey: Buffer;
   demoData: boolean;
   /** Submissions per client IP and minute. */
   submissionRateLimit: number;
 };
-
-const developmentSecret = 'development-only-session-secret-not-for-production';
-const developmentDataKey = '00'.repeat(32);
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,9 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  if (c.NODE_ENV === 'production' && (!c.SESSION_SECRET || !c.DATA_KEY)) {
-    throw new Error('Invalid configuration:\n  SESSION_SECRET and DATA_KEY are required when NODE_ENV=production');
-  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -60,9 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: c.BASE_URL,
     env: c.NODE_ENV,
     logLevel: c.LOG_LEVEL,
-    sessionSecret: c.SESSION_SECRET ?? developmentSecret,
-    dataKey: Buffer.from(c.DATA_KEY ?? developmentDataKey, 'hex'),
-    demoData: c.DEMO_DATA === 'true',
+    // Demo towns by default on a laptop, never by default in production.
+    demoData: c.DEMO_DATA ? c.DEMO_DATA === 'true' : c.NODE_ENV !== 'production',
     submissionRateLimit: c.SUBMISSION_RATE_LIMIT,
   };
 }
