@@ -30,6 +30,7 @@ describe('durability', () => {
     const port = await freePort();
     const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'true', SUBMISSION_RATE_LIMIT: '100000', NODE_ENV: 'test' };
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
@@ -51,11 +52,14 @@ describe('durability', () => {
     };
     const clients = Array.from({ length: 16 }, client);
     // Kill once a good number of submissions has been acknowledged, mid-stream.
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 20));
+    while (acknowledged.length < 40) {
+      assert.equal(server.exitCode, null, 'the server stopped before it was killed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     server.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
-    await new Promise((resolve) => server.once('exit', resolve));
+    await exited;
 
     const { db, close } = await openDatabase({ dataDir, databaseUrl: process.env.DATABASE_URL });
     try {

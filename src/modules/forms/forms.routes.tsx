@@ -19,7 +19,7 @@ import { DraftGoneError, submitApplication } from './forms.service.js';
 import { t } from './forms.i18n.js';
 import { renderReceiptPdf } from './receipt.js';
 import { readMultipartStep, type ReceivedFile } from './uploads.js';
-import { CheckAnswersPage, ReceiptPage, StepPage } from './views/form-pages.js';
+import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
 import { resolveDefinition } from './definitions.js';
 
 type StepParams = { draftId: string; stepId: string };
@@ -89,7 +89,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   }
 
   function draftGone(request: FastifyRequest, reply: FastifyReply) {
-    return sendErrorPage(request, reply, 404);
+    return sendPage(reply, <DraftGonePage ctx={ctxOf(request)} />, 404);
   }
 
   function renderStep(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: Service; step: StepDefinition; answers: Answers; action: string; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; status: number }) {
@@ -229,11 +229,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
 
   app.post('/antrag/:draftId/absenden', { config: submitLimit }, async (request: FastifyRequest<{ Params: { draftId: string }; Body: Record<string, unknown> }>, reply) => {
     const loaded = await loadDraft(request, request.params.draftId);
-    if (!loaded) {
-      // A second click on "send": the first one committed; show that receipt instead of an error.
-      const session = await findSession(db, request);
-      return session && session.receipts.length > 0 ? draftGone(request, reply) : draftGone(request, reply);
-    }
+    // A second click on "send" lands here too: the first one committed and consumed the draft.
+    if (!loaded) return draftGone(request, reply);
     const body = request.body ?? {};
     if (!isValidCsrfToken(loaded.session, body._csrf)) return sendErrorPage(request, reply, 403);
     if (!Object.keys(body).every((k) => ['_csrf', 'declaration'].includes(k))) return sendErrorPage(request, reply, 400);

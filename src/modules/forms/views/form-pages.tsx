@@ -150,3 +150,14 @@ export function ReceiptPage(props: {
     </Layout>
   );
 }
+
+/** Shown for a draft that was already sent, has expired, or belongs to another browser. */
+export function DraftGonePage(props: { ctx: PageContext }) {
+  const { lang } = props.ctx;
+  return (
+    <Layout ctx={props.ctx} title={t(lang, 'draftGone')}>
+      <h1 class="kern-heading-x-large">{t(lang, 'draftGone')}</h1>
+      <p class="kern-body"><a class="kern-link" href="/leistungen">{t(lang, 'startAgain')}</a></p>
+    </Layout>
+  );
+}
