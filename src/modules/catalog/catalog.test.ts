@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import { stemGerman } from './german-stemmer.js';
+
+describe('catalog search', () => {
+  let app: TestApp;
+  let tenantId: string;
+  let host: string;
+  before(async () => {
+    app = await buildTestApp();
+    ({ tenant: { id: tenantId }, host } = await app.createTown());
+  });
+  after(() => app.close());
+
+  const ids = async (q: string) => (await app.catalog.search(tenantId, q)).map((e) => e.service.definition.id);
+
+  it('finds "Hund anmelden" and "Hundesteuer" for "hund"', async () => {
+    const found = await ids('hund');
+    assert.ok(found.includes('hund-anmelden') && found.includes('hundesteuer'));
+  });
+
+  it('tolerates typos', async () => assert.ok((await ids('hundesteur')).includes('hundesteuer')));
+
+  it('understands German word forms and compounds', async () => {
+    assert.equal(stemGerman('Anmeldungen'), stemGerman('Anmeldung'));
+    assert.ok((await ids('Anmeldungen')).includes('sperrmuell-anmeldung'));
+    assert.ok((await ids('Steuer')).includes('hundesteuer'));
+    assert.ok((await ids('Müll')).includes('sperrmuell-anmeldung'));
+  });
+
+  it('returns nothing for nonsense and copes with odd input', async () => {
+    assert.deepEqual(await ids('xqzvwpl'), []);
+    assert.deepEqual(await ids('   '), []);
+    assert.doesNotThrow(() => ids('"<script>%00'.repeat(50)));
+  });
+
+  it('renders search results and life situations as pages', async () => {
+    const page = await app.app.inject({ url: '/leistungen?q=hund', headers: { host } });
+    assert.match(page.body, /href="\/leistungen\/hund-anmelden"/);
+    const situation = await app.app.inject({ url: '/leistungen?lebenslage=abfall', headers: { host } });
+    assert.match(situation.body, /sperrmuell-anmeldung/);
+    assert.doesNotMatch(situation.body, /hund-anmelden/);
+    const again = await app.app.inject({ url: '/leistungen?q=hund', headers: { host, 'if-none-match': page.headers.etag as string } });
+    assert.equal(again.statusCode, 304);
+  });
+
+  it('shows a service page with everything a citizen needs', async () => {
+    const page = await app.app.inject({ url: '/leistungen/meldebescheinigung', headers: { host } });
+    for (const heading of ['Gebühren', 'Rechtsgrundlage', 'Bearbeitungsdauer', 'Zuständige Stelle']) assert.match(page.body, new RegExp(heading));
+    assert.match(page.body, /10,00\s€/);
+    assert.match((await app.app.inject({ url: '/leistungen/personalausweis', headers: { host } })).body, /Erforderliche Unterlagen/);
+    assert.match(page.body, /href="\/leistungen\/meldebescheinigung\/antrag"/);
+    assert.equal((await app.app.inject({ url: '/leistungen/gibt-es-nicht', headers: { host } })).statusCode, 404);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findIncompleteSteps, normalizeIban, parseStep, resolveDateBound, toRawInput, visibleSteps } from './answers.js';
+import { formDefinition, type StepDefinition } from './form-definition.js';
+
+const form = formDefinition.parse({
+  declaration: { de: 'Ich versichere die Richtigkeit.' },
+  applicantEmail: 'person.email',
+  steps: [
+    {
+      id: 'person',
+      title: { de: 'Person' },
+      fields: [
+        { id: 'name', type: 'text', label: { de: 'Name' }, maxLength: 10 },
+        { id: 'geburt', type: 'date', label: { de: 'Geburtsdatum' }, notAfter: 'today-18y' },
+        { id: 'plz', type: 'postcode', label: { de: 'PLZ' } },
+        { id: 'email', type: 'email', label: { de: 'E-Mail' } },
+        { id: 'telefon', type: 'phone', label: { de: 'Telefon' }, required: false },
+        { id: 'iban', type: 'iban', label: { de: 'IBAN' }, required: false },
+        { id: 'kinder', type: 'number', label: { de: 'Kinder' }, min: 0, max: 20, required: false },
+        { id: 'art', type: 'radio', label: { de: 'Art' }, options: [{ value: 'a', label: { de: 'A' } }, { value: 'b', label: { de: 'B' } }] },
+        { id: 'details', type: 'text', label: { de: 'Details zu B' }, when: { field: 'person.art', equals: 'b' } },
+      ],
+    },
+    { id: 'extra', title: { de: 'Nur für B' }, when: { field: 'person.art', equals: 'b' }, fields: [{ id: 'x', type: 'yesno', label: { de: 'X?' } }] },
+  ],
+});
+const step = form.steps[0] as StepDefinition;
+const context = { answers: {}, files: {}, lang: 'de' as const, today: '2026-11-22' };
+const valid = { name: 'Alex', geburt: '01.02.1990', plz: '12345', email: 'a@example.org', art: 'a' };
+
+describe('answers', () => {
+  it('normalises valid input: German dates to ISO, IBAN without spaces, numbers as numbers', () => {
+    const parsed = parseStep(step, { ...valid, iban: 'de02 1203 0000 0000 2020 51', kinder: '2' }, context);
+    assert.deepEqual(parsed.errors, {});
+    assert.equal(parsed.answers.geburt, '1990-02-01');
+    assert.equal(parsed.answers.iban, 'DE02120300000000202051');
+    assert.equal(parsed.answers.kinder, 2);
+  });
+
+  it('rejects impossible dates, date bounds, bad postcodes, e-mails, phones, IBAN checksums and options', () => {
+    const parsed = parseStep(step, { name: 'Alexander der Große', geburt: '31.02.1990', plz: '1234', email: 'a@b', telefon: '12', iban: 'DE02120300000000202052', kinder: '-1', art: 'c' }, context);
+    assert.deepEqual(Object.keys(parsed.errors).sort(), ['art', 'email', 'geburt', 'iban', 'kinder', 'name', 'plz', 'telefon']);
+    assert.match(parsed.errors.geburt!, /gültiges Datum/);
+    const tooYoung = parseStep(step, { ...valid, geburt: '2010-01-01' }, context);
+    assert.match(tooYoung.errors.geburt!, /nicht nach dem 22\.11\.2008/);
+  });
+
+  it('requires a conditional field only when its condition holds, and drops it otherwise', () => {
+    assert.deepEqual(parseStep(step, { ...valid, details: 'ignored' }, context).answers.details, undefined);
+    assert.ok(parseStep(step, { ...valid, art: 'b' }, context).errors.details);
+  });
+
+  it('shows steps by condition and reports the incomplete ones', () => {
+    const a = { person: parseStep(step, valid, context).answers };
+    assert.deepEqual(visibleSteps(form, a).map((s) => s.id), ['person']);
+    assert.deepEqual(findIncompleteSteps(form, a, 'de', '2026-11-22'), []);
+    const b = { person: parseStep(step, { ...valid, art: 'b', details: 'd' }, context).answers };
+    assert.deepEqual(findIncompleteSteps(form, b, 'de', '2026-11-22'), ['extra']);
+  });
+
+  it('round-trips stored answers back into form input', () => {
+    const answers = parseStep(step, { ...valid, kinder: '3' }, context).answers;
+    assert.deepEqual(parseStep(step, toRawInput(step, answers), context).answers, answers);
+  });
+
+  it('checks IBANs by country length and mod 97', () => {
+    assert.equal(normalizeIban('GB82 WEST 1234 5698 7654 32'), 'GB82WEST12345698765432');
+    assert.equal(normalizeIban('DE02 1203 0000 0000 2020 5'), null);
+    assert.equal(normalizeIban('XX00123'), null);
+  });
+
+  it('resolves relative date bounds across month ends', () => {
+    assert.equal(resolveDateBound('today-18y', '2026-11-22'), '2008-11-22');
+    assert.equal(resolveDateBound('today+90d', '2026-11-22'), '2027-02-20');
+    assert.equal(resolveDateBound('2020-01-01', '2026-11-22'), '2020-01-01');
+  });
+
+  it('refuses definitions whose conditions point at unknown fields', () => {
+    const result = formDefinition.safeParse({ declaration: { de: 'x' }, steps: [{ id: 's', title: { de: 's' }, when: { field: 's.nope', equals: 'x' }, fields: [{ id: 'a', type: 'text', label: { de: 'a' } }] }] });
+    assert.equal(result.success, false);
+  });
+});
