@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../../platform/db/database.js';
+import { openTestDatabase } from '../../test-support/database.js';
+import { seedDemoTowns } from '../../../seeds/seed-demo.js';
+
+describe('demo towns', () => {
+  let handle: DatabaseHandle;
+  before(async () => (handle = await openTestDatabase()));
+  after(() => handle.close());
+
+  it('are seeded once, with staff passwords returned only the first time', async () => {
+    const first = await seedDemoTowns(handle.db);
+    // On a shared PostgreSQL test database an earlier run may have seeded them already.
+    const counts = async () => (await sql<{ t: number; s: number }>`
+      select (select count(*)::int from tenants where slug in ('musterstadt', 'beispieldorf')) as t,
+             (select count(*)::int from staff s join tenants t on t.id = s.tenant_id where t.slug in ('musterstadt', 'beispieldorf')) as s`.execute(handle.db)).rows[0]!;
+    const before = await counts();
+    assert.equal(before.t, 2);
+    assert.ok(first.length === 0 || first.length === before.s);
+    assert.ok(first.every((c) => c.password.length >= 16));
+    assert.deepEqual(await seedDemoTowns(handle.db), []);
+    assert.deepEqual(await counts(), before);
+  });
+});
