@@ -1,23 +1,5 @@
 import type { Trx } from '../../platform/db/database.js';
 
-/** What a new case starts with: it belongs to one department and points at its submission. */
-export interface NewCase {
-  tenantId: string;
-  id: string;
-  submissionId: string;
-  departmentId: string;
-  reference: string;
-  serviceId: string;
-}
-
-/** Opens a case in status "received" (inside the submission's transaction). */
-export async function insertCase(trx: Trx, c: NewCase): Promise<void> {
-  await trx
-    .insertInto('cases')
-    .values({ tenant_id: c.tenantId, id: c.id, submission_id: c.submissionId, department_id: c.departmentId, reference: c.reference, service_id: c.serviceId })
-    .execute();
-}
-
 /** A line of a department's inbox. */
 export interface InboxRow {
   id: string;

@@ -1,3 +1,2 @@
-export { insertCase, type NewCase } from './cases.repository.js';
 export { caseStatuses, caseStatusNames, type CaseStatus } from './case.js';
 export { casesStaffRoutes } from './cases.staff-routes.js';

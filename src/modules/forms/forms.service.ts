@@ -1,9 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../../platform/db/database.js';
-import { enqueueJob } from '../../platform/jobs/jobs.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
-import { recordAudit } from '../audit/index.js';
-import { insertCase } from '../cases/index.js';
 import type { Service } from '../catalog/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import type { Answers, FileRef } from './answers.js';
@@ -58,6 +55,7 @@ export function referencedFiles(service: Service, answers: Answers): FileRef[] {
 /**
  * Submits an application: submission, case, audit entry and the confirmation mail job are written
  * in ONE transaction, so the receipt the caller shows afterwards always stands for a commit.
+ * The draft is locked first, so a second click on "send" waits and then finds it gone.
  */
 export async function submitApplication(db: Db, input: SubmitApplication): Promise<SubmissionReceipt> {
   const submissionId = randomUUID();
@@ -71,6 +69,7 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
     const saved = await insertSubmission(trx, {
       tenantId: input.tenant.id,
       id: submissionId,
+      caseId: randomUUID(),
       serviceId: input.service.definition.id,
       definitionHash: input.service.hash,
       departmentId: input.departmentId,
@@ -79,32 +78,12 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
       receiptTokenHash,
       sequence: referenceSequenceName(input.tenant.id),
       referencePrefix: input.tenant.referencePrefix,
+      actor: input.actor,
+      applicantEmail: email,
     });
     if (input.draft) {
       await moveDraftFiles(trx, input.draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
       await deleteDraft(trx, input.draft.id);
-    }
-    await insertCase(trx, {
-      tenantId: input.tenant.id,
-      id: randomUUID(),
-      submissionId,
-      departmentId: input.departmentId,
-      reference: saved.reference,
-      serviceId: input.service.definition.id,
-    });
-    await recordAudit(trx, {
-      tenantId: input.tenant.id,
-      actor: input.actor,
-      action: 'submission.created',
-      subject: `submission:${submissionId}`,
-      details: { reference: saved.reference, service: input.service.definition.id },
-    });
-    if (email) {
-      await enqueueJob(trx, {
-        tenantId: input.tenant.id,
-        kind: 'mail.submission-received',
-        payload: { to: email, reference: saved.reference, serviceId: input.service.definition.id, lang: input.language },
-      });
     }
     return saved;
   });
