@@ -206,6 +206,20 @@ describe('applying online (Hund anmelden)', () => {
     assert.equal(unknownFile.statusCode, 400);
   });
 
+  it('refuses an upload above the size limit with 413 and stores nothing', async () => {
+    const browser = new TestBrowser(app.app, host);
+    const base = await startDogApplication(browser, 'rottweiler');
+    await browser.get(`${base}/gefaehrlicherHund`);
+    const filesBefore = await countRows(app, tenant, 'files');
+    const huge = Buffer.concat([samplePdf, Buffer.alloc(11 * 1024 * 1024)]);
+    const response = await browser.postMultipart(`${base}/gefaehrlicherHund`, { fuehrungszeugnis: 'yes', _action: 'continue' }, {
+      sachkunde: [{ filename: 'riesig.pdf', contentType: 'application/pdf', content: huge }],
+    });
+    assert.equal(response.statusCode, 413);
+    assert.match(response.body, /Die Datei ist zu groß/);
+    assert.equal(await countRows(app, tenant, 'files'), filesBefore);
+  });
+
   it('answers malformed multipart with 400, not 500', async () => {
     const browser = new TestBrowser(app.app, host);
     const base = await startDogApplication(browser, 'rottweiler');
