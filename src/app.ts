@@ -24,6 +24,7 @@ import { loadServices, type Service } from './modules/catalog/index.js';
 import { catalogRoutes, Catalog } from './modules/catalog/index.js';
 import { formApiRoutes, formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
 import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
+import { scheduleHousekeeping } from './housekeeping.js';
 import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
 
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(casesStaffRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);
 
   return {
     app,
@@ -127,6 +129,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     jobs,
     files,
     async close() {
+      stopHousekeeping();
       await app.close();
       await jobs.stop();
       await database.close();

@@ -139,3 +139,14 @@ export async function findSubmission(trx: Trx, id: string) {
 export async function listSubmissionFiles(trx: Trx, submissionId: string) {
   return trx.selectFrom('files').select(['id', 'filename', 'media_type', 'size']).where('submission_id', '=', submissionId).orderBy('created_at').execute();
 }
+
+/**
+ * Deletes drafts and draft uploads untouched for a day: sessions end after 12 hours at most, so
+ * nobody can reach them any more, and they hold personal data. Returns how many drafts went.
+ */
+export async function deleteAbandonedDrafts(trx: Trx): Promise<number> {
+  const cutoff = new Date(Date.now() - 24 * 3_600_000);
+  await trx.deleteFrom('files').where('draft_id', 'is not', null).where('created_at', '<', cutoff).execute();
+  const result = await trx.deleteFrom('drafts').where('updated_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -6,3 +6,4 @@ export { registerDefinitionSnapshots, resolveDefinition } from './definitions.js
 export { submissionJobHandlers } from './submission-mail.js';
 export { displayValue, visibleSteps, type Answers } from './answers.js';
 export { renderReceiptPdf } from './receipt.js';
+export { deleteAbandonedDrafts } from './forms.repository.js';

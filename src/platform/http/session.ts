@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { inTransaction, type Db } from '../db/database.js';
+import { inTransaction, type Db, type Trx } from '../db/database.js';
 
 /** Server-side session: the cookie holds only a random id, the database holds its hash. */
 export interface Session {
@@ -77,6 +77,14 @@ export async function destroySession(db: Db, request: FastifyRequest, reply: Fas
     await inTransaction(db, { tenantId: request.tenant.id }, (trx) => trx.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute());
   }
   reply.clearCookie(sessionCookie, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+}
+
+/** Deletes the town's sessions that expired (absolute or idle); run periodically. */
+export async function deleteExpiredSessions(trx: Trx): Promise<void> {
+  await trx
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('last_seen_at', '<', new Date(Date.now() - idleMinutes * 60_000))]))
+    .execute();
 }
 
 /** Remembers that this browser may see a receipt (by the token's hash). */
