@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { expectNoAxeViolations, launchBrowser, newCitizenContext } from './support/browser.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
+import { startPortal, type RunningPortal } from './support/server.js';
+
+const crawlLimit = 60;
+
+/** Links a crawler may follow: same origin, GET pages only, nothing that is a file, an API or a switch. */
+function crawlable(url: URL, origin: string): boolean {
+  if (url.origin !== origin) return false;
+  const p = url.pathname;
+  if (p.startsWith('/static/') || p.startsWith('/api/') || p.startsWith('/schemas/') || p === '/metrics') return false;
+  if (p.endsWith('.pdf') || p.endsWith('.json')) return false;
+  // The language switch sets a cookie and redirects; the English pages are checked on their own below.
+  if (p === '/sprache') return false;
+  return true;
+}
+
+/**
+ * Visits every page reachable by links from a start page (breadth first, up to a limit),
+ * runs axe on each and returns the visited URLs. Any page that does not answer 200 fails.
+ */
+async function crawlWithAxe(page: Page, start: string, limit: number): Promise<string[]> {
+  const origin = new URL(start).origin;
+  const queue = [new URL(start).href];
+  const seen = new Set(queue);
+  const visited: string[] = [];
+  const failures: string[] = [];
+  while (queue.length > 0 && visited.length < limit) {
+    const url = queue.shift()!;
+    const response = await page.goto(url, { waitUntil: 'load' });
+    visited.push(url);
+    if (response?.status() !== 200) {
+      failures.push(`${url} answered ${response?.status()}`);
+      continue;
+    }
+    try {
+      await expectNoAxeViolations(page, url);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+    const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    for (const href of hrefs) {
+      const next = new URL(href);
+      next.hash = '';
+      if (crawlable(next, origin) && !seen.has(next.href)) {
+        seen.add(next.href);
+        queue.push(next.href);
+      }
+    }
+  }
+  assert.deepEqual(failures, [], `problems on ${failures.length} of ${visited.length} crawled pages:\n${failures.join('\n\n')}`);
+  return visited;
+}
+
+describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () => {
+  let portal: RunningPortal;
+  let browser: Browser;
+
+  before(async () => {
+    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  it('every page reachable by links from the Musterstadt home page', async (t) => {
+    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    const visited = await crawlWithAxe(page, `${portal.baseUrl}/`, crawlLimit);
+    t.diagnostic(`axe checked ${visited.length} pages: ${visited.map((u) => new URL(u).pathname + new URL(u).search).join(' ')}`);
+    assert.ok(visited.length >= 15, `the crawl found only ${visited.length} pages: ${visited.join(', ')}`);
+    for (const path of ['/leistungen', '/leistungen/hund-anmelden', '/impressum', '/datenschutz', '/barrierefreiheit', '/verwaltung/anmelden']) {
+      assert.ok(visited.some((u) => new URL(u).pathname === path), `the crawl reached ${path}`);
+    }
+    await context.close();
+  });
+
+  it('the English pages and the second town', async () => {
+    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await open(page, `${portal.baseUrl}/`);
+    await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
+      await open(page, `${portal.baseUrl}${path}`);
+      await expectNoAxeViolations(page);
+    }
+    await context.close();
+
+    const other = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const visited = await crawlWithAxe(await other.newPage(), `${portal.townUrl('beispieldorf')}/`, 12);
+    assert.ok(visited.length >= 5);
+    await other.close();
+  });
+
+  it('every page of a whole application, its error states, the receipt, and the staff pages', async () => {
+    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await open(page, `${portal.baseUrl}/leistungen/hund-anmelden/antrag`);
+    await expectNoAxeViolations(page, 'step 1');
+
+    // An error state with several kinds of errors (text, date, address, e-mail).
+    await page.getByLabel('Geburtsdatum', { exact: true }).fill('31.02.2020');
+    await page.getByLabel('E-Mail-Adresse').fill('kein-at-zeichen');
+    await page.getByLabel('Postleitzahl').fill('12');
+    await continueStep(page);
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'step 1 with errors');
+
+    await page.getByLabel('Vorname', { exact: true }).fill('Erika');
+    await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
+    await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
+    await page.getByLabel('Straße').fill('Hauptstraße');
+    await page.getByLabel('Hausnummer').fill('12a');
+    await page.getByLabel('Postleitzahl').fill('45657');
+    await page.getByLabel('Ort').fill('Musterstadt');
+    await page.getByLabel('E-Mail-Adresse').fill('erika@example.org');
+    await continueStep(page);
+
+    await expectNoAxeViolations(page, 'dog step');
+    await continueStep(page);
+    await expectNoAxeViolations(page, 'dog step with errors (radios, select)');
+    await page.getByLabel('Name des Hundes').fill('Bella');
+    await page.getByLabel('Rasse', { exact: true }).selectOption('rottweiler');
+    await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
+    await page.getByLabel('Chipnummer').fill('276098106123456');
+    await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-3));
+    await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+    await continueStep(page);
+
+    await expectNoAxeViolations(page, 'upload step');
+    await page.getByLabel('Sachkundenachweis').setInputFiles({ name: 'sachkunde.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await continueStep(page);
+    await expectNoAxeViolations(page, 'upload step with one file and errors');
+    await page.getByLabel('Nachweis der Haftpflichtversicherung').setInputFiles({ name: 'haftpflicht.png', mimeType: 'image/png', buffer: samplePng() });
+    await page.getByRole('group', { name: 'Haben Sie ein Führungszeugnis beantragt?' }).getByLabel('Ja').check();
+    await continueStep(page);
+
+    await expectNoAxeViolations(page, 'bank step');
+    await page.getByLabel('IBAN').fill('DE02120300000000202051');
+    await page.getByLabel('Kontoinhaberin oder Kontoinhaber').fill('Erika Mustermann');
+    await continueStep(page);
+
+    assert.match(new URL(page.url()).pathname, /\/pruefen$/);
+    await expectNoAxeViolations(page, 'check page');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    assert.equal(await page.getByRole('alert').count(), 1, 'sending without the declaration is refused');
+    await expectNoAxeViolations(page, 'check page without declaration');
+    await page.getByLabel('Ich bestätige die Erklärung.').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    const reference = (await page.getByTestId('reference').innerText()).trim();
+    await expectNoAxeViolations(page, 'receipt');
+
+    // A repeatable group, the other complex widget.
+    await open(page, `${portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
+    await page.getByLabel('Straße').fill('Lindenweg');
+    await page.getByLabel('Hausnummer').fill('3');
+    await page.getByLabel('Postleitzahl').fill('45657');
+    await page.getByLabel('Ort').fill('Musterstadt');
+    await continueStep(page);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Gegenstand hinzufügen' }));
+    await continueStep(page);
+    await expectNoAxeViolations(page, 'group step with errors');
+    await context.close();
+
+    // Staff: login (empty and wrong), inbox, case.
+    const staff = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const login = await staff.newPage();
+    await open(login, `${portal.baseUrl}/verwaltung/anmelden`);
+    await expectNoAxeViolations(login, 'staff login');
+    await login.getByLabel('Dienstliche E-Mail-Adresse').fill('steuer@musterstadt.example');
+    await login.getByLabel('Passwort', { exact: true }).fill('falsch');
+    await clickAndLoad(login, login.getByRole('button', { name: 'Anmelden', exact: true }));
+    assert.equal(await login.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(login, 'staff login with error');
+    await login.close();
+
+    const inbox = await signInAsStaff(staff, portal.baseUrl, portal.credentialsFor('steuer@musterstadt.example'));
+    await expectNoAxeViolations(inbox, 'inbox');
+    await clickAndLoad(inbox, inbox.getByRole('link', { name: reference, exact: true }));
+    await expectNoAxeViolations(inbox, 'case page');
+    await staff.close();
+  });
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { jsModes, launchBrowser, newCitizenContext } from './support/browser.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
+import { startPortal, type RunningPortal } from './support/server.js';
+
+/**
+ * A newcomer registers a dog from the home page to the receipt, then the responsible clerk
+ * finds the case; a clerk of another department must not.
+ */
+describe('Hund anmelden: a newcomer applies online and the Steueramt sees the case', () => {
+  let portal: RunningPortal;
+  let browser: Browser;
+
+  before(async () => {
+    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  for (const mode of jsModes) {
+    it(`completes the errand ${mode.name}`, async () => {
+      const dogName = `Bella ${mode.javaScriptEnabled ? 'Js' : 'NoJs'}`;
+      const renamedDog = `${dogName} Zwei`;
+      const pdfName = `sachkunde-${mode.javaScriptEnabled ? 'js' : 'nojs'}.pdf`;
+      const pngName = `versicherung-${mode.javaScriptEnabled ? 'js' : 'nojs'}.png`;
+
+      const citizen = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await citizen.newPage();
+
+      // Find the service from the home page.
+      await open(page, `${portal.baseUrl}/`);
+      await page.getByRole('searchbox', { name: 'Leistung suchen' }).fill('hund');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Suchen' }));
+      assert.equal(new URL(page.url()).pathname, '/leistungen');
+      await clickAndLoad(page, page.getByRole('link', { name: 'Hund anmelden', exact: true }));
+      assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Hund anmelden');
+      await clickAndLoad(page, page.getByRole('link', { name: 'Online beantragen' }));
+
+      // Step 1: the owner.
+      await expectStepHeading(page, 'Halterin oder Halter');
+      await page.getByLabel('Vorname', { exact: true }).fill('Erika');
+      await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
+      await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
+      const address = page.getByRole('group', { name: 'Anschrift' });
+      await address.getByLabel('Straße').fill('Hauptstraße');
+      await address.getByLabel('Hausnummer').fill('12a');
+      await address.getByLabel('Postleitzahl').fill('45657');
+      await address.getByLabel('Ort').fill('Musterstadt');
+      await page.getByLabel('E-Mail-Adresse').fill('erika.mustermann@example.org');
+      await page.getByLabel('Telefonnummer').fill('02361 12345');
+      await continueStep(page);
+
+      // Step 2: the dog; a listed breed adds the permit step.
+      await expectStepHeading(page, 'Angaben zum Hund');
+      await page.getByLabel('Name des Hundes').fill(dogName);
+      await page.getByLabel('Rasse', { exact: true }).selectOption({ label: 'Rottweiler (LHundG § 10)' });
+      await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
+      await page.getByLabel('Chipnummer').fill('276098106123456');
+      await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-7));
+      await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+      await continueStep(page);
+
+      // Step 3: permit documents, uploaded as real files.
+      await expectStepHeading(page, 'Erlaubnis nach dem Landeshundegesetz');
+      await page.getByLabel('Sachkundenachweis').setInputFiles({ name: pdfName, mimeType: 'application/pdf', buffer: samplePdf() });
+      await page.getByLabel('Nachweis der Haftpflichtversicherung').setInputFiles({ name: pngName, mimeType: 'image/png', buffer: samplePng() });
+      await page.getByRole('group', { name: 'Haben Sie ein Führungszeugnis beantragt?' }).getByLabel('Ja').check();
+      await continueStep(page);
+
+      // Step 4: bank details.
+      await expectStepHeading(page, 'Bankverbindung für die Hundesteuer');
+      await page.getByLabel('IBAN').fill('DE02 1203 0000 0000 2020 51');
+      await page.getByLabel('Kontoinhaberin oder Kontoinhaber').fill('Erika Mustermann');
+      await continueStep(page);
+
+      // Check your answers, change one answer and come back.
+      assert.match(new URL(page.url()).pathname, /^\/antrag\/[^/]+\/pruefen$/);
+      await expectStepHeading(page, 'Angaben prüfen');
+      const main = page.getByRole('main');
+      for (const text of ['Erika', 'Mustermann', '12.08.1984', 'Hauptstraße 12a, 45657 Musterstadt', dogName, 'Rottweiler (LHundG § 10)', '276098106123456', pdfName, pngName, 'DE02 1203 0000 0000 2020 51']) {
+        assert.ok((await main.innerText()).includes(text), `check page shows ${text}`);
+      }
+      await clickAndLoad(page, page.getByRole('link', { name: 'Ändern Name des Hundes' }));
+      await expectStepHeading(page, 'Angaben zum Hund');
+      assert.equal(await page.getByLabel('Name des Hundes').inputValue(), dogName, 'the change link shows the stored answer');
+      await page.getByLabel('Name des Hundes').fill(renamedDog);
+      await continueStep(page);
+      assert.match(new URL(page.url()).pathname, /\/pruefen$/, 'after a change the citizen returns to the check page');
+      assert.ok((await main.innerText()).includes(renamedDog), 'the check page shows the changed name');
+
+      // Declaration and submission.
+      await page.getByLabel('Ich bestätige die Erklärung.').check();
+      await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+      assert.match(new URL(page.url()).pathname, /^\/eingang\/[0-9a-f-]{36}$/);
+      await expectStepHeading(page, 'Antrag eingegangen');
+      const reference = (await page.getByTestId('reference').innerText()).trim();
+      assert.match(reference, /^MST-\d{4}-\d{6}$/);
+
+      // The receipt PDF: both as a download and with its content type.
+      const pdfLink = page.getByRole('link', { name: 'Eingangsbestätigung als PDF herunterladen' });
+      const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+      const downloaded = await readFile((await download.path())!);
+      assert.equal(downloaded.subarray(0, 4).toString('latin1'), '%PDF');
+      const pdfResponse = await page.request.get(new URL((await pdfLink.getAttribute('href'))!, page.url()).href);
+      assert.equal(pdfResponse.status(), 200);
+      assert.match(pdfResponse.headers()['content-type'] ?? '', /^application\/pdf/);
+      assert.equal((await pdfResponse.body()).subarray(0, 4).toString('latin1'), '%PDF');
+      await citizen.close();
+
+      // The Steueramt clerk sees the case with exactly what was entered.
+      const steuer = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const inbox = await signInAsStaff(steuer, portal.baseUrl, portal.credentialsFor('steuer@musterstadt.example'));
+      const caseLink = inbox.getByRole('link', { name: reference, exact: true });
+      assert.equal(await caseLink.count(), 1, `the inbox lists ${reference}`);
+      const caseUrl = new URL((await caseLink.getAttribute('href'))!, inbox.url()).href;
+      await clickAndLoad(inbox, caseLink);
+      const caseText = await inbox.getByRole('main').innerText();
+      assert.ok(caseText.includes(reference), 'the case page names the reference');
+      assert.ok(caseText.includes(renamedDog), 'the case shows the dog name as last entered');
+      assert.ok(caseText.includes(pdfName) && caseText.includes(pngName), 'the case lists both uploaded files');
+      await steuer.close();
+
+      // The Bürgerbüro clerk must not see it, neither in the inbox nor by URL.
+      const buergerbuero = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const otherInbox = await signInAsStaff(buergerbuero, portal.baseUrl, portal.credentialsFor('buergerbuero@musterstadt.example'));
+      assert.ok(!(await otherInbox.getByRole('main').innerText()).includes(reference), 'another department does not list the case');
+      await open(otherInbox, caseUrl, 404);
+      await buergerbuero.close();
+    });
+  }
+});
+
+async function expectStepHeading(page: Page, heading: string): Promise<void> {
+  const h1 = await page.getByRole('heading', { level: 1 }).innerText();
+  if (h1 !== heading) {
+    const summary = await page.locator('[role="alert"]').allInnerTexts();
+    assert.fail(`expected "${heading}" at ${page.url()}, got "${h1}"${summary.length ? `; errors: ${summary.join(' | ')}` : ''}`);
+  }
+}

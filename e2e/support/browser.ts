@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium; CI installs it with apt. Never a downloaded Playwright build. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where journeys put screenshots for people to look at. */
+export const screenshotDir = process.env.E2E_SCREENSHOT_DIR ?? '/tmp/e2e-shots';
+
+/** Launches headless Chromium with everything that phones home switched off. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}; install it with: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/** A fresh browser profile (no cookies) as a German user would have it, with or without JavaScript. */
+export async function newCitizenContext(browser: Browser, options: { javaScriptEnabled: boolean; width?: number }): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled,
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    acceptDownloads: true,
+    viewport: { width: options.width ?? 1280, height: 900 },
+  });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
+  return context;
+}
+
+/** Both ways every journey runs: the portal must work the same without JavaScript. */
+export const jsModes = [
+  { name: 'with JavaScript', javaScriptEnabled: true },
+  { name: 'without JavaScript', javaScriptEnabled: false },
+] as const;
+
+/** Fails with a readable list when axe finds any WCAG 2.1 A/AA violation on the current page. */
+export async function expectNoAxeViolations(page: Page, label = page.url()): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  if (result.violations.length > 0) {
+    const lines = result.violations.flatMap((v) => [
+      `  [${v.impact ?? '?'}] ${v.id}: ${v.help} (${v.helpUrl})`,
+      ...v.nodes.slice(0, 5).map((n) => `      at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
+    ]);
+    throw new Error(`axe found ${result.violations.length} violation(s) on ${label}:\n${lines.join('\n')}`);
+  }
+}
+
+/** Saves a full-page screenshot under screenshotDir and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  const file = `${screenshotDir}/${name}.png`;
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import type { BrowserContext, Locator, Page, Response } from 'playwright-core';
+
+/**
+ * Clicks something that submits a form or follows a link and waits until the new document
+ * has loaded. Works for POST → 303 → GET, for a 422 re-render at the same URL and without
+ * JavaScript, where Playwright cannot observe anything but the navigation itself.
+ */
+export async function clickAndLoad(page: Page, target: Locator): Promise<Response | null> {
+  const isDocument = (r: Response) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400);
+  // Caught at once: when the click fails, nobody awaits this promise any more.
+  const response = page.waitForEvent('response', { predicate: isDocument }).catch(() => null);
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await Promise.all([navigated, target.click()]);
+  await page.waitForLoadState('load');
+  return response;
+}
+
+/** Presses the primary "Weiter" button of a form step. */
+export async function continueStep(page: Page): Promise<void> {
+  await clickAndLoad(page, page.getByRole('button', { name: 'Weiter', exact: true }));
+}
+
+/** Goes to a URL and fails on anything but the expected status. */
+export async function open(page: Page, url: string, expectedStatus = 200): Promise<Response> {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  assert.ok(response, `no response for ${url}`);
+  assert.equal(response.status(), expectedStatus, `${url} answered ${response.status()}`);
+  return response;
+}
+
+/** Fills a date field the way a German user types it (TT.MM.JJJJ), whatever widget the portal uses. */
+export async function fillDate(field: Locator, german: string): Promise<void> {
+  if ((await field.getAttribute('type')) === 'date') {
+    const [d, m, y] = german.split('.');
+    await field.fill(`${y}-${m}-${d}`);
+  } else {
+    await field.fill(german);
+  }
+}
+
+/** Today plus some days in Europe/Berlin, as TT.MM.JJJJ. */
+export function germanDate(offsetDays = 0): string {
+  const date = new Date(Date.now() + offsetDays * 86_400_000);
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(date).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** Signs a clerk in at /verwaltung/anmelden and lands on the inbox. */
+export async function signInAsStaff(context: BrowserContext, baseUrl: string, credentials: { email: string; password: string }): Promise<Page> {
+  const page = await context.newPage();
+  await open(page, `${baseUrl}/verwaltung/anmelden`);
+  await page.getByLabel('Dienstliche E-Mail-Adresse').fill(credentials.email);
+  await page.getByLabel('Passwort', { exact: true }).fill(credentials.password);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  assert.equal(new URL(page.url()).pathname, '/verwaltung', `sign-in as ${credentials.email} did not reach the inbox`);
+  return page;
+}
+
+/** Texts of all inputs inside a locator, by id, to compare what is kept after an error. */
+export async function inputValues(scope: Locator, ids: string[]): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const id of ids) result[id] = await scope.locator(`[id="${id}"]`).inputValue();
+  return result;
+}
+
+/** A small but valid one-page PDF, as a scanner or word processor would produce (with xref table). */
+export function samplePdf(text = 'Sachkundenachweis'): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const stream = `BT /F1 18 Tf 72 770 Td (${text}) Tj ET`;
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let body = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((content, i) => {
+    offsets.push(Buffer.byteLength(body, 'latin1'));
+    body += `${i + 1} 0 obj\n${content}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, 'latin1');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/** A valid 16×16 RGB PNG (a blue square), built byte by byte so the test needs no image files. */
+export function samplePng(size = 16): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from([0x1d, 0x4f, 0x8e]))]);
+  const pixels = Buffer.concat(Array.from({ length: size }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(pixels)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
