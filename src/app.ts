@@ -93,7 +93,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   addSecurityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
-  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 1000, parts: 1010, fieldSize: 20_000 } });
+  // An oversized file is cut off and reported next to its field (uploads.ts), so the form keeps what was typed.
+  await app.register(fastifyMultipart, { throwFileSizeLimit: false, limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 1000, parts: 1010, fieldSize: 20_000 } });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {

@@ -133,16 +133,15 @@ function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, 
   if (field.type === 'address') {
     const parts = Object.fromEntries(addressParts.map((p) => [p, first(raw, `${name}.${p}`)])) as unknown as AddressValue;
     const filled = addressParts.some((p) => parts[p] !== '');
-    if (!filled) return field.required ? fail('required', {}, `${name}.street`) : undefined;
+    if (!filled && !field.required) return undefined;
     const before = problems.length;
     for (const p of addressParts) {
-      const partLabel = `${label}: ${t(lang, p)}`;
-      if (!parts[p]) problems.push({ name: `${name}.${p}`, message: t(lang, 'required', { label: partLabel }) });
-      else if (parts[p].length > 100) problems.push({ name: `${name}.${p}`, message: t(lang, 'tooLong', { label: partLabel, max: 100 }) });
+      if (!parts[p]) problems.push({ name: `${name}.${p}`, message: t(lang, 'required', { label: t(lang, p) }) });
+      else if (parts[p].length > 100) problems.push({ name: `${name}.${p}`, message: t(lang, 'tooLong', { label: t(lang, p), max: 100 }) });
     }
-    if (parts.postcode && !/^\d{5}$/.test(parts.postcode)) problems.push({ name: `${name}.postcode`, message: t(lang, 'invalidPostcode', { label: `${label}: ${t(lang, 'postcode')}` }) });
+    if (parts.postcode && !/^\d{5}$/.test(parts.postcode)) problems.push({ name: `${name}.postcode`, message: t(lang, 'invalidPostcode', { label: t(lang, 'postcode') }) });
     if (parts.houseNumber && !/^\d{1,4}\s?[a-zA-Z]?(\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?$/.test(parts.houseNumber)) {
-      problems.push({ name: `${name}.houseNumber`, message: t(lang, 'invalidHouseNumber', { label }) });
+      problems.push({ name: `${name}.houseNumber`, message: t(lang, 'invalidHouseNumber', { label: t(lang, 'houseNumber') }) });
     }
     return problems.length === before ? parts : undefined;
   }

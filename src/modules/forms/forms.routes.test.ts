@@ -206,7 +206,7 @@ describe('applying online (Hund anmelden)', () => {
     assert.equal(unknownFile.statusCode, 400);
   });
 
-  it('refuses an upload above the size limit with 413 and stores nothing', async () => {
+  it('refuses an upload above the size limit next to its field, keeping the other answers', async () => {
     const browser = new TestBrowser(app.app, host);
     const base = await startDogApplication(browser, 'rottweiler');
     await browser.get(`${base}/gefaehrlicherHund`);
@@ -215,8 +215,9 @@ describe('applying online (Hund anmelden)', () => {
     const response = await browser.postMultipart(`${base}/gefaehrlicherHund`, { fuehrungszeugnis: 'yes', _action: 'continue' }, {
       sachkunde: [{ filename: 'riesig.pdf', contentType: 'application/pdf', content: huge }],
     });
-    assert.equal(response.statusCode, 413);
-    assert.match(response.body, /Die Datei ist zu groß/);
+    assert.equal(response.statusCode, 422);
+    assert.match(response.body, /Die Datei „riesig\.pdf“ ist zu groß/);
+    assert.match(response.body, /value="yes" checked/);
     assert.equal(await countRows(app, tenant, 'files'), filesBefore);
   });
 

@@ -48,7 +48,7 @@ export async function readMultipartStep(request: FastifyRequest, step: StepDefin
       fileErrors[field.id] ??= t(lang, 'fileEmpty', { file: filename });
       continue;
     }
-    if (bytes.length > field.maxSizeMb * 1024 * 1024) {
+    if (part.file.truncated || bytes.length > field.maxSizeMb * 1024 * 1024) {
       fileErrors[field.id] ??= t(lang, 'fileTooLarge', { file: filename, max: field.maxSizeMb });
       continue;
     }

@@ -151,9 +151,14 @@ function GroupField(props: FieldProps & { field: Extract<FieldDefinition, { type
   );
 }
 
-/** Renders any field of a step from its definition. */
-export function FormField(props: { field: FieldDefinition; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; lang: Lang }) {
-  const { field } = props;
+/**
+ * Renders any field of a step from its definition. A field that depends on another answer of the
+ * same step is always shown without JavaScript, so its hint says when it is needed.
+ */
+export function FormField(props: { field: FieldDefinition; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; lang: Lang; conditionNote?: string }) {
+  const field: FieldDefinition = props.conditionNote
+    ? { ...props.field, required: false, hint: { de: [props.conditionNote, props.field.hint && localize(props.field.hint, props.lang)].filter(Boolean).join(' ') } } as FieldDefinition
+    : props.field;
   if (field.type === 'group') return <GroupField field={field} name={field.id} raw={props.raw} errors={props.errors} lang={props.lang} />;
   if (field.type === 'file') return <FileField field={field} files={props.files[field.id] ?? []} errors={props.errors} lang={props.lang} />;
   return <SimpleField field={field} name={field.id} raw={props.raw} errors={props.errors} lang={props.lang} />;

@@ -3,9 +3,24 @@ import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList, type 
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
 import { displayValue, type Answers, type FileRef, type RawInput } from '../answers.js';
-import type { StepDefinition } from '../form-definition.js';
+import type { FieldDefinition, StepDefinition } from '../form-definition.js';
 import { t } from '../forms.i18n.js';
 import { FormField } from './form-fields.js';
+
+/** "Only needed if you chose … for …" for a field that depends on another answer of the same step. */
+function conditionNote(step: StepDefinition, field: FieldDefinition, lang: Lang): string | undefined {
+  const when = field.when;
+  if (!when?.field.startsWith(`${step.id}.`)) return undefined;
+  const source = step.fields.find((f) => f.id === when.field.slice(step.id.length + 1));
+  if (!source) return undefined;
+  const values = when.in ?? [when.equals];
+  const labelOf = (v: string | boolean | undefined) => {
+    if (typeof v === 'boolean') return t(lang, v ? 'yes' : 'no');
+    const option = 'options' in source ? source.options.find((o) => o.value === v) : undefined;
+    return option ? localize(option.label, lang) : String(v);
+  };
+  return t(lang, 'onlyIf', { question: localize(source.label, lang), answers: values.map((v) => `„${labelOf(v)}“`).join(lang === 'de' ? ' oder ' : ' or ') });
+}
 
 /** One step of an application form. */
 export function StepPage(props: {
@@ -41,7 +56,7 @@ export function StepPage(props: {
               data-when-field={field.when?.field.startsWith(`${step.id}.`) ? field.when.field.slice(step.id.length + 1) : undefined}
               data-when-values={field.when?.field.startsWith(`${step.id}.`) ? JSON.stringify(field.when.in ?? [field.when.equals === true ? 'yes' : field.when.equals === false ? 'no' : field.when.equals]) : undefined}
             >
-              <FormField field={field} raw={props.raw} files={props.files} errors={props.errors} lang={lang} />
+              <FormField field={field} raw={props.raw} files={props.files} errors={props.errors} lang={lang} conditionNote={conditionNote(step, field, lang)} />
             </div>
           ))}
         </div>
@@ -105,7 +120,7 @@ export function CheckAnswersPage(props: {
         <p class="kern-body">{localize(form.declaration, lang)}</p>
         <ChoiceField
           name="declaration"
-          label={t(lang, 'declarationTitle')}
+          label={t(lang, 'declarationConfirm')}
           kind="checkbox"
           lang={lang}
           options={[{ value: 'yes', label: t(lang, 'declarationAccept') }]}
