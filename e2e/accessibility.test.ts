@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { expectNoAxeViolations, launchBrowser, newCitizenContext } from './support/browser.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
-import { startPortal, type RunningPortal } from './support/server.js';
 
 const crawlLimit = 60;
 
@@ -56,21 +55,12 @@ async function crawlWithAxe(page: Page, start: string, limit: number): Promise<s
 }
 
 describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () => {
-  let portal: RunningPortal;
-  let browser: Browser;
-
-  before(async () => {
-    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const suite = usePortalAndBrowser();
 
   it('every page reachable by links from the Musterstadt home page', async (t) => {
-    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await context.newPage();
-    const visited = await crawlWithAxe(page, `${portal.baseUrl}/`, crawlLimit);
+    const visited = await crawlWithAxe(page, `${suite.portal.baseUrl}/`, crawlLimit);
     t.diagnostic(`axe checked ${visited.length} pages: ${visited.map((u) => new URL(u).pathname + new URL(u).search).join(' ')}`);
     assert.ok(visited.length >= 15, `the crawl found only ${visited.length} pages: ${visited.join(', ')}`);
     for (const path of ['/leistungen', '/leistungen/hund-anmelden', '/impressum', '/datenschutz', '/barrierefreiheit', '/verwaltung/anmelden']) {
@@ -80,27 +70,27 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
   });
 
   it('the English pages and the second town', async () => {
-    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await context.newPage();
-    await open(page, `${portal.baseUrl}/`);
+    await open(page, `${suite.portal.baseUrl}/`);
     await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
-      await open(page, `${portal.baseUrl}${path}`);
+      await open(page, `${suite.portal.baseUrl}${path}`);
       await expectNoAxeViolations(page);
     }
     await context.close();
 
-    const other = await newCitizenContext(browser, { javaScriptEnabled: true });
-    const visited = await crawlWithAxe(await other.newPage(), `${portal.townUrl('beispieldorf')}/`, 12);
+    const other = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const visited = await crawlWithAxe(await other.newPage(), `${suite.portal.townUrl('beispieldorf')}/`, 12);
     assert.ok(visited.length >= 5);
     await other.close();
   });
 
   it('every page of a whole application, its error states, the receipt, and the staff pages', async () => {
-    const context = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await context.newPage();
-    await open(page, `${portal.baseUrl}/leistungen/hund-anmelden/antrag`);
+    await open(page, `${suite.portal.baseUrl}/leistungen/hund-anmelden/antrag`);
     await expectNoAxeViolations(page, 'step 1');
 
     // An error state with several kinds of errors (text, date, address, e-mail).
@@ -156,7 +146,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await expectNoAxeViolations(page, 'receipt');
 
     // A repeatable group, the other complex widget.
-    await open(page, `${portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
+    await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
     await page.getByLabel('Straße').fill('Lindenweg');
     await page.getByLabel('Hausnummer').fill('3');
     await page.getByLabel('Postleitzahl').fill('45657');
@@ -168,9 +158,9 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await context.close();
 
     // Staff: login (empty and wrong), inbox, case.
-    const staff = await newCitizenContext(browser, { javaScriptEnabled: true });
+    const staff = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const login = await staff.newPage();
-    await open(login, `${portal.baseUrl}/verwaltung/anmelden`);
+    await open(login, `${suite.portal.baseUrl}/verwaltung/anmelden`);
     await expectNoAxeViolations(login, 'staff login');
     await login.getByLabel('Dienstliche E-Mail-Adresse').fill('steuer@musterstadt.example');
     await login.getByLabel('Passwort', { exact: true }).fill('falsch');
@@ -179,7 +169,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await expectNoAxeViolations(login, 'staff login with error');
     await login.close();
 
-    const inbox = await signInAsStaff(staff, portal.baseUrl, portal.credentialsFor('steuer@musterstadt.example'));
+    const inbox = await signInAsStaff(staff, suite.portal.baseUrl, suite.portal.credentialsFor('steuer@musterstadt.example'));
     await expectNoAxeViolations(inbox, 'inbox');
     await clickAndLoad(inbox, inbox.getByRole('link', { name: reference, exact: true }));
     await expectNoAxeViolations(inbox, 'case page');

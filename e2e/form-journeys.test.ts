@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { jsModes, launchBrowser, newCitizenContext } from './support/browser.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, open } from './support/pages.js';
-import { startPortal, type RunningPortal } from './support/server.js';
 
 describe('Form journeys', () => {
-  let portal: RunningPortal;
-  let browser: Browser;
-
-  before(async () => {
-    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const suite = usePortalAndBrowser();
 
   for (const mode of jsModes) {
     it(`Meldebescheinigung: bad input shows an error summary, messages next to the fields and keeps what was typed (${mode.name})`, async () => {
-      const context = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
-      await open(page, `${portal.baseUrl}/leistungen/meldebescheinigung/antrag`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/meldebescheinigung/antrag`);
 
       const typed: Record<string, string> = {
         'f-vorname': 'Erika Maria',
@@ -92,9 +82,9 @@ describe('Form journeys', () => {
     });
 
     it(`Sperrmüll: adds three items, removes the second and sees two on the check page (${mode.name})`, async () => {
-      const context = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
-      await open(page, `${portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
 
       const address = page.getByRole('group', { name: 'Wo sollen wir den Sperrmüll abholen?' });
       await address.getByLabel('Straße').fill('Lindenweg');

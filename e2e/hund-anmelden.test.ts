@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { jsModes, launchBrowser, newCitizenContext } from './support/browser.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
-import { startPortal, type RunningPortal } from './support/server.js';
 
 /**
  * A newcomer registers a dog from the home page to the receipt, then the responsible clerk
  * finds the case; a clerk of another department must not.
  */
 describe('Hund anmelden: a newcomer applies online and the Steueramt sees the case', () => {
-  let portal: RunningPortal;
-  let browser: Browser;
-
-  before(async () => {
-    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const suite = usePortalAndBrowser();
 
   for (const mode of jsModes) {
     it(`completes the errand ${mode.name}`, async () => {
@@ -29,11 +19,11 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
       const pdfName = `sachkunde-${mode.javaScriptEnabled ? 'js' : 'nojs'}.pdf`;
       const pngName = `versicherung-${mode.javaScriptEnabled ? 'js' : 'nojs'}.png`;
 
-      const citizen = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await citizen.newPage();
 
       // Find the service from the home page.
-      await open(page, `${portal.baseUrl}/`);
+      await open(page, `${suite.portal.baseUrl}/`);
       await page.getByRole('searchbox', { name: 'Leistung suchen' }).fill('hund');
       await clickAndLoad(page, page.getByRole('button', { name: 'Suchen' }));
       assert.equal(new URL(page.url()).pathname, '/leistungen');
@@ -113,8 +103,8 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
       await citizen.close();
 
       // The Steueramt clerk sees the case with exactly what was entered.
-      const steuer = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
-      const inbox = await signInAsStaff(steuer, portal.baseUrl, portal.credentialsFor('steuer@musterstadt.example'));
+      const steuer = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const inbox = await signInAsStaff(steuer, suite.portal.baseUrl, suite.portal.credentialsFor('steuer@musterstadt.example'));
       const caseLink = inbox.getByRole('link', { name: reference, exact: true });
       assert.equal(await caseLink.count(), 1, `the inbox lists ${reference}`);
       const caseUrl = new URL((await caseLink.getAttribute('href'))!, inbox.url()).href;
@@ -126,8 +116,8 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
       await steuer.close();
 
       // The Bürgerbüro clerk must not see it, neither in the inbox nor by URL.
-      const buergerbuero = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
-      const otherInbox = await signInAsStaff(buergerbuero, portal.baseUrl, portal.credentialsFor('buergerbuero@musterstadt.example'));
+      const buergerbuero = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const otherInbox = await signInAsStaff(buergerbuero, suite.portal.baseUrl, suite.portal.credentialsFor('buergerbuero@musterstadt.example'));
       assert.ok(!(await otherInbox.getByRole('main').innerText()).includes(reference), 'another department does not list the case');
       await open(otherInbox, caseUrl, 404);
       await buergerbuero.close();

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { jsModes, launchBrowser, newCitizenContext, screenshot } from './support/browser.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
 import { clickAndLoad, continueStep, open } from './support/pages.js';
-import { startPortal, type RunningPortal } from './support/server.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -20,39 +19,30 @@ async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: st
 }
 
 describe('At 320 px width every page reflows without horizontal scrolling', () => {
-  let portal: RunningPortal;
-  let browser: Browser;
-
-  before(async () => {
-    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const suite = usePortalAndBrowser();
 
   for (const mode of jsModes) {
     it(`home, catalog, service, form steps, errors, check page and receipt fit (${mode.name})`, async () => {
       const prefix = mode.javaScriptEnabled ? 'js' : 'nojs';
-      const context = await newCitizenContext(browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
       await page.setViewportSize({ width: 320, height: 800 });
 
-      await open(page, `${portal.baseUrl}/`);
+      await open(page, `${suite.portal.baseUrl}/`);
       await expectNoHorizontalScroll(page, 'home', prefix);
-      await open(page, `${portal.baseUrl}/leistungen`);
+      await open(page, `${suite.portal.baseUrl}/leistungen`);
       await expectNoHorizontalScroll(page, 'service-list', prefix);
-      await open(page, `${portal.baseUrl}/leistungen?q=hund`);
+      await open(page, `${suite.portal.baseUrl}/leistungen?q=hund`);
       await expectNoHorizontalScroll(page, 'search', prefix);
-      await open(page, `${portal.baseUrl}/leistungen/hund-anmelden`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/hund-anmelden`);
       await expectNoHorizontalScroll(page, 'service-page', prefix);
 
       // The dog step has the longest labels and a select with long options.
-      await open(page, `${portal.baseUrl}/leistungen/hund-anmelden/antrag`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/hund-anmelden/antrag`);
       await expectNoHorizontalScroll(page, 'form-step', prefix);
 
       // A step with errors, then the whole Meldebescheinigung to its check page and receipt.
-      await open(page, `${portal.baseUrl}/leistungen/meldebescheinigung/antrag`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/meldebescheinigung/antrag`);
       await continueStep(page);
       assert.equal(await page.getByRole('alert').count(), 1);
       await expectNoHorizontalScroll(page, 'form-step-errors', prefix);
@@ -79,7 +69,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await expectNoHorizontalScroll(page, 'receipt', prefix);
 
       // A repeatable group nests fieldsets, which eats width.
-      await open(page, `${portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
       await page.getByLabel('Straße').fill('Lindenweg');
       await page.getByLabel('Hausnummer').fill('3');
       await page.getByLabel('Postleitzahl').fill('45657');
@@ -88,7 +78,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await clickAndLoad(page, page.getByRole('button', { name: 'Gegenstand hinzufügen' }));
       await expectNoHorizontalScroll(page, 'group-step', prefix);
 
-      await open(page, `${portal.baseUrl}/verwaltung/anmelden`);
+      await open(page, `${suite.portal.baseUrl}/verwaltung/anmelden`);
       await expectNoHorizontalScroll(page, 'staff-login', prefix);
       await context.close();
     });

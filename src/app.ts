@@ -35,20 +35,6 @@ const requestLogSerializers = {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Everything a running portal holds; tests use it to reach the database and the job worker. */
-export interface Runtime {
-  app: FastifyInstance;
-  config: Config;
-  database: DatabaseHandle;
-  tenants: TenantDirectory;
-  services: Map<string, Service>;
-  catalog: Catalog;
-  mailer: Mailer;
-  jobs: JobWorker;
-  files: FileStore;
-  close(): Promise<void>;
-}
-
 /** Module dependencies, passed explicitly to every module's route plugin. */
 export interface ModuleDeps {
   config: Config;
@@ -59,6 +45,13 @@ export interface ModuleDeps {
   mailer: Mailer;
   jobs: JobWorker;
   files: FileStore;
+}
+
+/** Everything a running portal holds; tests use it to reach the database and the job worker. */
+export interface Runtime extends ModuleDeps {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  close(): Promise<void>;
 }
 
 /** Builds the portal: database ready, platform plugins, then the domain modules. */
@@ -120,15 +113,9 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);
 
   return {
+    ...deps,
     app,
-    config,
     database,
-    tenants,
-    services,
-    catalog,
-    mailer,
-    jobs,
-    files,
     async close() {
       stopHousekeeping();
       await app.close();

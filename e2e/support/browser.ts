@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPortal, type RunningPortal } from './server.js';
 
 /** Debian's Chromium; CI installs it with apt. Never a downloaded Playwright build. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,4 +58,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = `${screenshotDir}/${name}.png`;
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Starts a portal and Chromium before the enclosing suite's tests and stops both afterwards.
+ * Call inside describe(); read `suite.portal` and `suite.browser` inside the tests.
+ */
+export function usePortalAndBrowser(): { portal: RunningPortal; browser: Browser } {
+  const suite = {} as { portal: RunningPortal; browser: Browser };
+  before(async () => {
+    [suite.portal, suite.browser] = await Promise.all([startPortal(), launchBrowser()]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.portal?.stop();
+  });
+  return suite;
 }
