@@ -1,15 +1,20 @@
 import { inTransaction, type Db } from './platform/db/database.js';
 import { deleteExpiredSessions } from './platform/http/session.js';
 import { deleteAbandonedDrafts } from './modules/forms/index.js';
+import { sealAuditLog } from './modules/audit/index.js';
 import type { TenantDirectory } from './modules/tenants/tenant-directory.js';
 
-/** Deletes what nobody can reach any more, town by town: expired sessions, abandoned drafts and their uploads. */
+/**
+ * Periodic upkeep, town by town: seals new audit entries into the hash chain and deletes what
+ * nobody can reach any more (expired sessions, abandoned drafts and their uploads).
+ */
 export async function runHousekeeping(db: Db, tenants: TenantDirectory): Promise<void> {
   for (const tenant of tenants.all()) {
     await inTransaction(db, { tenantId: tenant.id }, async (trx) => {
       await deleteExpiredSessions(trx);
       await deleteAbandonedDrafts(trx);
     });
+    await sealAuditLog(db, tenant.id);
   }
 }
 

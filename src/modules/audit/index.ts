@@ -1,1 +1,2 @@
 export { recordAudit, type AuditEntry } from './audit.js';
+export { sealAuditLog, verifyAuditChain } from './audit-chain.js';

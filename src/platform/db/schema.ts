@@ -94,6 +94,15 @@ export interface Database {
     subject: string;
     details: ColumnType<Record<string, unknown>, string | undefined, never>;
   };
+  audit_blocks: {
+    tenant_id: string;
+    block_no: number | string;
+    entry_count: number;
+    previous_hash: string;
+    hash: string;
+    sealed_at: Timestamp;
+  };
+  audit_sealed: { tenant_id: string; entry_id: string; block_no: number | string };
   jobs: {
     id: Generated<string>;
     tenant_id: string | null;
