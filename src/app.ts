@@ -72,7 +72,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     bodyLimit: 1024 * 1024,
     // Unknown properties are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
-    trustProxy: false,
+    trustProxy: config.trustProxy,
   });
   const jobs = startJobWorker({
     db: database.db,
