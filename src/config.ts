@@ -12,7 +12,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['true', 'false']).optional(),
   SUBMISSION_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
-  TRUST_PROXY: z.string().regex(/^(true|\d+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true, a hop count, or a comma-separated list of proxy addresses/CIDRs').optional(),
+  TRUST_PROXY: z.string().regex(/^(true|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true or a comma-separated list of proxy addresses/CIDRs').optional(),
 });
 
 /** Validated process configuration; the only place that reads process.env. */
@@ -30,7 +30,7 @@ export type Config = {
   /** Submissions per client IP and minute. */
   submissionRateLimit: number;
   /** Which reverse proxies may set X-Forwarded-For (client IPs for rate limits); none by default. */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
 };
 
 /** Parses the environment; throws one readable error listing every bad variable. */
@@ -54,6 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo towns by default on a laptop, never by default in production.
     demoData: c.DEMO_DATA ? c.DEMO_DATA === 'true' : c.NODE_ENV !== 'production',
     submissionRateLimit: c.SUBMISSION_RATE_LIMIT,
-    trustProxy: c.TRUST_PROXY === undefined ? false : c.TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY.split(','),
+    trustProxy: c.TRUST_PROXY === undefined ? false : c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY.split(','),
   };
 }
