@@ -1,4 +1,5 @@
-import type { DepartmentContact, LocalizedText, TenantProfile } from '../../platform/db/schema.js';
+import type { DepartmentContact, TenantProfile } from '../../platform/db/schema.js';
+import type { Localized } from '../../platform/i18n/i18n.js';
 
 /** A town served by this installation. */
 export interface Tenant {
@@ -14,7 +15,7 @@ export interface Tenant {
 export interface Department {
   id: string;
   key: string;
-  name: LocalizedText;
+  name: Localized;
   contact: DepartmentContact;
 }
 
@@ -25,5 +26,5 @@ export interface NewTenant {
   hosts: string[];
   referencePrefix: string;
   profile: TenantProfile;
-  departments: Array<{ key: string; name: LocalizedText; contact: DepartmentContact }>;
+  departments: Array<{ key: string; name: Localized; contact: DepartmentContact }>;
 }

@@ -1,3 +1,4 @@
+import type { Localized } from '../i18n/i18n.js';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -134,7 +135,7 @@ export interface TenantProfile {
   phone: string;
   email: string;
   website: string;
-  legal: { impressum: LocalizedText; privacy: LocalizedText; accessibility: LocalizedText };
+  legal: { impressum: Localized; privacy: Localized; accessibility: Localized };
 }
 
 /** How citizens reach a department. */
@@ -142,8 +143,6 @@ export interface DepartmentContact {
   email: string;
   phone: string;
   room?: string;
-  hours?: LocalizedText;
+  hours?: Localized;
 }
 
-/** German text with an optional English translation. */
-export type LocalizedText = { de: string; en?: string };
