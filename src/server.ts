@@ -4,7 +4,6 @@ import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { seedDemoTowns } from '../seeds/seed-demo.js';
 
-const started = performance.now();
 let config;
 try {
   config = loadConfig();
@@ -26,7 +25,7 @@ if (config.demoData) {
 }
 const runtime = await buildApp(config, { database });
 await runtime.app.listen({ port: config.port, host: config.host });
-runtime.app.log.info({ startupMs: Math.round(performance.now() - started), database: database.engine, mail: runtime.mailer.kind }, 'Rathaus is ready');
+runtime.app.log.info({ startupMs: Math.round(process.uptime() * 1000), database: database.engine, mail: runtime.mailer.kind }, 'Rathaus is ready');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

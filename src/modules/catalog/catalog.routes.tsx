@@ -47,17 +47,21 @@ export async function catalogRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const query = listQuery.safeParse(request.query);
     if (!query.success) return reply.code(400).send('Ungültige Suchanfrage / invalid search');
     const { q, lebenslage } = query.data;
-    const entries = q ? await catalog.search(request.tenant.id, q) : await catalog.list(request.tenant.id, request.lang, lebenslage);
-    return cache.send(request, reply, `${request.tenant.id}|${request.lang}|${request.url}`, () =>
-      renderDocument(<ServiceListPage ctx={pageContext(request)} entries={entries} q={q} lifeSituation={q ? undefined : lebenslage} />));
+    // Keyed by the parsed query, so extra or reordered parameters do not multiply cache entries.
+    const key = `${request.tenant.id}|${request.lang}|/leistungen|${q ? `q=${q}` : `lebenslage=${lebenslage ?? ''}`}`;
+    return cache.send(request, reply, key, async () => {
+      const entries = q ? await catalog.search(request.tenant.id, q) : await catalog.list(request.tenant.id, request.lang, lebenslage);
+      return renderDocument(<ServiceListPage ctx={pageContext(request)} entries={entries} q={q} lifeSituation={q ? undefined : lebenslage} />);
+    });
   });
 
   app.get('/leistungen/:serviceId', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
     const entry = await catalog.find(request.tenant.id, request.params.serviceId);
     if (!entry) return reply.callNotFound();
-    const related = (await Promise.all(entry.service.definition.relatedServices.map((id) => catalog.find(request.tenant.id, id)))).filter((e): e is CatalogEntry => !!e);
-    return cache.send(request, reply, `${request.tenant.id}|${request.lang}|${request.url}`, () =>
-      renderDocument(<ServicePage ctx={pageContext(request)} entry={entry} related={related} />));
+    return cache.send(request, reply, `${request.tenant.id}|${request.lang}|/leistungen/${entry.service.definition.id}`, async () => {
+      const related = (await Promise.all(entry.service.definition.relatedServices.map((id) => catalog.find(request.tenant.id, id)))).filter((e): e is CatalogEntry => !!e);
+      return renderDocument(<ServicePage ctx={pageContext(request)} entry={entry} related={related} />);
+    });
   });
 
   app.get('/schemas/service-definition.json', (_request, reply) => reply.type('application/schema+json').send(serviceDefinitionJsonSchema));

@@ -58,6 +58,7 @@ export class Catalog {
     const hits = catalog.index.search(query.slice(0, 200), {
       prefix: (term) => term.length >= 3,
       fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+      maxFuzzy: 2,
       combineWith: 'AND',
       processTerm: (term) => stemGerman(term),
       boost: { title: 3, keywords: 2 },

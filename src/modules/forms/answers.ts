@@ -1,4 +1,4 @@
-import { localize, type Lang } from '../../platform/i18n/i18n.js';
+import { berlinDay, localize, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import type { Condition, FieldDefinition, FormDefinition, SimpleFieldDefinition, StepDefinition } from './form-definition.js';
 import { t } from './forms.i18n.js';
@@ -82,8 +82,8 @@ export function resolveDateBound(bound: string, today: string): string {
 }
 
 /** Today's date in Europe/Berlin as YYYY-MM-DD. */
-export function berlinToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now);
+export function berlinToday(): string {
+  return berlinDay(new Date());
 }
 
 function parseDate(input: string): string | null {

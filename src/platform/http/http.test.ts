@@ -59,8 +59,9 @@ describe('HTTP platform', () => {
 
   it('does not log query strings, which may hold what citizens typed', async () => {
     await app.app.inject({ url: '/leistungen?q=Geheimer-Suchbegriff-4711', headers: { host } });
+    await app.app.inject({ url: `/leistungen?q=${'Geheimer-Suchbegriff-4711'.repeat(20)}`, headers: { host } });
+    assert.ok(app.logs.length > 0, 'the test sees the log');
     assert.equal(app.logs.filter((l) => l.includes('Geheimer-Suchbegriff-4711')).length, 0);
-    assert.ok(app.logs.some((l) => l.includes('"path":"/leistungen"')));
   });
 
   it('returns only to same-site paths from the language switch', async () => {

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import client from 'prom-client';
 import type { Db } from '../db/database.js';
 
+const slowRequestMs = 1000;
+
 /** /healthz (process alive), /readyz (database reachable) and /metrics (Prometheus). */
 export function registerOperations(app: FastifyInstance, db: Db): void {
   const registry = new client.Registry();
@@ -16,7 +18,9 @@ export function registerOperations(app: FastifyInstance, db: Db): void {
   });
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the concrete URL: ids and query strings stay out of metrics.
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.elapsedTime > slowRequestMs) request.log.warn({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'slow request');
     done();
   });
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -16,11 +16,14 @@ export class PageCache {
 
   constructor(private readonly maxEntries = 5000) {}
 
-  /** Sends the cached page for the key, rendering and storing it on a miss; answers 304 on a matching ETag. */
-  send(request: FastifyRequest, reply: FastifyReply, key: string, render: () => string): FastifyReply {
+  /**
+   * Sends the cached page for the key, rendering and storing it on a miss; answers 304 on a
+   * matching ETag. `render` may be async: the work behind a page (a search) is only done on a miss.
+   */
+  async send(request: FastifyRequest, reply: FastifyReply, key: string, render: () => string | Promise<string>): Promise<FastifyReply> {
     let page = this.#pages.get(key);
     if (!page) {
-      const html = render();
+      const html = await render();
       page = { html, etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
       // Search URLs are unbounded; dropping everything when full is crude but keeps memory flat.
       if (this.#pages.size >= this.maxEntries) this.#pages.clear();
