@@ -95,33 +95,19 @@ export interface NewSubmission {
 }
 
 /**
- * Writes the submission, its case, the audit entry and the confirmation-mail job in ONE statement
- * (data-modifying CTEs): round trips dominate this path, and one statement measured about twice
- * the throughput of four INSERTs (docs/adr/0006-submission-in-one-statement.md). The reference
- * number comes from the town's own sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in
- * Berlin time. The mail job carries the reference, never the answers.
+ * Writes the submission, its case, the audit entry and the confirmation-mail job in ONE statement:
+ * the database function submit_application (migrations/20261122100000_submit_application_function.sql)
+ * switches to the application role and the town itself, so outside a transaction this is a single
+ * round trip (docs/adr/0006-submission-in-one-statement.md). The reference number comes from the
+ * town's own sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time. The mail job
+ * carries the reference, never the answers.
  */
-export async function insertSubmission(trx: Trx, s: NewSubmission): Promise<{ reference: string; submittedAt: Date }> {
+export async function insertSubmission(db: Db | Trx, s: NewSubmission): Promise<{ reference: string; submittedAt: Date }> {
   const row = await sql<{ reference: string; submitted_at: Date }>`
-    with submission as (
-      insert into submissions (tenant_id, id, reference, service_id, definition_hash, department_id, answers, language, receipt_token_hash)
-      values (${s.tenantId}, ${s.id},
-              format('%s-%s-%s', ${s.referencePrefix}::text, extract(year from now() at time zone 'Europe/Berlin')::int, lpad(nextval(${s.sequence}::regclass)::text, 6, '0')),
-              ${s.serviceId}, ${s.definitionHash}, ${s.departmentId}, ${JSON.stringify(s.answers)}::jsonb, ${s.language}, ${s.receiptTokenHash})
-      returning tenant_id, id, reference, submitted_at
-    ), opened_case as (
-      insert into cases (tenant_id, id, submission_id, department_id, reference, service_id)
-      select tenant_id, ${s.caseId}, id, ${s.departmentId}, reference, ${s.serviceId} from submission
-    ), audit as (
-      insert into audit_log (tenant_id, actor, action, subject, details)
-      select tenant_id, ${s.actor}, 'submission.created', 'submission:' || id, jsonb_build_object('reference', reference, 'service', ${s.serviceId}::text) from submission
-    ), mail as (
-      insert into jobs (tenant_id, kind, payload)
-      select tenant_id, 'mail.submission-received',
-             jsonb_build_object('to', ${s.applicantEmail ?? null}::text, 'reference', reference, 'serviceId', ${s.serviceId}::text, 'lang', ${s.language}::text)
-      from submission where ${s.applicantEmail ?? null}::text is not null
-    )
-    select reference, submitted_at from submission`.execute(trx);
+    select reference, submitted_at from submit_application(
+      ${s.tenantId}::uuid, ${s.receiptTokenHash}::text, ${s.id}::uuid, ${s.caseId}::uuid, ${s.serviceId}::text, ${s.definitionHash}::text,
+      ${s.departmentId}::uuid, ${JSON.stringify(s.answers)}::jsonb, ${s.language}::text, ${s.sequence}::text, ${s.referencePrefix}::text,
+      ${s.actor}::text, ${s.applicantEmail ?? null}::text)`.execute(db);
   const r = row.rows[0]!;
   return { reference: r.reference, submittedAt: r.submitted_at };
 }

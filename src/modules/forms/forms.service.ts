@@ -62,30 +62,32 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
   const receiptToken = randomBytes(32).toString('base64url');
   const receiptTokenHash = createHash('sha256').update(receiptToken).digest('hex');
   const email = applicantEmail(input.service, input.answers);
-  const actor = { tenantId: input.tenant.id, sessionHash: input.draft?.sessionHash, receiptTokenHashes: [receiptTokenHash] };
-  const { reference, submittedAt } = await inTransaction(db, actor, async (trx) => {
-    // The lock makes a double click wait for the first submission, which then finds no draft.
-    if (input.draft && !(await lockDraft(trx, input.draft.id))) throw new DraftGoneError();
-    const saved = await insertSubmission(trx, {
-      tenantId: input.tenant.id,
-      id: submissionId,
-      caseId: randomUUID(),
-      serviceId: input.service.definition.id,
-      definitionHash: input.service.hash,
-      departmentId: input.departmentId,
-      answers: input.answers,
-      language: input.language,
-      receiptTokenHash,
-      sequence: referenceSequenceName(input.tenant.id),
-      referencePrefix: input.tenant.referencePrefix,
-      actor: input.actor,
-      applicantEmail: email,
+  const submission = {
+    tenantId: input.tenant.id,
+    id: submissionId,
+    caseId: randomUUID(),
+    serviceId: input.service.definition.id,
+    definitionHash: input.service.hash,
+    departmentId: input.departmentId,
+    answers: input.answers,
+    language: input.language,
+    receiptTokenHash,
+    sequence: referenceSequenceName(input.tenant.id),
+    referencePrefix: input.tenant.referencePrefix,
+    actor: input.actor,
+    applicantEmail: email,
+  };
+  const draft = input.draft;
+  // Without a draft (API) the submission is one statement and its own transaction.
+  const { reference, submittedAt } = !draft
+    ? await insertSubmission(db, submission)
+    : await inTransaction(db, { tenantId: input.tenant.id, sessionHash: draft.sessionHash, receiptTokenHashes: [receiptTokenHash] }, async (trx) => {
+      // The lock makes a double click wait for the first submission, which then finds no draft.
+      if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
+      const saved = await insertSubmission(trx, submission);
+      await moveDraftFiles(trx, draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
+      await deleteDraft(trx, draft.id);
+      return saved;
     });
-    if (input.draft) {
-      await moveDraftFiles(trx, input.draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
-      await deleteDraft(trx, input.draft.id);
-    }
-    return saved;
-  });
   return { submissionId, reference, submittedAt, receiptTokenHash, receiptToken, mailQueued: email !== undefined };
 }
