@@ -37,7 +37,7 @@ export interface JobWorker {
   kick(): void;
   /** Stops polling and resolves once the job being run (if any) has finished. */
   stop(): Promise<void>;
-  /** Runs due jobs until none is left; resolves with how many succeeded. */
+  /** Lets a running pass finish, then runs due jobs until none is left; resolves with how many this call ran. */
   runDue(): Promise<number>;
 }
 
@@ -159,7 +159,11 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
   return {
     kick: startBackgroundPass,
-    runDue: () => track(runPass()),
+    // Waits for a pass already under way (a kick), so callers see its jobs finished too.
+    runDue: async () => {
+      await Promise.allSettled([...passes]);
+      return track(runPass());
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
