@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress } from './support/pages.js';
 
 const crawlLimit = 60;
 
@@ -147,10 +147,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
 
     // A repeatable group, the other complex widget.
     await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
-    await page.getByLabel('Straße').fill('Lindenweg');
-    await page.getByLabel('Hausnummer').fill('3');
-    await page.getByLabel('Postleitzahl').fill('45657');
-    await page.getByLabel('Ort').fill('Musterstadt');
+    await fillDemoAddress(page);
     await continueStep(page);
     await clickAndLoad(page, page.getByRole('button', { name: 'Gegenstand hinzufügen' }));
     await continueStep(page);

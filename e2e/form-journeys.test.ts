@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, open } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress } from './support/pages.js';
 
 describe('Form journeys', () => {
   const suite = usePortalAndBrowser();
@@ -87,10 +87,7 @@ describe('Form journeys', () => {
       await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
 
       const address = page.getByRole('group', { name: 'Wo sollen wir den Sperrmüll abholen?' });
-      await address.getByLabel('Straße').fill('Lindenweg');
-      await address.getByLabel('Hausnummer').fill('3');
-      await address.getByLabel('Postleitzahl').fill('45657');
-      await address.getByLabel('Ort').fill('Musterstadt');
+      await fillDemoAddress(address);
       await continueStep(page);
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Gegenstände');
 

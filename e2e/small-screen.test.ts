@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress } from './support/pages.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -70,10 +70,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
 
       // A repeatable group nests fieldsets, which eats width.
       await open(page, `${suite.portal.baseUrl}/leistungen/sperrmuell-anmeldung/antrag`);
-      await page.getByLabel('Straße').fill('Lindenweg');
-      await page.getByLabel('Hausnummer').fill('3');
-      await page.getByLabel('Postleitzahl').fill('45657');
-      await page.getByLabel('Ort').fill('Musterstadt');
+      await fillDemoAddress(page);
       await continueStep(page);
       await clickAndLoad(page, page.getByRole('button', { name: 'Gegenstand hinzufügen' }));
       await expectNoHorizontalScroll(page, 'group-step', prefix);

@@ -699,7 +699,7 @@ async function probe(port: number, body: string): Promise<{ submission: 'ok' | '
   }
   const response = await fetch(base + submissionPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await response.text();
-  if (response.status === 404) return { submission: 'missing', detail: `POST ${submissionPath} answered 404 (not implemented yet?)`, created: 0 };
+  if (response.status === 404) return { submission: 'missing', detail: `POST ${submissionPath} answered 404 (is the submission route missing?)`, created: 0 };
   if (response.status !== 201) throw new Error(`POST ${submissionPath} answered ${response.status}: ${text.slice(0, 500)}`);
   const json = JSON.parse(text) as { reference?: unknown };
   if (typeof json.reference !== 'string') throw new Error(`POST ${submissionPath} answered 201 without a reference: ${text.slice(0, 500)}`);

@@ -123,3 +123,11 @@ export function samplePng(size = 16): Buffer {
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** Fills the address fields (Straße, Hausnummer, Postleitzahl, Ort) of the current step with a demo address. */
+export async function fillDemoAddress(scope: Page | Locator): Promise<void> {
+  await scope.getByLabel('Straße').fill('Lindenweg');
+  await scope.getByLabel('Hausnummer').fill('3');
+  await scope.getByLabel('Postleitzahl').fill('45657');
+  await scope.getByLabel('Ort').fill('Musterstadt');
+}
