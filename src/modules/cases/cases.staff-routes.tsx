@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { inTransaction } from '../../platform/db/database.js';
+import { isUuid } from '../../platform/crypto/tokens.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
@@ -12,7 +13,6 @@ import { findCaseWithSubmission, listInbox } from './cases.repository.js';
 import { CasePage, InboxPage } from './views/case-pages.js';
 
 const pageSize = 25;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function staffActor(request: FastifyRequest, staff: StaffMember) {
   return { tenantId: request.tenant.id, departmentIds: staff.departments.map((d) => d.id) };
@@ -55,7 +55,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
 
   /** Loads a case the clerk may see and logs the read; undefined when RLS hides it. */
   async function readCase(request: FastifyRequest, staff: StaffMember, caseId: string, purpose: string) {
-    if (!uuidPattern.test(caseId)) return undefined;
+    if (!isUuid(caseId)) return undefined;
     return inTransaction(db, staffActor(request, staff), async (trx) => {
       const found = await findCaseWithSubmission(trx, caseId);
       if (!found) return undefined;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ModuleDeps } from '../../app.js';
 import { localize, type Lang } from '../../platform/i18n/i18n.js';
 import { PageCache } from '../../platform/http/page-cache.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { renderDocument } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { CatalogEntry } from './catalog.js';
@@ -45,7 +46,7 @@ export async function catalogRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
 
   app.get('/leistungen', async (request, reply) => {
     const query = listQuery.safeParse(request.query);
-    if (!query.success) return reply.code(400).send('Ungültige Suchanfrage / invalid search');
+    if (!query.success) return sendErrorPage(request, reply, 400);
     const { q, lebenslage } = query.data;
     // Keyed by the parsed query, so extra or reordered parameters do not multiply cache entries.
     const key = `${request.tenant.id}|${request.lang}|/leistungen|${q ? `q=${q}` : `lebenslage=${lebenslage ?? ''}`}`;

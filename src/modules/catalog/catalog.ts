@@ -34,11 +34,6 @@ export class Catalog {
     private readonly tenants: TenantDirectory,
   ) {}
 
-  /** Forgets a town's catalog (after it adopted or dropped a service). */
-  invalidate(tenantId: string): void {
-    this.#byTenant.delete(tenantId);
-  }
-
   /** All services of the town, in title order. */
   async list(tenantId: string, lang: Lang, lifeSituation?: LifeSituation): Promise<CatalogEntry[]> {
     const { entries } = await this.#forTenant(tenantId);

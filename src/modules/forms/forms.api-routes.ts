@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { inTransaction } from '../../platform/db/database.js';
+import { hashToken } from '../../platform/crypto/tokens.js';
 import { languages, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { berlinToday, isShown, parseStep, type Answers } from './answers.js';
 import { answersJsonSchema, apiAnswersToRawInput } from './api-answers.js';
@@ -90,7 +90,7 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   }, async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {
     const token = request.headers.authorization?.match(/^Bearer ([A-Za-z0-9_-]{43})$/)?.[1];
     if (!token) return reply.code(401).send({ error: 'receipt token required' });
-    const tokenHash = createHash('sha256').update(token).digest('hex');
+    const tokenHash = hashToken(token);
     const found = await inTransaction(db, { tenantId: request.tenant.id, receiptTokenHashes: [tokenHash] }, async (trx) => {
       const submission = await findSubmission(trx, request.params.submissionId);
       return submission && { submission, files: await listSubmissionFiles(trx, submission.id) };

@@ -70,11 +70,6 @@ export async function moveDraftFiles(trx: Trx, draftId: string, submissionId: st
   await trx.deleteFrom('files').where('draft_id', '=', draftId).execute();
 }
 
-/** A file's storage address and metadata, if the actor may see it. */
-export async function findFile(trx: Trx, id: string) {
-  return trx.selectFrom('files').select(['id', 'sha256', 'media_type', 'filename', 'size', 'submission_id', 'draft_id']).where('id', '=', id).executeTakeFirst();
-}
-
 /** What a submission is made of, with the case it opens and the confirmation mail it queues. */
 export interface NewSubmission {
   tenantId: string;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { inTransaction } from '../../platform/db/database.js';
+import { isUuid } from '../../platform/crypto/tokens.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
@@ -23,7 +24,6 @@ import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/
 import { resolveDefinition } from './definitions.js';
 
 type StepParams = { draftId: string; stepId: string };
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
   return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session?.csrfToken };
@@ -77,7 +77,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   }
 
   async function loadDraft(request: FastifyRequest, draftId: string): Promise<{ session: Session; draft: Draft; service: Service; entry: CatalogEntry } | undefined> {
-    if (!uuidPattern.test(draftId)) return undefined;
+    if (!isUuid(draftId)) return undefined;
     const session = await findSession(db, request);
     if (!session) return undefined;
     const draft = await inTransaction(db, { tenantId: request.tenant.id, sessionHash: session.idHash }, (trx) => findDraft(trx, draftId));
@@ -293,7 +293,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   });
 
   async function loadReceipt(request: FastifyRequest, submissionId: string) {
-    if (!uuidPattern.test(submissionId)) return undefined;
+    if (!isUuid(submissionId)) return undefined;
     const session = await findSession(db, request);
     if (!session || session.receipts.length === 0) return undefined;
     return inTransaction(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, async (trx) => {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
@@ -34,7 +35,6 @@ export interface SubmissionReceipt {
   /** Hash of the receipt token: whoever holds it may see the receipt. */
   receiptTokenHash: string;
   receiptToken: string;
-  mailQueued: boolean;
 }
 
 /** The applicant's e-mail address named by the definition, if it was answered. */
@@ -47,7 +47,7 @@ export function applicantEmail(service: Service, answers: Answers): string | und
 }
 
 /** The uploaded files the answers refer to (they move from the draft to the submission). */
-export function referencedFiles(service: Service, answers: Answers): FileRef[] {
+function referencedFiles(service: Service, answers: Answers): FileRef[] {
   return (service.definition.form?.steps ?? []).flatMap((step) =>
     step.fields.filter((f) => f.type === 'file').flatMap((f) => (answers[step.id]?.[f.id] as FileRef[] | undefined) ?? []));
 }
@@ -59,8 +59,8 @@ export function referencedFiles(service: Service, answers: Answers): FileRef[] {
  */
 export async function submitApplication(db: Db, input: SubmitApplication): Promise<SubmissionReceipt> {
   const submissionId = randomUUID();
-  const receiptToken = randomBytes(32).toString('base64url');
-  const receiptTokenHash = createHash('sha256').update(receiptToken).digest('hex');
+  const receiptToken = newToken();
+  const receiptTokenHash = hashToken(receiptToken);
   const email = applicantEmail(input.service, input.answers);
   const submission = {
     tenantId: input.tenant.id,
@@ -89,5 +89,5 @@ export async function submitApplication(db: Db, input: SubmitApplication): Promi
       await deleteDraft(trx, draft.id);
       return saved;
     });
-  return { submissionId, reference, submittedAt, receiptTokenHash, receiptToken, mailQueued: email !== undefined };
+  return { submissionId, reference, submittedAt, receiptTokenHash, receiptToken };
 }

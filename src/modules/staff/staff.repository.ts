@@ -40,8 +40,3 @@ export async function findStaffMember(trx: Trx, id: string): Promise<StaffMember
     .execute();
   return { ...staff, departments };
 }
-
-/** Whether an account with this e-mail exists in the town. */
-export async function staffEmailExists(trx: Trx, email: string): Promise<boolean> {
-  return (await trx.selectFrom('staff').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst()) !== undefined;
-}

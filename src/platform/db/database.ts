@@ -61,7 +61,7 @@ export function inTransaction<T>(db: Db, actor: Actor, fn: (trx: Trx) => Promise
 }
 
 /** Switches an open transaction to the application role with the actor's settings. */
-export async function actAs(trx: Trx, actor: Actor): Promise<void> {
+async function actAs(trx: Trx, actor: Actor): Promise<void> {
   await sql`select set_config('role', 'rathaus_app', true),
                    set_config('app.tenant_id', ${actor.tenantId}, true),
                    set_config('app.department_ids', ${toArrayLiteral(actor.departmentIds)}, true),

@@ -33,9 +33,4 @@ export class PageCache {
     if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(page.html);
   }
-
-  /** Drops every cached page of a town. */
-  invalidate(tenantId: string): void {
-    for (const key of this.#pages.keys()) if (key.startsWith(`${tenantId}|`)) this.#pages.delete(key);
-  }
 }

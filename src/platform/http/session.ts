@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, type Db, type Trx } from '../db/database.js';
+import { hashToken, newToken } from '../crypto/tokens.js';
 
 /** Server-side session: the cookie holds only a random id, the database holds its hash. */
 export interface Session {
@@ -16,10 +17,6 @@ export interface Session {
 export const sessionCookie = '__Host-rathaus';
 const idleMinutes = 30;
 const absoluteHours = 12;
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /** The request's session, or null when it has none (or it expired). */
 export async function findSession(db: Db, request: FastifyRequest): Promise<Session | null> {
@@ -49,8 +46,8 @@ export async function ensureSession(db: Db, request: FastifyRequest, reply: Fast
  * login is worthless afterwards (session fixation).
  */
 export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, staffId: string | null, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
-  const token = randomBytes(32).toString('base64url');
-  const session: Session = { idHash: hashToken(token), csrfToken: randomBytes(32).toString('base64url'), staffId, receipts: carry.receipts };
+  const token = newToken();
+  const session: Session = { idHash: hashToken(token), csrfToken: newToken(), staffId, receipts: carry.receipts };
   const old = request.cookies[sessionCookie];
   await inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
     if (old) await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(old)).execute();
@@ -102,4 +99,3 @@ export function isValidCsrfToken(session: Session | null, submitted: unknown): b
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export { hashToken };
