@@ -118,6 +118,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       stopHousekeeping();
       await app.close();
       await jobs.stop();
+      mailer.close();
       await database.close();
     },
   };

@@ -56,6 +56,28 @@ describe('JSON API', () => {
     assert.equal(wrongToken.statusCode, 404);
   });
 
+  it('commits concurrent submissions together, each complete, with its own reference and receipt', async () => {
+    const mailJobs = async () => (await sql<{ n: number }>`
+      select count(*)::int as n from jobs where tenant_id = ${tenantId} and kind = 'mail.submission-received'`.execute(app.database.db)).rows[0]!.n;
+    const mailJobsBefore = await mailJobs();
+    const responses = await Promise.all(Array.from({ length: 40 }, () => post('kontakt-beschwerde', { answers: complaint })));
+    assert.deepEqual(responses.map((r) => r.statusCode), Array(40).fill(201));
+    const bodies = responses.map((r) => r.json() as { id: string; reference: string; receiptToken: string });
+    assert.equal(new Set(bodies.map((b) => b.reference)).size, 40);
+    const ids = bodies.map((b) => b.id);
+    const rows = await sql<{ id: string; reference: string; cases: number; audits: number }>`
+      select s.id, s.reference,
+             (select count(*)::int from cases c where c.tenant_id = s.tenant_id and c.submission_id = s.id and c.reference = s.reference) as cases,
+             (select count(*)::int from audit_log a where a.tenant_id = s.tenant_id and a.subject = 'submission:' || s.id) as audits
+      from submissions s where s.tenant_id = ${tenantId} and s.id = any(${ids}::uuid[])`.execute(app.database.db);
+    assert.equal(rows.rows.length, 40);
+    for (const body of bodies) assert.deepEqual(rows.rows.find((r) => r.id === body.id), { id: body.id, reference: body.reference, cases: 1, audits: 1 });
+    assert.equal(await mailJobs(), mailJobsBefore + 40);
+    const last = bodies[39]!;
+    const pdf = await app.app.inject({ url: `/api/v1/submissions/${last.id}/receipt.pdf`, headers: { host, authorization: `Bearer ${last.receiptToken}` } });
+    assert.equal(pdf.statusCode, 200);
+  });
+
   it('reports validation errors with field paths (422) using the form rules', async () => {
     const response = await post('kontakt-beschwerde', { answers: { ...complaint, kontakt: { email: 'kaputt', antwortErwuenscht: true } } });
     assert.equal(response.statusCode, 422);

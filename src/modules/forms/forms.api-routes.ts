@@ -6,7 +6,7 @@ import { languages, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { berlinToday, isShown, parseStep, type Answers } from './answers.js';
 import { answersJsonSchema, apiAnswersToRawInput } from './api-answers.js';
 import { findSubmission, listSubmissionFiles } from './forms.repository.js';
-import { submitApplication } from './forms.service.js';
+import { createSubmissionWriter, submitApplication } from './forms.service.js';
 import { renderReceiptPdf } from './receipt.js';
 import { resolveDefinition } from './definitions.js';
 
@@ -35,6 +35,7 @@ const errorResponse = { type: 'object', properties: { error: { type: 'string' },
 /** JSON API for apps: a service's form as JSON Schema, and submissions validated by the same rules as the HTML form. */
 export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db, catalog } = deps;
+  const writeSubmission = createSubmissionWriter(db);
 
   app.get('/api/v1/services/:serviceId/form', {
     schema: { tags: ['services'], summary: 'JSON Schema of the answers a service accepts', params: { type: 'object', properties: { serviceId: { type: 'string' } } } },
@@ -73,7 +74,7 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if (details.length > 0) return reply.code(422).send({ error: 'validation failed', details });
 
     const tenant = deps.tenants.findById(request.tenant.id)!;
-    const receipt = await submitApplication(db, {
+    const receipt = await submitApplication(writeSubmission, {
       tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
       service: entry.service,
       departmentId: entry.department.id,

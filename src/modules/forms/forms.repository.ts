@@ -90,21 +90,25 @@ export interface NewSubmission {
 }
 
 /**
- * Writes the submission, its case, the audit entry and the confirmation-mail job in ONE statement:
- * the database function submit_application (migrations/20261122100000_submit_application_function.sql)
- * switches to the application role and the town itself, so outside a transaction this is a single
- * round trip (docs/adr/0006-submission-in-one-statement.md). The reference number comes from the
- * town's own sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time. The mail job
- * carries the reference, never the answers.
+ * Writes submissions of ONE town, each with its case, audit entry and confirmation-mail job, in
+ * ONE statement: the database function submit_applications (migration 20261122110000) switches to
+ * the application role and the town itself, so outside a transaction this is a single round trip
+ * and its own transaction (docs/adr/0006, 0007). Reference numbers come from the town's own
+ * sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time. The mail job carries the
+ * reference, never the answers. Results are in the order of the submissions.
  */
-export async function insertSubmission(db: Db | Trx, s: NewSubmission): Promise<{ reference: string; submittedAt: Date }> {
-  const row = await sql<{ reference: string; submitted_at: Date }>`
-    select reference, submitted_at from submit_application(
-      ${s.tenantId}::uuid, ${s.receiptTokenHash}::text, ${s.id}::uuid, ${s.caseId}::uuid, ${s.serviceId}::text, ${s.definitionHash}::text,
-      ${s.departmentId}::uuid, ${JSON.stringify(s.answers)}::jsonb, ${s.language}::text, ${s.sequence}::text, ${s.referencePrefix}::text,
-      ${s.actor}::text, ${s.applicantEmail ?? null}::text)`.execute(db);
-  const r = row.rows[0]!;
-  return { reference: r.reference, submittedAt: r.submitted_at };
+export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission[]): Promise<Array<{ reference: string; submittedAt: Date }>> {
+  const town = submissions[0]!;
+  if (submissions.some((s) => s.tenantId !== town.tenantId)) throw new Error('insertSubmissions: all submissions must belong to one town');
+  const items = submissions.map((s) => ({
+    id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
+    answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
+  }));
+  const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
+    select submission_id, reference, submitted_at
+    from submit_applications(${town.tenantId}::uuid, ${town.sequence}::text, ${town.referencePrefix}::text, ${JSON.stringify(items)}::jsonb)`.execute(db);
+  const byId = new Map(rows.map((r) => [r.submission_id, { reference: r.reference, submittedAt: r.submitted_at }]));
+  return submissions.map((s) => byId.get(s.id)!);
 }
 
 /** A submission the actor may see (its department's staff, or the browser holding its receipt). */

@@ -16,7 +16,7 @@ import {
 } from './answers.js';
 import type { StepDefinition } from './form-definition.js';
 import { findDraft, findSubmission, insertDraft, insertDraftFile, listSubmissionFiles, updateDraftAnswers, type Draft } from './forms.repository.js';
-import { DraftGoneError, submitApplication } from './forms.service.js';
+import { DraftGoneError, submitDraft } from './forms.service.js';
 import { t } from './forms.i18n.js';
 import { renderReceiptPdf } from './receipt.js';
 import { readMultipartStep, type ReceivedFile } from './uploads.js';
@@ -246,13 +246,12 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
 
     const tenant = deps.tenants.findById(request.tenant.id)!;
     try {
-      const receipt = await submitApplication(db, {
+      const receipt = await submitDraft(db, { id: loaded.draft.id, sessionHash: loaded.session.idHash }, {
         tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
         service: loaded.service,
         departmentId: loaded.entry.department.id,
         answers: pruneHiddenSteps(form, loaded.draft.answers),
         language: request.lang,
-        draft: { id: loaded.draft.id, sessionHash: loaded.session.idHash },
         actor: 'citizen',
       });
       deps.jobs.kick();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
+import { createGroupCommit } from '../../platform/db/group-commit.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import type { Answers, FileRef } from './answers.js';
-import { deleteDraft, insertSubmission, lockDraft, moveDraftFiles } from './forms.repository.js';
+import { deleteDraft, insertSubmissions, lockDraft, moveDraftFiles, type NewSubmission } from './forms.repository.js';
 
 /** Thrown when a draft was already submitted (double click, second tab) or has expired. */
 export class DraftGoneError extends Error {
@@ -21,8 +22,6 @@ export interface SubmitApplication {
   departmentId: string;
   answers: Answers;
   language: Lang;
-  /** Present for the browser journey: the draft is consumed and its kept files move over. */
-  draft?: { id: string; sessionHash: string };
   /** Who submitted, for the audit log ("citizen" or "api-client"). */
   actor: string;
 }
@@ -52,42 +51,67 @@ function referencedFiles(service: Service, answers: Answers): FileRef[] {
     step.fields.filter((f) => f.type === 'file').flatMap((f) => (answers[step.id]?.[f.id] as FileRef[] | undefined) ?? []));
 }
 
+/** Writes submissions that come without a draft (the API); concurrent ones share a statement. */
+export type SubmissionWriter = (tenantId: string, submission: NewSubmission) => Promise<{ reference: string; submittedAt: Date }>;
+
 /**
- * Submits an application: submission, case, audit entry and the confirmation mail job are written
- * in ONE transaction, so the receipt the caller shows afterwards always stands for a commit.
- * The draft is locked first, so a second click on "send" waits and then finds it gone.
+ * The group commit of API submissions (docs/adr/0007): up to two statements of a town at a time,
+ * each with up to 64 submissions, leave connections of the pool of ten to everything else.
  */
-export async function submitApplication(db: Db, input: SubmitApplication): Promise<SubmissionReceipt> {
-  const submissionId = randomUUID();
+export function createSubmissionWriter(db: Db): SubmissionWriter {
+  return createGroupCommit({ maxInFlight: 2, maxBatch: 64, write: (_tenantId, items: NewSubmission[]) => insertSubmissions(db, items) });
+}
+
+/** A submission ready to be written, and the receipt its caller shows once it is. */
+function prepare(input: SubmitApplication): { submission: NewSubmission; receiptToken: string } {
   const receiptToken = newToken();
-  const receiptTokenHash = hashToken(receiptToken);
-  const email = applicantEmail(input.service, input.answers);
-  const submission = {
-    tenantId: input.tenant.id,
-    id: submissionId,
-    caseId: randomUUID(),
-    serviceId: input.service.definition.id,
-    definitionHash: input.service.hash,
-    departmentId: input.departmentId,
-    answers: input.answers,
-    language: input.language,
-    receiptTokenHash,
-    sequence: referenceSequenceName(input.tenant.id),
-    referencePrefix: input.tenant.referencePrefix,
-    actor: input.actor,
-    applicantEmail: email,
+  return {
+    receiptToken,
+    submission: {
+      tenantId: input.tenant.id,
+      id: randomUUID(),
+      caseId: randomUUID(),
+      serviceId: input.service.definition.id,
+      definitionHash: input.service.hash,
+      departmentId: input.departmentId,
+      answers: input.answers,
+      language: input.language,
+      receiptTokenHash: hashToken(receiptToken),
+      sequence: referenceSequenceName(input.tenant.id),
+      referencePrefix: input.tenant.referencePrefix,
+      actor: input.actor,
+      applicantEmail: applicantEmail(input.service, input.answers),
+    },
   };
-  const draft = input.draft;
-  // Without a draft (API) the submission is one statement and its own transaction.
-  const { reference, submittedAt } = !draft
-    ? await insertSubmission(db, submission)
-    : await inTransaction(db, { tenantId: input.tenant.id, sessionHash: draft.sessionHash, receiptTokenHashes: [receiptTokenHash] }, async (trx) => {
-      // The lock makes a double click wait for the first submission, which then finds no draft.
-      if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
-      const saved = await insertSubmission(trx, submission);
-      await moveDraftFiles(trx, draft.id, submissionId, referencedFiles(input.service, input.answers).map((f) => f.id));
-      await deleteDraft(trx, draft.id);
-      return saved;
-    });
-  return { submissionId, reference, submittedAt, receiptTokenHash, receiptToken };
+}
+
+function receipt(submission: NewSubmission, receiptToken: string, saved: { reference: string; submittedAt: Date }): SubmissionReceipt {
+  return { submissionId: submission.id, ...saved, receiptTokenHash: submission.receiptTokenHash, receiptToken };
+}
+
+/**
+ * Submits an application that has no draft (the API). Submission, case, audit entry and the
+ * confirmation mail job are committed together before this resolves.
+ */
+export async function submitApplication(write: SubmissionWriter, input: SubmitApplication): Promise<SubmissionReceipt> {
+  const { submission, receiptToken } = prepare(input);
+  return receipt(submission, receiptToken, await write(input.tenant.id, submission));
+}
+
+/**
+ * Submits the browser journey's draft: the submission (with its case, audit entry and mail job)
+ * and the move of the draft's files are ONE transaction. The draft is locked first, so a second
+ * click on "send" waits and then finds it gone.
+ */
+export async function submitDraft(db: Db, draft: { id: string; sessionHash: string }, input: SubmitApplication): Promise<SubmissionReceipt> {
+  const { submission, receiptToken } = prepare(input);
+  const actor = { tenantId: input.tenant.id, sessionHash: draft.sessionHash, receiptTokenHashes: [submission.receiptTokenHash] };
+  const saved = await inTransaction(db, actor, async (trx) => {
+    if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
+    const [written] = await insertSubmissions(trx, [submission]);
+    await moveDraftFiles(trx, draft.id, submission.id, referencedFiles(input.service, input.answers).map((f) => f.id));
+    await deleteDraft(trx, draft.id);
+    return written!;
+  });
+  return receipt(submission, receiptToken, saved);
 }

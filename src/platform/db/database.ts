@@ -60,6 +60,14 @@ export function inTransaction<T>(db: Db, actor: Actor, fn: (trx: Trx) => Promise
   });
 }
 
+/** Runs fn in one transaction as the application role without a town: for the job worker and the mail outbox. */
+export function asApplicationRole<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'rathaus_app', true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
 /** Switches an open transaction to the application role with the actor's settings. */
 async function actAs(trx: Trx, actor: Actor): Promise<void> {
   await sql`select set_config('role', 'rathaus_app', true),

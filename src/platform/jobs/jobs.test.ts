@@ -242,6 +242,45 @@ describe('jobs', () => {
     assert.ok(row?.done_at);
   });
 
+  it('runs the jobs of a batch side by side', async () => {
+    const kind = newKind();
+    let running = 0;
+    const sideBySide: number[] = [];
+    const w = worker({
+      [kind]: async () => {
+        running++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        sideBySide.push(running);
+        running--;
+      },
+    });
+    await inTransaction(db, { tenantId }, async (trx) => {
+      for (let n = 0; n < 5; n++) await enqueueJob(trx, { tenantId, kind, payload: {} });
+    });
+    assert.equal(await w.runDue(), 5);
+    assert.deepEqual(sideBySide, [5, 4, 3, 2, 1]);
+  });
+
+  it('starts a kicked pass at once when idle, but not sooner than 200 ms after the previous pass', async () => {
+    const kind = newKind();
+    const times: Array<{ start: number; end: number }> = [];
+    const w = worker({ [kind]: async () => void times.push({ start: Date.now(), end: Date.now() }) });
+    const allDone = async () => {
+      while ((await jobsOfKind(kind)).some((r) => !r.done_at)) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const idleSince = Date.now();
+    await enqueue(kind);
+    w.kick();
+    await allDone();
+    await enqueue(kind);
+    w.kick();
+    await allDone();
+    const [first, second] = times;
+    assert.ok(first && second);
+    assert.ok(first.start - idleSince < 1000, 'the first kick found the worker idle and ran soon');
+    assert.ok(second.start - first.end >= 190, `the second pass waited (${second.start - first.end} ms)`);
+  });
+
   it('never writes a payload to the log', async () => {
     const kind = newKind();
     const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Trx } from '../db/database.js';
+import { asApplicationRole, type Db, type Trx } from '../db/database.js';
 
 /**
  * A job as its handler sees it. `attempts` counts this run too (1 on the first run): it is raised
@@ -31,7 +31,7 @@ export interface JobWorkerOptions {
   logger?: JobLogger;
 }
 
-/** A running worker: polls the job table and runs due jobs one at a time. */
+/** A running worker: polls the job table and runs due jobs in batches. */
 export interface JobWorker {
   /** Starts a pass now instead of at the next poll, e.g. right after a commit that enqueued a job. */
   kick(): void;
@@ -65,6 +65,7 @@ const maxBackoffSeconds = 3600;
 const maxErrorLength = 2000;
 const defaultPollIntervalMs = 5000;
 const batchSize = 25;
+const minPassGapMs = 200;
 
 const consoleLogger: JobLogger = {
   info() {},
@@ -115,8 +116,10 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       // Claimed and finished in batches: three transactions per job made mail fall behind submissions.
       const jobs = await claimDueJobs(db, batchSize);
       if (jobs.length === 0) break;
-      const succeeded: Job[] = [];
-      for (const job of jobs) if (await runOne(job)) succeeded.push(job);
+      // The jobs of a batch run side by side, so what they write can share a statement too (the
+      // mail outbox does) and an SMTP pool can use its connections.
+      const outcomes = await Promise.all(jobs.map(runOne));
+      const succeeded = jobs.filter((_, i) => outcomes[i]);
       await recordSuccesses(db, succeeded);
       for (const job of succeeded) logger.info({ jobId: job.id, kind: job.kind, tenantId: job.tenantId, attempt: job.attempts }, 'job done');
       done += succeeded.length;
@@ -130,13 +133,21 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     return pass;
   }
 
-  function startBackgroundPass(): void {
-    if (stopped) return;
-    if (background) {
-      kickedDuringPass = true;
-      return;
-    }
+  let timerDue = Infinity;
+  let lastPassEnded = -Infinity;
+
+  /** Runs a pass at `due` (ms since the epoch) unless one is planned earlier already. */
+  function schedule(due: number): void {
+    if (stopped || due >= timerDue) return;
     clearTimeout(timer);
+    timerDue = due;
+    timer = setTimeout(startBackgroundPass, Math.max(0, due - Date.now()));
+  }
+
+  function startBackgroundPass(): void {
+    clearTimeout(timer);
+    timerDue = Infinity;
+    if (stopped) return;
     background = track(
       runPass().then(
         () => undefined,
@@ -145,20 +156,31 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       ),
     ).finally(() => {
       background = undefined;
+      lastPassEnded = Date.now();
       if (kickedDuringPass) {
         kickedDuringPass = false;
-        startBackgroundPass();
-      } else if (!stopped && pollIntervalMs > 0) {
-        timer = setTimeout(startBackgroundPass, pollIntervalMs);
+        kick();
+      } else if (pollIntervalMs > 0) {
+        schedule(lastPassEnded + pollIntervalMs);
       }
     });
+  }
+
+  /**
+   * Starts a pass now, or right after the running one. Under load every commit kicks: passes are
+   * then spaced by a moment, so each takes a whole batch instead of one pass per job running in
+   * lockstep with the requests (on PGlite they share the one connection).
+   */
+  function kick(): void {
+    if (background) kickedDuringPass = true;
+    else schedule(lastPassEnded + minPassGapMs);
   }
 
   // Jobs left over from before a restart are due already; do not wait a whole interval for them.
   if (pollIntervalMs > 0) startBackgroundPass();
 
   return {
-    kick: startBackgroundPass,
+    kick,
     // Waits for a pass already under way (a kick), so callers see its jobs finished too.
     runDue: async () => {
       await Promise.allSettled([...passes]);
@@ -174,7 +196,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
 /** Claims up to `limit` due jobs in one short transaction, so no lock is held while handlers run. */
 async function claimDueJobs(db: Db, limit: number): Promise<Job[]> {
-  return asWorker(db, async (trx) => {
+  return asApplicationRole(db, async (trx) => {
     const result = await sql<{ id: string | number | bigint; tenant_id: string | null; kind: string; payload: Record<string, unknown>; attempts: number }>`
       with next as (
         select id from jobs
@@ -194,7 +216,7 @@ async function claimDueJobs(db: Db, limit: number): Promise<Job[]> {
 async function recordSuccesses(db: Db, jobs: Job[]): Promise<void> {
   if (jobs.length === 0) return;
   // The payload may name a citizen (an e-mail address); nothing of it is kept once the work is done.
-  await asWorker(db, (trx) =>
+  await asApplicationRole(db, (trx) =>
     trx
       .updateTable('jobs')
       .set({ done_at: sql<Date>`now()`, payload: '{}', locked_until: null, last_error: null })
@@ -205,7 +227,7 @@ async function recordSuccesses(db: Db, jobs: Job[]): Promise<void> {
 }
 
 async function recordFailure(db: Db, job: Job, message: string): Promise<{ failed: true } | { failed: false; retryInSeconds: number }> {
-  const row = await asWorker(db, (trx) =>
+  const row = await asApplicationRole(db, (trx) =>
     trx
       .updateTable('jobs')
       .set({
@@ -224,14 +246,6 @@ async function recordFailure(db: Db, job: Job, message: string): Promise<{ faile
   );
   if (row && row.attempts >= row.max_attempts) return { failed: true };
   return { failed: false, retryInSeconds: Math.min(2 ** job.attempts, maxBackoffSeconds) };
-}
-
-/** Runs fn as the application role: the worker needs no more rights than a request does. */
-function asWorker<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', 'rathaus_app', true)`.execute(trx);
-    return fn(trx);
-  });
 }
 
 function describeError(error: unknown): string {

@@ -93,8 +93,8 @@ describe('mailer', () => {
 
   it('delivers a plain-text UTF-8 mail over SMTP', async () => {
     const sink = await startSmtpSink();
+    const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
     try {
-      const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
       assert.equal(mailer.kind, 'smtp');
 
       await mailer.send({ tenantId: null, to: 'buerger@example.org', subject, text });
@@ -111,6 +111,7 @@ describe('mailer', () => {
       assert.equal(mail.text, text);
       assert.ok(mail.raw.includes('Subject: '), 'the raw data carries the subject header');
     } finally {
+      mailer.close();
       await sink.close();
     }
   });
@@ -121,11 +122,12 @@ describe('mailer', () => {
         callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
       },
     });
+    const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
     try {
-      const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
       await assert.rejects(mailer.send({ tenantId: null, to: 'nobody@example.org', subject: 'Test', text: 'Test' }), /Mailbox unavailable|rejected/);
       assert.equal(sink.received.length, 0);
     } finally {
+      mailer.close();
       await sink.close();
     }
   });
@@ -135,6 +137,7 @@ describe('mailer', () => {
     await sink.close();
     const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
     await assert.rejects(mailer.send({ tenantId: null, to: 'buerger@example.org', subject: 'Test', text: 'Test' }));
+    mailer.close();
   });
 
   it('keeps mail in the outbox when no SMTP server is configured', async () => {
@@ -155,6 +158,17 @@ describe('mailer', () => {
     assert.equal(older.tenantId, tenant.id);
     assert.ok(older.createdAt instanceof Date);
     assert.equal((await listOutbox(handle.db, 1)).length, 1);
+  });
+
+  it('stores every mail of a batch sent side by side', async () => {
+    const mailer = createMailer({ from, db: handle.db });
+    const unique = randomUUID();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => mailer.send({ tenantId: null, to: `empfaenger${i}@example.org`, subject: `${unique} ${i}`, text })),
+    );
+    assert.ok(outcomes.every((o) => o.status === 'fulfilled'));
+    const stored = (await listOutbox(handle.db, 12)).filter((m) => m.subject.startsWith(unique));
+    assert.deepEqual(stored.map((m) => m.to).sort(), Array.from({ length: 12 }, (_, i) => `empfaenger${i}@example.org`).sort());
   });
 
   it('refuses a recipient that is a list of addresses or a subject with a line break', async () => {

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { Db, Trx } from '../db/database.js';
+import { asApplicationRole, type Db } from '../db/database.js';
+import { createGroupCommit } from '../db/group-commit.js';
 
 /** A plain-text e-mail to one recipient. */
 export interface MailMessage {
@@ -16,6 +16,8 @@ export interface Mailer {
   kind: 'smtp' | 'outbox';
   /** Resolves once the SMTP server accepted the message (or the outbox stored it); rejects otherwise, so a job retries. */
   send(message: MailMessage): Promise<void>;
+  /** Closes kept SMTP connections. */
+  close(): void;
 }
 
 /** A message kept in the developer outbox. */
@@ -41,17 +43,29 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
   const from = parseFrom(options.from);
   if (!options.smtpUrl) {
     const { db } = options;
+    // The job worker sends a batch of mails side by side; they are stored in one transaction.
+    const store = createGroupCommit<MailMessage, void>({
+      maxInFlight: 1,
+      maxBatch: 100,
+      write: async (_key, messages) => {
+        // The application role may insert into and read the outbox but not change it.
+        await asApplicationRole(db, (trx) =>
+          trx.insertInto('mail_outbox').values(messages.map((m) => ({ tenant_id: m.tenantId, recipient: m.to, subject: m.subject, body: m.text }))).execute(),
+        );
+        return messages.map(() => undefined);
+      },
+    });
     return {
       kind: 'outbox',
       async send(message) {
         checkMessage(message);
-        await asApp(db, (trx) =>
-          trx.insertInto('mail_outbox').values({ tenant_id: message.tenantId, recipient: message.to, subject: message.subject, body: message.text }).execute(),
-        );
+        await store('outbox', message);
       },
+      close() {},
     };
   }
-  const transport = nodemailer.createTransport({ url: options.smtpUrl, ...smtpTimeouts });
+  // A pool: the job worker sends a batch of mails side by side over a few kept connections.
+  const transport = nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: 5, ...smtpTimeouts });
   return {
     kind: 'smtp',
     async send(message) {
@@ -66,12 +80,13 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
     },
+    close: () => transport.close(),
   };
 }
 
 /** The newest messages in the developer outbox, newest first. */
 export async function listOutbox(db: Db, limit: number): Promise<OutboxMail[]> {
-  const rows = await asApp(db, (trx) =>
+  const rows = await asApplicationRole(db, (trx) =>
     trx.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
   );
   return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, to: r.recipient, subject: r.subject, text: r.body, createdAt: r.created_at }));
@@ -92,10 +107,3 @@ function checkMessage(message: MailMessage): void {
   if (/[\r\n]/.test(message.subject)) throw new Error('A mail subject must be one line');
 }
 
-/** Runs fn as the application role, which may insert into and read the outbox but not change it. */
-function asApp<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', 'rathaus_app', true)`.execute(trx);
-    return fn(trx);
-  });
-}
