@@ -5,7 +5,7 @@
  *                    [--only pg|pglite] [--log-level info] [--json results.json] [--keep]
  *                    [--wait-quiet 0]   (seconds to wait, before each load, for other processes to go quiet)
  *
- * For each engine (PostgreSQL, then PGlite) it starts the real server as `npm start` does (`node --import tsx src/server.ts`) on
+ * For each engine (PostgreSQL, then PGlite) it starts the real server as `npm start` does (`node scripts/start.mjs`) on
  * a fresh database, measures the first start and a restart, then loads, with autocannon on
  * 127.0.0.1, one after the other: a bare Fastify route (2 KB HTML, the ceiling for pages), the
  * catalog page, the search page (rotating terms), the search page with a cache miss on every
@@ -457,7 +457,7 @@ async function startApp(label: string, env: NodeJS.ProcessEnv, logFile: string):
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const started = performance.now();
-  const child = spawnChild(`server (${label})`, process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawnChild(`server (${label})`, process.execPath, ['scripts/start.mjs'], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', fd, fd],
   });

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../src/platform/db/database.js';
 import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff } from '../src/modules/staff/index.js';
+import { projectRoot } from '../src/platform/project-root.js';
 
 const text = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
 const townsFile = z.array(z.strictObject({
@@ -32,7 +32,7 @@ const townsFile = z.array(z.strictObject({
   staff: z.array(z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
 }));
 
-const seedFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'towns.yaml');
+const seedFile = path.join(projectRoot, 'seeds', 'towns.yaml');
 
 /**
  * Creates the demo towns that do not exist yet, with staff accounts whose random passwords are

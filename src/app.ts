@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -27,8 +26,8 @@ import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
+import { projectRoot } from './platform/project-root.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Module dependencies, passed explicitly to every module's route plugin. */
 export interface ModuleDeps {
@@ -49,10 +48,12 @@ export interface Runtime extends ModuleDeps {
   close(): Promise<void>;
 }
 
-/** Builds the portal: database ready, platform plugins, then the domain modules. */
+/**
+ * Builds the portal: database ready, platform plugins, then the domain modules. A database passed
+ * in must be migrated already (server.ts and the tests do it before seeding).
+ */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle; logStream?: Writable; startWorker?: boolean } = {}): Promise<Runtime> {
-  const database = options.database ?? (await openDatabase(config));
-  await migrate(database.db);
+  const database = options.database ?? (await openMigratedDatabase(config));
   await assertRlsEnforced(database.db);
   const services = await loadServices();
   await registerDefinitionSnapshots(database.db, services);
@@ -93,8 +94,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     },
     hideUntagged: true,
   });
-  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/static/', maxAge: '1h', decorateReply: false });
-  await app.register(fastifyStatic, { root: path.join(root, 'node_modules/@kern-ux/native/dist'), prefix: '/static/kern/', maxAge: '7d', decorateReply: false });
+  await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge: '1h', decorateReply: false });
+  await app.register(fastifyStatic, { root: path.join(projectRoot, 'node_modules/@kern-ux/native/dist'), prefix: '/static/kern/', maxAge: '7d', decorateReply: false });
   registerOperations(app, database.db);
   app.addHook('onRequest', resolveTenantHook(tenants));
   registerErrorPages(app);
@@ -122,4 +123,10 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await database.close();
     },
   };
+}
+
+async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
+  const database = await openDatabase(config);
+  await migrate(database.db);
+  return database;
 }

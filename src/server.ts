@@ -1,8 +1,6 @@
-import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
-import { seedDemoTowns } from '../seeds/seed-demo.js';
 
 let config;
 try {
@@ -12,7 +10,8 @@ try {
   process.exit(1);
 }
 
-const database = await openDatabase(config);
+// The application's modules load while the database opens (PGlite compiles its WebAssembly off the main thread).
+const [database, { buildApp }, { seedDemoTowns }] = await Promise.all([openDatabase(config), import('./app.js'), import('../seeds/seed-demo.js')]);
 await migrate(database.db);
 if (config.demoData) {
   const credentials = await seedDemoTowns(database.db);

@@ -71,7 +71,7 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
 }
 
 /**
- * Starts the real portal (`src/server.ts` under tsx) with demo data in a fresh temporary
+ * Starts the real portal as `npm start` does (scripts/start.mjs) with demo data in a fresh temporary
  * DATA_DIR, waits for /readyz and captures the demo staff credentials from stdout.
  * The embedded database is used even when DATABASE_URL is set in the environment, so that
  * every run starts from the same empty state; set E2E_DATABASE_URL to test against PostgreSQL.
@@ -95,7 +95,7 @@ export async function startPortal(options: { env?: Record<string, string> } = {}
     ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     ...options.env,
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

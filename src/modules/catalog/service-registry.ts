@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { serviceDefinition, type ServiceDefinition } from './service-definition.js';
+import { projectRoot } from '../../platform/project-root.js';
 
-export const servicesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../services');
+export const servicesDir = path.join(projectRoot, 'services');
 
 /** A loaded service with the hash that identifies this exact version of its definition. */
 export interface Service {

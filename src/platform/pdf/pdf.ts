@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { unpackWoff } from './woff.js';
 
 /** A letter-like document: letterhead, title, reference data, then sections of label/value rows. */
@@ -52,6 +51,8 @@ const texts = {
  */
 export async function renderDocumentPdf(input: PdfDocument): Promise<Buffer> {
   const t = texts[input.language];
+  // Loaded on the first document, not at start-up: pdfkit is the slowest module to load (~0.2 s).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins,

@@ -1,0 +1,56 @@
+// `npm start`: runs the server from JavaScript compiled out of src/ and seeds/, kept in
+// node_modules/.cache/rathaus/build and compiled again whenever a source file is newer. Loading the
+// TypeScript through tsx on every start cost ~0.5 s and ~100 MB of memory (docs/performance.md).
+// `node scripts/start.mjs --build` only compiles (npm install runs it).
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'node_modules/.cache/rathaus/build');
+const stampFile = path.join(outdir, 'stamp.json');
+
+/** Every TypeScript source the server can load (tests excluded), with the newest change time. */
+async function sources() {
+  const files = [];
+  for (const dir of ['src', 'seeds']) {
+    for (const entry of await readdir(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) files.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
+  return { files, newest: Math.max(...times), count: files.length };
+}
+
+async function isCurrent(found) {
+  try {
+    const stamp = JSON.parse(await readFile(stampFile, 'utf8'));
+    return stamp.newest === found.newest && stamp.count === found.count;
+  } catch {
+    return false;
+  }
+}
+
+async function build(found) {
+  const { build: esbuild } = await import('esbuild');
+  // Built beside the old output and swapped in, so a server starting meanwhile finds one or the other.
+  const next = `${outdir}.${process.pid}`;
+  await esbuild({
+    entryPoints: found.files,
+    outdir: next,
+    outbase: root,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    logLevel: 'warning',
+  });
+  await writeFile(path.join(next, 'stamp.json'), JSON.stringify({ newest: found.newest, count: found.count }));
+  await rm(outdir, { recursive: true, force: true });
+  await rename(next, outdir);
+}
+
+const found = await sources();
+if (!(await isCurrent(found))) await build(found);
+if (!process.argv.includes('--build')) await import(pathToFileURL(path.join(outdir, 'src/server.js')).href);
