@@ -8,21 +8,32 @@ export interface InboxRow {
   status: string;
   createdAt: Date;
   departmentId: string;
+  assigneeId: string | null;
+  dueAt: Date | null;
 }
 
-/** The newest cases visible to the actor (row-level security limits them to the actor's departments). */
-export async function listInbox(trx: Trx, options: { limit: number; offset: number }): Promise<{ rows: InboxRow[]; total: number }> {
-  const rows = await trx
-    .selectFrom('cases')
-    .select(['id', 'reference', 'service_id', 'status', 'created_at', 'department_id'])
-    .orderBy('created_at', 'desc')
+/** The inbox's views: new cases, the clerk's own, everything of the team, and what is overdue. */
+export const inboxViews = ['neu', 'meine', 'team', 'ueberfaellig'] as const;
+export type InboxView = (typeof inboxViews)[number];
+
+const openStatuses = ['received', 'in_progress', 'waiting_for_applicant'];
+
+/** The newest cases of a view (row-level security limits them to the actor's departments). */
+export async function listInbox(trx: Trx, options: { view: InboxView; staffId: string; limit: number; offset: number }): Promise<{ rows: InboxRow[]; total: number }> {
+  let query = trx.selectFrom('cases');
+  if (options.view === 'neu') query = query.where('status', '=', 'received');
+  if (options.view === 'meine') query = query.where('assignee_id', '=', options.staffId).where('status', 'in', openStatuses);
+  if (options.view === 'ueberfaellig') query = query.where('status', 'in', openStatuses).where('due_at', '<', new Date());
+  const rows = await query
+    .select(['id', 'reference', 'service_id', 'status', 'created_at', 'department_id', 'assignee_id', 'due_at'])
+    .orderBy(options.view === 'ueberfaellig' ? 'due_at' : 'created_at', options.view === 'ueberfaellig' ? 'asc' : 'desc')
     .orderBy('id')
     .limit(options.limit)
     .offset(options.offset)
     .execute();
-  const total = await trx.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return {
-    rows: rows.map((r) => ({ id: r.id, reference: r.reference, serviceId: r.service_id, status: r.status, createdAt: r.created_at, departmentId: r.department_id })),
+    rows: rows.map((r) => ({ id: r.id, reference: r.reference, serviceId: r.service_id, status: r.status, createdAt: r.created_at, departmentId: r.department_id, assigneeId: r.assignee_id, dueAt: r.due_at })),
     total: Number(total.n),
   };
 }
@@ -34,8 +45,64 @@ export async function findCaseWithSubmission(trx: Trx, caseId: string) {
     .innerJoin('submissions', (j) => j.onRef('submissions.tenant_id', '=', 'cases.tenant_id').onRef('submissions.id', '=', 'cases.submission_id'))
     .select([
       'cases.id', 'cases.reference', 'cases.status', 'cases.created_at', 'cases.department_id', 'cases.service_id',
+      'cases.version', 'cases.assignee_id', 'cases.due_at', 'cases.step', 'cases.decision',
       'submissions.id as submission_id', 'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
+}
+
+/** The state a change is checked against, locked until the transaction ends. */
+export async function lockCase(trx: Trx, caseId: string) {
+  return trx
+    .selectFrom('cases')
+    .select(['id', 'reference', 'status', 'version', 'assignee_id', 'step', 'department_id', 'service_id'])
+    .where('id', '=', caseId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Applies a change made on `version` and moves the case to the next version. */
+export async function updateCase(
+  trx: Trx,
+  caseId: string,
+  version: number,
+  changes: { status?: string; assignee_id?: string; step?: string | null; decision?: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('cases')
+    .set({ ...changes, version: version + 1, updated_at: new Date() })
+    .where('id', '=', caseId)
+    .where('version', '=', version)
+    .executeTakeFirstOrThrow();
+}
+
+/** Adds an entry to a case's history. */
+export async function insertCaseEvent(trx: Trx, event: { tenantId: string; caseId: string; staffId: string; kind: 'status' | 'assigned' | 'step' | 'note'; details: Record<string, unknown> }): Promise<void> {
+  await trx
+    .insertInto('case_events')
+    .values({ tenant_id: event.tenantId, case_id: event.caseId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) })
+    .execute();
+}
+
+/** A case's history, oldest first, with the names of the staff involved. */
+export async function listCaseEvents(trx: Trx, caseId: string) {
+  return trx
+    .selectFrom('case_events')
+    .leftJoin('staff', (j) => j.onRef('staff.tenant_id', '=', 'case_events.tenant_id').onRef('staff.id', '=', 'case_events.staff_id'))
+    .select(['case_events.id', 'case_events.occurred_at', 'case_events.kind', 'case_events.details', 'staff.name as staff_name'])
+    .where('case_events.case_id', '=', caseId)
+    .orderBy('case_events.id')
+    .execute();
+}
+
+/** The staff of a department (for assigning cases), by name. */
+export async function listDepartmentStaff(trx: Trx, departmentId: string): Promise<Array<{ id: string; name: string }>> {
+  return trx
+    .selectFrom('staff_departments')
+    .innerJoin('staff', (j) => j.onRef('staff.tenant_id', '=', 'staff_departments.tenant_id').onRef('staff.id', '=', 'staff_departments.staff_id'))
+    .select(['staff.id', 'staff.name'])
+    .where('staff_departments.department_id', '=', departmentId)
+    .orderBy('staff.name')
+    .execute();
 }

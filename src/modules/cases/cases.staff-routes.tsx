@@ -9,8 +9,14 @@ import { recordAudit } from '../audit/index.js';
 import { renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
 import { currentStaff, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
-import { findCaseWithSubmission, listInbox } from './cases.repository.js';
-import { CasePage, InboxPage } from './views/case-pages.js';
+import { findCaseWithSubmission, inboxViews, listCaseEvents, listDepartmentStaff, listInbox, type InboxView } from './cases.repository.js';
+import { addNote, asClerk, changeCase } from './cases.service.js';
+import { caseStatuses, type CaseStatus } from './case.js';
+import { t } from './cases.i18n.js';
+import { allowedTransitions, refusal, type CaseCommand, type DepartmentRole } from './workflow.js';
+import { isValidCsrfToken } from '../../platform/http/session.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { CasePage, InboxPage, type CaseActions } from './views/case-pages.js';
 
 const pageSize = 25;
 
@@ -41,16 +47,20 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     };
   }
 
-  app.get('/verwaltung', async (request: FastifyRequest<{ Querystring: { seite?: string } }>, reply) => {
+  app.get('/verwaltung', async (request: FastifyRequest<{ Querystring: { seite?: string; ansicht?: string } }>, reply) => {
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
     const page = Math.min(Math.max(Number.parseInt(request.query.seite ?? '1', 10) || 1, 1), 10_000);
-    const { rows, total } = await inTransaction(db, staffActor(request, signedIn.staff), (trx) => listInbox(trx, { limit: pageSize, offset: (page - 1) * pageSize }));
+    const view: InboxView = inboxViews.includes(request.query.ansicht as InboxView) ? (request.query.ansicht as InboxView) : 'team';
+    const { rows, total, staffNames } = await asClerk(db, request.tenant.id, signedIn.staff, async (trx) => ({
+      ...(await listInbox(trx, { view, staffId: signedIn.staff.id, limit: pageSize, offset: (page - 1) * pageSize })),
+      staffNames: new Map((await trx.selectFrom('staff').select(['id', 'name']).execute()).map((s) => [s.id, s.name])),
+    }));
     const serviceTitle = (id: string) => {
       const s = deps.services.get(id);
       return s ? localize(s.definition.title, request.lang) : id;
     };
-    return sendPage(reply, <InboxPage ctx={signedIn.ctx} staffName={signedIn.staff.name} rows={rows} total={total} page={page} pageSize={pageSize} serviceTitle={serviceTitle} departmentName={await departmentNames(request)} />);
+    return sendPage(reply, <InboxPage ctx={signedIn.ctx} staffName={signedIn.staff.name} rows={rows} total={total} page={page} pageSize={pageSize} view={view} staffNames={staffNames} serviceTitle={serviceTitle} departmentName={await departmentNames(request)} />);
   });
 
   /** Loads a case the clerk may see and logs the read; undefined when RLS hides it. */
@@ -65,12 +75,33 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     });
   }
 
-  app.get('/verwaltung/vorgaenge/:caseId', async (request: FastifyRequest<{ Params: { caseId: string } }>, reply) => {
-    const signedIn = await requireStaff(request, reply);
-    if (!signedIn) return reply;
-    const found = await readCase(request, signedIn.staff, request.params.caseId, 'case.viewed');
+  type SignedIn = NonNullable<Awaited<ReturnType<typeof requireStaff>>>;
+
+  /** Renders the case page; after a refused change with the reason, keeping what was typed. */
+  async function showCase(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn, caseId: string, extras: { alert?: string; note?: { text: string; error?: string } } = {}, code = 200) {
+    const found = await readCase(request, signedIn.staff, caseId, 'case.viewed');
     if (!found) return reply.callNotFound();
     const service = await resolveDefinition(db, deps.services, found.definition_hash);
+    const { timeline, departmentStaff } = await asClerk(db, request.tenant.id, signedIn.staff, async (trx) => ({
+      timeline: await listCaseEvents(trx, found.id),
+      departmentStaff: await listDepartmentStaff(trx, found.department_id),
+    }));
+    const role = signedIn.staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
+    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step };
+    const actor = { staffId: signedIn.staff.id, role };
+    const canAssign = (staffId: string) => refusal(state, { kind: 'assign', staffId }, actor, { stepIds: [], departmentStaffIds: departmentStaff.map((s) => s.id) }) === undefined;
+    const others = departmentStaff.filter((s) => s.id !== found.assignee_id && canAssign(s.id));
+    // The current definition's steps: a case follows the service as it is configured now.
+    const steps = deps.services.get(found.service_id)?.definition.caseSteps ?? [];
+    const stepLabels = new Map(steps.map((st) => [st.id, localize(st.label, request.lang)]));
+    const actions: CaseActions = {
+      transitions: allowedTransitions(state, actor),
+      assignees: others.length === 0 ? null : others.every((s) => s.id === signedIn.staff.id) ? 'self' : others,
+      steps: steps.length > 0 && refusal(state, { kind: 'step', step: null }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined
+        ? steps.map((st) => ({ id: st.id, label: localize(st.label, request.lang) }))
+        : null,
+    };
+    const staffNames = new Map(departmentStaff.map((st) => [st.id, st.name]));
     return sendPage(
       reply,
       <CasePage
@@ -79,13 +110,57 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         caseId={found.id}
         reference={found.reference}
         status={found.status}
+        version={found.version}
         submittedAt={found.submitted_at}
+        dueAt={found.due_at}
+        assigneeName={found.assignee_id ? (staffNames.get(found.assignee_id) ?? null) : null}
+        stepLabel={found.step ? (stepLabels.get(found.step) ?? found.step) : null}
+        decision={found.decision}
         departmentName={(await departmentNames(request))(found.department_id)}
         service={service.definition}
         answers={found.answers as Answers}
         files={found.files}
+        timeline={timeline.map((e) => ({ id: String(e.id), occurredAt: e.occurred_at, kind: e.kind, details: e.details, staffName: e.staff_name }))}
+        actions={actions}
+        staffNames={staffNames}
+        stepLabels={stepLabels}
+        {...extras}
       />,
+      code,
     );
+  }
+
+  app.get('/verwaltung/vorgaenge/:caseId', async (request: FastifyRequest<{ Params: { caseId: string } }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    return showCase(request, reply, signedIn, request.params.caseId);
+  });
+
+  app.post('/verwaltung/vorgaenge/:caseId/aenderung', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const caseId = request.params.caseId;
+    const parsed = parseCaseChange(request.body, signedIn.staff.id);
+    if (!parsed || !isUuid(caseId)) return sendErrorPage(request, reply, 400);
+    const outcome = await changeCase(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version: parsed.version, command: parsed.command, services: deps.services });
+    if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome) }, outcome === 'conflict' ? 409 : 422);
+  });
+
+  app.post('/verwaltung/vorgaenge/:caseId/notizen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const caseId = request.params.caseId;
+    if (!isUuid(caseId)) return reply.callNotFound();
+    const text = typeof request.body?.notiz === 'string' ? request.body.notiz.replace(/\r\n/g, '\n').trim() : '';
+    const error = text === '' ? t(request.lang, 'noteRequired') : text.length > 5000 ? t(request.lang, 'noteTooLong') : undefined;
+    if (error) return showCase(request, reply, signedIn, caseId, { note: { text, error } }, 422);
+    const outcome = await addNote(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, text });
+    if (outcome === 'notFound') return reply.callNotFound();
+    return reply.redirect(`/verwaltung/vorgaenge/${caseId}#verlauf`, 303);
   });
 
   app.get('/verwaltung/vorgaenge/:caseId/dateien/:fileId', async (request: FastifyRequest<{ Params: { caseId: string; fileId: string } }>, reply) => {
@@ -118,4 +193,34 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     });
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="Eingang-${found.reference}.pdf"`).send(pdf);
   });
+}
+
+const decisions = ['approved', 'partly', 'rejected'] as const;
+
+/** Reads a change form; undefined when it is malformed (a tampered form, not a user mistake). */
+function parseCaseChange(body: Record<string, unknown> | undefined, selfId: string): { version: number; command: CaseCommand } | undefined {
+  const version = Number(body?.version);
+  if (!Number.isInteger(version) || version < 1) return undefined;
+  const field = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
+  switch (field('aktion')) {
+    case 'status': {
+      const to = field('status');
+      if (!caseStatuses.includes(to as CaseStatus)) return undefined;
+      const decision = field('entscheidung');
+      if (decision !== undefined && !decisions.includes(decision as (typeof decisions)[number])) return undefined;
+      return { version, command: { kind: 'status', to: to as CaseStatus, ...(decision ? { decision: decision as (typeof decisions)[number] } : {}) } };
+    }
+    case 'zuweisen': {
+      const who = field('bearbeiter');
+      if (who === 'ich') return { version, command: { kind: 'assign', staffId: selfId } };
+      // An empty choice names nobody; the rules then refuse it as someone outside the department.
+      return who !== undefined && (who === '' || isUuid(who)) ? { version, command: { kind: 'assign', staffId: who } } : undefined;
+    }
+    case 'schritt': {
+      const step = field('schritt');
+      return step === undefined ? undefined : { version, command: { kind: 'step', step: step === '' ? null : step } };
+    }
+    default:
+      return undefined;
+  }
 }

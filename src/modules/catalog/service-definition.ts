@@ -37,6 +37,11 @@ export const serviceDefinition = z.strictObject({
   keywords: z.array(z.string().min(2)).default([]),
   maturity: z.enum(maturities),
   relatedServices: z.array(z.string()).default([]),
+  /**
+   * The service's own steps while a case is in progress (e.g. "Ortstermin geplant"), shown to
+   * clerks and applicants under the core status; the core states themselves are fixed in code.
+   */
+  caseSteps: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), label: localized })).default([]),
   form: formDefinition.optional(),
 });
 

@@ -87,6 +87,8 @@ export interface NewSubmission {
   actor: string;
   /** Where the confirmation mail goes; no mail job without it. */
   applicantEmail: string | undefined;
+  /** The case's deadline, from the service's processing time. */
+  dueAt: Date | undefined;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
   const items = submissions.map((s) => ({
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
     answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
+    dueAt: s.dueAt?.toISOString() ?? null,
   }));
   const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
     select submission_id, reference, submitted_at

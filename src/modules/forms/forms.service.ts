@@ -62,6 +62,12 @@ export function createSubmissionWriter(db: Db): SubmissionWriter {
   return createGroupCommit({ maxInFlight: 2, maxBatch: 64, write: (_tenantId, items: NewSubmission[]) => insertSubmissions(db, items) });
 }
 
+/** The deadline of a new case: the service's processing time in calendar days from now. */
+function dueDate(service: Service): Date | undefined {
+  const days = service.definition.processingTime?.days;
+  return days === undefined ? undefined : new Date(Date.now() + days * 86_400_000);
+}
+
 /** A submission ready to be written, and the receipt its caller shows once it is. */
 function prepare(input: SubmitApplication): { submission: NewSubmission; receiptToken: string } {
   const receiptToken = newToken();
@@ -81,6 +87,7 @@ function prepare(input: SubmitApplication): { submission: NewSubmission; receipt
       referencePrefix: input.tenant.referencePrefix,
       actor: input.actor,
       applicantEmail: applicantEmail(input.service, input.answers),
+      dueAt: dueDate(input.service),
     },
   };
 }

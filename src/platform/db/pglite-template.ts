@@ -1,6 +1,6 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -63,8 +63,12 @@ export async function writePgliteTemplate(): Promise<{ dump: string; dir: string
   await rm(template.dir, { recursive: true, force: true });
   await rename(partial, template.dir);
 
+  // Templates of other versions go, unless made within the hour: another checkout or test run
+  // sharing node_modules (with other migrations) may be copying from one right now.
   for (const old of await readdir(cacheDir)) {
-    if (old.startsWith('pglite-') && !old.startsWith(name)) await rm(path.join(cacheDir, old), { recursive: true, force: true });
+    const other = path.join(cacheDir, old);
+    const made = (await stat(other).catch(() => undefined))?.mtimeMs ?? Date.now();
+    if (old.startsWith('pglite-') && !old.startsWith(name) && made < Date.now() - 3_600_000) await rm(other, { recursive: true, force: true });
   }
   return template;
 }

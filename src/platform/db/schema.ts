@@ -85,6 +85,20 @@ export interface Database {
     status: Generated<string>;
     created_at: Timestamp;
     updated_at: Timestamp;
+    version: Generated<number>;
+    assignee_id: string | null;
+    due_at: Timestamp | null;
+    step: string | null;
+    decision: string | null;
+  };
+  case_events: {
+    tenant_id: string;
+    id: Generated<string>;
+    case_id: string;
+    occurred_at: Generated<Date>;
+    staff_id: string | null;
+    kind: string;
+    details: ColumnType<Record<string, unknown>, string | undefined, never>;
   };
   audit_log: {
     id: Generated<string>;

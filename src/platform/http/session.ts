@@ -92,7 +92,7 @@ export async function addReceiptToSession(db: Db, tenantId: string, session: Ses
 }
 
 /** True when the submitted CSRF token matches the session's (constant-time). */
-export function isValidCsrfToken(session: Session | null, submitted: unknown): boolean {
+export function isValidCsrfToken(session: Pick<Session, 'csrfToken'> | null, submitted: unknown): boolean {
   if (!session || typeof submitted !== 'string') return false;
   const a = Buffer.from(session.csrfToken);
   const b = Buffer.from(submitted);

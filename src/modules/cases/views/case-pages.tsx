@@ -1,10 +1,10 @@
 import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
-import { Button, CsrfField, SummaryList } from '../../../platform/views/components.js';
+import { Alert, Button, ChoiceField, CsrfField, SelectField, SummaryList, TextField } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { displayValue, visibleSteps, type Answers } from '../../forms/index.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
 import { caseStatusNames, type CaseStatus } from '../case.js';
-import type { InboxRow } from '../cases.repository.js';
+import { inboxViews, type InboxRow, type InboxView } from '../cases.repository.js';
 import { t } from '../cases.i18n.js';
 
 function StaffBar(props: { ctx: PageContext; staffName: string }) {
@@ -18,17 +18,40 @@ function StaffBar(props: { ctx: PageContext; staffName: string }) {
   );
 }
 
-/** The department inbox: newest cases first, paginated. */
-export function InboxPage(props: { ctx: PageContext; staffName: string; rows: InboxRow[]; total: number; page: number; pageSize: number; serviceTitle: (id: string) => string; departmentName: (id: string) => string }) {
+const viewNames = { neu: 'viewNew', meine: 'viewMine', team: 'viewTeam', ueberfaellig: 'viewOverdue' } as const;
+
+/** The department inbox: one of four views, newest first (overdue: most overdue first), paginated. */
+export function InboxPage(props: {
+  ctx: PageContext;
+  staffName: string;
+  rows: InboxRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  view: InboxView;
+  staffNames: Map<string, string>;
+  serviceTitle: (id: string) => string;
+  departmentName: (id: string) => string;
+}) {
   const { lang } = props.ctx;
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
+  const pageUrl = (page: number) => `/verwaltung?ansicht=${props.view}&seite=${page}`;
   return (
-    <Layout ctx={props.ctx} title={t(lang, 'inboxTitle')}>
+    <Layout ctx={props.ctx} title={`${t(lang, 'inboxTitle')}: ${t(lang, viewNames[props.view])}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
+      <nav aria-label={t(lang, 'views')} class="inbox-views">
+        <ul class="kern-list">
+          {inboxViews.map((v) => (
+            <li key={v}>
+              <a class="kern-link" href={`/verwaltung?ansicht=${v}`} aria-current={v === props.view ? 'page' : undefined}>{t(lang, viewNames[v])}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <p class="kern-body">{t(lang, 'caseCount', { total: props.total })}</p>
       {props.rows.length === 0 ? <p class="kern-body">{t(lang, 'inboxEmpty')}</p> : (
-        <div class="kern-table-responsive" tabindex={0} role="region" aria-label={t(lang, 'inboxTitle')}>
+        <div class="kern-table-responsive" tabindex={0} role="region" aria-label={t(lang, viewNames[props.view])}>
           <table class="kern-table kern-table--striped">
             <thead class="kern-table__header">
               <tr class="kern-table__row">
@@ -36,63 +59,170 @@ export function InboxPage(props: { ctx: PageContext; staffName: string; rows: In
                 <th scope="col" class="kern-table__header">{t(lang, 'service')}</th>
                 <th scope="col" class="kern-table__header">{t(lang, 'department')}</th>
                 <th scope="col" class="kern-table__header">{t(lang, 'status')}</th>
+                <th scope="col" class="kern-table__header">{t(lang, 'assignee')}</th>
                 <th scope="col" class="kern-table__header">{t(lang, 'received')}</th>
+                <th scope="col" class="kern-table__header">{t(lang, 'dueAt')}</th>
               </tr>
             </thead>
             <tbody class="kern-table__body">
-              {props.rows.map((r) => (
-                <tr class="kern-table__row" key={r.id}>
-                  <td class="kern-table__cell"><a class="kern-link" href={`/verwaltung/vorgaenge/${r.id}`}>{r.reference}</a></td>
-                  <td class="kern-table__cell">{props.serviceTitle(r.serviceId)}</td>
-                  <td class="kern-table__cell">{props.departmentName(r.departmentId)}</td>
-                  <td class="kern-table__cell">{localize(caseStatusNames[r.status as CaseStatus], lang)}</td>
-                  <td class="kern-table__cell">{formatDate(r.createdAt, lang, true)}</td>
-                </tr>
-              ))}
+              {props.rows.map((r) => {
+                const overdue = r.dueAt !== null && r.dueAt.getTime() < Date.now() && ['received', 'in_progress', 'waiting_for_applicant'].includes(r.status);
+                return (
+                  <tr class="kern-table__row" key={r.id}>
+                    <td class="kern-table__cell"><a class="kern-link" href={`/verwaltung/vorgaenge/${r.id}`}>{r.reference}</a></td>
+                    <td class="kern-table__cell">{props.serviceTitle(r.serviceId)}</td>
+                    <td class="kern-table__cell">{props.departmentName(r.departmentId)}</td>
+                    <td class="kern-table__cell">{localize(caseStatusNames[r.status as CaseStatus], lang)}</td>
+                    <td class="kern-table__cell">{r.assigneeId ? (props.staffNames.get(r.assigneeId) ?? '') : t(lang, 'unassigned')}</td>
+                    <td class="kern-table__cell">{formatDate(r.createdAt, lang, true)}</td>
+                    <td class="kern-table__cell">{r.dueAt ? formatDate(r.dueAt, lang) : ''}{overdue && <strong>{` (${t(lang, 'overdue')})`}</strong>}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
       )}
       {pages > 1 && (
         <nav aria-label={t(lang, 'pagination')} class="pagination">
-          {props.page > 1 && <a class="kern-link" href={`/verwaltung?seite=${props.page - 1}`}>{t(lang, 'previous')}</a>}
+          {props.page > 1 && <a class="kern-link" href={pageUrl(props.page - 1)}>{t(lang, 'previous')}</a>}
           <span class="kern-body">{`${props.page} / ${pages}`}</span>
-          {props.page < pages && <a class="kern-link" href={`/verwaltung?seite=${props.page + 1}`}>{t(lang, 'next')}</a>}
+          {props.page < pages && <a class="kern-link" href={pageUrl(props.page + 1)}>{t(lang, 'next')}</a>}
         </nav>
       )}
     </Layout>
   );
 }
 
-/** One case: its status, the submitted data as the definition shows it, and the attachments. */
+/** One entry of a case's history as the case page shows it. */
+export interface TimelineEntry {
+  id: string;
+  occurredAt: Date;
+  kind: string;
+  details: Record<string, unknown>;
+  staffName: string | null;
+}
+
+/** What the signed-in clerk may do on the case now. */
+export interface CaseActions {
+  transitions: CaseStatus[];
+  /** Team leads assign to anyone in the department; clerks can only take the case. */
+  assignees: Array<{ id: string; name: string }> | 'self' | null;
+  steps: Array<{ id: string; label: string }> | null;
+}
+
+/** One case: status, deadline and assignee, the actions the clerk may take, the submitted data, attachments, notes and history. */
 export function CasePage(props: {
   ctx: PageContext;
   staffName: string;
   caseId: string;
   reference: string;
   status: string;
+  version: number;
   submittedAt: Date;
+  dueAt: Date | null;
+  assigneeName: string | null;
+  stepLabel: string | null;
+  decision: string | null;
   departmentName: string;
   service: ServiceDefinition;
   answers: Answers;
   files: Array<{ id: string; filename: string; size: number }>;
+  timeline: TimelineEntry[];
+  actions: CaseActions;
+  staffNames: Map<string, string>;
+  stepLabels: Map<string, string>;
+  alert?: string;
+  note?: { text: string; error?: string };
 }) {
   const lang: Lang = props.ctx.lang;
   const form = props.service.form!;
+  const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
+  const open = !['decided', 'closed', 'withdrawn'].includes(props.status);
+  const overdue = open && props.dueAt !== null && props.dueAt.getTime() < Date.now();
+  const actionUrl = `/verwaltung/vorgaenge/${props.caseId}/aenderung`;
+  const versionField = <input type="hidden" name="version" value={String(props.version)} />;
+  const transitionLabel: Partial<Record<CaseStatus, string>> = {
+    in_progress: t(lang, props.status === 'received' ? 'toInProgress' : props.status === 'decided' ? 'reopen' : 'resume'),
+    waiting_for_applicant: t(lang, 'toWaiting'),
+    closed: t(lang, 'toClosed'),
+  };
   return (
     <Layout ctx={props.ctx} title={t(lang, 'caseTitle', { reference: props.reference })}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <p class="kern-body"><a class="kern-link" href="/verwaltung">{t(lang, 'backToInbox')}</a></p>
       <h1 class="kern-heading-x-large">{t(lang, 'caseTitle', { reference: props.reference })}</h1>
+      {props.alert && <Alert kind="danger" title={t(lang, 'notSaved')}><p class="kern-body">{props.alert}</p></Alert>}
       <SummaryList
         lang={lang}
         rows={[
           { key: t(lang, 'service'), value: localize(props.service.title, lang) },
           { key: t(lang, 'department'), value: props.departmentName },
-          { key: t(lang, 'status'), value: localize(caseStatusNames[props.status as CaseStatus], lang) },
+          { key: t(lang, 'status'), value: statusName(props.status) + (props.stepLabel ? ` – ${props.stepLabel}` : '') },
+          ...(props.decision ? [{ key: t(lang, 'decision'), value: decisionName(lang, props.decision) }] : []),
+          { key: t(lang, 'assignee'), value: props.assigneeName ?? t(lang, 'unassigned') },
+          { key: t(lang, 'dueAt'), value: props.dueAt ? <>{formatDate(props.dueAt, lang)}{overdue && <strong>{` (${t(lang, 'overdue')})`}</strong>}</> : t(lang, 'noDeadline') },
           { key: t(lang, 'received'), value: formatDate(props.submittedAt, lang, true) },
         ]}
       />
+
+      <h2 class="kern-heading-large">{t(lang, 'actions')}</h2>
+      <div class="case-actions">
+        {props.actions.transitions.filter((s) => s !== 'decided').map((to) => (
+          <form method="post" action={actionUrl} key={to}>
+            <CsrfField token={props.ctx.csrfToken} />
+            {versionField}
+            <input type="hidden" name="aktion" value="status" />
+            <Button variant="secondary" name="status" value={to}>{transitionLabel[to]!}</Button>
+          </form>
+        ))}
+        {props.actions.transitions.includes('decided') && (
+          <form method="post" action={actionUrl}>
+            <CsrfField token={props.ctx.csrfToken} />
+            {versionField}
+            <input type="hidden" name="aktion" value="status" />
+            <input type="hidden" name="status" value="decided" />
+            <ChoiceField
+              name="entscheidung"
+              kind="radio"
+              label={t(lang, 'decision')}
+              lang={lang}
+              selected={[]}
+              inline
+              options={(['approved', 'partly', 'rejected'] as const).map((d) => ({ value: d, label: decisionName(lang, d) }))}
+            />
+            <Button>{t(lang, 'decide')}</Button>
+          </form>
+        )}
+        {props.actions.assignees === 'self' && (
+          <form method="post" action={actionUrl}>
+            <CsrfField token={props.ctx.csrfToken} />
+            {versionField}
+            <input type="hidden" name="aktion" value="zuweisen" />
+            <input type="hidden" name="bearbeiter" value="ich" />
+            <Button variant="secondary">{t(lang, 'assignToMe')}</Button>
+          </form>
+        )}
+        {Array.isArray(props.actions.assignees) && (
+          <form method="post" action={actionUrl}>
+            <CsrfField token={props.ctx.csrfToken} />
+            {versionField}
+            <input type="hidden" name="aktion" value="zuweisen" />
+            <SelectField name="bearbeiter" label={t(lang, 'assignTo')} value="" lang={lang} placeholder={t(lang, 'chooseStaff')} options={props.actions.assignees.map((s) => ({ value: s.id, label: s.name }))} />
+            <Button variant="secondary">{t(lang, 'assign')}</Button>
+          </form>
+        )}
+        {props.actions.steps && (
+          <form method="post" action={actionUrl}>
+            <CsrfField token={props.ctx.csrfToken} />
+            {versionField}
+            <input type="hidden" name="aktion" value="schritt" />
+            <SelectField name="schritt" label={t(lang, 'step')} value="" lang={lang} required={false} placeholder={t(lang, 'noStep')} options={props.actions.steps.map((s) => ({ value: s.id, label: s.label }))} />
+            <Button variant="secondary">{t(lang, 'setStep')}</Button>
+          </form>
+        )}
+      </div>
+
       <h2 class="kern-heading-large">{t(lang, 'submittedData')}</h2>
       {visibleSteps(form, props.answers).map((step) => (
         <section key={step.id} aria-labelledby={`s-${step.id}`}>
@@ -114,6 +244,41 @@ export function CasePage(props: {
         </ul>
       )}
       <p class="kern-body"><a class="kern-link" href={`/verwaltung/vorgaenge/${props.caseId}/eingang.pdf`}>{t(lang, 'receiptPdf')}</a></p>
+
+      <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
+      <ol class="kern-list case-timeline">
+        <li><span class="kern-body kern-body--small">{formatDate(props.submittedAt, lang, true)}</span> {t(lang, 'eventReceived')}</li>
+        {props.timeline.map((e) => (
+          <li key={e.id}>
+            <span class="kern-body kern-body--small">{formatDate(e.occurredAt, lang, true)}</span> {describeEvent(lang, e, statusName, props.staffNames, props.stepLabels)}
+            {e.staffName && <span class="kern-body kern-body--small">{` (${t(lang, 'by', { name: e.staffName })})`}</span>}
+            {e.kind === 'note' && <p class="kern-body preserve-lines">{String(e.details.text)}</p>}
+          </li>
+        ))}
+      </ol>
+      <form method="post" action={`/verwaltung/vorgaenge/${props.caseId}/notizen`}>
+        <CsrfField token={props.ctx.csrfToken} />
+        <TextField name="notiz" label={t(lang, 'notes')} hint={t(lang, 'noteHint')} value={props.note?.text ?? ''} error={props.note?.error} lang={lang} multiline maxLength={5000} />
+        <Button variant="secondary">{t(lang, 'addNote')}</Button>
+      </form>
     </Layout>
   );
+}
+
+function decisionName(lang: Lang, decision: string): string {
+  return t(lang, decision === 'approved' ? 'decisionApproved' : decision === 'partly' ? 'decisionPartly' : 'decisionRejected');
+}
+
+function describeEvent(lang: Lang, e: TimelineEntry, statusName: (s: string) => string, staffNames: Map<string, string>, stepLabels: Map<string, string>): string {
+  const d = e.details;
+  switch (e.kind) {
+    case 'status':
+      return t(lang, 'eventStatus', { from: statusName(String(d.from)), to: statusName(String(d.to)) }) + (d.decision ? ` (${decisionName(lang, String(d.decision))})` : '');
+    case 'assigned':
+      return t(lang, 'eventAssigned', { name: staffNames.get(String(d.staffId)) ?? '?' });
+    case 'step':
+      return t(lang, 'eventStep', { step: d.step ? (stepLabels.get(String(d.step)) ?? String(d.step)) : t(lang, 'noStep') });
+    default:
+      return t(lang, 'eventNote');
+  }
 }
