@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open, fillDemoAddress } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress, signInAsStaff } from './support/pages.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -22,7 +22,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
   const suite = usePortalAndBrowser();
 
   for (const mode of jsModes) {
-    it(`home, catalog, service, form steps, errors, check page and receipt fit (${mode.name})`, async () => {
+    it(`home, catalog, service, form steps, errors, check page, receipt and staff sign-in fit (${mode.name})`, async () => {
       const prefix = mode.javaScriptEnabled ? 'js' : 'nojs';
       const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
@@ -78,6 +78,15 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await open(page, `${suite.portal.baseUrl}/verwaltung/anmelden`);
       await expectNoHorizontalScroll(page, 'staff-login', prefix);
       await context.close();
+
+      // The second-factor pages: the set-up with QR code and key at the first sign-in, the code at the next.
+      const account = suite.portal.credentialsFor(mode.javaScriptEnabled ? 'ordnung@musterstadt.example' : 'gewerbe@musterstadt.example');
+      for (const signIn of ['first', 'next']) {
+        const staff = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled, width: 320 });
+        const inbox = await signInAsStaff(staff, suite.portal.baseUrl, account, (p, name) => expectNoHorizontalScroll(p, name, prefix));
+        await expectNoHorizontalScroll(inbox, `inbox-after-${signIn}-sign-in`, prefix);
+        await staff.close();
+      }
     });
   }
 });

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { listTenants } from '../src/modules/tenants/tenants.repository.js';
-import { createStaff, hashPassword } from '../src/modules/staff/index.js';
+import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -18,6 +18,9 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
       Without --password-stdin a random password is generated and printed once.
   npm run cli -- staff set-password --tenant <slug> --email <address> [--password-stdin]
       Set a new password (random and printed once unless read from stdin).
+  npm run cli -- staff reset-2fa --tenant <slug> --email <address>
+      Remove the account's authenticator app (TOTP) and recovery codes and end its sessions;
+      the clerk sets up the app again at the next sign-in.
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -54,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(help);
     return;
   }
-  if (!['migrate', 'tenant list', 'staff create', 'staff set-password'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
+  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
   const database = await openDatabase(loadConfig());
   try {
     const { db } = database;
@@ -77,6 +80,15 @@ async function main(argv: string[]): Promise<void> {
         await createStaff(trx, { tenantId, email: values.email!, name: values.name!, password, departments });
       });
       console.log(`Created ${values.email}.${generated ? ` Password (shown once): ${password}` : ''}`);
+    } else if (command === 'staff reset-2fa') {
+      if (!values.email) throw new Error('staff reset-2fa needs --email.');
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const found = await db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+        return resetSecondFactor(trx, tenantId, values.email!);
+      });
+      if (!found) throw new Error(`No staff account ${values.email} in this town.`);
+      console.log(`Second factor reset for ${values.email}; it is set up again at the next sign-in.`);
     } else {
       if (!values.email) throw new Error('staff set-password needs --email.');
       const tenantId = await tenantIdOf(db, values.tenant);

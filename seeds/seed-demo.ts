@@ -36,7 +36,8 @@ const seedFile = path.join(projectRoot, 'seeds', 'towns.yaml');
 
 /**
  * Creates the demo towns that do not exist yet, with staff accounts whose random passwords are
- * returned once (the caller prints them; they are stored only as argon2id hashes).
+ * returned once (the caller prints them; they are stored only as argon2id hashes). The accounts
+ * have no second factor yet: each sets up its authenticator app at the first sign-in.
  */
 export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email: string; password: string }>> {
   const towns = townsFile.parse(parseYaml(await readFile(seedFile, 'utf8')));

@@ -13,7 +13,8 @@ const configSchema = z.object({
   DEMO_DATA: z.enum(['true', 'false']).optional(),
   SUBMISSION_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().regex(/^(true|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true or a comma-separated list of proxy addresses/CIDRs').optional(),
-});
+  TOTP_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+}).refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' });
 
 /** Validated process configuration; the only place that reads process.env. */
 export type Config = {
@@ -31,6 +32,8 @@ export type Config = {
   submissionRateLimit: number;
   /** Which reverse proxies may set X-Forwarded-For (client IPs for rate limits); none by default. */
   trustProxy: boolean | string[];
+  /** Key that encrypts the staff TOTP secrets; without it (never in production) one is kept in DATA_DIR/keys. */
+  totpKey?: Buffer;
 };
 
 /** Parses the environment; throws one readable error listing every bad variable. */
@@ -55,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: c.DEMO_DATA ? c.DEMO_DATA === 'true' : c.NODE_ENV !== 'production',
     submissionRateLimit: c.SUBMISSION_RATE_LIMIT,
     trustProxy: c.TRUST_PROXY === undefined ? false : c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY.split(','),
+    totpKey: c.TOTP_KEY ? Buffer.from(c.TOTP_KEY, 'base64') : undefined,
   };
 }

@@ -19,7 +19,7 @@ if (config.demoData) {
     // Printed once, never logged or stored in plain text: the first start is the only chance to read them.
     console.log('\nDemo staff accounts (shown only now; reset with `npm run cli -- staff set-password`):');
     for (const c of credentials) console.log(`  ${c.town.padEnd(14)} ${c.email.padEnd(44)} ${c.password}`);
-    console.log('');
+    console.log('\nEach account sets up an authenticator app (TOTP) for the second factor at its first sign-in.\n');
   }
 }
 const runtime = await buildApp(config, { database });

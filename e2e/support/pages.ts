@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
+import { generate } from 'otplib';
 import type { BrowserContext, Locator, Page, Response } from 'playwright-core';
 
 /**
@@ -47,13 +48,84 @@ export function germanDate(offsetDays = 0): string {
   return `${d}.${m}.${y}`;
 }
 
-/** Signs a clerk in at /verwaltung/anmelden and lands on the inbox. */
-export async function signInAsStaff(context: BrowserContext, baseUrl: string, credentials: { email: string; password: string }): Promise<Page> {
+// What a clerk's authenticator app would hold, per portal and account: set up at the first sign-in.
+const authenticators = new Map<string, { secret: string; lastStep: number }>();
+
+/** The code the app shows for a time step (30 s, 6 digits, SHA-1). */
+function codeAt(secret: string, step: number): Promise<string> {
+  return generate({ secret, epoch: step * 30 });
+}
+
+/**
+ * A code the portal accepts now: the current step's, or a later one than the last used (the portal
+ * refuses a code of the same step again and accepts one step ahead); waits when both are used.
+ */
+async function nextCode(app: { secret: string; lastStep: number }): Promise<string> {
+  const now = () => Math.floor(Date.now() / 30_000);
+  const step = Math.max(now(), app.lastStep + 1);
+  if (step > now() + 1) await new Promise((resolve) => setTimeout(resolve, (step - 1) * 30_000 - Date.now() + 50));
+  app.lastStep = step;
+  return codeAt(app.secret, step);
+}
+
+/** Six digits the portal refuses: no code of the secret from two steps before now to two after. */
+async function wrongCode(secret: string): Promise<string> {
+  const now = Math.floor(Date.now() / 30_000);
+  const near = await Promise.all([-2, -1, 0, 1, 2].map((d) => codeAt(secret, now + d)));
+  return ['000000', '111111', '222222', '333333', '444444', '555555'].find((c) => !near.includes(c))!;
+}
+
+/** Called on each second-factor page a sign-in passes, with a name for messages and screenshots. */
+export type SecondFactorPageCheck = (page: Page, name: string) => Promise<void>;
+
+/**
+ * Signs a clerk in at /verwaltung/anmelden and lands on the inbox. The first sign-in of an account
+ * sets up its authenticator app (the secret read from the page, as a person types it into an app);
+ * later ones enter a code. With `check`, it also visits the error and recovery-code states and
+ * calls `check` on every second-factor page.
+ */
+export async function signInAsStaff(context: BrowserContext, baseUrl: string, credentials: { email: string; password: string }, check?: SecondFactorPageCheck): Promise<Page> {
   const page = await context.newPage();
   await open(page, `${baseUrl}/verwaltung/anmelden`);
   await page.getByLabel('Dienstliche E-Mail-Adresse').fill(credentials.email);
   await page.getByLabel('Passwort', { exact: true }).fill(credentials.password);
   await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  const key = `${baseUrl} ${credentials.email}`;
+  /** Submits the current code; with `check`, first a wrong one, checking the page before and after. */
+  const confirmWithCode = async (app: { secret: string; lastStep: number }, button: string, name: string) => {
+    const codeField = page.getByLabel('6-stelliger Code aus der App');
+    if (check) {
+      await check(page, name);
+      await codeField.fill(await wrongCode(app.secret));
+      await clickAndLoad(page, page.getByRole('button', { name: button }));
+      assert.equal(await page.getByRole('alert').count(), 1);
+      await check(page, `${name}-wrong-code`);
+    }
+    await codeField.fill(await nextCode(app));
+    await clickAndLoad(page, page.getByRole('button', { name: button }));
+  };
+  if (new URL(page.url()).pathname === '/verwaltung/anmelden/einrichten') {
+    assert.equal(await page.getByRole('img', { name: /^QR-Code zum Einrichten/ }).count(), 1);
+    const app = { secret: (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, ''), lastStep: 0 };
+    authenticators.set(key, app);
+    await confirmWithCode(app, 'Einrichtung bestätigen', 'totp-enrol');
+    assert.equal(await page.getByTestId('recovery-codes').locator('li').count(), 10, 'ten recovery codes after the set-up');
+    if (check) await check(page, 'totp-recovery-codes');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Weiter zum Posteingang' }));
+  } else {
+    assert.equal(new URL(page.url()).pathname, '/verwaltung/anmelden/code', `after the password ${credentials.email} is asked for a code`);
+    const app = authenticators.get(key);
+    assert.ok(app, `${credentials.email} has an authenticator app set up, but not in this test run`);
+    if (check) {
+      await clickAndLoad(page, page.getByRole('link', { name: /Mit einem Wiederherstellungscode anmelden/ }));
+      await check(page, 'totp-recovery-code');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+      assert.equal(await page.getByRole('alert').count(), 1);
+      await check(page, 'totp-recovery-code-missing');
+      await clickAndLoad(page, page.getByRole('link', { name: 'Zurück zur Eingabe des Codes aus der App' }));
+    }
+    await confirmWithCode(app, 'Code bestätigen', 'totp-code');
+  }
   assert.equal(new URL(page.url()).pathname, '/verwaltung', `sign-in as ${credentials.email} did not reach the inbox`);
   return page;
 }

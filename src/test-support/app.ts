@@ -4,19 +4,24 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type Runtime } from '../app.js';
 import { loadConfig } from '../config.js';
-import { createStaff } from '../modules/staff/index.js';
+import { confirmTotpEnrolment, createStaff, startTotpEnrolment } from '../modules/staff/index.js';
+import { loadTotpKey } from '../platform/crypto/secret-box.js';
 import { adoptService } from '../modules/tenants/tenants.repository.js';
 import type { Tenant } from '../modules/tenants/tenant.js';
 import { buildTenant, openTestDatabase } from './database.js';
 import { sql } from 'kysely';
+import { currentTimeStep, rememberUsedStep, totpCode, type Clerk } from './staff.js';
 
 /** A running portal for integration tests, with everything it logged. */
 export interface TestApp extends Runtime {
   logs: string[];
   /** A new town offering every service with its default department; served on its own host. */
   createTown(): Promise<{ tenant: Tenant; host: string }>;
-  /** A staff account in one department; returns the credentials. */
-  createClerk(tenant: Tenant, departmentKey: string): Promise<{ email: string; password: string }>;
+  /**
+   * A staff account in one department; returns the credentials. Its authenticator app is set up
+   * (through the staff service, as the enrolment page does) unless `enrolled` is false.
+   */
+  createClerk(tenant: Tenant, departmentKey: string, options?: { enrolled?: boolean }): Promise<Clerk>;
 }
 
 /** Builds the whole portal on the test database (PGlite, or PostgreSQL with DATABASE_URL), job worker not polling. */
@@ -41,14 +46,21 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
       await runtime.tenants.reload();
       return { tenant, host };
     },
-    async createClerk(tenant, departmentKey) {
+    async createClerk(tenant, departmentKey, options = {}) {
       const email = `clerk${++clerks}-${departmentKey}@example.org`;
       const password = `correct horse ${Math.random().toString(36).slice(2)}`;
-      await database.db.transaction().execute(async (trx) => {
+      const id = await database.db.transaction().execute(async (trx) => {
         await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
-        await createStaff(trx, { tenantId: tenant.id, email, name: `Clerk ${departmentKey}`, password, departments: [{ key: departmentKey, role: 'clerk' }] });
+        return createStaff(trx, { tenantId: tenant.id, email, name: `Clerk ${departmentKey}`, password, departments: [{ key: departmentKey, role: 'clerk' }] });
       });
-      return { email, password };
+      if (options.enrolled === false) return { id, email, password, totpSecret: '', recoveryCodes: [] };
+      const key = await loadTotpKey(config);
+      const { secret } = (await startTotpEnrolment(database.db, key, tenant.id, id))!;
+      const step = currentTimeStep();
+      const { result, recoveryCodes } = await confirmTotpEnrolment(database.db, key, tenant.id, id, await totpCode(secret, step));
+      if (result !== 'accepted') throw new Error(`enrolling the test clerk failed: ${result}`);
+      rememberUsedStep({ id }, step);
+      return { id, email, password, totpSecret: secret, recoveryCodes };
     },
   };
 }

@@ -9,6 +9,8 @@ export interface UploadFile { filename: string; contentType: string; content: Bu
  */
 export class TestBrowser {
   #cookies = new Map<string, string>();
+  // Each browser is its own client, as rate limits (per client address) see it.
+  #address = `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
   lastPage = '';
 
   constructor(private readonly app: FastifyInstance, private readonly host: string) {}
@@ -32,7 +34,7 @@ export class TestBrowser {
   }
 
   async get(url: string) {
-    return this.#remember(await this.app.inject({ method: 'GET', url, headers: { host: this.host, cookie: this.cookieHeader } }));
+    return this.#remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.#address, headers: { host: this.host, cookie: this.cookieHeader } }));
   }
 
   /** Posts a urlencoded form; `_csrf` is added from the last page unless given. */
@@ -42,7 +44,7 @@ export class TestBrowser {
     if (csrf !== null) body.append('_csrf', csrf);
     for (const [k, v] of Object.entries(fields)) for (const item of ([] as string[]).concat(v)) body.append(k, item);
     return this.#remember(await this.app.inject({
-      method: 'POST', url, payload: body.toString(),
+      method: 'POST', url, payload: body.toString(), remoteAddress: this.#address,
       headers: { host: this.host, cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
     }));
   }
@@ -61,7 +63,7 @@ export class TestBrowser {
     }
     chunks.push(Buffer.from(`--${boundary}--\r\n`));
     return this.#remember(await this.app.inject({
-      method: 'POST', url, payload: Buffer.concat(chunks),
+      method: 'POST', url, payload: Buffer.concat(chunks), remoteAddress: this.#address,
       headers: { host: this.host, cookie: this.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
     }));
   }

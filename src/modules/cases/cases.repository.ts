@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
 /** A line of a department's inbox. */
@@ -15,23 +16,62 @@ export interface InboxRow {
 /** The inbox's views: new cases, the clerk's own, everything of the team, and what is overdue. */
 export const inboxViews = ['neu', 'meine', 'team', 'ueberfaellig'] as const;
 export type InboxView = (typeof inboxViews)[number];
+export const inboxSorts = ['neueste', 'aelteste', 'frist'] as const;
+export type InboxSort = (typeof inboxSorts)[number];
+
+/** What the clerk narrowed the inbox down to (already validated). */
+export interface InboxFilter {
+  view: InboxView;
+  /** Words to find in the case's data, or a whole reference number. */
+  q?: string;
+  serviceId?: string;
+  status?: string;
+  /** "none" for unassigned cases. */
+  assigneeId?: string;
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  sort: InboxSort;
+}
 
 const openStatuses = ['received', 'in_progress', 'waiting_for_applicant'];
+const wholeReference = /^[A-Z]{2,5}-\d{4}-\d{6}$/;
 
-/** The newest cases of a view (row-level security limits them to the actor's departments). */
-export async function listInbox(trx: Trx, options: { view: InboxView; staffId: string; limit: number; offset: number }): Promise<{ rows: InboxRow[]; total: number }> {
-  let query = trx.selectFrom('cases');
-  if (options.view === 'neu') query = query.where('status', '=', 'received');
-  if (options.view === 'meine') query = query.where('assignee_id', '=', options.staffId).where('status', 'in', openStatuses);
-  if (options.view === 'ueberfaellig') query = query.where('status', 'in', openStatuses).where('due_at', '<', new Date());
-  const rows = await query
+// Counting stops here: beyond it the page says "more than 10,000", and counting stays cheap.
+export const inboxCountLimit = 10_000;
+
+/**
+ * A page of cases and how many match (up to inboxCountLimit + 1). Row-level security limits them
+ * to the clerk's departments; naming those departments here as well lets PostgreSQL read a single
+ * department's newest cases straight from its index instead of sorting all of them.
+ */
+export async function listInbox(trx: Trx, options: { filter: InboxFilter; staffId: string; departmentIds: string[]; limit: number; offset: number }): Promise<{ rows: InboxRow[]; total: number }> {
+  const f = options.filter;
+  let query = trx.selectFrom('cases').where('department_id', 'in', options.departmentIds);
+  if (f.view === 'neu') query = query.where('status', '=', 'received');
+  if (f.view === 'meine') query = query.where('assignee_id', '=', options.staffId).where('status', 'in', openStatuses);
+  if (f.view === 'ueberfaellig') query = query.where('status', 'in', openStatuses).where('due_at', '<', new Date());
+  if (f.q) {
+    const q = f.q.toUpperCase();
+    query = wholeReference.test(q) ? query.where('reference', '=', q) : query.where(sql<boolean>`search @@ websearch_to_tsquery('german', ${f.q})`);
+  }
+  if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.assigneeId) query = f.assigneeId === 'none' ? query.where('assignee_id', 'is', null) : query.where('assignee_id', '=', f.assigneeId);
+  if (f.receivedFrom) query = query.where('created_at', '>=', f.receivedFrom);
+  if (f.receivedBefore) query = query.where('created_at', '<', f.receivedBefore);
+  const ordered = f.sort === 'frist'
+    ? query.orderBy(sql`due_at asc nulls last`)
+    : query.orderBy('created_at', f.sort === 'aelteste' ? 'asc' : 'desc');
+  const rows = await ordered
     .select(['id', 'reference', 'service_id', 'status', 'created_at', 'department_id', 'assignee_id', 'due_at'])
-    .orderBy(options.view === 'ueberfaellig' ? 'due_at' : 'created_at', options.view === 'ueberfaellig' ? 'asc' : 'desc')
     .orderBy('id')
     .limit(options.limit)
     .offset(options.offset)
     .execute();
-  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await trx
+    .selectFrom(query.select('id').limit(inboxCountLimit + 1).as('matches'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     rows: rows.map((r) => ({ id: r.id, reference: r.reference, serviceId: r.service_id, status: r.status, createdAt: r.created_at, departmentId: r.department_id, assigneeId: r.assignee_id, dueAt: r.due_at })),
     total: Number(total.n),
@@ -96,13 +136,15 @@ export async function listCaseEvents(trx: Trx, caseId: string) {
     .execute();
 }
 
-/** The staff of a department (for assigning cases), by name. */
-export async function listDepartmentStaff(trx: Trx, departmentId: string): Promise<Array<{ id: string; name: string }>> {
+/** The staff of some departments (for assigning and filtering cases), by name. */
+export async function listDepartmentStaff(trx: Trx, departmentIds: string[]): Promise<Array<{ id: string; name: string }>> {
   return trx
     .selectFrom('staff_departments')
     .innerJoin('staff', (j) => j.onRef('staff.tenant_id', '=', 'staff_departments.tenant_id').onRef('staff.id', '=', 'staff_departments.staff_id'))
     .select(['staff.id', 'staff.name'])
-    .where('staff_departments.department_id', '=', departmentId)
+    .distinct()
+    .where('staff_departments.department_id', 'in', departmentIds)
     .orderBy('staff.name')
+    .orderBy('staff.id')
     .execute();
 }

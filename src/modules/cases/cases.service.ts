@@ -32,7 +32,7 @@ export async function changeCase(
     const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step };
     const context = {
       stepIds: input.services.get(found.service_id)?.definition.caseSteps.map((s) => s.id) ?? [],
-      departmentStaffIds: command.kind === 'assign' ? (await listDepartmentStaff(trx, found.department_id)).map((s) => s.id) : [],
+      departmentStaffIds: command.kind === 'assign' ? (await listDepartmentStaff(trx, [found.department_id])).map((s) => s.id) : [],
     };
     const refused = refusal(state, command, { staffId: staff.id, role }, context);
     if (refused) return refused;

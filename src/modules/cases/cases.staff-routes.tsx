@@ -9,7 +9,8 @@ import { recordAudit } from '../audit/index.js';
 import { renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
 import { currentStaff, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
-import { findCaseWithSubmission, inboxViews, listCaseEvents, listDepartmentStaff, listInbox, type InboxView } from './cases.repository.js';
+import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
+import { parseInboxQuery } from './inbox-query.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { caseStatuses, type CaseStatus } from './case.js';
 import { t } from './cases.i18n.js';
@@ -47,20 +48,38 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     };
   }
 
-  app.get('/verwaltung', async (request: FastifyRequest<{ Querystring: { seite?: string; ansicht?: string } }>, reply) => {
+  app.get('/verwaltung', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
+    const departmentIds = signedIn.staff.departments.map((d) => d.id);
+    const team = await asClerk(db, request.tenant.id, signedIn.staff, (trx) => listDepartmentStaff(trx, departmentIds));
+    const services = [...deps.services.values()]
+      .filter((s) => s.definition.form)
+      .map((s) => ({ id: s.definition.id, title: localize(s.definition.title, request.lang) }))
+      .sort((a, b) => a.title.localeCompare(b.title, 'de'));
+    const parsed = parseInboxQuery(request.query, request.lang, { serviceIds: services.map((s) => s.id), staffIds: team.map((s) => s.id), selfId: signedIn.staff.id });
     const page = Math.min(Math.max(Number.parseInt(request.query.seite ?? '1', 10) || 1, 1), 10_000);
-    const view: InboxView = inboxViews.includes(request.query.ansicht as InboxView) ? (request.query.ansicht as InboxView) : 'team';
-    const { rows, total, staffNames } = await asClerk(db, request.tenant.id, signedIn.staff, async (trx) => ({
-      ...(await listInbox(trx, { view, staffId: signedIn.staff.id, limit: pageSize, offset: (page - 1) * pageSize })),
-      staffNames: new Map((await trx.selectFrom('staff').select(['id', 'name']).execute()).map((s) => [s.id, s.name])),
-    }));
-    const serviceTitle = (id: string) => {
-      const s = deps.services.get(id);
-      return s ? localize(s.definition.title, request.lang) : id;
-    };
-    return sendPage(reply, <InboxPage ctx={signedIn.ctx} staffName={signedIn.staff.name} rows={rows} total={total} page={page} pageSize={pageSize} view={view} staffNames={staffNames} serviceTitle={serviceTitle} departmentName={await departmentNames(request)} />);
+    const { rows, total } = await asClerk(db, request.tenant.id, signedIn.staff, (trx) =>
+      listInbox(trx, { filter: parsed.filter, staffId: signedIn.staff.id, departmentIds, limit: pageSize, offset: (page - 1) * pageSize }));
+    const serviceTitle = (id: string) => services.find((s) => s.id === id)?.title ?? id;
+    return sendPage(
+      reply,
+      <InboxPage
+        ctx={signedIn.ctx}
+        staffName={signedIn.staff.name}
+        rows={rows}
+        total={total}
+        page={page}
+        pageSize={pageSize}
+        filter={parsed}
+        team={team}
+        services={services}
+        staffNames={new Map(team.map((s) => [s.id, s.name]))}
+        serviceTitle={serviceTitle}
+        departmentName={await departmentNames(request)}
+      />,
+      Object.keys(parsed.errors).length > 0 ? 422 : 200,
+    );
   });
 
   /** Loads a case the clerk may see and logs the read; undefined when RLS hides it. */
@@ -84,7 +103,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     const service = await resolveDefinition(db, deps.services, found.definition_hash);
     const { timeline, departmentStaff } = await asClerk(db, request.tenant.id, signedIn.staff, async (trx) => ({
       timeline: await listCaseEvents(trx, found.id),
-      departmentStaff: await listDepartmentStaff(trx, found.department_id),
+      departmentStaff: await listDepartmentStaff(trx, [found.department_id]),
     }));
     const role = signedIn.staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
     const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step };
@@ -224,3 +243,4 @@ function parseCaseChange(body: Record<string, unknown> | undefined, selfId: stri
       return undefined;
   }
 }
+

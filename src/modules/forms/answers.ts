@@ -1,4 +1,4 @@
-import { berlinDay, localize, type Lang } from '../../platform/i18n/i18n.js';
+import { berlinDay, localize, parseDay, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import type { Condition, FieldDefinition, FormDefinition, SimpleFieldDefinition, StepDefinition } from './form-definition.js';
 import { t } from './forms.i18n.js';
@@ -86,17 +86,6 @@ export function berlinToday(): string {
   return berlinDay(new Date());
 }
 
-function parseDate(input: string): string | null {
-  let y: number, mo: number, d: number;
-  let m = input.match(/^(\d{4})-(\d{2})-(\d{2})$/);
-  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = input.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else return null;
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (y < 1900 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
-}
-
 /** Formats an ISO date the German way (27.03.2024). */
 export function formatIsoDate(iso: string): string {
   const [y, m, d] = iso.split('-');
@@ -171,7 +160,7 @@ function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, 
       return n;
     }
     case 'date': {
-      const iso = parseDate(value);
+      const iso = parseDay(value);
       if (!iso) return fail('invalidDate');
       if (field.notBefore && iso < resolveDateBound(field.notBefore, today)) return fail('dateTooEarly', { date: formatIsoDate(resolveDateBound(field.notBefore, today)) });
       if (field.notAfter && iso > resolveDateBound(field.notAfter, today)) return fail('dateTooLate', { date: formatIsoDate(resolveDateBound(field.notAfter, today)) });

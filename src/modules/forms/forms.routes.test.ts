@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { fakeExecutable, samplePdf, TestBrowser } from '../../test-support/browser.js';
+import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 
 const owner = {
@@ -95,9 +96,7 @@ describe('applying online (Hund anmelden)', () => {
 
     const steuer = await app.createClerk(tenant, 'steueramt');
     const clerk = new TestBrowser(app.app, host);
-    await clerk.get('/verwaltung/anmelden');
-    const login = await clerk.post('/verwaltung/anmelden', steuer);
-    assert.equal(login.headers.location, '/verwaltung');
+    await signInClerk(clerk, steuer);
     const inbox = await clerk.get('/verwaltung');
     assert.match(inbox.body, new RegExp(reference));
     const caseUrl = inbox.body.match(/href="(\/verwaltung\/vorgaenge\/[0-9a-f-]{36})"/)?.[1];
@@ -112,8 +111,7 @@ describe('applying online (Hund anmelden)', () => {
 
     const buero = await app.createClerk(tenant, 'buergerbuero');
     const other = new TestBrowser(app.app, host);
-    await other.get('/verwaltung/anmelden');
-    await other.post('/verwaltung/anmelden', buero);
+    await signInClerk(other, buero);
     assert.doesNotMatch((await other.get('/verwaltung')).body, new RegExp(reference));
     assert.equal((await other.get(caseUrl)).statusCode, 404);
     assert.equal((await other.get(fileUrl!)).statusCode, 404);

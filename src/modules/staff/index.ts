@@ -1,3 +1,3 @@
 export { staffRoutes } from './staff.routes.js';
-export { createStaff, currentStaff, hashPassword } from './staff.service.js';
+export { confirmTotpEnrolment, createStaff, currentStaff, hashPassword, resetSecondFactor, startTotpEnrolment } from './staff.service.js';
 export type { StaffMember } from './staff.repository.js';

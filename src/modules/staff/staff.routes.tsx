@@ -1,26 +1,114 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { createSession, destroySession, ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
-import { sendPage } from '../../platform/views/html.js';
-import type { FieldErrors } from '../../platform/views/components.js';
-import { recordAudit } from '../audit/index.js';
+import { loadTotpKey } from '../../platform/crypto/secret-box.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { verifyStaffLogin } from './staff.service.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { createSession, destroySession, ensureSession, findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
+import { formatDate, type Lang } from '../../platform/i18n/i18n.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import { sendPage } from '../../platform/views/html.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import { recordAudit } from '../audit/index.js';
+import { normalizeTotpCode, qrCodeSvg, totpUri, type SecondFactorResult } from './second-factor.js';
+import {
+  confirmTotpEnrolment, findSecondFactorState, redeemRecoveryCode, startTotpEnrolment, verifyStaffLogin, verifyTotpCode, type SecondFactorState,
+} from './staff.service.js';
 import { t } from './staff.i18n.js';
 import { LoginPage } from './views/login-page.js';
+import { CodePage, EnrolPage, RecoveryCodeSignInPage, RecoveryCodesPage } from './views/second-factor-pages.js';
 
-/** Staff sign-in and sign-out under /verwaltung. */
+type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
+
+/** A clerk between password and second factor. */
+interface PendingSignIn {
+  staffId: string;
+  state: SecondFactorState;
+  ctx: PageContext;
+}
+
+const enrolPath = '/verwaltung/anmelden/einrichten';
+const codePath = '/verwaltung/anmelden/code';
+const recoveryPath = '/verwaltung/anmelden/wiederherstellung';
+// Per client; the lock after five wrong codes protects each account whatever the address.
+const signInLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+function pageContext(request: FastifyRequest, csrfToken: string): PageContext {
+  return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken };
+}
+
+function lockedMessage(lang: Lang, lockedUntil: Date | null): string {
+  return t(lang, 'locked', { time: formatDate(lockedUntil ?? new Date(), lang, true) });
+}
+
+/** The message for a refused attempt, next to the field it belongs to. */
+function refusal(lang: Lang, result: SecondFactorResult, state: SecondFactorState, wrong: 'codeWrong' | 'recoveryWrong'): string {
+  if (result === 'locked') return lockedMessage(lang, state.lockedUntil);
+  return t(lang, result === 'replayed' ? 'codeReplayed' : wrong);
+}
+
+/** The six digits typed, or the message saying what is wrong with the input. */
+function readCode(lang: Lang, body: Record<string, unknown>): { code: string } | { error: string } {
+  const raw = typeof body.code === 'string' ? body.code.slice(0, 20) : '';
+  if (!raw.trim()) return { error: t(lang, 'codeRequired') };
+  const code = normalizeTotpCode(raw);
+  return code ? { code } : { error: t(lang, 'codeMalformed') };
+}
+
+/** Staff sign-in (password, then TOTP or a recovery code) and sign-out under /verwaltung. */
 export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  const totpKey = await loadTotpKey(deps.config);
+
+  /**
+   * The half-signed-in clerk of a request; anyone else is sent to the password step. A form post
+   * passes its body, whose CSRF token must match.
+   */
+  async function pendingSignIn(request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>): Promise<PendingSignIn | null> {
+    const session = await findSession(db, request);
+    if (!session?.pendingStaffId) {
+      reply.redirect('/verwaltung/anmelden', 303);
+      return null;
+    }
+    if (form && !isValidCsrfToken(session, form._csrf)) {
+      sendErrorPage(request, reply, 403);
+      return null;
+    }
+    reply.header('cache-control', 'no-store');
+    const state = await findSecondFactorState(db, request.tenant.id, session.pendingStaffId);
+    return { staffId: session.pendingStaffId, state, ctx: pageContext(request, session.csrfToken) };
+  }
+
+  /** Second factor passed: a new session id for the signed-in clerk (session fixation). */
+  async function completeSignIn(request: FastifyRequest, reply: FastifyReply, staffId: string, secondFactor: 'totp' | 'recovery_code'): Promise<Session> {
+    const session = await createSession(db, request, reply, { staffId });
+    await inTransaction(db, { tenantId: request.tenant.id }, (trx) =>
+      recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staffId}`, action: 'staff.login', subject: `staff:${staffId}`, details: { secondFactor } }));
+    return session;
+  }
+
+  async function sendEnrolPage(request: FastifyRequest, reply: FastifyReply, pending: PendingSignIn, errors: FieldErrors, status = 200) {
+    const enrolment = await startTotpEnrolment(db, totpKey, request.tenant.id, pending.staffId);
+    if (!enrolment) return reply.redirect(codePath, 303);
+    const issuer = request.tenant.name;
+    const qrSvg = await qrCodeSvg(totpUri(issuer, enrolment.label, enrolment.secret));
+    return sendPage(reply, <EnrolPage ctx={pending.ctx} qrSvg={qrSvg} secret={enrolment.secret} issuer={issuer} label={enrolment.label} errors={errors} />, status);
+  }
+
+  /** A page visited while the lock lasts says so at once. */
+  const lockErrors = (pending: PendingSignIn, field: string): FieldErrors =>
+    pending.state.lockedUntil ? { [field]: lockedMessage(pending.ctx.lang, pending.state.lockedUntil) } : {};
 
   app.get('/verwaltung/anmelden', async (request, reply) => {
     const session = await ensureSession(db, request, reply);
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <LoginPage ctx={{ lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session.csrfToken }} email="" errors={{}} />);
+    if (session.pendingStaffId) {
+      const state = await findSecondFactorState(db, request.tenant.id, session.pendingStaffId);
+      return reply.redirect(state.enrolled ? codePath : enrolPath, 303);
+    }
+    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email="" errors={{}} />);
   });
 
-  app.post('/verwaltung/anmelden', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+  app.post('/verwaltung/anmelden', { config: signInLimit }, async (request: FormRequest, reply) => {
     const session = await findSession(db, request);
     const body = request.body ?? {};
     if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
@@ -32,15 +120,81 @@ export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
     const staffId = Object.keys(errors).length === 0 ? await verifyStaffLogin(db, request.tenant.id, email, password) : null;
     if (!staffId) {
       if (Object.keys(errors).length === 0) errors.email = t(request.lang, 'loginFailed');
-      return sendPage(reply, <LoginPage ctx={{ lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session!.csrfToken }} email={email} errors={errors} />, 422);
+      return sendPage(reply, <LoginPage ctx={pageContext(request, session!.csrfToken)} email={email} errors={errors} />, 422);
     }
-    await createSession(db, request, reply, staffId);
-    await inTransaction(db, { tenantId: request.tenant.id }, (trx) =>
-      recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staffId}`, action: 'staff.login', subject: `staff:${staffId}` }));
-    return reply.redirect('/verwaltung', 303);
+    // Only half signed in: no staff page opens before the second factor.
+    await createSession(db, request, reply, { pendingStaffId: staffId });
+    const state = await findSecondFactorState(db, request.tenant.id, staffId);
+    return reply.redirect(state.enrolled ? codePath : enrolPath, 303);
   });
 
-  app.post('/verwaltung/abmelden', async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+  app.get(enrolPath, async (request, reply) => {
+    const pending = await pendingSignIn(request, reply);
+    if (!pending) return reply;
+    return sendEnrolPage(request, reply, pending, lockErrors(pending, 'code'));
+  });
+
+  app.post(enrolPath, { config: signInLimit }, async (request: FormRequest, reply) => {
+    const pending = await pendingSignIn(request, reply, request.body ?? {});
+    if (!pending) return reply;
+    if (pending.state.enrolled) return reply.redirect(codePath, 303);
+    const input = readCode(pending.ctx.lang, request.body ?? {});
+    if ('error' in input) return sendEnrolPage(request, reply, pending, { code: input.error }, 422);
+    const { result, recoveryCodes } = await confirmTotpEnrolment(db, totpKey, request.tenant.id, pending.staffId, input.code);
+    if (result !== 'accepted') {
+      const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
+      return sendEnrolPage(request, reply, pending, { code: refusal(pending.ctx.lang, result, state, 'codeWrong') }, 422);
+    }
+    const session = await completeSignIn(request, reply, pending.staffId, 'totp');
+    // Answered here rather than after a redirect: the codes are stored hashed, so no later page could show them.
+    return sendPage(reply, <RecoveryCodesPage ctx={pageContext(request, session.csrfToken)} codes={recoveryCodes} />);
+  });
+
+  app.get(codePath, async (request, reply) => {
+    const pending = await pendingSignIn(request, reply);
+    if (!pending) return reply;
+    if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
+    return sendPage(reply, <CodePage ctx={pending.ctx} issuer={request.tenant.name} errors={lockErrors(pending, 'code')} />);
+  });
+
+  app.post(codePath, { config: signInLimit }, async (request: FormRequest, reply) => {
+    const pending = await pendingSignIn(request, reply, request.body ?? {});
+    if (!pending) return reply;
+    if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
+    const input = readCode(pending.ctx.lang, request.body ?? {});
+    const result = 'error' in input ? null : await verifyTotpCode(db, totpKey, request.tenant.id, pending.staffId, input.code);
+    if (result === 'accepted') {
+      await completeSignIn(request, reply, pending.staffId, 'totp');
+      return reply.redirect('/verwaltung', 303);
+    }
+    const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
+    const error = 'error' in input ? input.error : refusal(pending.ctx.lang, result!, state, 'codeWrong');
+    return sendPage(reply, <CodePage ctx={pending.ctx} issuer={request.tenant.name} errors={{ code: error }} />, 422);
+  });
+
+  app.get(recoveryPath, async (request, reply) => {
+    const pending = await pendingSignIn(request, reply);
+    if (!pending) return reply;
+    if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
+    return sendPage(reply, <RecoveryCodeSignInPage ctx={pending.ctx} errors={lockErrors(pending, 'recoveryCode')} />);
+  });
+
+  app.post(recoveryPath, { config: signInLimit }, async (request: FormRequest, reply) => {
+    const pending = await pendingSignIn(request, reply, request.body ?? {});
+    if (!pending) return reply;
+    if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
+    const input = typeof request.body?.recoveryCode === 'string' ? request.body.recoveryCode.slice(0, 40) : '';
+    const result = input.trim() ? await redeemRecoveryCode(db, request.tenant.id, pending.staffId, input) : null;
+    if (result === 'accepted') {
+      await completeSignIn(request, reply, pending.staffId, 'recovery_code');
+      return reply.redirect('/verwaltung', 303);
+    }
+    const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
+    const error = result ? refusal(pending.ctx.lang, result, state, 'recoveryWrong') : t(pending.ctx.lang, 'recoveryRequired');
+    return sendPage(reply, <RecoveryCodeSignInPage ctx={pending.ctx} errors={{ recoveryCode: error }} />, 422);
+  });
+
+  app.post('/verwaltung/abmelden', async (request: FormRequest, reply) => {
     const session = await findSession(db, request);
     if (!isValidCsrfToken(session, request.body?._csrf)) return sendErrorPage(request, reply, 403);
     await destroySession(db, request, reply);

@@ -1,8 +1,17 @@
 import { hash, verify } from '@node-rs/argon2';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { FastifyRequest } from 'fastify';
+import { hashToken } from '../../platform/crypto/tokens.js';
+import { openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
 import { findSession } from '../../platform/http/session.js';
-import { findStaffCredentials, findStaffMember, insertStaff, type StaffMember } from './staff.repository.js';
+import { recordAudit } from '../audit/index.js';
+import {
+  deleteSecondFactor, findStaffCredentials, findStaffMember, findTotp, insertStaff, insertTotpIfMissing, replaceRecoveryCodes,
+  updateTotp, useRecoveryCode, type StaffMember, type TotpRow,
+} from './staff.repository.js';
+import {
+  lockMinutes, matchTotpStep, maxFailedAttempts, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, type SecondFactorResult,
+} from './second-factor.js';
 import type { Trx } from '../../platform/db/database.js';
 
 // OWASP's argon2id baseline (19 MiB, 2 iterations); verification stays well under 100 ms here.
@@ -35,4 +44,111 @@ export async function currentStaff(db: Db, request: FastifyRequest): Promise<{ s
   const staffId = session.staffId;
   const staff = await inTransaction(db, { tenantId: request.tenant.id }, (trx) => findStaffMember(trx, staffId));
   return staff ? { staff, csrfToken: session.csrfToken } : null;
+}
+
+/** Where a staff member whose password was verified stands with the second factor. */
+export interface SecondFactorState {
+  enrolled: boolean;
+  lockedUntil: Date | null;
+}
+
+/** The second-factor state of a staff member (not enrolled when nothing is stored). */
+export async function findSecondFactorState(db: Db, tenantId: string, staffId: string): Promise<SecondFactorState> {
+  const row = await inTransaction(db, { tenantId }, (trx) => findTotp(trx, staffId));
+  return { enrolled: Boolean(row?.confirmed_at), lockedUntil: row?.locked_until && row.locked_until > new Date() ? row.locked_until : null };
+}
+
+// The secret is bound to its owner: a sealed value copied to another account does not open.
+const secretContext = (row: Pick<TotpRow, 'tenant_id' | 'staff_id'>) => `staff_totp:${row.tenant_id}:${row.staff_id}`;
+
+/**
+ * The secret and account label to show for enrolment: a new secret, or the one shown before if the
+ * enrolment was not confirmed yet (the app may hold it already). Null once enrolment is confirmed.
+ */
+export async function startTotpEnrolment(db: Db, key: Buffer, tenantId: string, staffId: string): Promise<{ secret: string; label: string } | null> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const owner = { tenant_id: tenantId, staff_id: staffId };
+    await insertTotpIfMissing(trx, { tenantId, staffId, secretSealed: sealSecret(key, newTotpSecret(), secretContext(owner)) });
+    const row = (await findTotp(trx, staffId))!;
+    if (row.confirmed_at) return null;
+    const staff = await findStaffMember(trx, staffId);
+    return { secret: openSecret(key, row.secret_sealed, secretContext(row)), label: staff!.email };
+  });
+}
+
+/**
+ * Runs one second-factor attempt with the enrolment row locked, so parallel attempts neither
+ * reuse a code nor escape the failure count. While the lock lasts nothing is checked at all.
+ */
+async function attemptSecondFactor(db: Db, tenantId: string, staffId: string, check: (trx: Trx, row: TotpRow) => Promise<Exclude<SecondFactorResult, 'locked'>>): Promise<SecondFactorResult> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const row = await findTotp(trx, staffId, { forUpdate: true });
+    if (!row) return 'wrong';
+    if (row.locked_until && row.locked_until > new Date()) return 'locked';
+    const result = await check(trx, row);
+    if (result === 'accepted') {
+      await updateTotp(trx, staffId, { failed_attempts: 0, locked_until: null });
+      return result;
+    }
+    const failed = row.failed_attempts + 1;
+    if (failed < maxFailedAttempts) {
+      await updateTotp(trx, staffId, { failed_attempts: failed });
+      return result;
+    }
+    await updateTotp(trx, staffId, { failed_attempts: 0, locked_until: new Date(Date.now() + lockMinutes * 60_000) });
+    await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'staff.second_factor_locked', subject: `staff:${staffId}` });
+    return 'locked';
+  });
+}
+
+/** Checks a TOTP code against the secret; a code of the last accepted time step or an earlier one is a replay. */
+async function checkTotp(trx: Trx, key: Buffer, row: TotpRow, code: string): Promise<'accepted' | 'wrong' | 'replayed'> {
+  const step = await matchTotpStep(openSecret(key, row.secret_sealed, secretContext(row)), code);
+  if (step === null) return 'wrong';
+  if (row.last_time_step !== null && step <= row.last_time_step) return 'replayed';
+  await updateTotp(trx, row.staff_id, { last_time_step: step });
+  return 'accepted';
+}
+
+/**
+ * Confirms enrolment with the first code from the app; on success returns the ten recovery codes,
+ * the only time they exist in plain text.
+ */
+export async function confirmTotpEnrolment(db: Db, key: Buffer, tenantId: string, staffId: string, code: string): Promise<{ result: SecondFactorResult; recoveryCodes: string[] }> {
+  const recoveryCodes = newRecoveryCodes();
+  const result = await attemptSecondFactor(db, tenantId, staffId, async (trx, row) => {
+    if (row.confirmed_at) return 'wrong';
+    const checked = await checkTotp(trx, key, row, code);
+    if (checked !== 'accepted') return checked;
+    await updateTotp(trx, staffId, { confirmed_at: new Date() });
+    await replaceRecoveryCodes(trx, tenantId, staffId, recoveryCodes.map((c) => hashToken(normalizeRecoveryCode(c)!)));
+    await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'staff.second_factor_enrolled', subject: `staff:${staffId}` });
+    return 'accepted';
+  });
+  return { result, recoveryCodes: result === 'accepted' ? recoveryCodes : [] };
+}
+
+/** Checks a code from the app of an enrolled staff member. */
+export function verifyTotpCode(db: Db, key: Buffer, tenantId: string, staffId: string, code: string): Promise<SecondFactorResult> {
+  return attemptSecondFactor(db, tenantId, staffId, (trx, row) => (row.confirmed_at ? checkTotp(trx, key, row, code) : Promise.resolve('wrong')));
+}
+
+/** Accepts an unused recovery code, once; a wrong one counts towards the lock like a wrong code from the app. */
+export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, input: string): Promise<SecondFactorResult> {
+  const code = normalizeRecoveryCode(input);
+  return attemptSecondFactor(db, tenantId, staffId, async (trx, row) =>
+    row.confirmed_at && code && (await useRecoveryCode(trx, staffId, hashToken(code))) ? 'accepted' : 'wrong');
+}
+
+/**
+ * Clears a staff member's TOTP enrolment and recovery codes and ends their sessions (CLI; runs as
+ * the schema owner with app.tenant_id set); they enrol again at the next sign-in. False when no
+ * account has the e-mail address.
+ */
+export async function resetSecondFactor(trx: Trx, tenantId: string, email: string): Promise<boolean> {
+  const credentials = await findStaffCredentials(trx, email);
+  if (!credentials) return false;
+  await deleteSecondFactor(trx, credentials.id);
+  await recordAudit(trx, { tenantId, actor: 'cli', action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
+  return true;
 }

@@ -34,13 +34,26 @@ export interface Database {
   sessions: {
     tenant_id: string;
     id_hash: string;
+    /** Signed in: password and second factor verified. */
     staff_id: string | null;
+    /** Password verified, second factor not yet. */
+    pending_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
     csrf_token: string;
     receipts: ColumnType<string[], string[] | undefined, string[]>;
     created_at: Timestamp;
     last_seen_at: Timestamp;
     expires_at: Timestamp;
   };
+  staff_totp: {
+    tenant_id: string;
+    staff_id: string;
+    secret_sealed: string;
+    confirmed_at: Date | null;
+    last_time_step: number | null;
+    failed_attempts: ColumnType<number, number | undefined, number>;
+    locked_until: Date | null;
+  };
+  staff_recovery_codes: { tenant_id: string; staff_id: string; code_hash: string; used_at: Date | null };
   definition_snapshots: { hash: string; service_id: string; version: number; body: ColumnType<unknown, string, never>; created_at: Timestamp };
   drafts: {
     tenant_id: string;
@@ -90,6 +103,8 @@ export interface Database {
     due_at: Timestamp | null;
     step: string | null;
     decision: string | null;
+    /** Full-text vector (tsvector), written by submit_applications; only ever matched, never read. */
+    search: ColumnType<string | null, never, never>;
   };
   case_events: {
     tenant_id: string;

@@ -8,7 +8,10 @@ import { hashToken, newToken } from '../crypto/tokens.js';
 export interface Session {
   idHash: string;
   csrfToken: string;
+  /** The signed-in staff member: password and second factor verified. */
   staffId: string | null;
+  /** Password verified, second factor not yet: may reach only the second-factor pages. */
+  pendingStaffId: string | null;
   /** Hashes of receipt tokens: which submissions this browser may see the receipt of. */
   receipts: string[];
 }
@@ -17,6 +20,9 @@ export interface Session {
 export const sessionCookie = '__Host-rathaus';
 const idleMinutes = 30;
 const absoluteHours = 12;
+
+/** Who a new session belongs to: nobody yet, a staff member half-way through sign-in, or signed in. */
+export type SessionOwner = { staffId?: string; pendingStaffId?: string };
 
 /** The request's session, or null when it has none (or it expired). */
 export async function findSession(db: Db, request: FastifyRequest): Promise<Session | null> {
@@ -30,24 +36,24 @@ export async function findSession(db: Db, request: FastifyRequest): Promise<Sess
       .where('id_hash', '=', idHash)
       .where('expires_at', '>', new Date())
       .where('last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000))
-      .returning(['id_hash', 'csrf_token', 'staff_id', 'receipts'])
+      .returning(['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts'])
       .executeTakeFirst();
-    return row ? { idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, receipts: row.receipts } : null;
+    return row ? { idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, pendingStaffId: row.pending_staff_id, receipts: row.receipts } : null;
   });
 }
 
 /** The request's session, creating one (and its cookie) if needed. */
 export async function ensureSession(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<Session> {
-  return (await findSession(db, request)) ?? createSession(db, request, reply, null);
+  return (await findSession(db, request)) ?? createSession(db, request, reply);
 }
 
 /**
- * Starts a new session, replacing the old one; called at login so a session id planted before
- * login is worthless afterwards (session fixation).
+ * Starts a new session, replacing the old one; called at each step of sign-in so a session id
+ * known before a step is worthless after it (session fixation).
  */
-export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, staffId: string | null, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
+export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, owner: SessionOwner = {}, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
   const token = newToken();
-  const session: Session = { idHash: hashToken(token), csrfToken: newToken(), staffId, receipts: carry.receipts };
+  const session: Session = { idHash: hashToken(token), csrfToken: newToken(), staffId: owner.staffId ?? null, pendingStaffId: owner.pendingStaffId ?? null, receipts: carry.receipts };
   const old = request.cookies[sessionCookie];
   await inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
     if (old) await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(old)).execute();
@@ -57,7 +63,8 @@ export async function createSession(db: Db, request: FastifyRequest, reply: Fast
         tenant_id: request.tenant.id,
         id_hash: session.idHash,
         csrf_token: session.csrfToken,
-        staff_id: staffId,
+        staff_id: session.staffId,
+        pending_staff_id: session.pendingStaffId,
         receipts: session.receipts,
         expires_at: new Date(Date.now() + absoluteHours * 3_600_000),
       })

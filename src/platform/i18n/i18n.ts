@@ -35,6 +35,7 @@ const dateTimes = {
   en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }),
 };
 const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' });
+const berlinHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: 'numeric', hourCycle: 'h23' });
 
 /** Formats integer cents as a German or English euro amount. */
 export function formatEuro(cents: number, lang: Lang): string {
@@ -49,4 +50,23 @@ export function formatDate(date: Date, lang: Lang, withTime = false): string {
 /** The calendar day of an instant in Europe/Berlin as YYYY-MM-DD. */
 export function berlinDay(date: Date): string {
   return isoDay.format(date);
+}
+
+/** A calendar day typed as YYYY-MM-DD or TT.MM.JJJJ, as YYYY-MM-DD; null when it is no real day. */
+export function parseDay(input: string): string | null {
+  let y: number, mo: number, d: number;
+  let m = input.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = input.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return null;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** The instant a day (YYYY-MM-DD) begins in Europe/Berlin. */
+export function berlinMidnight(day: string): Date {
+  // At 00:00 UTC it is 01:00 or 02:00 in Berlin, never across a clock change (those happen at 02:00/03:00).
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  return new Date(utcMidnight - Number(berlinHour.format(utcMidnight)) * 3_600_000);
 }

@@ -1,10 +1,11 @@
 import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
-import { Alert, Button, ChoiceField, CsrfField, SelectField, SummaryList, TextField } from '../../../platform/views/components.js';
+import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, SummaryList, TextField } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { displayValue, visibleSteps, type Answers } from '../../forms/index.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
-import { caseStatusNames, type CaseStatus } from '../case.js';
-import { inboxViews, type InboxRow, type InboxView } from '../cases.repository.js';
+import { caseStatuses, caseStatusNames, type CaseStatus } from '../case.js';
+import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.js';
+import type { ParsedInboxQuery } from '../inbox-query.js';
 import { t } from '../cases.i18n.js';
 
 function StaffBar(props: { ctx: PageContext; staffName: string }) {
@@ -28,30 +29,54 @@ export function InboxPage(props: {
   total: number;
   page: number;
   pageSize: number;
-  view: InboxView;
+  filter: ParsedInboxQuery;
+  team: Array<{ id: string; name: string }>;
+  services: Array<{ id: string; title: string }>;
   staffNames: Map<string, string>;
   serviceTitle: (id: string) => string;
   departmentName: (id: string) => string;
 }) {
   const { lang } = props.ctx;
-  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
-  const pageUrl = (page: number) => `/verwaltung?ansicht=${props.view}&seite=${page}`;
+  const view = props.filter.filter.view;
+  const v = props.filter.values;
+  const errors = props.filter.errors;
+  const capped = props.total > inboxCountLimit;
+  const pages = capped ? undefined : Math.max(1, Math.ceil(props.total / props.pageSize));
+  const hasNext = pages === undefined ? props.rows.length === props.pageSize : props.page < pages;
+  const pageUrl = (page: number) => `/verwaltung?${new URLSearchParams({ ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')), seite: String(page) })}`;
   return (
-    <Layout ctx={props.ctx} title={`${t(lang, 'inboxTitle')}: ${t(lang, viewNames[props.view])}`}>
+    <Layout ctx={props.ctx} title={`${Object.keys(errors).length > 0 ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'inboxTitle')}: ${t(lang, viewNames[view])}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
       <nav aria-label={t(lang, 'views')} class="inbox-views">
         <ul class="kern-list">
-          {inboxViews.map((v) => (
-            <li key={v}>
-              <a class="kern-link" href={`/verwaltung?ansicht=${v}`} aria-current={v === props.view ? 'page' : undefined}>{t(lang, viewNames[v])}</a>
+          {inboxViews.map((name) => (
+            <li key={name}>
+              <a class="kern-link" href={`/verwaltung?ansicht=${name}`} aria-current={name === view ? 'page' : undefined}>{t(lang, viewNames[name])}</a>
             </li>
           ))}
         </ul>
       </nav>
-      <p class="kern-body">{t(lang, 'caseCount', { total: props.total })}</p>
+      <form method="get" action="/verwaltung" class="inbox-filter" aria-label={t(lang, 'filter')}>
+        <ErrorSummary errors={errors} lang={lang} />
+        <input type="hidden" name="ansicht" value={view} />
+        <TextField name="suche" type="search" label={t(lang, 'search')} hint={t(lang, 'searchHint')} value={v.suche} lang={lang} required={false} maxLength={200} />
+        <div class="inbox-filter__row">
+          <SelectField name="leistung" label={t(lang, 'service')} value={v.leistung} error={errors.leistung} lang={lang} required={false} placeholder={t(lang, 'anyService')} options={props.services.map((s) => ({ value: s.id, label: s.title }))} />
+          <SelectField name="status" label={t(lang, 'status')} value={v.status} error={errors.status} lang={lang} required={false} placeholder={t(lang, 'anyStatus')} options={caseStatuses.map((s) => ({ value: s, label: localize(caseStatusNames[s], lang) }))} />
+          <SelectField name="bearbeitung" label={t(lang, 'assignee')} value={v.bearbeitung} error={errors.bearbeitung} lang={lang} required={false} placeholder={t(lang, 'anyone')} options={[{ value: 'ich', label: t(lang, 'me') }, { value: 'niemand', label: t(lang, 'nobody') }, ...props.team.map((s) => ({ value: s.id, label: s.name }))]} />
+        </div>
+        <div class="inbox-filter__row">
+          <TextField name="von" label={t(lang, 'receivedFrom')} hint={t(lang, 'dateHint')} value={v.von} error={errors.von} lang={lang} required={false} width="short" />
+          <TextField name="bis" label={t(lang, 'receivedTo')} hint={t(lang, 'dateHint')} value={v.bis} error={errors.bis} lang={lang} required={false} width="short" />
+          <SelectField name="sortierung" label={t(lang, 'sort')} value={v.sortierung} lang={lang} required={false} placeholder={t(lang, 'sortNewest')} options={[{ value: 'aelteste', label: t(lang, 'sortOldest') }, { value: 'frist', label: t(lang, 'sortDeadline') }]} />
+        </div>
+        <Button variant="secondary">{t(lang, 'applyFilter')}</Button>
+        <p class="kern-body"><a class="kern-link" href={`/verwaltung?ansicht=${view}`}>{t(lang, 'resetFilter')}</a></p>
+      </form>
+      <p class="kern-body" role="status">{capped ? t(lang, 'caseCountMore', { total: inboxCountLimit.toLocaleString(lang) }) : t(lang, 'caseCount', { total: props.total })}</p>
       {props.rows.length === 0 ? <p class="kern-body">{t(lang, 'inboxEmpty')}</p> : (
-        <div class="kern-table-responsive" tabindex={0} role="region" aria-label={t(lang, viewNames[props.view])}>
+        <div class="kern-table-responsive" tabindex={0} role="region" aria-label={t(lang, viewNames[view])}>
           <table class="kern-table kern-table--striped">
             <thead class="kern-table__header">
               <tr class="kern-table__row">
@@ -83,11 +108,11 @@ export function InboxPage(props: {
           </table>
         </div>
       )}
-      {pages > 1 && (
+      {(props.page > 1 || hasNext) && (
         <nav aria-label={t(lang, 'pagination')} class="pagination">
           {props.page > 1 && <a class="kern-link" href={pageUrl(props.page - 1)}>{t(lang, 'previous')}</a>}
-          <span class="kern-body">{`${props.page} / ${pages}`}</span>
-          {props.page < pages && <a class="kern-link" href={pageUrl(props.page + 1)}>{t(lang, 'next')}</a>}
+          <span class="kern-body">{pages === undefined ? String(props.page) : `${props.page} / ${pages}`}</span>
+          {hasNext && <a class="kern-link" href={pageUrl(props.page + 1)}>{t(lang, 'next')}</a>}
         </nav>
       )}
     </Layout>

@@ -1,0 +1,49 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../../config.js';
+
+/**
+ * Encrypts a short secret with AES-256-GCM; `context` (e.g. the owner's id) is authenticated
+ * with it, so a sealed value copied to another row does not open there.
+ */
+export function sealSecret(key: Buffer, plaintext: string, context: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+}
+
+/** Decrypts what sealSecret made with the same key and context; throws when either differs. */
+export function openSecret(key: Buffer, sealed: string, context: string): string {
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed secret');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64')).setAAD(Buffer.from(context));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+}
+
+/**
+ * The key for staff TOTP secrets: TOTP_KEY, or (outside production, where config requires
+ * TOTP_KEY) a key generated once into DATA_DIR/keys/totp.key, so a laptop needs no set-up and the
+ * secrets stay readable across restarts.
+ */
+export async function loadTotpKey(config: Pick<Config, 'totpKey' | 'dataDir'>): Promise<Buffer> {
+  if (config.totpKey) return config.totpKey;
+  const file = path.resolve(config.dataDir, 'keys', 'totp.key');
+  if (!existsSync(file)) {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Written aside and linked into place (which fails when the file exists): two processes starting
+    // at once end up with the same key, and nobody reads a half-written one.
+    const partial = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(partial, randomBytes(32).toString('base64'), { mode: 0o600 });
+    await link(partial, file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await rm(partial);
+  }
+  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+  return key;
+}
