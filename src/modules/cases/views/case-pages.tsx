@@ -61,16 +61,19 @@ export function InboxPage(props: {
         <ErrorSummary errors={errors} lang={lang} />
         <input type="hidden" name="ansicht" value={view} />
         <TextField name="suche" type="search" label={t(lang, 'search')} hint={t(lang, 'searchHint')} value={v.suche} lang={lang} required={false} maxLength={200} />
+        <details class="inbox-filter__more" open={Object.entries(v).some(([k, x]) => x !== '' && k !== 'ansicht' && k !== 'suche') || undefined}>
+        <summary class="kern-body">{t(lang, 'moreFilters')}</summary>
         <div class="inbox-filter__row">
           <SelectField name="leistung" label={t(lang, 'service')} value={v.leistung} error={errors.leistung} lang={lang} required={false} placeholder={t(lang, 'anyService')} options={props.services.map((s) => ({ value: s.id, label: s.title }))} />
           <SelectField name="status" label={t(lang, 'status')} value={v.status} error={errors.status} lang={lang} required={false} placeholder={t(lang, 'anyStatus')} options={caseStatuses.map((s) => ({ value: s, label: localize(caseStatusNames[s], lang) }))} />
           <SelectField name="bearbeitung" label={t(lang, 'assignee')} value={v.bearbeitung} error={errors.bearbeitung} lang={lang} required={false} placeholder={t(lang, 'anyone')} options={[{ value: 'ich', label: t(lang, 'me') }, { value: 'niemand', label: t(lang, 'nobody') }, ...props.team.map((s) => ({ value: s.id, label: s.name }))]} />
         </div>
         <div class="inbox-filter__row">
-          <TextField name="von" label={t(lang, 'receivedFrom')} hint={t(lang, 'dateHint')} value={v.von} error={errors.von} lang={lang} required={false} width="short" />
-          <TextField name="bis" label={t(lang, 'receivedTo')} hint={t(lang, 'dateHint')} value={v.bis} error={errors.bis} lang={lang} required={false} width="short" />
+          <TextField name="von" label={t(lang, 'receivedFrom')} hint={t(lang, 'dateHint')} value={v.von} error={errors.von} lang={lang} required={false} />
+          <TextField name="bis" label={t(lang, 'receivedTo')} hint={t(lang, 'dateHint')} value={v.bis} error={errors.bis} lang={lang} required={false} />
           <SelectField name="sortierung" label={t(lang, 'sort')} value={v.sortierung} lang={lang} required={false} placeholder={t(lang, 'sortNewest')} options={[{ value: 'aelteste', label: t(lang, 'sortOldest') }, { value: 'frist', label: t(lang, 'sortDeadline') }]} />
         </div>
+        </details>
         <Button variant="secondary">{t(lang, 'applyFilter')}</Button>
         <p class="kern-body"><a class="kern-link" href={`/verwaltung?ansicht=${view}`}>{t(lang, 'resetFilter')}</a></p>
       </form>
