@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
 
 const crawlLimit = 60;
 
@@ -178,5 +178,51 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     const later = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     await signInAsStaff(later, suite.portal.baseUrl, steuer, (page, name) => expectNoAxeViolations(page, name));
     await later.close();
+  });
+
+  it('the letters pages of a case and the applicant\'s status pages', async () => {
+    const base = suite.portal.baseUrl;
+    // The applicant sends a message; the browser that sent it sees the status under its receipt.
+    const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await citizen.newPage();
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await page.getByLabel('Ich möchte mich beschweren').check();
+    await page.getByLabel('Betreff').fill('Gehweg am Markt');
+    await page.getByLabel('Ihre Nachricht').fill('Der Gehweg am Markt ist seit Tagen vereist.');
+    await continueStep(page);
+    await page.getByLabel('E-Mail-Adresse').fill('greta.quandt@example.org');
+    await page.getByRole('group', { name: 'Möchten Sie eine Antwort erhalten?' }).getByLabel('Ja').check();
+    await continueStep(page);
+    await page.getByLabel('Ich bestätige die Erklärung.').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    const reference = (await page.getByTestId('reference').innerText()).trim();
+    await open(page, `${page.url()}/status`);
+    await expectNoAxeViolations(page, 'status page under the receipt');
+
+    // The clerk takes the case and writes the reply from its template.
+    const staff = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const clerk = await signInAsStaff(staff, base, suite.portal.credentialsFor('zentrale@musterstadt.example'));
+    await clickAndLoad(clerk, clerk.getByRole('link', { name: reference, exact: true }));
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bearbeitung beginnen' }));
+    await open(clerk, `${clerk.url()}/bescheide`);
+    await expectNoAxeViolations(clerk, 'letters page');
+    await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
+    await expectNoAxeViolations(clerk, 'letter form with its preview and gaps');
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+    assert.equal(await clerk.getByRole('alert').count(), 1, 'issuing with gaps is refused');
+    await expectNoAxeViolations(clerk, 'letter refused');
+    await clerk.getByLabel('Empfänger (Name)').fill('Frau Greta Quandt');
+    await clerk.getByLabel('Antwort', { exact: true }).fill('Der Winterdienst streut den Gehweg heute.');
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+    assert.ok((await clerk.getByRole('main').innerText()).includes('Fingerabdruck'), 'the letter is listed');
+    await expectNoAxeViolations(clerk, 'letters page with an issued letter');
+    await staff.close();
+
+    // The status link from the confirmation mail shows the letter.
+    await open(page, await statusLinkFor(page, base, reference));
+    assert.ok((await page.getByRole('main').innerText()).includes('Antwort auf Ihr Anliegen'));
+    await expectNoAxeViolations(page, 'status page with a letter');
+    await citizen.close();
   });
 });

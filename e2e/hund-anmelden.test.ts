@@ -113,6 +113,7 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
       assert.ok(caseText.includes(reference), 'the case page names the reference');
       assert.ok(caseText.includes(renamedDog), 'the case shows the dog name as last entered');
       assert.ok(caseText.includes(pdfName) && caseText.includes(pngName), 'the case lists both uploaded files');
+      if (mode === jsModes[0]) await processWithOrdnungsamt(suite, inbox, reference, renamedDog);
       await steuer.close();
 
       // The Bürgerbüro clerk must not see it, neither in the inbox nor by URL.
@@ -124,6 +125,39 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
     });
   }
 });
+
+/**
+ * The Steueramt processes the case: starts it, sees the dog tax for a listed breed, involves the
+ * Ordnungsamt, which sees only the shared fields and gives its statement, and then decides.
+ */
+async function processWithOrdnungsamt(suite: ReturnType<typeof usePortalAndBrowser>, page: Page, reference: string, dogName: string): Promise<void> {
+  const caseUrl = page.url();
+  await clickAndLoad(page, page.getByRole('button', { name: 'Bearbeitung beginnen' }));
+  const started = await page.getByRole('main').innerText();
+  assert.ok(started.includes('In Bearbeitung'), 'the case is in progress');
+  assert.ok(started.includes('gefährlicher Hund') && started.includes('600,00'), 'the dog tax of a listed breed from the town\'s tariff');
+  await page.getByLabel('Ihre Frage an den Fachbereich').fill('Bitte Erlaubnis nach LHundG prüfen.');
+  await clickAndLoad(page, page.getByRole('button', { name: 'Beteiligen' }));
+  assert.ok((await page.getByRole('main').innerText()).includes('Stellungnahme ausstehend'));
+
+  const ordnungContext = await newCitizenContext(suite.browser, { javaScriptEnabled: false });
+  const ordnung = await signInAsStaff(ordnungContext, suite.portal.baseUrl, suite.portal.credentialsFor('ordnung@musterstadt.example'));
+  await clickAndLoad(ordnung, ordnung.getByRole('link', { name: `${reference}-B1`, exact: true }));
+  const linked = await ordnung.getByRole('main').innerText();
+  assert.ok(linked.includes('Bitte Erlaubnis nach LHundG prüfen.') && linked.includes(dogName) && linked.includes('Rottweiler'), 'the Ordnungsamt sees the request and the shared fields');
+  assert.ok(!linked.includes('DE02') && !linked.includes('erika.mustermann@example.org') && !linked.includes('600,00'), 'but not the bank details, the e-mail address or the tax');
+  await clickAndLoad(ordnung, ordnung.getByRole('button', { name: 'Bearbeitung beginnen' }));
+  await ordnung.getByLabel('Stellungnahme').fill('Erlaubnis liegt vor (Az. 32-LHundG-7).');
+  await clickAndLoad(ordnung, ordnung.getByRole('button', { name: 'Stellungnahme abgeben und Vorgang abschließen' }));
+  assert.ok((await ordnung.getByRole('main').innerText()).includes('Abgeschlossen'));
+  await ordnungContext.close();
+
+  await open(page, caseUrl);
+  assert.ok((await page.getByRole('main').innerText()).includes('Erlaubnis liegt vor (Az. 32-LHundG-7).'), 'the statement is back in the Steueramt\'s case');
+  await page.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
+  await clickAndLoad(page, page.getByRole('button', { name: 'Entscheiden' }));
+  assert.ok((await page.getByRole('main').innerText()).includes('Entschieden'));
+}
 
 async function expectStepHeading(page: Page, heading: string): Promise<void> {
   const h1 = await page.getByRole('heading', { level: 1 }).innerText();

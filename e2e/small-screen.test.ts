@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open, fillDemoAddress, signInAsStaff } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -87,6 +87,40 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
         await expectNoHorizontalScroll(inbox, `inbox-after-${signIn}-sign-in`, prefix);
         await staff.close();
       }
+    });
+
+    it(`the letters page with its preview, an issued letter and the status page fit (${mode.name})`, async () => {
+      const prefix = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const base = suite.portal.baseUrl;
+      // With JavaScript a reply to a message; without, a bulky waste date, which needs a decision first.
+      const letter = mode.javaScriptEnabled
+        ? { service: 'kontakt-beschwerde', account: 'zentrale@musterstadt.example', template: 'Antwort auf Ihr Anliegen', decide: false,
+            answers: { anliegen: { art: 'frage', betreff: 'Öffnungszeiten des Bürgerbüros am Mittwochnachmittag', nachricht: 'Wann hat das Bürgerbüro geöffnet?' }, kontakt: { email: 'erika.mustermann-schmidt@beispiel-provider.example.org', antwortErwuenscht: true } },
+            values: { 'Empfänger (Name)': 'Frau Erika Mustermann-Schmidt-Oberhausen', 'Antwort': 'Das Bürgerbüro ist montags bis freitags von 8 bis 12 Uhr geöffnet.' } }
+        : { service: 'sperrmuell-anmeldung', account: 'abfall@musterstadt.example', template: 'Bestätigung Ihres Abholtermins für Sperrmüll', decide: true,
+            answers: { abholort: { anschrift: { street: 'Bürgermeister-Heinrich-Kleinschmidt-Straße', houseNumber: '112b', postcode: '45657', city: 'Musterstadt' } }, gegenstaende: { teile: [{ art: 'sofa', anzahl: 1 }, { art: 'schrank', anzahl: 2, beschreibung: 'Kleiderschrank aus Eiche, zerlegt' }] }, kontakt: { name: 'Erika Mustermann-Schmidt', email: 'erika.mustermann-schmidt@beispiel-provider.example.org' } },
+            values: { 'Abholtermin': '15.12.2026' } };
+      const reference = await submitViaApi(base, letter.service, letter.answers);
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled, width: 320 });
+      const page = await signInAsStaff(context, base, suite.portal.credentialsFor(letter.account));
+      await clickAndLoad(page, page.getByRole('link', { name: reference, exact: true }));
+      await clickAndLoad(page, page.getByRole('button', { name: 'Bearbeitung beginnen' }));
+      if (letter.decide) {
+        await page.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
+        await clickAndLoad(page, page.getByRole('button', { name: 'Entscheiden' }));
+      }
+      await open(page, `${page.url()}/bescheide`);
+      await page.getByLabel(letter.template).check();
+      await clickAndLoad(page, page.getByRole('button', { name: 'Vorlage wählen' }));
+      await expectNoHorizontalScroll(page, 'letter-preview', prefix);
+      for (const [label, value] of Object.entries(letter.values)) await page.getByLabel(label, { exact: true }).fill(value);
+      await clickAndLoad(page, page.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+      assert.ok((await page.getByRole('main').innerText()).includes('Fingerabdruck'), 'the letter is listed');
+      await expectNoHorizontalScroll(page, 'letters-issued', prefix);
+
+      await open(page, await statusLinkFor(page, base, reference));
+      await expectNoHorizontalScroll(page, 'status-page', prefix);
+      await context.close();
     });
   }
 });

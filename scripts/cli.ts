@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { listTenants } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
+import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -21,6 +22,13 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
   npm run cli -- staff reset-2fa --tenant <slug> --email <address>
       Remove the account's authenticator app (TOTP) and recovery codes and end its sessions;
       the clerk sets up the app again at the next sign-in.
+
+  npm run cli -- audit seal [--tenant <slug>]
+      Seal the audit entries not sealed yet into the hash chain (the portal does this every
+      15 minutes).
+  npm run cli -- audit verify [--tenant <slug>]
+      Recompute every town's audit chain; exits with 1 and names the first broken block when an
+      entry was changed or removed after sealing.
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -57,13 +65,28 @@ async function main(argv: string[]): Promise<void> {
     console.log(help);
     return;
   }
-  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
+  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
   const database = await openDatabase(loadConfig());
   try {
     const { db } = database;
     const applied = await migrate(db);
     if (command === 'migrate') {
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+    } else if (command === 'audit seal' || command === 'audit verify') {
+      const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
+      let broken = 0;
+      for (const town of towns) {
+        if (command === 'audit seal') {
+          let sealed = 0;
+          for (let n = await sealAuditLog(db, town.id); n > 0; n = await sealAuditLog(db, town.id)) sealed += n;
+          console.log(`${town.slug}: ${sealed} entries sealed`);
+        } else {
+          const failure = await verifyAuditChain(db, town.id);
+          if (failure) broken++;
+          console.log(`${town.slug}: ${failure ? `BROKEN at block ${failure.blockNo} (an entry of it or before it was changed or removed)` : 'intact'}`);
+        }
+      }
+      if (broken > 0) process.exitCode = 1;
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff create') {

@@ -21,7 +21,9 @@ const townsFile = z.array(z.strictObject({
     phone: z.string(),
     email: z.string(),
     website: z.string(),
+    administrativeCourt: z.string().optional(),
     legal: z.strictObject({ impressum: text, privacy: text, accessibility: text }),
+    taxes: z.strictObject({ dog: z.strictObject({ firstDog: z.number().int().min(0), furtherDog: z.number().int().min(0), dangerousDog: z.number().int().min(0) }).optional() }).optional(),
   }),
   departments: z.array(z.strictObject({
     key: z.string(),

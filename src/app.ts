@@ -26,6 +26,8 @@ import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
+import { lettersStaffRoutes } from './modules/letters/index.js';
+import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -75,7 +77,10 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   });
   const jobs = startJobWorker({
     db: database.db,
-    handlers: submissionJobHandlers({ mailer, tenants, services }),
+    handlers: {
+      ...submissionJobHandlers({ mailer, tenants, services, db: database.db, config }),
+      ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
+    },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
   });
@@ -107,6 +112,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   if (config.env !== 'production' && mailer.kind === 'outbox') await app.register(devOutboxRoutes, { db: database.db });
   await app.register(staffRoutes, deps);
   await app.register(casesStaffRoutes, deps);
+  await app.register(lettersStaffRoutes, deps);
+  await app.register(statusRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -203,3 +203,29 @@ export async function fillDemoAddress(scope: Page | Locator): Promise<void> {
   await scope.getByLabel('Postleitzahl').fill('45657');
   await scope.getByLabel('Ort').fill('Musterstadt');
 }
+
+/** Submits an application through the portal's JSON API; returns its reference. */
+export async function submitViaApi(baseUrl: string, serviceId: string, answers: unknown): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/services/${serviceId}/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });
+  assert.equal(response.status, 201, await response.clone().text());
+  return ((await response.json()) as { reference: string }).reference;
+}
+
+/**
+ * The status link from the confirmation mail of an application, read from the development outbox
+ * (/dev/postausgang) once the job worker has sent it.
+ */
+export async function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await open(page, `${baseUrl}/dev/postausgang`);
+    const mail = page.locator('article.outbox-mail').filter({ hasText: `Eingangsbestätigung ${reference}` });
+    if ((await mail.count()) > 0) {
+      const link = (await mail.first().innerText()).match(/http:\/\/\S+\/status\/[A-Za-z0-9_-]{43}/);
+      assert.ok(link, `the mail for ${reference} gives a status link`);
+      return link[0];
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no confirmation mail for ${reference} in the outbox`);
+}

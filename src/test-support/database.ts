@@ -31,6 +31,7 @@ export async function buildTenant(db: Db, overrides: { hosts?: string[] } = {}):
         email: `info-${suffix}@example.org`,
         website: 'https://example.org',
         legal: { impressum: { de: 'Impressum der Teststadt' }, privacy: { de: 'Datenschutz der Teststadt' }, accessibility: { de: 'Barrierefreiheit der Teststadt' } },
+        taxes: { dog: { firstDog: 9600, furtherDog: 15600, dangerousDog: 60000 } },
       },
       departments: ['buergerbuero', 'ordnungsamt', 'steueramt', 'gewerbeamt', 'abfallwirtschaft', 'zentrale', 'sozialamt', 'bauamt', 'jugendamt'].map((key) => ({
         key,

@@ -80,13 +80,14 @@ export async function listInbox(trx: Trx, options: { filter: InboxFilter; staffI
 
 /** One case with its submission, if the actor's departments may see it. */
 export async function findCaseWithSubmission(trx: Trx, caseId: string) {
+  // Left join: a linked case (another department involved) cannot read the submission at all.
   return trx
     .selectFrom('cases')
-    .innerJoin('submissions', (j) => j.onRef('submissions.tenant_id', '=', 'cases.tenant_id').onRef('submissions.id', '=', 'cases.submission_id'))
+    .leftJoin('submissions', (j) => j.onRef('submissions.tenant_id', '=', 'cases.tenant_id').onRef('submissions.id', '=', 'cases.submission_id'))
     .select([
       'cases.id', 'cases.reference', 'cases.status', 'cases.created_at', 'cases.department_id', 'cases.service_id',
-      'cases.version', 'cases.assignee_id', 'cases.due_at', 'cases.step', 'cases.decision',
-      'submissions.id as submission_id', 'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language',
+      'cases.version', 'cases.assignee_id', 'cases.due_at', 'cases.step', 'cases.decision', 'cases.parent_case_id', 'cases.shared_answers',
+      'cases.submission_id', 'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
@@ -96,7 +97,7 @@ export async function findCaseWithSubmission(trx: Trx, caseId: string) {
 export async function lockCase(trx: Trx, caseId: string) {
   return trx
     .selectFrom('cases')
-    .select(['id', 'reference', 'status', 'version', 'assignee_id', 'step', 'department_id', 'service_id'])
+    .select(['id', 'reference', 'status', 'version', 'assignee_id', 'step', 'department_id', 'service_id', 'submission_id', 'parent_case_id'])
     .where('id', '=', caseId)
     .forUpdate()
     .executeTakeFirst();
@@ -118,7 +119,7 @@ export async function updateCase(
 }
 
 /** Adds an entry to a case's history. */
-export async function insertCaseEvent(trx: Trx, event: { tenantId: string; caseId: string; staffId: string; kind: 'status' | 'assigned' | 'step' | 'note'; details: Record<string, unknown> }): Promise<void> {
+export async function insertCaseEvent(trx: Trx, event: { tenantId: string; caseId: string; staffId: string; kind: 'status' | 'assigned' | 'step' | 'note' | 'involvement'; details: Record<string, unknown> }): Promise<void> {
   await trx
     .insertInto('case_events')
     .values({ tenant_id: event.tenantId, case_id: event.caseId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) })

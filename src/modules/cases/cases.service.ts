@@ -4,7 +4,7 @@ import type { Service } from '../catalog/index.js';
 import type { StaffMember } from '../staff/index.js';
 import type { CaseStatus } from './case.js';
 import { insertCaseEvent, listDepartmentStaff, lockCase, updateCase } from './cases.repository.js';
-import { refusal, type CaseCommand, type DepartmentRole } from './workflow.js';
+import { refusal, type CaseChange, type DepartmentRole } from './workflow.js';
 
 /** The outcome of a change: done, or why nothing was stored. */
 export type ChangeOutcome = 'done' | 'notFound' | 'conflict' | NonNullable<ReturnType<typeof refusal>>;
@@ -21,7 +21,7 @@ export function asClerk<T>(db: Db, tenantId: string, staff: StaffMember, fn: Par
  */
 export async function changeCase(
   db: Db,
-  input: { tenantId: string; staff: StaffMember; caseId: string; version: number; command: CaseCommand; services: Map<string, Service> },
+  input: { tenantId: string; staff: StaffMember; caseId: string; version: number; command: CaseChange; services: Map<string, Service> },
 ): Promise<ChangeOutcome> {
   const { staff, command } = input;
   return asClerk(db, input.tenantId, staff, async (trx) => {
@@ -29,7 +29,7 @@ export async function changeCase(
     if (!found) return 'notFound';
     if (found.version !== input.version) return 'conflict';
     const role = staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
-    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step };
+    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step, linked: found.parent_case_id !== null };
     const context = {
       stepIds: input.services.get(found.service_id)?.definition.caseSteps.map((s) => s.id) ?? [],
       departmentStaffIds: command.kind === 'assign' ? (await listDepartmentStaff(trx, [found.department_id])).map((s) => s.id) : [],

@@ -11,13 +11,15 @@ import { currentStaff, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
 import { parseInboxQuery } from './inbox-query.js';
+import { assessCase } from '../taxes/index.js';
+import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { caseStatuses, type CaseStatus } from './case.js';
 import { t } from './cases.i18n.js';
-import { allowedTransitions, refusal, type CaseCommand, type DepartmentRole } from './workflow.js';
+import { allowedTransitions, refusal, type CaseChange, type DepartmentRole } from './workflow.js';
 import { isValidCsrfToken } from '../../platform/http/session.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { CasePage, InboxPage, type CaseActions } from './views/case-pages.js';
+import { CasePage, InboxPage, type CaseActions, type CaseFormState, type CaseInvolvementView } from './views/case-pages.js';
 
 const pageSize = 25;
 
@@ -88,16 +90,28 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     return inTransaction(db, staffActor(request, staff), async (trx) => {
       const found = await findCaseWithSubmission(trx, caseId);
       if (!found) return undefined;
-      const files = await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
+      // A linked case shows only the fields its department was given, and none of the files.
+      const asked = found.parent_case_id ? await findInvolvementOfLinkedCase(trx, caseId) : undefined;
+      if (found.parent_case_id && !asked) return undefined;
+      const files = asked ? [] : await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
+      const involvements = asked ? [] : await listInvolvements(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
-      return { ...found, files };
+      return {
+        ...found,
+        answers: (asked ? found.shared_answers : found.answers) as Answers,
+        definition_hash: asked?.definition_hash ?? found.definition_hash!,
+        submitted_at: found.submitted_at ?? found.created_at,
+        files,
+        involvementAsked: asked,
+        involvements,
+      };
     });
   }
 
   type SignedIn = NonNullable<Awaited<ReturnType<typeof requireStaff>>>;
 
   /** Renders the case page; after a refused change with the reason, keeping what was typed. */
-  async function showCase(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn, caseId: string, extras: { alert?: string; note?: { text: string; error?: string } } = {}, code = 200) {
+  async function showCase(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn, caseId: string, extras: CaseFormState = {}, code = 200) {
     const found = await readCase(request, signedIn.staff, caseId, 'case.viewed');
     if (!found) return reply.callNotFound();
     const service = await resolveDefinition(db, deps.services, found.definition_hash);
@@ -106,7 +120,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       departmentStaff: await listDepartmentStaff(trx, [found.department_id]),
     }));
     const role = signedIn.staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
-    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step };
+    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step, linked: found.parent_case_id !== null };
     const actor = { staffId: signedIn.staff.id, role };
     const canAssign = (staffId: string) => refusal(state, { kind: 'assign', staffId }, actor, { stepIds: [], departmentStaffIds: departmentStaff.map((s) => s.id) }) === undefined;
     const others = departmentStaff.filter((s) => s.id !== found.assignee_id && canAssign(s.id));
@@ -121,6 +135,38 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         : null,
     };
     const staffNames = new Map(departmentStaff.map((st) => [st.id, st.name]));
+    const departmentName = await departmentNames(request);
+    const involvementDefinitions = service.definition.involvements;
+    const involvementTitle = (id: string) => {
+      const d = involvementDefinitions.find((i) => i.id === id);
+      return d ? localize(d.title, request.lang) : id;
+    };
+    const mayInvolve = refusal(state, { kind: 'involve' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined;
+    const open = new Set(found.involvements.filter((i) => i.answer === null).map((i) => i.involvement_id));
+    const asked = found.involvementAsked;
+    const askedDefinition = asked && involvementDefinitions.find((i) => i.id === asked.involvement_id);
+    const involvement: CaseInvolvementView = {
+      asked: asked ? {
+        title: involvementTitle(asked.involvement_id),
+        legalBasis: askedDefinition ? localize(askedDefinition.legalBasis, request.lang) : '',
+        askingDepartment: departmentName(asked.asking_department_id),
+        question: asked.question,
+        requestedAt: asked.requested_at,
+        answer: asked.answer,
+        answeredAt: asked.answered_at,
+        mayAnswer: asked.answer === null && refusal(state, { kind: 'answer' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined,
+      } : undefined,
+      requests: found.involvements.map((i) => ({
+        id: i.id,
+        title: involvementTitle(i.involvement_id),
+        department: departmentName(i.involved_department_id),
+        question: i.question,
+        requestedAt: i.requested_at,
+        answer: i.answer,
+        answeredAt: i.answered_at,
+      })),
+      options: mayInvolve && !asked ? involvementDefinitions.filter((i) => !open.has(i.id)).map((i) => ({ id: i.id, label: localize(i.title, request.lang) })) : [],
+    };
     return sendPage(
       reply,
       <CasePage
@@ -135,11 +181,19 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         assigneeName={found.assignee_id ? (staffNames.get(found.assignee_id) ?? null) : null}
         stepLabel={found.step ? (stepLabels.get(found.step) ?? found.step) : null}
         decision={found.decision}
-        departmentName={(await departmentNames(request))(found.department_id)}
+        departmentName={departmentName(found.department_id)}
         service={service.definition}
-        answers={found.answers as Answers}
+        answers={found.answers}
+        involvement={involvement}
+        assessment={asked ? undefined : assessCase(service.definition, found.answers, deps.tenants.findById(request.tenant.id)!.profile, request.lang)}
         files={found.files}
-        timeline={timeline.map((e) => ({ id: String(e.id), occurredAt: e.occurred_at, kind: e.kind, details: e.details, staffName: e.staff_name }))}
+        timeline={timeline.map((e) => ({
+          id: String(e.id),
+          occurredAt: e.occurred_at,
+          kind: e.kind,
+          details: e.kind === 'involvement' ? { title: involvementTitle(String(e.details.involvement)), department: departmentName(String(e.details.departmentId)) } : e.details,
+          staffName: e.staff_name,
+        }))}
         actions={actions}
         staffNames={staffNames}
         stepLabels={stepLabels}
@@ -166,6 +220,39 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}`, 303);
     if (outcome === 'notFound') return reply.callNotFound();
     return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome) }, outcome === 'conflict' ? 409 : 422);
+  });
+
+  app.post('/verwaltung/vorgaenge/:caseId/beteiligungen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const caseId = request.params.caseId;
+    const version = Number(request.body?.version);
+    const involvementId = request.body?.beteiligung;
+    if (!isUuid(caseId) || !Number.isInteger(version) || typeof involvementId !== 'string') return sendErrorPage(request, reply, 400);
+    const question = typeof request.body?.frage === 'string' ? request.body.frage.replace(/\r\n/g, '\n').trim() : '';
+    const questionError = question === '' ? t(request.lang, 'questionRequired') : question.length > 5000 ? t(request.lang, 'textTooLong') : undefined;
+    if (questionError) return showCase(request, reply, signedIn, caseId, { involve: { involvementId, question, error: questionError } }, 422);
+    const outcome = await involveDepartment(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, involvementId, question, services: deps.services });
+    if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}#beteiligungen`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome), involve: { involvementId, question } }, outcome === 'conflict' ? 409 : 422);
+  });
+
+  app.post('/verwaltung/vorgaenge/:caseId/stellungnahme', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const caseId = request.params.caseId;
+    const version = Number(request.body?.version);
+    if (!isUuid(caseId) || !Number.isInteger(version)) return sendErrorPage(request, reply, 400);
+    const answer = typeof request.body?.stellungnahme === 'string' ? request.body.stellungnahme.replace(/\r\n/g, '\n').trim() : '';
+    const answerError = answer === '' ? t(request.lang, 'answerRequired') : answer.length > 5000 ? t(request.lang, 'textTooLong') : undefined;
+    if (answerError) return showCase(request, reply, signedIn, caseId, { answer: { text: answer, error: answerError } }, 422);
+    const outcome = await answerInvolvement(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, answer });
+    if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome), answer: { text: answer } }, outcome === 'conflict' ? 409 : 422);
   });
 
   app.post('/verwaltung/vorgaenge/:caseId/notizen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
@@ -200,7 +287,8 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
     const found = await readCase(request, signedIn.staff, request.params.caseId, 'case.receipt-downloaded');
-    if (!found) return reply.callNotFound();
+    // The receipt holds every answer: a linked case's department must not get it.
+    if (!found || found.involvementAsked) return reply.callNotFound();
     const service = await resolveDefinition(db, deps.services, found.definition_hash);
     const pdf = await renderReceiptPdf({
       tenant: deps.tenants.findById(request.tenant.id)!,
@@ -217,7 +305,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
 const decisions = ['approved', 'partly', 'rejected'] as const;
 
 /** Reads a change form; undefined when it is malformed (a tampered form, not a user mistake). */
-function parseCaseChange(body: Record<string, unknown> | undefined, selfId: string): { version: number; command: CaseCommand } | undefined {
+function parseCaseChange(body: Record<string, unknown> | undefined, selfId: string): { version: number; command: CaseChange } | undefined {
   const version = Number(body?.version);
   if (!Number.isInteger(version) || version < 1) return undefined;
   const field = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);

@@ -7,7 +7,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import { createStaff, type StaffMember } from '../staff/index.js';
 import { findStaffMember } from '../staff/staff.repository.js';
 import { addNote, asClerk, changeCase, type ChangeOutcome } from './cases.service.js';
-import type { CaseCommand } from './workflow.js';
+import type { CaseChange } from './workflow.js';
 
 const complaint = {
   anliegen: { art: 'beschwerde', betreff: 'Laterne defekt', nachricht: 'Die Laterne vor Haus 3 ist seit einer Woche aus.' },
@@ -59,7 +59,7 @@ describe('case workflow', () => {
       select kind, details, staff_id from case_events where tenant_id = ${tenant.id} and case_id = ${caseId} order by id`.execute(app.database.db)).rows;
   }
 
-  const change = (staff: StaffMember, caseId: string, version: number, command: CaseCommand): Promise<ChangeOutcome> =>
+  const change = (staff: StaffMember, caseId: string, version: number, command: CaseChange): Promise<ChangeOutcome> =>
     changeCase(app.database.db, { tenantId: tenant.id, staff, caseId, version, command, services: app.services });
 
   it('gives a new case its deadline from the service processing time', async () => {

@@ -7,13 +7,21 @@ export type DepartmentRole = 'clerk' | 'team_lead' | 'department_admin';
 export type CaseCommand =
   | { kind: 'status'; to: CaseStatus; decision?: 'approved' | 'partly' | 'rejected' }
   | { kind: 'assign'; staffId: string }
-  | { kind: 'step'; step: string | null };
+  | { kind: 'step'; step: string | null }
+  /** Ask another department (Beteiligung), or answer such a request on the linked case. */
+  | { kind: 'involve' }
+  | { kind: 'answer' };
+
+/** The commands changeCase carries out (involvements have their own functions). */
+export type CaseChange = Extract<CaseCommand, { kind: 'status' | 'assign' | 'step' }>;
 
 /** The state of a case that the rules look at. */
 export interface CaseState {
   status: CaseStatus;
   assigneeId: string | null;
   step: string | null;
+  /** A linked case answers another department's request: it is closed by the answer, not decided. */
+  linked?: boolean;
 }
 
 /**
@@ -37,7 +45,7 @@ export function allowedTransitions(state: CaseState, actor: { staffId: string; r
   // A clerk works on the cases assigned to them; starting an unassigned case takes it.
   const mayWork = isLead(actor.role) || state.assigneeId === actor.staffId || (state.status === 'received' && state.assigneeId === null);
   if (!mayWork) return [];
-  return transitions[state.status].filter((t) => !t.leadsOnly || isLead(actor.role)).map((t) => t.to);
+  return transitions[state.status].filter((t) => (!t.leadsOnly || isLead(actor.role)) && (!state.linked || t.to === 'in_progress')).map((t) => t.to);
 }
 
 /** Why a command is refused, or undefined when the rules allow it. */
@@ -62,5 +70,8 @@ export function refusal(
       if (state.status !== 'in_progress') return 'notAllowed';
       if (command.step !== null && !context.stepIds.includes(command.step)) return 'unknownStep';
       return isLead(actor.role) || state.assigneeId === actor.staffId ? undefined : 'notAllowed';
+    case 'involve':
+    case 'answer':
+      return state.status === 'in_progress' && (isLead(actor.role) || state.assigneeId === actor.staffId) ? undefined : 'notAllowed';
   }
 }

@@ -42,7 +42,43 @@ export const serviceDefinition = z.strictObject({
    * clerks and applicants under the core status; the core states themselves are fixed in code.
    */
   caseSteps: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), label: localized })).default([]),
+  /**
+   * Departments the responsible clerk may involve (Beteiligung), each receiving only the named
+   * fields ("step.field") of the application, with the legal basis for passing them on.
+   */
+  involvements: z.array(z.strictObject({
+    id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+    department: z.string().regex(/^[a-z0-9-]{2,40}$/),
+    title: localized,
+    legalBasis: localized,
+    fields: z.array(z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/)).min(1),
+  })).default([]),
+  /**
+   * A tax the responsible case computes from the answers and the town's tariff: "dog-tax" reads
+   * whether the dog is dangerous (a step shown only for listed breeds), whether it is a further dog
+   * and since when it is kept.
+   */
+  assessment: z.strictObject({
+    kind: z.literal('dog-tax'),
+    dangerousWhenStepShown: z.string(),
+    furtherDogField: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/),
+    keptSinceField: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/),
+  }).optional(),
   form: formDefinition.optional(),
+}).superRefine((service, ctx) => {
+  const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));
+  const a = service.assessment;
+  if (a) {
+    if (!service.form?.steps.some((step) => step.id === a.dangerousWhenStepShown)) ctx.addIssue({ code: 'custom', path: ['assessment', 'dangerousWhenStepShown'], message: 'is no step of the form' });
+    for (const key of ['furtherDogField', 'keptSinceField'] as const) {
+      if (!known.has(a[key])) ctx.addIssue({ code: 'custom', path: ['assessment', key], message: `${a[key]} is no field of the form` });
+    }
+  }
+  service.involvements.forEach((involvement, i) => {
+    for (const path of involvement.fields) {
+      if (!known.has(path)) ctx.addIssue({ code: 'custom', path: ['involvements', i, 'fields'], message: `${path} is no field of the form` });
+    }
+  });
 });
 
 export type ServiceDefinition = z.infer<typeof serviceDefinition>;

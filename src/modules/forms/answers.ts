@@ -1,4 +1,4 @@
-import { berlinDay, localize, parseDay, type Lang } from '../../platform/i18n/i18n.js';
+import { berlinDay, formatIsoDate, localize, parseDay, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import type { Condition, FieldDefinition, FormDefinition, SimpleFieldDefinition, StepDefinition } from './form-definition.js';
 import { t } from './forms.i18n.js';
@@ -86,11 +86,6 @@ export function berlinToday(): string {
   return berlinDay(new Date());
 }
 
-/** Formats an ISO date the German way (27.03.2024). */
-export function formatIsoDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}.${m}.${y}`;
-}
 
 /** ISO 13616 check: country length table for SEPA countries, then mod 97. */
 const ibanLengths: Record<string, number> = {

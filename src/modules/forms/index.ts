@@ -4,6 +4,6 @@ export { formRoutes } from './forms.routes.js';
 export { formApiRoutes } from './forms.api-routes.js';
 export { registerDefinitionSnapshots, resolveDefinition } from './definitions.js';
 export { submissionJobHandlers } from './submission-mail.js';
-export { displayValue, visibleSteps, type Answers } from './answers.js';
+export { displayValue, isShown, visibleSteps, type Answers } from './answers.js';
 export { renderReceiptPdf } from './receipt.js';
 export { deleteAbandonedDrafts } from './forms.repository.js';

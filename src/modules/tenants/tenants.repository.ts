@@ -15,9 +15,10 @@ export async function listDepartments(trx: Trx): Promise<Department[]> {
 }
 
 /**
- * Creates a town with its departments and its own reference-number sequence. Runs as the schema
- * owner (set-up, seeds, CLI), not as the application role. A sequence rather than a counter row:
- * nextval never waits for another transaction, so concurrent submissions do not queue on it.
+ * Creates a town with its departments and its own sequences for reference and document numbers.
+ * Runs as the schema owner (set-up, seeds, CLI), not as the application role. A sequence rather
+ * than a counter row: nextval never waits for another transaction, so concurrent submissions do
+ * not queue on it.
  */
 export async function insertTenant(trx: Trx, input: NewTenant): Promise<Tenant> {
   const row = await trx
@@ -30,15 +31,21 @@ export async function insertTenant(trx: Trx, input: NewTenant): Promise<Tenant> 
   for (const d of input.departments) {
     await trx.insertInto('departments').values({ tenant_id: row.id, key: d.key, name: JSON.stringify(d.name), contact: JSON.stringify(d.contact) }).execute();
   }
-  const sequence = referenceSequenceName(row.id);
-  await sql`create sequence ${sql.id(sequence)}`.execute(trx);
-  await sql`grant usage on sequence ${sql.id(sequence)} to rathaus_app`.execute(trx);
+  for (const sequence of [referenceSequenceName(row.id), documentSequenceName(row.id)]) {
+    await sql`create sequence ${sql.id(sequence)}`.execute(trx);
+    await sql`grant usage on sequence ${sql.id(sequence)} to rathaus_app`.execute(trx);
+  }
   return { id: row.id, slug: row.slug, name: row.name, hosts: row.hosts, referencePrefix: row.reference_prefix, profile: row.profile };
 }
 
 /** Name of the sequence that numbers a town's submissions. */
 export function referenceSequenceName(tenantId: string): string {
   return `reference_seq_${tenantId.replaceAll('-', '')}`;
+}
+
+/** Name of the sequence that numbers a town's documents (decision letters). */
+export function documentSequenceName(tenantId: string): string {
+  return `document_seq_${tenantId.replaceAll('-', '')}`;
 }
 
 /** Lets a town offer a service, handled by the department with the given key. */

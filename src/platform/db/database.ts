@@ -47,6 +47,8 @@ export interface Actor {
   departmentIds?: readonly string[];
   sessionHash?: string;
   receiptTokenHashes?: readonly string[];
+  /** Hashes of status-link tokens: whose applications this request may follow. */
+  statusTokenHashes?: readonly string[];
 }
 
 /**
@@ -74,7 +76,8 @@ async function actAs(trx: Trx, actor: Actor): Promise<void> {
                    set_config('app.tenant_id', ${actor.tenantId}, true),
                    set_config('app.department_ids', ${toArrayLiteral(actor.departmentIds)}, true),
                    set_config('app.session_hash', ${actor.sessionHash ?? ''}, true),
-                   set_config('app.receipt_token_hashes', ${toArrayLiteral(actor.receiptTokenHashes)}, true)`.execute(trx);
+                   set_config('app.receipt_token_hashes', ${toArrayLiteral(actor.receiptTokenHashes)}, true),
+                   set_config('app.status_token_hashes', ${toArrayLiteral(actor.statusTokenHashes)}, true)`.execute(trx);
 }
 
 function toArrayLiteral(values: readonly string[] | undefined): string {

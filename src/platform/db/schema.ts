@@ -105,6 +105,25 @@ export interface Database {
     decision: string | null;
     /** Full-text vector (tsvector), written by submit_applications; only ever matched, never read. */
     search: ColumnType<string | null, never, never>;
+    /** Set on a case that involves another department: the asking case, and the fields it shares. */
+    parent_case_id: string | null;
+    shared_answers: ColumnType<Record<string, Record<string, unknown>> | null, string | null | undefined, never>;
+  };
+  case_involvements: {
+    tenant_id: string;
+    id: string;
+    parent_case_id: string;
+    linked_case_id: string;
+    involvement_id: string;
+    asking_department_id: string;
+    involved_department_id: string;
+    definition_hash: string;
+    question: string;
+    requested_by: string;
+    requested_at: Generated<Date>;
+    answer: string | null;
+    answered_by: string | null;
+    answered_at: Date | null;
   };
   case_events: {
     tenant_id: string;
@@ -115,6 +134,24 @@ export interface Database {
     kind: string;
     details: ColumnType<Record<string, unknown>, string | undefined, never>;
   };
+  case_documents: {
+    tenant_id: string;
+    id: string;
+    case_id: string;
+    kind: string;
+    template_id: string;
+    title: string;
+    document_number: string;
+    content: string;
+    sha256: string;
+    file_sha256: string;
+    file_size: number;
+    delivery: string;
+    created_by: string;
+    delivered_at: Generated<Date>;
+    supersedes_document_id: string | null;
+  };
+  status_links: { token_hash: string; tenant_id: string; reference: string; created_at: Generated<Date> };
   audit_log: {
     id: Generated<string>;
     tenant_id: string;
@@ -164,7 +201,11 @@ export interface TenantProfile {
   phone: string;
   email: string;
   website: string;
+  /** The administrative court for the town's decisions with its address, as a legal remedy notice names it, e.g. "Verwaltungsgericht Düsseldorf, Bastionstraße 39, 40213 Düsseldorf". */
+  administrativeCourt?: string;
   legal: { impressum: Localized; privacy: Localized; accessibility: Localized };
+  /** Tax tariffs from the town's statutes, in cents per year. */
+  taxes?: { dog?: { firstDog: number; furtherDog: number; dangerousDog: number } };
 }
 
 /** How citizens reach a department. */

@@ -70,3 +70,9 @@ export function berlinMidnight(day: string): Date {
   const utcMidnight = Date.parse(`${day}T00:00:00Z`);
   return new Date(utcMidnight - Number(berlinHour.format(utcMidnight)) * 3_600_000);
 }
+
+/** Formats an ISO date the German way (27.03.2024). */
+export function formatIsoDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}

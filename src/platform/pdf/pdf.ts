@@ -2,14 +2,27 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { unpackWoff } from './woff.js';
 
-/** A letter-like document: letterhead, title, reference data, then sections of label/value rows. */
+/** A piece of running text, bold or not. */
+export interface PdfRun {
+  text: string;
+  bold?: boolean;
+}
+
+/** A block of a letter's text: a heading, a paragraph (line breaks kept) or a bulleted list. */
+export type PdfBlock = { kind: 'heading'; runs: PdfRun[] } | { kind: 'paragraph'; runs: PdfRun[] } | { kind: 'list'; items: PdfRun[][] };
+
+/** A letter-like document: letterhead, address field, title, reference data, text, then sections of label/value rows. */
 export interface PdfDocument {
   language: 'de' | 'en';
   /** The town's name (bold) and lines such as address, phone, e-mail and web. */
   letterhead: { townName: string; lines: string[] };
+  /** The address field of a letter: a one-line return address above the recipient's lines. */
+  recipient?: { returnAddress: string; lines: string[] };
   title: string;
   /** Reference data shown under the title, e.g. Aktenzeichen, date, service. */
   meta: Array<{ label: string; value: string }>;
+  /** Running text after the reference data (a letter's body). */
+  body?: PdfBlock[];
   sections: Array<{ heading: string; rows: Array<{ label: string; value: string }> }>;
   /** A short note printed at the foot of every page, e.g. "Dieses Schreiben wurde maschinell erstellt." */
   footer?: string;
@@ -37,7 +50,12 @@ const rowPadding = 4;
 // A long value starts on the current page only if its label and this many lines fit there.
 const minLinesBeforeBreak = 3;
 
-const size = { town: 16, letterhead: 8.5, title: 16, heading: 12, body: 10, footer: 8 };
+const size = { town: 16, letterhead: 8.5, returnAddress: 7, title: 16, heading: 12, body: 10, footer: 8 };
+// DIN 5008 form B: the address field of a window envelope starts 45 mm from the top edge; its
+// first 17.7 mm hold the return address line, the recipient follows below.
+const addressField = { top: 45 * mm, recipientTop: (45 + 12.7) * mm, width: 85 * mm };
+const listIndent = 14;
+const paragraphGap = 8;
 const colour = { text: '#1a1a1a', muted: '#4d4d4d', rule: '#b3b3b3' };
 
 const texts = {
@@ -73,8 +91,10 @@ export async function renderDocumentPdf(input: PdfDocument): Promise<Buffer> {
   const layout = new Layout(doc, root);
 
   layout.letterhead(input.letterhead);
+  if (input.recipient) layout.recipient(input.recipient);
   layout.title(input.title);
   layout.table(input.meta);
+  if (input.body) layout.body(input.body);
   for (const section of input.sections) {
     layout.heading(section.heading, section.rows[0]);
     layout.table(section.rows);
@@ -132,6 +152,61 @@ class Layout {
     const bottom = Math.max(nameBottom, y) + 6;
     this.rule(bottom, 0.75);
     doc.y = bottom + 18;
+  }
+
+  /** The address field, where a window envelope shows it; the title follows below it. */
+  recipient(recipient: NonNullable<PdfDocument['recipient']>): void {
+    const { doc } = this;
+    const section = doc.struct('Sect');
+    this.root.add(section);
+    const top = Math.max(doc.y, addressField.top);
+    section.add(doc.struct('P', {}, () => this.write(recipient.returnAddress, this.left, top, { size: size.returnAddress, width: addressField.width, colour: colour.muted })));
+    let y = Math.max(doc.y + 4, top + addressField.recipientTop - addressField.top);
+    for (const line of recipient.lines) {
+      section.add(doc.struct('P', {}, () => this.write(line, this.left, y, { size: size.body, width: addressField.width })));
+      y = doc.y;
+    }
+    section.end();
+    doc.y = y + 24;
+  }
+
+  /** Running text below the reference data. */
+  body(blocks: PdfBlock[]): void {
+    this.doc.y += paragraphGap;
+    for (const block of blocks) this.block(block);
+  }
+
+  /** A block of running text; paragraphs and list items break across pages where they must. */
+  private block(block: PdfBlock): void {
+    const { doc } = this;
+    if (block.kind === 'heading') {
+      // Not the last thing on a page: the heading's first lines of text come with it.
+      this.ensureRoom(this.lineHeight() * 3 + 10);
+      this.heading(block.runs.map((r) => r.text).join(''), undefined);
+      doc.y += 2;
+      return;
+    }
+    if (block.kind === 'paragraph') {
+      this.ensureRoom(this.lineHeight() * 2);
+      this.root.add(doc.struct('P', {}, () => this.writeRuns(block.runs, this.left, doc.y, this.width)));
+      doc.y += paragraphGap;
+      return;
+    }
+    const list = doc.struct('L');
+    this.root.add(list);
+    for (const item of block.items) {
+      this.ensureRoom(this.lineHeight());
+      const top = doc.y;
+      const li = doc.struct('LI');
+      list.add(li);
+      li.add(doc.struct('Lbl', {}, () => this.write('•', this.left + 2, top, { size: size.body, width: listIndent })));
+      li.add(doc.struct('LBody', {}, () => this.writeRuns(item, this.left + listIndent, top, this.width - listIndent)));
+      li.end();
+      doc.y += 3;
+    }
+    list.end();
+    doc.x = this.left;
+    doc.y += paragraphGap - 3;
   }
 
   title(title: string): void {
@@ -217,6 +292,26 @@ class Layout {
       .fontSize(options.size)
       .fillColor(options.colour ?? colour.text)
       .text(text, x, y, { width: options.width, align: options.align ?? 'left', lineGap: 1.5 });
+  }
+
+  /** Writes runs as one flowing text, switching between regular and bold. */
+  private writeRuns(runs: PdfRun[], x: number, y: number, width: number): void {
+    // Neighbours of one style are written as one: pdfkit may break a line where a continued text
+    // starts, which would put the comma after a placeholder's value at the start of a line.
+    const parts: PdfRun[] = [];
+    for (const run of runs.filter((r) => r.text !== '')) {
+      const last = parts[parts.length - 1];
+      if (last && Boolean(last.bold) === Boolean(run.bold)) last.text += run.text;
+      else parts.push({ ...run });
+    }
+    if (parts.length === 0) return;
+    parts.forEach((run, i) => {
+      const options = { width, lineGap: 1.5, continued: i < parts.length - 1 };
+      this.doc.font(run.bold ? 'bold' : 'regular').fontSize(size.body).fillColor(colour.text);
+      if (i === 0) this.doc.text(run.text, x, y, options);
+      else this.doc.text(run.text, options);
+    });
+    this.doc.x = this.left;
   }
 
   private measure(text: string, options: { font?: 'regular' | 'bold'; size: number; width: number }): number {

@@ -131,6 +131,22 @@ export interface TimelineEntry {
   staffName: string | null;
 }
 
+/** Forms on the case page that came back with an error keep what was typed. */
+export interface CaseFormState {
+  alert?: string;
+  note?: { text: string; error?: string };
+  involve?: { involvementId: string; question: string; error?: string };
+  answer?: { text: string; error?: string };
+}
+
+/** Involvements: the request a linked case answers, or those an asking case made. */
+export interface CaseInvolvementView {
+  asked?: { title: string; legalBasis: string; askingDepartment: string; question: string; requestedAt: Date; answer: string | null; answeredAt: Date | null; mayAnswer: boolean };
+  requests: Array<{ id: string; title: string; department: string; question: string; requestedAt: Date; answer: string | null; answeredAt: Date | null }>;
+  /** Involvements the clerk may request now. */
+  options: Array<{ id: string; label: string }>;
+}
+
 /** What the signed-in clerk may do on the case now. */
 export interface CaseActions {
   transitions: CaseStatus[];
@@ -160,11 +176,13 @@ export function CasePage(props: {
   actions: CaseActions;
   staffNames: Map<string, string>;
   stepLabels: Map<string, string>;
-  alert?: string;
-  note?: { text: string; error?: string };
-}) {
+  involvement: CaseInvolvementView;
+  /** The tax the answers lead to (formatted values), or that the town has no tariff. */
+  assessment?: { values: Record<string, string> } | 'noTariff';
+} & CaseFormState) {
   const lang: Lang = props.ctx.lang;
   const form = props.service.form!;
+  const asked = props.involvement.asked;
   const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
   const open = !['decided', 'closed', 'withdrawn'].includes(props.status);
   const overdue = open && props.dueAt !== null && props.dueAt.getTime() < Date.now();
@@ -194,6 +212,22 @@ export function CasePage(props: {
         ]}
       />
 
+      {props.assessment && (
+        <section aria-labelledby="festsetzung">
+          <h2 class="kern-heading-large" id="festsetzung">{t(lang, 'assessment')}</h2>
+          {props.assessment === 'noTariff' ? <p class="kern-body">{t(lang, 'noTariff')}</p> : (
+            <SummaryList
+              lang={lang}
+              rows={[
+                { key: t(lang, 'taxRate'), value: props.assessment.values.steuersatz! },
+                { key: t(lang, 'taxYearly'), value: props.assessment.values.jahresbetrag! },
+                { key: t(lang, 'taxFrom'), value: props.assessment.values.beginn! },
+                { key: t(lang, 'taxFirstYear', { period: props.assessment.values.zeitraum! }), value: props.assessment.values.betragErstesJahr! },
+              ]}
+            />
+          )}
+        </section>
+      )}
       <h2 class="kern-heading-large">{t(lang, 'actions')}</h2>
       <div class="case-actions">
         {props.actions.transitions.filter((s) => s !== 'decided').map((to) => (
@@ -251,8 +285,30 @@ export function CasePage(props: {
         )}
       </div>
 
-      <h2 class="kern-heading-large">{t(lang, 'submittedData')}</h2>
-      {visibleSteps(form, props.answers).map((step) => (
+      {asked && (
+        <section aria-labelledby="beteiligung">
+          <h2 class="kern-heading-large" id="beteiligung">{`${t(lang, 'involvementKind')}: ${asked.title}`}</h2>
+          <SummaryList
+            lang={lang}
+            rows={[
+              { key: t(lang, 'askedBy', { department: asked.askingDepartment, date: formatDate(asked.requestedAt, lang) }), value: <span class="preserve-lines">{asked.question}</span> },
+              { key: t(lang, 'legalBasis'), value: asked.legalBasis },
+              ...(asked.answer !== null ? [{ key: t(lang, 'answered', { date: formatDate(asked.answeredAt!, lang) }), value: <span class="preserve-lines">{asked.answer}</span> }] : []),
+            ]}
+          />
+          {asked.mayAnswer && (
+            <form method="post" action={`/verwaltung/vorgaenge/${props.caseId}/stellungnahme`}>
+              <CsrfField token={props.ctx.csrfToken} />
+              {versionField}
+              <TextField name="stellungnahme" label={t(lang, 'yourAnswer')} value={props.answer?.text ?? ''} error={props.answer?.error} lang={lang} multiline maxLength={5000} />
+              <Button>{t(lang, 'answerSubmit')}</Button>
+            </form>
+          )}
+        </section>
+      )}
+      <h2 class="kern-heading-large">{t(lang, asked ? 'sharedData' : 'submittedData')}</h2>
+      {asked && <p class="kern-body">{t(lang, 'sharedDataHint')}</p>}
+      {visibleSteps(form, props.answers).filter((step) => props.answers[step.id] !== undefined).map((step) => (
         <section key={step.id} aria-labelledby={`s-${step.id}`}>
           <h3 class="kern-heading-medium" id={`s-${step.id}`}>{localize(step.title, lang)}</h3>
           <SummaryList
@@ -263,6 +319,7 @@ export function CasePage(props: {
           />
         </section>
       ))}
+      {!asked && <>
       <h2 class="kern-heading-large">{t(lang, 'attachments')}</h2>
       {props.files.length === 0 ? <p class="kern-body">{t(lang, 'noAttachments')}</p> : (
         <ul class="kern-list">
@@ -272,6 +329,31 @@ export function CasePage(props: {
         </ul>
       )}
       <p class="kern-body"><a class="kern-link" href={`/verwaltung/vorgaenge/${props.caseId}/eingang.pdf`}>{t(lang, 'receiptPdf')}</a></p>
+
+      <h2 class="kern-heading-large" id="beteiligungen">{t(lang, 'involvements')}</h2>
+      {props.involvement.requests.length === 0 ? <p class="kern-body">{t(lang, 'noInvolvements')}</p> : (
+        <ul class="kern-list">
+          {props.involvement.requests.map((r) => (
+            <li key={r.id}>
+              <p class="kern-body"><strong>{`${r.title} – ${r.department}`}</strong>{` (${formatDate(r.requestedAt, lang)})`}</p>
+              <p class="kern-body preserve-lines">{r.question}</p>
+              {r.answer === null
+                ? <p class="kern-body"><em>{t(lang, 'pending')}</em></p>
+                : <><p class="kern-body">{t(lang, 'answered', { date: formatDate(r.answeredAt!, lang) })}</p><p class="kern-body preserve-lines">{r.answer}</p></>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.involvement.options.length > 0 && (
+        <form method="post" action={`/verwaltung/vorgaenge/${props.caseId}/beteiligungen`}>
+          <CsrfField token={props.ctx.csrfToken} />
+          {versionField}
+          <ChoiceField name="beteiligung" kind="radio" label={t(lang, 'involve')} lang={lang} selected={[props.involve?.involvementId ?? props.involvement.options[0]!.id]} options={props.involvement.options.map((o) => ({ value: o.id, label: o.label }))} />
+          <TextField name="frage" label={t(lang, 'question')} hint={t(lang, 'questionHint')} value={props.involve?.question ?? ''} error={props.involve?.error} lang={lang} multiline maxLength={5000} />
+          <Button variant="secondary">{t(lang, 'involveSubmit')}</Button>
+        </form>
+      )}
+      </>}
 
       <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
       <ol class="kern-list case-timeline">
@@ -306,6 +388,8 @@ function describeEvent(lang: Lang, e: TimelineEntry, statusName: (s: string) => 
       return t(lang, 'eventAssigned', { name: staffNames.get(String(d.staffId)) ?? '?' });
     case 'step':
       return t(lang, 'eventStep', { step: d.step ? (stepLabels.get(String(d.step)) ?? String(d.step)) : t(lang, 'noStep') });
+    case 'involvement':
+      return t(lang, 'eventInvolvement', { title: String(d.title), department: String(d.department) });
     default:
       return t(lang, 'eventNote');
   }

@@ -1,0 +1,3 @@
+export { statusRoutes } from './status.routes.js';
+export { statusJobHandlers } from './status-mail.js';
+export { createStatusLink, statusUrl } from './status-links.js';

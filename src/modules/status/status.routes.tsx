@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModuleDeps } from '../../app.js';
+import { hashToken, isUuid } from '../../platform/crypto/tokens.js';
+import { inTransaction, type Actor, type Trx } from '../../platform/db/database.js';
+import { findSession } from '../../platform/http/session.js';
+import { localize } from '../../platform/i18n/i18n.js';
+import { sendPage } from '../../platform/views/html.js';
+import { caseStatusNames, type CaseStatus } from '../cases/index.js';
+import { listCaseDocuments, readDocumentForDownload, sendDocument } from '../letters/index.js';
+import { isStatusToken } from './status-links.js';
+import { findApplicantCase, findLinkedReference, findReceiptReference, listStatusChanges } from './status.repository.js';
+import { StatusPage, type ApplicantStatus } from './views/status-page.js';
+
+// Per client address and minute. Tokens cannot be guessed (256 bits); the limit keeps scripted
+// probing from loading the database.
+const statusRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+
+/** How a request reaches an application: by a status link's token, or as the browser that submitted it. */
+interface ApplicantAccess {
+  actor: Actor;
+  /** Where the page's document links start. */
+  base: string;
+  /** For the audit log: which key opened the page. */
+  via: 'status-link' | 'receipt';
+  findReference(trx: Trx): Promise<string | undefined>;
+}
+
+/**
+ * The applicant's status page, by status link (/status/:token) or, for the browser whose session
+ * holds the receipt, under the receipt (/eingang/:submissionId/status). Row-level security shows
+ * the case, its status changes and its documents only to a transaction holding the token.
+ */
+export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+  const { db } = deps;
+
+  function byToken(request: FastifyRequest, token: string): ApplicantAccess | undefined {
+    if (!isStatusToken(token)) return undefined;
+    const tokenHash = hashToken(token);
+    return { actor: { tenantId: request.tenant.id, statusTokenHashes: [tokenHash] }, base: `/status/${token}/dokumente`, via: 'status-link', findReference: (trx) => findLinkedReference(trx, tokenHash) };
+  }
+
+  async function byReceipt(request: FastifyRequest, submissionId: string): Promise<ApplicantAccess | undefined> {
+    if (!isUuid(submissionId)) return undefined;
+    const session = await findSession(db, request);
+    if (!session || session.receipts.length === 0) return undefined;
+    return { actor: { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, base: `/eingang/${submissionId}/status/dokumente`, via: 'receipt', findReference: (trx) => findReceiptReference(trx, submissionId) };
+  }
+
+  function loadStatus(request: FastifyRequest, access: ApplicantAccess): Promise<ApplicantStatus | undefined> {
+    const lang = request.lang;
+    return inTransaction(db, access.actor, async (trx) => {
+      const reference = await access.findReference(trx);
+      const c = reference ? await findApplicantCase(trx, reference) : undefined;
+      if (!c) return undefined;
+      const service = deps.services.get(c.service_id)?.definition;
+      const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
+      const step = c.status === 'in_progress' && c.step ? service?.caseSteps.find((st) => st.id === c.step) : undefined;
+      return {
+        reference: c.reference,
+        serviceTitle: service ? localize(service.title, lang) : c.service_id,
+        receivedAt: c.created_at,
+        current: statusName(c.status) + (step ? ` – ${localize(step.label, lang)}` : ''),
+        history: (await listStatusChanges(trx, c.id)).map((h) => ({ date: h.occurredAt, status: statusName(h.to) })),
+        documents: await listCaseDocuments(trx, c.id),
+      };
+    });
+  }
+
+  // A status link in the address bar must not travel on in a Referer header, nor stay in a cache.
+  const privateHeaders = (reply: FastifyReply) => reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+
+  async function showStatus(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined) {
+    privateHeaders(reply);
+    const status = access && (await loadStatus(request, access));
+    if (!access || !status) return reply.callNotFound();
+    return sendPage(reply, <StatusPage ctx={{ lang: request.lang, path: request.url, townName: request.tenant.name }} status={status} documentBase={access.base} />);
+  }
+
+  async function download(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, documentId: string, what: 'pdf' | 'text') {
+    privateHeaders(reply);
+    if (!access || !isUuid(documentId)) return reply.callNotFound();
+    const found = await inTransaction(db, access.actor, async (trx) => {
+      const reference = await access.findReference(trx);
+      const c = reference ? await findApplicantCase(trx, reference) : undefined;
+      return c && readDocumentForDownload(trx, deps.files, { tenantId: request.tenant.id, caseId: c.id, documentId, actor: 'applicant', via: access.via });
+    });
+    if (!found) return reply.callNotFound();
+    return sendDocument(reply, found, what);
+  }
+
+  type TokenParams = { token: string; documentId: string };
+  type ReceiptParams = { submissionId: string; documentId: string };
+
+  app.get('/status/:token', { config: statusRateLimit }, (request: FastifyRequest<{ Params: { token: string } }>, reply) =>
+    showStatus(request, reply, byToken(request, request.params.token)));
+  app.get('/status/:token/dokumente/:documentId/bescheid.pdf', { config: statusRateLimit }, (request: FastifyRequest<{ Params: TokenParams }>, reply) =>
+    download(request, reply, byToken(request, request.params.token), request.params.documentId, 'pdf'));
+  app.get('/status/:token/dokumente/:documentId/prueftext.txt', { config: statusRateLimit }, (request: FastifyRequest<{ Params: TokenParams }>, reply) =>
+    download(request, reply, byToken(request, request.params.token), request.params.documentId, 'text'));
+
+  app.get('/eingang/:submissionId/status', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) =>
+    showStatus(request, reply, await byReceipt(request, request.params.submissionId)));
+  app.get('/eingang/:submissionId/status/dokumente/:documentId/bescheid.pdf', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: ReceiptParams }>, reply) =>
+    download(request, reply, await byReceipt(request, request.params.submissionId), request.params.documentId, 'pdf'));
+  app.get('/eingang/:submissionId/status/dokumente/:documentId/prueftext.txt', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: ReceiptParams }>, reply) =>
+    download(request, reply, await byReceipt(request, request.params.submissionId), request.params.documentId, 'text'));
+}

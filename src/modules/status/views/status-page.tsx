@@ -1,0 +1,71 @@
+import { formatDate, type Lang } from '../../../platform/i18n/i18n.js';
+import { SummaryList } from '../../../platform/views/components.js';
+import { Layout, type PageContext } from '../../../platform/views/layout.js';
+import type { CaseDocument } from '../../letters/index.js';
+import { t } from '../status.i18n.js';
+
+/** Everything the applicant sees about their application (no notes, no names of staff). */
+export interface ApplicantStatus {
+  reference: string;
+  serviceTitle: string;
+  receivedAt: Date;
+  /** Core status in words, with the service's step when one is set. */
+  current: string;
+  history: Array<{ date: Date; status: string }>;
+  documents: CaseDocument[];
+}
+
+/** The applicant's status page: reference, current status, its history and the documents to download. */
+export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; documentBase: string }) {
+  const { lang } = props.ctx;
+  const s = props.status;
+  return (
+    <Layout ctx={props.ctx} title={t(lang, 'title', { reference: s.reference })}>
+      <h1 class="kern-heading-x-large">{t(lang, 'heading')}</h1>
+      <SummaryList
+        lang={lang}
+        rows={[
+          { key: t(lang, 'reference'), value: <span class="reference-number">{s.reference}</span> },
+          { key: t(lang, 'service'), value: s.serviceTitle },
+          { key: t(lang, 'received'), value: formatDate(s.receivedAt, lang) },
+          { key: t(lang, 'current'), value: <strong>{s.current}</strong> },
+        ]}
+      />
+      <h2 class="kern-heading-large">{t(lang, 'history')}</h2>
+      <ol class="kern-list case-timeline">
+        <li><span class="kern-body kern-body--small">{formatDate(s.receivedAt, lang)}</span> {t(lang, 'eventReceived')}</li>
+        {s.history.map((h, i) => <li key={i}><span class="kern-body kern-body--small">{formatDate(h.date, lang)}</span> {h.status}</li>)}
+      </ol>
+      <h2 class="kern-heading-large">{t(lang, 'documents')}</h2>
+      {s.documents.length === 0 ? <p class="kern-body">{t(lang, 'noDocuments')}</p> : (
+        <>
+          {s.documents.map((d) => <DocumentEntry key={d.id} lang={lang} document={d} base={`${props.documentBase}/${d.id}`} />)}
+          <p class="kern-body kern-body--small">{t(lang, 'checkTextHint')}</p>
+        </>
+      )}
+      <p class="kern-body">{t(lang, 'personalLink')}</p>
+    </Layout>
+  );
+}
+
+function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string }) {
+  const { lang, document: d } = props;
+  return (
+    <section class="case-document" aria-labelledby={`dokument-${d.id}`}>
+      <h3 class="kern-heading-medium" id={`dokument-${d.id}`} lang="de">{d.title}</h3>
+      <SummaryList
+        lang={lang}
+        rows={[
+          { key: t(lang, 'documentNumber'), value: d.number },
+          { key: t(lang, 'date'), value: formatDate(d.deliveredAt, lang) },
+          { key: t(lang, 'fingerprint'), value: <code class="fingerprint">{d.fingerprint}</code> },
+        ]}
+      />
+      <p class="kern-body">
+        <a class="kern-link" href={`${props.base}/bescheid.pdf`}>{t(lang, 'downloadPdf')}<span class="sr-only">{` ${d.number}`}</span></a>
+        {' · '}
+        <a class="kern-link" href={`${props.base}/prueftext.txt`}>{t(lang, 'downloadCheckText')}<span class="sr-only">{` ${d.number}`}</span></a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { berlinDay } from '../platform/i18n/i18n.js';
+import type { TestApp } from './app.js';
+
+/** Answers of a complete "Hund anmelden" application through the API (a breed that needs no permit). */
+export function dogAnswers(overrides: { email?: string; dogName?: string } = {}) {
+  return {
+    halter: {
+      vorname: 'Erika', nachname: 'Mustermann', geburtsdatum: '1984-08-12',
+      anschrift: { street: 'Hauptstraße', houseNumber: '12a', postcode: '45657', city: 'Musterstadt' },
+      email: overrides.email ?? 'erika@example.org',
+    },
+    hund: { name: overrides.dogName ?? 'Bella', rasse: 'beagle', geburtsdatum: '2021-03-01', chipnummer: '276098106123456', haltungSeit: berlinDay(new Date()), zweitHund: false },
+    bankverbindung: { iban: 'DE02120300000000202051', kontoinhaber: 'Erika Mustermann' },
+  };
+}
+
+/** Answers of a "Kontakt und Beschwerde" message. */
+export function complaintAnswers(message: string, email = 'anliegen@example.org') {
+  return { anliegen: { art: 'beschwerde', betreff: 'Gehweg', nachricht: message }, kontakt: { name: 'Greta Quandt', email, antwortErwuenscht: true } };
+}
+
+/** Submits an application through the JSON API; returns its ids, reference and receipt token. */
+export async function submitViaApi(app: TestApp, host: string, serviceId: string, answers: unknown): Promise<{ submissionId: string; caseId: string; reference: string; receiptToken: string }> {
+  const response = await app.app.inject({ method: 'POST', url: `/api/v1/services/${serviceId}/submissions`, headers: { host }, payload: { answers } as object });
+  assert.equal(response.statusCode, 201, response.body);
+  const { id, reference, receiptToken } = response.json() as { id: string; reference: string; receiptToken: string };
+  const row = await sql<{ id: string }>`select id from cases where reference = ${reference}`.execute(app.database.db);
+  return { submissionId: id, caseId: row.rows[0]!.id, reference, receiptToken };
+}
+
+/** Makes a staff member team lead of a department (set-up as the database owner). */
+export async function makeTeamLead(app: TestApp, tenantId: string, staffId: string): Promise<void> {
+  await app.database.db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    await sql`update staff_departments set role = 'team_lead' where tenant_id = ${tenantId} and staff_id = ${staffId}`.execute(trx);
+  });
+}
