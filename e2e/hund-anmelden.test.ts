@@ -157,6 +157,17 @@ async function processWithOrdnungsamt(suite: ReturnType<typeof usePortalAndBrows
   await page.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
   await clickAndLoad(page, page.getByRole('button', { name: 'Entscheiden' }));
   assert.ok((await page.getByRole('main').innerText()).includes('Entschieden'));
+
+  // The tax assessment: the amounts come from the case, the tag number from the clerk.
+  await clickAndLoad(page, page.getByRole('link', { name: 'Bescheide ansehen und erstellen' }));
+  await page.getByLabel('Bescheid über die Festsetzung der Hundesteuer').check();
+  await clickAndLoad(page, page.getByRole('button', { name: 'Vorlage wählen' }));
+  assert.equal(await page.getByLabel('Hundesteuer im Jahr').inputValue(), '600,00\u00a0€', 'the dangerous-dog rate is filled in');
+  await page.getByLabel('Nummer der Hundesteuermarke').fill('0815');
+  await clickAndLoad(page, page.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+  const issued = await page.getByRole('main').innerText();
+  assert.match(issued, /MST-B-\d{4}-\d{6}/, 'the letter has its document number');
+  assert.match(issued, /[0-9a-f]{64}/, 'and its fingerprint');
 }
 
 async function expectStepHeading(page: Page, heading: string): Promise<void> {

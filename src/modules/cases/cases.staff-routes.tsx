@@ -12,6 +12,7 @@ import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
 import { parseInboxQuery } from './inbox-query.js';
 import { assessCase } from '../taxes/index.js';
+import { listCaseDocuments } from '../letters/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { caseStatuses, type CaseStatus } from './case.js';
@@ -95,6 +96,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       if (found.parent_case_id && !asked) return undefined;
       const files = asked ? [] : await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
       const involvements = asked ? [] : await listInvolvements(trx, caseId);
+      const documents = asked ? [] : await listCaseDocuments(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
       return {
         ...found,
@@ -102,6 +104,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         definition_hash: asked?.definition_hash ?? found.definition_hash!,
         submitted_at: found.submitted_at ?? found.created_at,
         files,
+        documents,
         involvementAsked: asked,
         involvements,
       };
@@ -187,6 +190,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         involvement={involvement}
         assessment={asked ? undefined : assessCase(service.definition, found.answers, deps.tenants.findById(request.tenant.id)!.profile, request.lang)}
         files={found.files}
+        documents={found.documents}
         timeline={timeline.map((e) => ({
           id: String(e.id),
           occurredAt: e.occurred_at,

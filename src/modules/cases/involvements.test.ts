@@ -112,6 +112,13 @@ describe('involving another department (Beteiligung)', () => {
     assert.match(back.body, /Keine Erlaubnis nötig: kein gelisteter Hund\./);
     assert.doesNotMatch(back.body, /Stellungnahme ausstehend/);
 
+    // Decided, the Steuerbescheid starts with the tax the case computed.
+    assert.equal((await tax.post(`${page}/aenderung`, { version: '3', aktion: 'status', status: 'decided', entscheidung: 'approved' })).statusCode, 303);
+    const letter = await tax.get(`${page}/bescheide?vorlage=steuerbescheid`);
+    assert.equal(letter.statusCode, 200);
+    assert.ok(letter.body.includes('value="96,00\u00a0€"'), 'the yearly dog tax is filled in');
+    assert.ok(letter.body.includes('value="Ersthund"'));
+
     const other = await signedIn(buero);
     assert.equal((await other.get(linkedPage)).statusCode, 404);
     assert.equal((await other.post(`${linkedPage}/stellungnahme`, { version: '3', stellungnahme: 'x' }, { csrf: other.csrf || 'x' })).statusCode, 403);

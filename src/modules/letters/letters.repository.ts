@@ -35,7 +35,7 @@ export async function nextDocumentNumber(trx: Trx, tenantId: string, prefix: str
   return result.rows[0]!.number;
 }
 
-/** A letter to store; see migrations/20261123090000_case_documents_and_status_links.sql. */
+/** A letter to store; see migrations/20261122180000_case_documents_and_status_links.sql. */
 export interface NewDocument {
   tenantId: string;
   id: string;

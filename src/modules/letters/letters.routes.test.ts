@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { inTransaction } from '../../platform/db/database.js';
 import { berlinDay, formatDate } from '../../platform/i18n/i18n.js';
 import { listOutbox } from '../../platform/mail/mailer.js';
@@ -10,7 +12,9 @@ import { complaintAnswers, dogAnswers, makeTeamLead, submitViaApi } from '../../
 import { TestBrowser } from '../../test-support/browser.js';
 import { pdfText } from '../../test-support/pdf.js';
 import { signInClerk, type Clerk } from '../../test-support/staff.js';
+import { findStaffMember } from '../staff/staff.repository.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { CaseDocumentsSection, describeDocumentEvent, loadCaseDocuments } from './index.js';
 
 const taxValues = { 'wert.steuersatz': 'Ersthund', 'wert.beginn': '01.12.2026', 'wert.jahresbetrag': '120,00', 'wert.zeitraum': '01.12.2026 – 31.12.2026', 'wert.betragErstesJahr': '10,00', 'wert.steuermarke': '0815' };
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
@@ -59,12 +63,16 @@ describe('decision letters in the case file', () => {
     assert.equal(overview.statusCode, 200);
     assert.match(overview.body, /Bescheid über die Festsetzung der Hundesteuer/);
     assert.doesNotMatch(overview.body, /Ablehnung Ihrer Anmeldung/, 'a rejection does not fit an approved case');
+    const viewed = await sql<{ n: number }>`select count(*)::int as n from audit_log where subject = ${`case:${caseId}`} and action = 'case.letters-viewed' and actor = ${`staff:${steuer.id}`}`.execute(app.database.db);
+    assert.equal(viewed.rows[0]!.n, 1, 'the page shows the case\'s data: the read is audited');
 
     const preview = await browser.get(`${lettersOf(caseId)}?vorlage=steuerbescheid`);
     assert.equal(preview.statusCode, 200);
     assert.match(preview.body, /Der Bescheid ist noch unvollständig/);
-    assert.match(preview.body, /Bitte geben Sie an: Hundesteuer im Jahr/);
-    assert.match(preview.body, /<mark class="letter-missing">\{\{values\.jahresbetrag\}\}<\/mark>/);
+    // The tax the case computed from the town's tariff is filled in; the tag number is the clerk's.
+    assert.ok(preview.body.includes('name="wert.jahresbetrag" aria-describedby') && preview.body.includes('value="96,00\u00a0€"'));
+    assert.match(preview.body, /Bitte geben Sie an: Nummer der Hundesteuermarke/);
+    assert.match(preview.body, /<mark class="letter-missing">\{\{values\.steuermarke\}\}<\/mark>/);
     assert.match(preview.body, /Bella/);
     assert.match(preview.body, /Verwaltungsgericht|town\.verwaltungsgericht/);
 
@@ -290,6 +298,24 @@ describe('decision letters in the case file', () => {
     const events = await sql<{ details: Record<string, string> }>`select details from case_events where case_id = ${caseId} and kind = 'document' order by id`.execute(app.database.db);
     assert.deepEqual(events.rows.map((r) => r.details.action), ['issued', 'posted']);
     assert.equal(events.rows[1]!.details.postedOn, berlinDay(new Date()));
+    assert.equal(describeDocumentEvent('de', events.rows[1]!.details), `Bescheid ${doc!.document_number} per Post versandt am ${formatDate(new Date(), 'de')}`);
+  });
+
+  it('gives the case page its case file section: receipt, uploads and letters with number, date, fingerprint and delivery', async () => {
+    await setCourt(app, tenant.id, 'Verwaltungsgericht Gelsenkirchen, Bahnhofsvorplatz 3, 45879 Gelsenkirchen');
+    const { caseId, reference } = await decidedDogCase();
+    await sql`update submissions set answers = answers #- '{halter,email}' where reference = ${reference}`.execute(app.database.db);
+    assert.equal((await issue(caseId, {})).statusCode, 303);
+    const [doc] = await documents(caseId);
+    const staffMember = (await inTransaction(app.database.db, { tenantId: tenant.id }, (trx) => findStaffMember(trx, steuer.id)))!;
+    const loaded = await loadCaseDocuments(app.database.db, { tenantId: tenant.id, staff: staffMember, caseId });
+    assert.deepEqual(loaded.map((d) => [d.number, d.fingerprint, d.delivery, d.postedOn]), [[doc!.document_number, doc!.sha256, 'post', null]]);
+    const html = renderToString(h(CaseDocumentsSection, { lang: 'de', caseId, files: [{ id: 'f1', filename: 'nachweis.pdf', size: 2048 }], documents: loaded }));
+    for (const expected of ['E-Akte', `/verwaltung/vorgaenge/${caseId}/eingang.pdf`, `/verwaltung/vorgaenge/${caseId}/dateien/f1`, 'nachweis.pdf (2 KB)', doc!.document_number, doc!.sha256, 'Zustellung per Post erforderlich', `/verwaltung/vorgaenge/${caseId}/bescheide/${doc!.id}/bescheid.pdf`, `href="/verwaltung/vorgaenge/${caseId}/bescheide"`]) {
+      assert.ok(html.includes(expected), `the section shows ${expected}`);
+    }
+    const outsider = { ...staffMember, departments: [] };
+    assert.deepEqual(await loadCaseDocuments(app.database.db, { tenantId: tenant.id, staff: outsider, caseId }), []);
   });
 });
 

@@ -88,11 +88,16 @@ export async function findCaseDocument(trx: Trx, caseId: string, documentId: str
   return row && { id: row.id, number: row.document_number, title: row.title, checkText: row.content, fingerprint: row.sha256, fileSha256: row.file_sha256 };
 }
 
-/** Loads a case for the letter pages as the clerk; undefined when row-level security hides it. */
-export async function loadLetterCase(db: Db, services: Map<string, Service>, input: { tenantId: string; staff: StaffMember; caseId: string }): Promise<LetterCase | undefined> {
+/**
+ * Loads a case for the letter pages as the clerk; undefined when row-level security hides it.
+ * With `audit`, the read is logged under that action (a page that shows the case's data).
+ */
+export async function loadLetterCase(db: Db, services: Map<string, Service>, input: { tenantId: string; staff: StaffMember; caseId: string; audit?: string }): Promise<LetterCase | undefined> {
   const loaded = await asStaff(db, input.tenantId, input.staff, async (trx) => {
     const row = await findCaseForLetters(trx, input.caseId);
-    return row && { row, documents: await listCaseDocuments(trx, row.id) };
+    if (!row) return undefined;
+    if (input.audit) await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${input.staff.id}`, action: input.audit, subject: `case:${row.id}`, details: { reference: row.reference } });
+    return { row, documents: await listCaseDocuments(trx, row.id) };
   });
   if (!loaded) return undefined;
   const { row, documents } = loaded;
@@ -231,11 +236,11 @@ export async function recordPosting(db: Db, input: { tenantId: string; staff: St
 export async function readDocumentForDownload(
   trx: Trx,
   files: FileStore,
-  input: { tenantId: string; caseId: string; documentId: string; actor: string; via: string },
+  input: { tenantId: string; caseId: string; documentId: string; actor: string; via: 'case-file' | 'status-link' | 'receipt'; format: 'pdf' | 'text' },
 ): Promise<{ number: string; checkText: string; pdf: () => Promise<Buffer> } | undefined> {
   const document = await findCaseDocument(trx, input.caseId, input.documentId);
   if (!document) return undefined;
-  await recordAudit(trx, { tenantId: input.tenantId, actor: input.actor, action: 'case.document-downloaded', subject: `case:${input.caseId}`, details: { number: document.number, via: input.via } });
+  await recordAudit(trx, { tenantId: input.tenantId, actor: input.actor, action: 'case.document-downloaded', subject: `case:${input.caseId}`, details: { number: document.number, via: input.via, format: input.format } });
   return { number: document.number, checkText: document.checkText, pdf: () => files.get(document.fileSha256) };
 }
 

@@ -12,6 +12,8 @@ import { currentStaff, type StaffMember } from '../staff/index.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { loadLetterTemplates, type LetterTemplate } from './letter-template.js';
 import { readLetterValues, valueInputName } from './letter-values.js';
+import { assessCase } from '../taxes/index.js';
+import type { TenantProfile } from '../../platform/db/schema.js';
 import { composeForCase, fittingTemplates, issueLetter, loadLetterCase, mayIssueLetters, readDocumentForDownload, recordPosting, type LetterCase } from './letters.service.js';
 import { t } from './letters.i18n.js';
 import { LettersPage, type LetterDraft } from './views/letter-pages.js';
@@ -37,8 +39,9 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
   type SignedIn = NonNullable<Awaited<ReturnType<typeof requireStaff>>>;
 
   const tenantOf = (request: FastifyRequest): Tenant => deps.tenants.findById(request.tenant.id)!;
+  // Every page shows the case's data (the preview holds names and addresses): each read is audited.
   const loadCase = (request: FastifyRequest, staff: StaffMember, caseId: string) =>
-    isUuid(caseId) ? loadLetterCase(db, deps.services, { tenantId: request.tenant.id, staff, caseId }) : Promise.resolve(undefined);
+    isUuid(caseId) ? loadLetterCase(db, deps.services, { tenantId: request.tenant.id, staff, caseId, audit: 'case.letters-viewed' }) : Promise.resolve(undefined);
   const templateFor = (c: LetterCase, id: unknown): LetterTemplate | undefined => fittingTemplates(c, templates).find((tpl) => tpl.id === id);
 
   /** The form and preview for a template, from what was posted (or nothing yet). */
@@ -90,7 +93,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
     if (chosen === undefined || !mayIssueLetters(c, signedIn.staff)) return showLetters(request, reply, signedIn, c);
     const template = templateFor(c, chosen);
     if (!template) return sendErrorPage(request, reply, 400);
-    return showLetters(request, reply, signedIn, c, { draft: draftOf(request.lang, request, c, template, {}) });
+    return showLetters(request, reply, signedIn, c, { draft: draftOf(request.lang, request, c, template, computedInput(c, tenantOf(request).profile)) });
   });
 
   app.post('/verwaltung/vorgaenge/:caseId/bescheide', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Body }>, reply) => {
@@ -155,7 +158,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
     if (!isUuid(caseId) || !isUuid(documentId)) return reply.callNotFound();
     const actor = { tenantId: request.tenant.id, departmentIds: signedIn.staff.departments.map((d) => d.id) };
     const found = await inTransaction(db, actor, (trx) =>
-      readDocumentForDownload(trx, deps.files, { tenantId: request.tenant.id, caseId, documentId, actor: `staff:${signedIn.staff.id}`, via: what }));
+      readDocumentForDownload(trx, deps.files, { tenantId: request.tenant.id, caseId, documentId, actor: `staff:${signedIn.staff.id}`, via: 'case-file', format: what }));
     if (!found) return reply.callNotFound();
     return sendDocument(reply, found, what);
   }
@@ -196,4 +199,12 @@ export async function sendDocument(reply: FastifyReply, document: { number: stri
     return reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="Prueftext-${document.number}.txt"`).send(document.checkText);
   }
   return reply.type('application/pdf').header('content-disposition', `attachment; filename="Bescheid-${document.number}.pdf"`).send(await document.pdf());
+}
+
+/** What the case computes itself (the dog tax from the town's tariff), as the form's first input. */
+function computedInput(c: LetterCase, town: TenantProfile): Body {
+  // German, like every letter: the value fields read German amounts and dates.
+  const assessed = assessCase(c.service.definition, c.answers, town, 'de');
+  if (!assessed || assessed === 'noTariff') return {};
+  return Object.fromEntries(Object.entries(assessed.values).map(([name, value]) => [valueInputName(name), value]));
 }

@@ -82,7 +82,7 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const found = await inTransaction(db, access.actor, async (trx) => {
       const reference = await access.findReference(trx);
       const c = reference ? await findApplicantCase(trx, reference) : undefined;
-      return c && readDocumentForDownload(trx, deps.files, { tenantId: request.tenant.id, caseId: c.id, documentId, actor: 'applicant', via: access.via });
+      return c && readDocumentForDownload(trx, deps.files, { tenantId: request.tenant.id, caseId: c.id, documentId, actor: 'applicant', via: access.via, format: what });
     });
     if (!found) return reply.callNotFound();
     return sendDocument(reply, found, what);

@@ -120,6 +120,30 @@ describe('renderDocumentPdf', () => {
     assert.equal(info.Language, 'en-GB');
   });
 
+  it('renders a letter: the address field, running text with bold words, headings and lists, across pages', async () => {
+    const paragraph = Array.from({ length: 60 }, (_, i) => `Satz${i}`).join(' ');
+    const pdf = await renderDocumentPdf(buildDocument({
+      recipient: { returnAddress: 'Stadt Musterhausen · Rathausplatz 1 · 12345 Musterhausen', lines: ['Erika Mustermann', 'Hauptstraße 12a', '45657 Musterhausen'] },
+      body: [
+        { kind: 'paragraph', runs: [{ text: 'Ihr Hund ' }, { text: 'Bella', bold: true }, { text: ', Chipnummer 276098106123456.' }] },
+        { kind: 'heading', runs: [{ text: 'Festsetzung' }] },
+        { kind: 'list', items: [[{ text: 'Jahresbetrag: ' }, { text: '120,00 €', bold: true }], [{ text: 'Beginn: 01.12.2026' }]] },
+        ...Array.from({ length: 12 }, () => ({ kind: 'paragraph' as const, runs: [{ text: paragraph }] })),
+      ],
+      sections: [],
+    }));
+
+    const { pages } = await extractPages(pdf);
+    assert.ok(pages.length >= 2, 'long text continues on a second page');
+    const first = pages[0]!;
+    for (const expected of ['Rathausplatz 1 · 12345 Musterhausen', 'Erika Mustermann', '45657 Musterhausen', 'Ihr Hund Bella, Chipnummer 276098106123456.', 'Festsetzung', 'Jahresbetrag: 120,00 €', 'Beginn: 01.12.2026']) {
+      assert.ok(first.includes(expected), `page 1 contains "${expected}"`);
+    }
+    assert.ok(first.indexOf('Erika Mustermann') < first.indexOf('Eingangsbestätigung Hundeanmeldung'), 'the address field comes before the title');
+    assert.equal(pages.join(' ').match(/Satz59/g)?.length, 12, 'no text is lost at a page break');
+    assert.ok(pdf.toString('latin1').includes('/LBody'), 'list items are tagged');
+  });
+
   it('renders the same bytes for the same input and creation date', async () => {
     const [a, b] = await Promise.all([renderDocumentPdf(buildDocument()), renderDocumentPdf(buildDocument())]);
     assert.ok(a.equals(b));

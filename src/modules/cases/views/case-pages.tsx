@@ -1,6 +1,7 @@
 import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, SummaryList, TextField } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
+import { CaseDocumentsSection, describeDocumentEvent, type CaseDocument } from '../../letters/index.js';
 import { displayValue, visibleSteps, type Answers } from '../../forms/index.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
 import { caseStatuses, caseStatusNames, type CaseStatus } from '../case.js';
@@ -172,6 +173,7 @@ export function CasePage(props: {
   service: ServiceDefinition;
   answers: Answers;
   files: Array<{ id: string; filename: string; size: number }>;
+  documents: CaseDocument[];
   timeline: TimelineEntry[];
   actions: CaseActions;
   staffNames: Map<string, string>;
@@ -320,15 +322,7 @@ export function CasePage(props: {
         </section>
       ))}
       {!asked && <>
-      <h2 class="kern-heading-large">{t(lang, 'attachments')}</h2>
-      {props.files.length === 0 ? <p class="kern-body">{t(lang, 'noAttachments')}</p> : (
-        <ul class="kern-list">
-          {props.files.map((f) => (
-            <li key={f.id}><a class="kern-link" href={`/verwaltung/vorgaenge/${props.caseId}/dateien/${f.id}`}>{`${f.filename} (${Math.ceil(f.size / 1024)} KB)`}</a></li>
-          ))}
-        </ul>
-      )}
-      <p class="kern-body"><a class="kern-link" href={`/verwaltung/vorgaenge/${props.caseId}/eingang.pdf`}>{t(lang, 'receiptPdf')}</a></p>
+      <CaseDocumentsSection lang={lang} caseId={props.caseId} files={props.files} documents={props.documents} />
 
       <h2 class="kern-heading-large" id="beteiligungen">{t(lang, 'involvements')}</h2>
       {props.involvement.requests.length === 0 ? <p class="kern-body">{t(lang, 'noInvolvements')}</p> : (
@@ -388,6 +382,8 @@ function describeEvent(lang: Lang, e: TimelineEntry, statusName: (s: string) => 
       return t(lang, 'eventAssigned', { name: staffNames.get(String(d.staffId)) ?? '?' });
     case 'step':
       return t(lang, 'eventStep', { step: d.step ? (stepLabels.get(String(d.step)) ?? String(d.step)) : t(lang, 'noStep') });
+    case 'document':
+      return describeDocumentEvent(lang, d);
     case 'involvement':
       return t(lang, 'eventInvolvement', { title: String(d.title), department: String(d.department) });
     default:

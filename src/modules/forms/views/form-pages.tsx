@@ -162,6 +162,7 @@ export function ReceiptPage(props: {
       {props.mailQueued && <p class="kern-body">{t(lang, 'receiptMailSent')}</p>}
       <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
+      <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/status`}>{t(lang, 'statusLink')}</a></p>
     </Layout>
   );
 }

@@ -58,6 +58,8 @@ function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string
         rows={[
           { key: t(lang, 'documentNumber'), value: d.number },
           { key: t(lang, 'date'), value: formatDate(d.deliveredAt, lang) },
+          ...(d.supersedes ? [{ key: t(lang, 'supersedes'), value: d.supersedes.number }] : []),
+          ...(d.supersededBy ? [{ key: t(lang, 'supersededBy'), value: d.supersededBy.number }] : []),
           { key: t(lang, 'fingerprint'), value: <code class="fingerprint">{d.fingerprint}</code> },
         ]}
       />
