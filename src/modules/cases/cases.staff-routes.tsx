@@ -4,10 +4,9 @@ import { inTransaction } from '../../platform/db/database.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
-import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
 import { renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
-import { currentStaff, type StaffMember } from '../staff/index.js';
+import { requireStaff as requireStaffPage, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
 import { parseInboxQuery } from './inbox-query.js';
@@ -32,16 +31,7 @@ function staffActor(request: FastifyRequest, staff: StaffMember) {
 export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
 
-  async function requireStaff(request: FastifyRequest, reply: FastifyReply) {
-    const signedIn = await currentStaff(db, request);
-    if (!signedIn) {
-      reply.redirect('/verwaltung/anmelden', 303);
-      return null;
-    }
-    reply.header('cache-control', 'no-store');
-    const ctx: PageContext = { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken };
-    return { ...signedIn, ctx };
-  }
+  const requireStaff = (request: FastifyRequest, reply: FastifyReply) => requireStaffPage(db, request, reply);
 
   async function departmentNames(request: FastifyRequest) {
     const departments = await inTransaction(db, { tenantId: request.tenant.id }, (trx) => listDepartments(trx));

@@ -7,8 +7,7 @@ import { isValidCsrfToken } from '../../platform/http/session.js';
 import { berlinDay, localize, parseDay, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
-import type { PageContext } from '../../platform/views/layout.js';
-import { currentStaff, type StaffMember } from '../staff/index.js';
+import { requireStaff as requireStaffPage, type StaffMember } from '../staff/index.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { loadLetterTemplates, type LetterTemplate } from './letter-template.js';
 import { readLetterValues, valueInputName } from './letter-values.js';
@@ -26,16 +25,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
   // Checked at start against the services' forms: a broken template stops the start.
   const templates = await loadLetterTemplates(deps.services);
 
-  async function requireStaff(request: FastifyRequest, reply: FastifyReply) {
-    const signedIn = await currentStaff(db, request);
-    if (!signedIn) {
-      reply.redirect('/verwaltung/anmelden', 303);
-      return null;
-    }
-    reply.header('cache-control', 'no-store');
-    const ctx: PageContext = { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken };
-    return { ...signedIn, ctx };
-  }
+  const requireStaff = (request: FastifyRequest, reply: FastifyReply) => requireStaffPage(db, request, reply);
   type SignedIn = NonNullable<Awaited<ReturnType<typeof requireStaff>>>;
 
   const tenantOf = (request: FastifyRequest): Tenant => deps.tenants.findById(request.tenant.id)!;

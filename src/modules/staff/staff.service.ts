@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { inTransaction, type Db } from '../../platform/db/database.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PageContext } from '../../platform/views/layout.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import { openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
 import { findSession } from '../../platform/http/session.js';
@@ -44,6 +45,20 @@ export async function currentStaff(db: Db, request: FastifyRequest): Promise<{ s
   const staffId = session.staffId;
   const staff = await inTransaction(db, { tenantId: request.tenant.id }, (trx) => findStaffMember(trx, staffId));
   return staff ? { staff, csrfToken: session.csrfToken } : null;
+}
+
+/**
+ * For a staff page: the signed-in staff member with the page context, or null after redirecting
+ * to the sign-in. Staff pages are never cached (they show personal data).
+ */
+export async function requireStaff(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<{ staff: StaffMember; csrfToken: string; ctx: PageContext } | null> {
+  const signedIn = await currentStaff(db, request);
+  if (!signedIn) {
+    reply.redirect('/verwaltung/anmelden', 303);
+    return null;
+  }
+  reply.header('cache-control', 'no-store');
+  return { ...signedIn, ctx: { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken } };
 }
 
 /** Where a staff member whose password was verified stands with the second factor. */
