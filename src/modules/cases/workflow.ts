@@ -38,7 +38,8 @@ const transitions: Record<CaseStatus, Array<{ to: CaseStatus; leadsOnly?: boolea
   withdrawn: [],
 };
 
-const isLead = (role: DepartmentRole) => role === 'team_lead' || role === 'department_admin';
+/** Team leads and department admins may act on any case of their department. */
+export const isLead = (role: DepartmentRole) => role === 'team_lead' || role === 'department_admin';
 
 /** The statuses this staff member may move the case to now. */
 export function allowedTransitions(state: CaseState, actor: { staffId: string; role: DepartmentRole }): CaseStatus[] {

@@ -7,3 +7,4 @@ export { submissionJobHandlers } from './submission-mail.js';
 export { displayValue, isShown, visibleSteps, type Answers } from './answers.js';
 export { renderReceiptPdf } from './receipt.js';
 export { deleteAbandonedDrafts } from './forms.repository.js';
+export { applicantEmail } from './forms.service.js';

@@ -5,7 +5,8 @@ import { berlinDay, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
-import { resolveDefinition, type Answers } from '../forms/index.js';
+import { applicantEmail, resolveDefinition, type Answers } from '../forms/index.js';
+import { isLead, type DepartmentRole } from '../cases/workflow.js';
 import type { StaffMember } from '../staff/index.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { fitsCase, type LetterTemplate } from './letter-template.js';
@@ -122,18 +123,12 @@ export async function loadLetterCase(db: Db, services: Map<string, Service>, inp
   };
 }
 
-// The same rule as forms' applicantEmail(); kept here because the forms module does not export it.
-function applicantEmail(service: Service, answers: Answers): string | undefined {
-  const [step, field] = (service.definition.form?.applicantEmail ?? '').split('.');
-  const value = step && field ? answers[step]?.[field] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /** Whether the clerk may issue letters for the case: its assignee or a team lead, unless it was withdrawn. */
 export function mayIssueLetters(c: Pick<LetterCase, 'status' | 'assigneeId' | 'departmentId'>, staff: StaffMember): boolean {
   if (c.status === 'withdrawn') return false;
-  const role = staff.departments.find((d) => d.id === c.departmentId)?.role;
-  return role === 'team_lead' || role === 'department_admin' || c.assigneeId === staff.id;
+  const role = staff.departments.find((d) => d.id === c.departmentId)?.role as DepartmentRole | undefined;
+  return (role !== undefined && isLead(role)) || c.assigneeId === staff.id;
 }
 
 /** The templates that fit the case now (its service and, for decision letters, its decision). */
