@@ -5,7 +5,7 @@
  *   npm run test:pg                       server from DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres
  *   DATABASE_URL=postgres://u@host/x npm run test:pg
  *
- * The database `rathaus_test` on that server is dropped (even with open connections) and
+ * The database `rathaus_test` (or $RATHAUS_TEST_DATABASE) on that server is dropped (even with open connections) and
  * created again; the role `rathaus_app` is cluster-wide and created by the first migration
  * when missing. The exit code is the test command's.
  */
@@ -15,7 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-const testDatabase = 'rathaus_test';
+// RATHAUS_TEST_DATABASE lets several checkouts run the suite side by side on one server.
+const testDatabase = process.env.RATHAUS_TEST_DATABASE || 'rathaus_test';
+if (!/^[a-z_][a-z0-9_]*$/.test(testDatabase)) throw new Error(`RATHAUS_TEST_DATABASE must be a plain lower-case name, not "${testDatabase}"`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The maintenance database of the server DATABASE_URL points at (or the local default). */
