@@ -130,10 +130,9 @@ async function serveBaseline(kind: string, port: number, target: string): Promis
       insert = async (json) => (await pool.query<{ id: string }>('insert into bench_raw (body) values ($1) returning id', [json])).rows[0]!.id;
       closeDb = () => pool.end();
     } else {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const { restorePgliteTemplate } = await import('../src/platform/db/pglite-template.js');
-      const pglite = new PGlite(target, { loadDataDir: await restorePgliteTemplate(target) });
-      await pglite.waitReady;
+      // Configured as the portal's, so the ratio compares the app with the same database.
+      const { openPglite } = await import('../src/platform/db/database.js');
+      const pglite = await openPglite(target);
       await pglite.exec('create table if not exists bench_raw (id bigserial primary key, body jsonb not null)');
       insert = async (json) => (await pglite.query<{ id: string }>('insert into bench_raw (body) values ($1) returning id', [json])).rows[0]!.id;
       closeDb = () => pglite.close();

@@ -1,7 +1,8 @@
-// `npm start`: runs the server from JavaScript compiled out of src/ and seeds/, kept in
-// node_modules/.cache/rathaus/build and compiled again whenever a source file is newer. Loading the
-// TypeScript through tsx on every start cost ~0.5 s and ~100 MB of memory (docs/performance.md).
-// `node scripts/start.mjs --build` only compiles (npm install runs it).
+// `npm start`: runs the server from JavaScript that esbuild bundled out of src/, seeds/ and the
+// dependencies, kept in node_modules/.cache/rathaus/build and bundled again whenever a source file
+// or package-lock.json is newer. Loading the TypeScript through tsx on every start cost ~0.5 s and
+// ~100 MB of memory, resolving some 900 module files another ~0.3 s and ~30 MB (docs/performance.md).
+// `node scripts/start.mjs --build` only bundles (npm install runs it).
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,7 +19,9 @@ async function sources() {
       if (entry.isFile() && /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) files.push(path.join(entry.parentPath, entry.name));
     }
   }
-  const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
+  // The dependencies are bundled too, so an install must rebuild, and so must a change of this recipe.
+  const inputs = [...files, path.join(root, 'package-lock.json'), fileURLToPath(import.meta.url)];
+  const times = await Promise.all(inputs.map(async (f) => (await stat(f)).mtimeMs));
   return { files, newest: Math.max(...times), count: files.length };
 }
 
@@ -36,14 +39,21 @@ async function build(found) {
   // Built beside the old output and swapped in, so a server starting meanwhile finds one or the other.
   const next = `${outdir}.${process.pid}`;
   await esbuild({
-    entryPoints: found.files,
+    entryPoints: [path.join(root, 'src/server.ts')],
+    bundle: true,
+    // The server imports the app and the demo seed dynamically, to load them while the database opens.
+    splitting: true,
     outdir: next,
-    outbase: root,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // Packages that find files beside their own code (WebAssembly, native binaries, font metrics)
+    // stay in node_modules; pg-native is an optional dependency of pg that is not installed.
+    external: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pg-native'],
+    // Bundled CommonJS code calls require() for Node's built-in modules.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
   await writeFile(path.join(next, 'stamp.json'), JSON.stringify({ newest: found.newest, count: found.count }));
@@ -53,4 +63,4 @@ async function build(found) {
 
 const found = await sources();
 if (!(await isCurrent(found))) await build(found);
-if (!process.argv.includes('--build')) await import(pathToFileURL(path.join(outdir, 'src/server.js')).href);
+if (!process.argv.includes('--build')) await import(pathToFileURL(path.join(outdir, 'server.js')).href);

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -33,10 +34,21 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   return { db, engine: 'pglite', close: () => db.destroy() };
 }
 
-async function openPglite(dir: string | undefined): Promise<PGlite> {
+// The embedded database is for a demo or a small town on one machine (production belongs on
+// PostgreSQL), so it is sized for memory, not throughput. PostgreSQL's default 128 MB of shared
+// buffers are all resident in PGlite's WebAssembly memory (~140 MB more than with 16 MB, which
+// hold a small town's working set). V8's optimising tier for WebAssembly compiles PGlite a second
+// time in the background: ~50 MB more and a busy core during start-up, for a steady-state gain this
+// use does not need (docs/performance.md). The flag must be set before PGlite's module compiles.
+const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/** Opens PGlite as the portal does (from the template when new); the bench's baseline uses it too. */
+export async function openPglite(dir: string | undefined): Promise<PGlite> {
+  v8.setFlagsFromString('--liftoff-only');
   if (dir) await mkdir(path.dirname(dir), { recursive: true });
   const loadDataDir = await restorePgliteTemplate(dir);
-  const pglite = dir ? new PGlite(dir, { loadDataDir }) : new PGlite({ loadDataDir });
+  const options = { loadDataDir, startParams: pgliteStartParams };
+  const pglite = dir ? new PGlite(dir, options) : new PGlite(options);
   await pglite.waitReady;
   return pglite;
 }
