@@ -6,11 +6,20 @@
 -- at the counter, entered by staff). Every case so far came in online.
 alter table cases add column channel text not null default 'online' check (channel in ('online', 'paper'));
 
--- The retention job acts for the whole town, not for a department. It says so with this setting,
--- which only the retention module sets; the policies below give it exactly the closed cases and,
--- for deleting, exactly the rows of cases it has first recorded a stub for.
-create function app_retention_run() returns boolean language sql stable
-  as $$ select coalesce(current_setting('app.retention_run', true), '') = 'on' $$;
+-- The retention job works as a role of its own: the application role (every request) still may not
+-- delete a case, a submission, a document or history at all. rathaus_retention has everything
+-- rathaus_app has, plus DELETE on those tables; the policies below, which apply to it alone, show
+-- it the town's closed cases and let it delete exactly the rows of cases it has first written a
+-- stub for. It bypasses no row-level security either.
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'rathaus_retention') then
+    create role rathaus_retention nologin nobypassrls;
+  end if;
+  execute format('grant rathaus_retention to %I', current_user);
+end
+$$;
+grant rathaus_app to rathaus_retention;
 
 -- What remains of a deleted case: enough to answer "what happened to case X?" and to count, no
 -- personal data. A stub can only be written for a closed or withdrawn case, by the retention job,
@@ -36,80 +45,64 @@ create index deleted_cases_submission on deleted_cases (submission_id);
 alter table deleted_cases enable row level security;
 alter table deleted_cases force row level security;
 create policy stubs_of_department on deleted_cases for select
-  using (tenant_id = app_tenant_id() and (app_retention_run() or department_id = any (app_department_ids())));
-create policy stub_of_closed_case on deleted_cases for insert
-  with check (tenant_id = app_tenant_id() and app_retention_run()
+  using (tenant_id = app_tenant_id() and department_id = any (app_department_ids()));
+create policy retention_reads_stubs on deleted_cases for select to rathaus_retention
+  using (tenant_id = app_tenant_id());
+create policy stub_of_closed_case on deleted_cases for insert to rathaus_retention
+  with check (tenant_id = app_tenant_id()
               and exists (select 1 from cases c where c.tenant_id = deleted_cases.tenant_id and c.id = deleted_cases.case_id
                                                   and c.submission_id = deleted_cases.submission_id and c.reference = deleted_cases.reference
                                                   and c.department_id = deleted_cases.department_id and c.status in ('closed', 'withdrawn')));
-grant select, insert on deleted_cases to rathaus_app;
+grant select on deleted_cases to rathaus_app;
+grant insert on deleted_cases to rathaus_retention;
 
 -- Cases: the job sees the town's closed cases (to find those due) and deletes those with a stub.
-create policy retention_reads_closed on cases for select
-  using (tenant_id = app_tenant_id() and app_retention_run() and status in ('closed', 'withdrawn'));
-create policy retention_deletes on cases for delete
-  using (tenant_id = app_tenant_id() and app_retention_run() and status in ('closed', 'withdrawn')
+create policy retention_reads_closed on cases for select to rathaus_retention
+  using (tenant_id = app_tenant_id() and status in ('closed', 'withdrawn'));
+create policy retention_deletes on cases for delete to rathaus_retention
+  using (tenant_id = app_tenant_id() and status in ('closed', 'withdrawn')
          and exists (select 1 from deleted_cases d where d.tenant_id = cases.tenant_id and d.case_id = cases.id));
-grant delete on cases to rathaus_app;
 
 -- History: the status changes of closed cases give their closing date; the rest is read and
 -- deleted only with the case.
-create policy retention_reads_closing on case_events for select
-  using (kind = 'status' and tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_reads_closing on case_events for select to rathaus_retention
+  using (kind = 'status' and tenant_id = app_tenant_id()
          and exists (select 1 from cases c where c.tenant_id = case_events.tenant_id and c.id = case_events.case_id));
-create policy retention_reads_deleted on case_events for select
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_reads_deleted on case_events for select to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = case_events.tenant_id and d.case_id = case_events.case_id));
-create policy retention_deletes on case_events for delete
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_deletes on case_events for delete to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = case_events.tenant_id and d.case_id = case_events.case_id));
-grant delete on case_events to rathaus_app;
 
 -- Involvements are read through their (closed) cases already; they go with the asking case.
-create policy retention_deletes on case_involvements for delete
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_deletes on case_involvements for delete to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = case_involvements.tenant_id and d.case_id = case_involvements.parent_case_id));
-grant delete on case_involvements to rathaus_app;
 
--- Documents stay unchangeable: no UPDATE for anyone, and the one way out of the case file is the
--- deletion of the whole case once its retention period has passed.
-create policy retention_deletes on case_documents for delete
-  using (tenant_id = app_tenant_id() and app_retention_run()
+-- Documents stay unchangeable: no UPDATE for anyone, no DELETE for the application role; the one
+-- way out of the case file is the deletion of the whole case once its retention period has passed.
+create policy retention_deletes on case_documents for delete to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = case_documents.tenant_id and d.case_id = case_documents.case_id));
-grant delete on case_documents to rathaus_app;
 
 -- The submission (and through its policy its files) once a stub names it. A submission still used
 -- by any case cannot go: the foreign key from cases is checked without row-level security.
-create policy retention_reads_deleted on submissions for select
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_reads_deleted on submissions for select to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = submissions.tenant_id and d.submission_id = submissions.id));
-create policy retention_deletes on submissions for delete
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_deletes on submissions for delete to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = submissions.tenant_id and d.submission_id = submissions.id));
-grant delete on submissions to rathaus_app;
 
-create policy retention_reads_deleted on status_links for select
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_reads_deleted on status_links for select to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = status_links.tenant_id and d.reference = status_links.reference));
-create policy retention_deletes on status_links for delete
-  using (tenant_id = app_tenant_id() and app_retention_run()
+create policy retention_deletes on status_links for delete to rathaus_retention
+  using (tenant_id = app_tenant_id()
          and exists (select 1 from deleted_cases d where d.tenant_id = status_links.tenant_id and d.reference = status_links.reference));
-grant delete on status_links to rathaus_app;
 
--- Whatever else a permissive policy allows (the history's own policy covers every command), rows
--- of cases are deleted by the retention job only, and only behind a stub.
-create policy only_retention_deletes on cases as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = cases.tenant_id and d.case_id = cases.id));
-create policy only_retention_deletes on case_events as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = case_events.tenant_id and d.case_id = case_events.case_id));
-create policy only_retention_deletes on case_involvements as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = case_involvements.tenant_id and d.case_id = case_involvements.parent_case_id));
-create policy only_retention_deletes on case_documents as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = case_documents.tenant_id and d.case_id = case_documents.case_id));
-create policy only_retention_deletes on submissions as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = submissions.tenant_id and d.submission_id = submissions.id));
-create policy only_retention_deletes on status_links as restrictive for delete
-  using (app_retention_run() and exists (select 1 from deleted_cases d where d.tenant_id = status_links.tenant_id and d.reference = status_links.reference));
+grant delete on cases, case_events, case_involvements, case_documents, submissions, status_links to rathaus_retention;
 
 -- Stored files (uploads, letter PDFs) whose rows were deleted: the bytes go after the commit, so a
 -- rolled-back deletion never loses a file; an entry left by a crash is taken up by the next run.
@@ -122,7 +115,7 @@ create table file_deletions (
 alter table file_deletions enable row level security;
 alter table file_deletions force row level security;
 create policy tenant_rows on file_deletions using (tenant_id = app_tenant_id());
-grant select, insert, delete on file_deletions to rathaus_app;
+grant select, insert, delete on file_deletions to rathaus_retention;
 
 -- The file store is content-addressed and shared by all towns: the same bytes uploaded twice, in
 -- any town, are stored once. So before the bytes go, every column that holds a file address is
@@ -152,4 +145,4 @@ begin
 end
 $$;
 revoke all on function file_address_in_use(text) from public;
-grant execute on function file_address_in_use(text) to rathaus_app;
+grant execute on function file_address_in_use(text) to rathaus_retention;

@@ -24,12 +24,17 @@ export interface CaseStub {
 }
 
 /**
- * Lets the transaction act as the retention job: the policies then show it the town's closed
- * cases and let it delete what it has written a stub for (migration 20261122200000). Serialised
- * per town, so two workers never delete the same cases at once.
+ * Switches the transaction to the retention job's own role, rathaus_retention (migration
+ * 20261122200000): it alone may delete cases, and its policies show it the town's closed cases
+ * and let it delete exactly what it has written a stub for. Row-level security still applies.
  */
-export async function actAsRetentionJob(trx: Trx, tenantId: string): Promise<void> {
-  await sql`select set_config('app.retention_run', 'on', true), pg_advisory_xact_lock(hashtextextended(${`retention:${tenantId}`}, 0))`.execute(trx);
+export async function actAsRetentionJob(trx: Trx): Promise<void> {
+  await sql`select set_config('role', 'rathaus_retention', true)`.execute(trx);
+}
+
+/** Serialises deletion batches per town, so two workers never delete the same cases at once. */
+export async function lockRetentionRun(trx: Trx, tenantId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`retention:${tenantId}`}, 0))`.execute(trx);
 }
 
 // When a case was closed: its last status change to closed or withdrawn. updated_at stands in for
@@ -99,8 +104,8 @@ export async function countDeletedSince(trx: Trx, departmentIds: string[], since
 }
 
 /**
- * Deletes due cases with everything that belongs to them, in the caller's transaction (acting as
- * the retention job): first a stub per case (the policies allow deleting only what has one), then
+ * Deletes due cases with everything that belongs to them, in the caller's transaction (as the
+ * retention job's role): first a stub per case (the policies allow deleting only what has one), then
  * involvements, history, documents, the cases, status links, file rows and the submission. The
  * stored files' addresses are queued in file_deletions; the bytes go after the commit. Returns
  * the stubs. Throws, and so rolls everything back, when any row the deletion needs is hidden or

@@ -1,11 +1,11 @@
-import { inTransaction, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay } from '../../platform/i18n/i18n.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import {
-  actAsRetentionJob, countDeletedSince, countDueCases, deleteCases, fileAddressInUse, listDueCases, listFileDeletions,
+  actAsRetentionJob, countDeletedSince, lockRetentionRun, countDueCases, deleteCases, fileAddressInUse, listDueCases, listFileDeletions,
   removeFileDeletion, retentionJob, type CaseStub, type DueCase,
 } from './retention.repository.js';
 import { reportHorizonDays, retentionRules } from './retention.js';
@@ -27,6 +27,14 @@ export interface RetentionOutcome {
   more: boolean;
 }
 
+/** Runs fn in one transaction of the town as the retention job's role. */
+function asRetentionJob<T>(db: Db, tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    await actAsRetentionJob(trx);
+    return fn(trx);
+  });
+}
+
 const batchSize = 50;
 const maxBatches = 40;
 
@@ -40,10 +48,7 @@ export async function runRetention(deps: RetentionDeps, tenantId: string, option
   const rules = retentionRules(deps.services);
   const now = options.now ?? new Date();
   if (options.dryRun) {
-    const due = await inTransaction(deps.db, { tenantId }, async (trx) => {
-      await actAsRetentionJob(trx, tenantId);
-      return listDueCases(trx, rules, { dueBefore: now, limit: batchSize * maxBatches });
-    });
+    const due = await asRetentionJob(deps.db, tenantId, (trx) => listDueCases(trx, rules, { dueBefore: now, limit: batchSize * maxBatches }));
     return { deleted: [], due, filesRemoved: 0, more: due.length === batchSize * maxBatches };
   }
   const deleted: CaseStub[] = [];
@@ -53,8 +58,8 @@ export async function runRetention(deps: RetentionDeps, tenantId: string, option
       more = true;
       break;
     }
-    const stubs = await inTransaction(deps.db, { tenantId }, async (trx) => {
-      await actAsRetentionJob(trx, tenantId);
+    const stubs = await asRetentionJob(deps.db, tenantId, async (trx) => {
+      await lockRetentionRun(trx, tenantId);
       const due = await listDueCases(trx, rules, { dueBefore: now, limit: batchSize });
       const done = await deleteCases(trx, tenantId, rules, due);
       for (const stub of done) {
@@ -81,15 +86,15 @@ export async function runRetention(deps: RetentionDeps, tenantId: string, option
 export async function removeDeletedFiles(deps: Pick<RetentionDeps, 'db' | 'files'>, tenantId: string): Promise<number> {
   let removed = 0;
   for (;;) {
-    const pending = await inTransaction(deps.db, { tenantId }, (trx) => listFileDeletions(trx, 100));
+    const pending = await asRetentionJob(deps.db, tenantId, (trx) => listFileDeletions(trx, 100));
     if (pending.length === 0) return removed;
     for (const sha256 of pending) {
-      const inUse = await inTransaction(deps.db, { tenantId }, (trx) => fileAddressInUse(trx, sha256));
+      const inUse = await asRetentionJob(deps.db, tenantId, (trx) => fileAddressInUse(trx, sha256));
       if (!inUse) {
         await deps.files.delete(sha256);
         removed++;
       }
-      await inTransaction(deps.db, { tenantId }, (trx) => removeFileDeletion(trx, sha256));
+      await asRetentionJob(deps.db, tenantId, (trx) => removeFileDeletion(trx, sha256));
     }
   }
 }

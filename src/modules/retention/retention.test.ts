@@ -234,30 +234,28 @@ describe('retention: deleting closed cases after their period', () => {
     assert.equal(await exists('file_deletions', 'sha256', sha256), false);
   });
 
-  it('allows deleting only through the retention job, and only what it has stubbed', async () => {
+  it('allows deleting only to the retention job\'s role, and only what it has stubbed', async () => {
     const { tenant, host } = town;
     const zentraleId = staff.zentrale!.departments[0]!.id;
     const closed = await closedComplaint(tenant, host, staff.zentrale!, 'Fast fällig');
     await attachLetter(tenant.id, closed.caseId, staff.zentrale!.id);
     const open = await submitViaApi(app, host, 'kontakt-beschwerde', complaintAnswers('Offen'));
-    // A clerk of the department: deleting documents, history or the case finds nothing to delete.
-    const deletedByClerk = await inTransaction(db(), { tenantId: tenant.id, departmentIds: [zentraleId] }, async (trx) => [
-      Number((await trx.deleteFrom('case_documents').where('case_id', '=', closed.caseId).executeTakeFirst()).numDeletedRows),
-      Number((await trx.deleteFrom('case_events').where('case_id', '=', closed.caseId).executeTakeFirst()).numDeletedRows),
-      Number((await trx.deleteFrom('cases').where('id', '=', closed.caseId).executeTakeFirst()).numDeletedRows),
-    ]);
-    assert.deepEqual(deletedByClerk, [0, 0, 0]);
-    // Acting as the job, a stub for an open case is refused; without a stub nothing is deleted.
-    await assert.rejects(inTransaction(db(), { tenantId: tenant.id }, async (trx) => {
-      await sql`select set_config('app.retention_run', 'on', true)`.execute(trx);
-      await sql`insert into deleted_cases (tenant_id, case_id, reference, service_id, department_id, submission_id, received_at, closed_at, retention_years, reason)
-                values (${tenant.id}, ${open.caseId}, ${open.reference}, 'kontakt-beschwerde', ${zentraleId}, ${open.submissionId}, now(), now(), 1, 'retention')`.execute(trx);
-    }), /row-level security/);
-    const withoutStub = await inTransaction(db(), { tenantId: tenant.id }, async (trx) => {
-      await sql`select set_config('app.retention_run', 'on', true)`.execute(trx);
-      return Number((await trx.deleteFrom('case_documents').where('case_id', '=', closed.caseId).executeTakeFirst()).numDeletedRows);
+    // The application role (every request) may not delete a case, its history or its documents.
+    for (const statement of [sql`delete from case_documents where case_id = ${closed.caseId}`, sql`delete from case_events where case_id = ${closed.caseId}`, sql`delete from cases where id = ${closed.caseId}`, sql`insert into deleted_cases (tenant_id, case_id, reference, service_id, department_id, submission_id, received_at, closed_at, retention_years, reason) values (${tenant.id}, ${closed.caseId}, ${closed.reference}, 'kontakt-beschwerde', ${zentraleId}, ${closed.submissionId}, now(), now(), 1, 'retention')`]) {
+      await assert.rejects(inTransaction(db(), { tenantId: tenant.id, departmentIds: [zentraleId] }, (trx) => statement.execute(trx)), /permission denied/);
+    }
+    const asJob = <T>(fn: (trx: Parameters<Parameters<typeof inTransaction>[2]>[0]) => Promise<T>) => inTransaction(db(), { tenantId: tenant.id }, async (trx) => {
+      await sql`select set_config('role', 'rathaus_retention', true)`.execute(trx);
+      return fn(trx);
     });
-    assert.equal(withoutStub, 0);
+    // The job's role cannot write a stub for an open case, and without a stub it deletes nothing.
+    await assert.rejects(asJob((trx) => sql`insert into deleted_cases (tenant_id, case_id, reference, service_id, department_id, submission_id, received_at, closed_at, retention_years, reason)
+      values (${tenant.id}, ${open.caseId}, ${open.reference}, 'kontakt-beschwerde', ${zentraleId}, ${open.submissionId}, now(), now(), 1, 'retention')`.execute(trx)), /row-level security/);
+    const withoutStub = await asJob(async (trx) => [
+      Number((await trx.deleteFrom('case_documents').where('case_id', '=', closed.caseId).executeTakeFirst()).numDeletedRows),
+      Number((await trx.deleteFrom('cases').where('id', '=', open.caseId).executeTakeFirst()).numDeletedRows),
+    ]);
+    assert.deepEqual(withoutStub, [0, 0]);
     assert.ok(await exists('case_documents', 'case_id', closed.caseId));
   });
 
