@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, type Db } from '../src/platform/db/database.js';
+import { inTransaction, openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { listTenants } from '../src/modules/tenants/tenants.repository.js';
+import { listDepartments, listTenants } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
 import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
+import { loadServices } from '../src/modules/catalog/index.js';
+import { createFileStore } from '../src/platform/files/file-store.js';
+import { retentionReport, runRetention } from '../src/modules/retention/index.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -29,6 +33,13 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
   npm run cli -- audit verify [--tenant <slug>]
       Recompute every town's audit chain; exits with 1 and names the first broken block when an
       entry was changed or removed after sealing.
+
+  npm run cli -- retention report [--tenant <slug>]
+      Per town and service: closed cases overdue for deletion and those due within 30 days.
+  npm run cli -- retention run [--tenant <slug>] [--dry-run]
+      Delete the closed cases whose retention period has passed (what the nightly job does):
+      data, files, letters, history; a stub without personal data and an audit entry remain.
+      --dry-run lists the references that would be deleted and deletes nothing.
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -57,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       department: { type: 'string', multiple: true },
       'password-stdin': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(help);
     return;
   }
-  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
+  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify', 'retention report', 'retention run'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
   const database = await openDatabase(loadConfig());
   try {
     const { db } = database;
@@ -87,6 +99,29 @@ async function main(argv: string[]): Promise<void> {
         }
       }
       if (broken > 0) process.exitCode = 1;
+    } else if (command === 'retention report' || command === 'retention run') {
+      const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
+      const services = await loadServices();
+      const config = loadConfig();
+      const files = await createFileStore(path.resolve(config.dataDir, 'files'));
+      for (const town of towns) {
+        if (command === 'retention report') {
+          const departmentIds = (await inTransaction(db, { tenantId: town.id }, (trx) => listDepartments(trx))).map((d) => d.id);
+          if (departmentIds.length === 0) continue;
+          const report = await retentionReport(db, town.id, services, departmentIds);
+          const lines = [...report.counts].filter(([, c]) => c.overdue + c.dueSoon > 0).sort(([a], [b]) => a.localeCompare(b));
+          console.log(`${town.slug}: ${lines.length === 0 ? 'nothing due within 30 days' : ''}`);
+          for (const [serviceId, c] of lines) console.log(`  ${serviceId.padEnd(24)} overdue ${String(c.overdue).padStart(6)}   due within 30 days ${String(c.dueSoon).padStart(6)}`);
+        } else {
+          const outcome = await runRetention({ db, files, services }, town.id, { actor: 'cli', dryRun: values['dry-run'] });
+          if (values['dry-run']) {
+            console.log(`${town.slug}: ${outcome.due.length}${outcome.more ? '+' : ''} cases would be deleted (dry run, nothing deleted)`);
+            for (const c of outcome.due) console.log(`  ${c.reference}  ${c.serviceId}  closed ${c.closedAt.toISOString().slice(0, 10)}  ${c.years} years`);
+          } else {
+            console.log(`${town.slug}: ${outcome.deleted.length} cases deleted (with linked cases), ${outcome.filesRemoved} stored files removed${outcome.more ? '; more are due, run again' : ''}`);
+          }
+        }
+      }
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff create') {

@@ -28,6 +28,8 @@ import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
 import { lettersStaffRoutes } from './modules/letters/index.js';
 import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
+import { retentionJobHandlers, retentionRoutes } from './modules/retention/index.js';
+import { statisticsRoutes } from './modules/statistics/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -80,6 +82,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     handlers: {
       ...submissionJobHandlers({ mailer, tenants, services, db: database.db, config }),
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...retentionJobHandlers({ db: database.db, files, services }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -114,6 +117,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(casesStaffRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
   await app.register(statusRoutes, deps);
+  await app.register(retentionRoutes, deps);
+  await app.register(statisticsRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -2,17 +2,20 @@ import { inTransaction, type Db } from './platform/db/database.js';
 import { deleteExpiredSessions } from './platform/http/session.js';
 import { deleteAbandonedDrafts } from './modules/forms/index.js';
 import { sealAuditLog } from './modules/audit/index.js';
+import { scheduleRetentionRun } from './modules/retention/index.js';
 import type { TenantDirectory } from './modules/tenants/tenant-directory.js';
 
 /**
- * Periodic upkeep, town by town: seals new audit entries into the hash chain and deletes what
- * nobody can reach any more (expired sessions, abandoned drafts and their uploads).
+ * Periodic upkeep, town by town: seals new audit entries into the hash chain, deletes what nobody
+ * can reach any more (expired sessions, abandoned drafts and their uploads) and keeps the nightly
+ * retention run queued (a durable job, so it survives restarts and runs on one worker).
  */
 export async function runHousekeeping(db: Db, tenants: TenantDirectory): Promise<void> {
   for (const tenant of tenants.all()) {
     await inTransaction(db, { tenantId: tenant.id }, async (trx) => {
       await deleteExpiredSessions(trx);
       await deleteAbandonedDrafts(trx);
+      await scheduleRetentionRun(trx, tenant.id);
     });
     await sealAuditLog(db, tenant.id);
   }

@@ -10,6 +10,7 @@ import { requireStaff as requireStaffPage, type StaffMember } from '../staff/ind
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
 import { parseInboxQuery } from './inbox-query.js';
+import { ledDepartmentIds } from './lead-access.js';
 import { assessCase } from '../taxes/index.js';
 import { listCaseDocuments } from '../letters/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
@@ -70,6 +71,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         staffNames={new Map(team.map((s) => [s.id, s.name]))}
         serviceTitle={serviceTitle}
         departmentName={await departmentNames(request)}
+        reports={ledDepartmentIds(signedIn.staff).length > 0}
       />,
       Object.keys(parsed.errors).length > 0 ? 422 : 200,
     );

@@ -1,2 +1,4 @@
 export { caseStatuses, caseStatusNames, type CaseStatus } from './case.js';
 export { casesStaffRoutes } from './cases.staff-routes.js';
+export { ledDepartmentIds, requireLead } from './lead-access.js';
+export { StaffBar } from './views/case-pages.js';

@@ -64,6 +64,16 @@ export const serviceDefinition = z.strictObject({
     furtherDogField: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/),
     keptSinceField: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/),
   }).optional(),
+  /**
+   * How long closed cases of the service are kept, counted from the day the case was closed; then
+   * the retention job deletes them (docs/adr/0011-retention.md). `permanent`: the portal never
+   * deletes them (files handed to the archive). Optional only so that definition snapshots stored
+   * before retention existed still load; every service folder names one (a test checks it).
+   */
+  retention: z.union([
+    z.strictObject({ years: z.number().int().min(1).max(100), legalBasis: localized.optional() }),
+    z.strictObject({ permanent: z.literal(true), legalBasis: localized.optional() }),
+  ]).optional(),
   form: formDefinition.optional(),
 }).superRefine((service, ctx) => {
   const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));

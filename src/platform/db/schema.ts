@@ -108,6 +108,8 @@ export interface Database {
     /** Set on a case that involves another department: the asking case, and the fields it shares. */
     parent_case_id: string | null;
     shared_answers: ColumnType<Record<string, Record<string, unknown>> | null, string | null | undefined, never>;
+    /** How the case came in: 'online' (portal, API) or 'paper' (entered by staff). */
+    channel: ColumnType<string, string | undefined, never>;
   };
   case_involvements: {
     tenant_id: string;
@@ -151,6 +153,23 @@ export interface Database {
     delivered_at: Generated<Date>;
     supersedes_document_id: string | null;
   };
+  /** What remains of a case deleted after its retention period: no personal data. */
+  deleted_cases: {
+    tenant_id: string;
+    case_id: string;
+    reference: string;
+    service_id: string;
+    department_id: string;
+    parent_case_id: string | null;
+    submission_id: string;
+    received_at: Timestamp;
+    closed_at: Timestamp;
+    retention_years: number;
+    deleted_at: Generated<Date>;
+    reason: string;
+  };
+  /** Stored files whose rows were deleted; the bytes go after the commit. */
+  file_deletions: { tenant_id: string; sha256: string; requested_at: Generated<Date> };
   status_links: { token_hash: string; tenant_id: string; reference: string; created_at: Generated<Date> };
   audit_log: {
     id: Generated<string>;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Content-addressed store for uploads and generated documents. */
@@ -8,6 +8,11 @@ export interface FileStore {
   put(bytes: Buffer): Promise<string>;
   /** Reads stored bytes by SHA-256. */
   get(sha256: string): Promise<Buffer>;
+  /**
+   * Removes stored bytes; nothing happens when they are gone already. The caller must know that no
+   * row in any town still names them (the same bytes are stored once for everyone).
+   */
+  delete(sha256: string): Promise<void>;
 }
 
 /** A file store in a local directory; the same content is stored once. */
@@ -33,14 +38,28 @@ export async function createFileStore(dir: string): Promise<FileStore> {
       }
       await rename(partial, target);
       // The rename is durable only once the directory entry is on disk too.
-      const dirHandle = await open(path.dirname(target), 'r');
-      try {
-        await dirHandle.sync();
-      } finally {
-        await dirHandle.close();
-      }
+      await syncDirectory(path.dirname(target));
       return sha;
     },
     get: (sha) => readFile(pathOf(sha)),
+    async delete(sha) {
+      const target = pathOf(sha);
+      try {
+        await unlink(target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      await syncDirectory(path.dirname(target));
+    },
   };
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

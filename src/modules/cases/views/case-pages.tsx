@@ -9,7 +9,8 @@ import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.
 import type { ParsedInboxQuery } from '../inbox-query.js';
 import { t } from '../cases.i18n.js';
 
-function StaffBar(props: { ctx: PageContext; staffName: string }) {
+/** Who is signed in, with the sign-out button; on top of every staff page. */
+export function StaffBar(props: { ctx: PageContext; staffName: string }) {
   const { lang } = props.ctx;
   return (
     <form method="post" action="/verwaltung/abmelden" class="staff-bar">
@@ -36,6 +37,8 @@ export function InboxPage(props: {
   staffNames: Map<string, string>;
   serviceTitle: (id: string) => string;
   departmentName: (id: string) => string;
+  /** Team leads get links to the statistics and the retention report. */
+  reports?: boolean;
 }) {
   const { lang } = props.ctx;
   const view = props.filter.filter.view;
@@ -49,6 +52,14 @@ export function InboxPage(props: {
     <Layout ctx={props.ctx} title={`${Object.keys(errors).length > 0 ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'inboxTitle')}: ${t(lang, viewNames[view])}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
+      {props.reports && (
+        <nav aria-label={t(lang, 'reports')} class="inbox-views">
+          <ul class="kern-list">
+            <li><a class="kern-link" href="/verwaltung/statistik">{t(lang, 'statistics')}</a></li>
+            <li><a class="kern-link" href="/verwaltung/aufbewahrung">{t(lang, 'retention')}</a></li>
+          </ul>
+        </nav>
+      )}
       <nav aria-label={t(lang, 'views')} class="inbox-views">
         <ul class="kern-list">
           {inboxViews.map((name) => (

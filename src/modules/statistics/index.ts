@@ -1,0 +1,2 @@
+export { statisticsRoutes } from './statistics.routes.js';
+export { parsePeriod, type CaseFigures } from './statistics.js';
