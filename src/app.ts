@@ -28,6 +28,7 @@ import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
 import { lettersStaffRoutes } from './modules/letters/index.js';
 import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
+import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     handlers: {
       ...submissionJobHandlers({ mailer, tenants, services, db: database.db, config }),
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -114,6 +116,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(casesStaffRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
   await app.register(statusRoutes, deps);
+  await app.register(administrationRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -145,6 +145,8 @@ export async function listDepartmentStaff(trx: Trx, departmentIds: string[]): Pr
     .select(['staff.id', 'staff.name'])
     .distinct()
     .where('staff_departments.department_id', 'in', departmentIds)
+    // A deactivated account can no longer be given cases (ADR 0013).
+    .where('staff.deactivated_at', 'is', null)
     .orderBy('staff.name')
     .orderBy('staff.id')
     .execute();

@@ -9,7 +9,8 @@ import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.
 import type { ParsedInboxQuery } from '../inbox-query.js';
 import { t } from '../cases.i18n.js';
 
-function StaffBar(props: { ctx: PageContext; staffName: string }) {
+/** Who is signed in, with the sign-out button; at the top of every staff page. */
+export function StaffBar(props: { ctx: PageContext; staffName: string }) {
   const { lang } = props.ctx;
   return (
     <form method="post" action="/verwaltung/abmelden" class="staff-bar">
