@@ -201,6 +201,18 @@ describe('town administration under /verwaltung/admin', () => {
     assert.equal((await elsewhere.post('/verwaltung/anmelden', { email: admin.email, password: admin.password })).statusCode, 422);
   });
 
+  it('leaves a clerk whose last role was revoked with an empty inbox, not an error', async () => {
+    const moved = await app.createClerk(tenant, 'gewerbeamt');
+    const browser = await signedIn(moved);
+    await adminBrowser.get(`/verwaltung/admin/mitarbeitende/${moved.id}`);
+    const revoked = await adminBrowser.post(`/verwaltung/admin/mitarbeitende/${moved.id}/rollen/entziehen`, { department: 'gewerbeamt' });
+    assert.equal(revoked.headers.location, `/verwaltung/admin/mitarbeitende/${moved.id}?erledigt=roleRevoked`);
+    assert.match((await adminBrowser.get(String(revoked.headers.location))).body, /Keine Rollen\./);
+    const inbox = await browser.get('/verwaltung');
+    assert.equal(inbox.statusCode, 200);
+    assert.match(inbox.body, /0 Vorgänge|Keine Vorgänge/);
+  });
+
   it('ends the sessions of a deactivated account, which cannot sign in until reactivated', async () => {
     const leaving = await app.createClerk(tenant, 'zentrale');
     const browser = await signedIn(leaving);
