@@ -11,7 +11,6 @@ const refusals = {
     departmentRequired: 'Wählen Sie einen Fachbereich.',
     departmentUnknown: 'Diesen Fachbereich gibt es nicht.',
     departmentInactive: 'Der Fachbereich ist deaktiviert; ihm können keine Rollen zugewiesen werden.',
-    departmentNotManaged: 'In diesem Fachbereich dürfen Sie keine Rollen vergeben.',
     roleRequired: 'Wählen Sie eine Rolle.',
     roleInvalid: 'Wählen Sie Sachbearbeitung, Teamleitung oder Fachbereichsadministration.',
     roleMissing: 'Diese Person hat in dem Fachbereich keine Rolle.',
@@ -39,7 +38,6 @@ const refusals = {
     departmentRequired: 'Choose a department.',
     departmentUnknown: 'There is no such department.',
     departmentInactive: 'The department is deactivated; no roles can be assigned in it.',
-    departmentNotManaged: 'You may not assign roles in this department.',
     roleRequired: 'Choose a role.',
     roleInvalid: 'Choose clerk, team lead or department admin.',
     roleMissing: 'This person has no role in the department.',
@@ -67,7 +65,6 @@ export type AdminMessage = keyof typeof refusals.de;
 export const t = defineMessages({
   de: {
     ...refusals.de,
-    administration: 'Administration',
     adminNav: 'Bereiche der Administration',
     staffTitle: 'Mitarbeitende',
     departmentsTitle: 'Fachbereiche',
@@ -99,7 +96,6 @@ export const t = defineMessages({
     chooseRole: 'Rolle wählen',
     chooseDepartment: 'Fachbereich wählen',
     createAndInvite: 'Konto anlegen und einladen',
-    account: 'Konto',
     department: 'Fachbereich',
     revoke: 'Entziehen',
     revokeLabel: 'Rolle im Fachbereich {department} entziehen',
@@ -117,7 +113,6 @@ export const t = defineMessages({
     resetSecondFactorHint: 'Für eine verlorene Authenticator-App: Die Person wird abgemeldet und richtet die App bei der nächsten Anmeldung neu ein.',
     resendInvitation: 'Einladung erneut senden',
     newDepartment: 'Fachbereich anlegen',
-    editDepartment: 'Fachbereich bearbeiten',
     key: 'Kürzel',
     keyHint: 'Kleinbuchstaben, Ziffern und Bindestriche, z. B. buergerbuero. Das Kürzel lässt sich später nicht ändern.',
     nameDe: 'Name (deutsch)',
@@ -129,7 +124,6 @@ export const t = defineMessages({
     hoursEn: 'Sprechzeiten (englisch)',
     save: 'Speichern',
     create: 'Anlegen',
-    edit: 'Bearbeiten',
     editLabel: '{name} bearbeiten',
     departmentStatus: 'Fachbereich aktivieren oder deaktivieren',
     deactivateDepartment: 'Fachbereich deaktivieren',
@@ -163,7 +157,6 @@ export const t = defineMessages({
   },
   en: {
     ...refusals.en,
-    administration: 'Administration',
     adminNav: 'Administration sections',
     staffTitle: 'Staff',
     departmentsTitle: 'Departments',
@@ -195,7 +188,6 @@ export const t = defineMessages({
     chooseRole: 'Choose a role',
     chooseDepartment: 'Choose a department',
     createAndInvite: 'Create account and invite',
-    account: 'Account',
     department: 'Department',
     revoke: 'Revoke',
     revokeLabel: 'Revoke the role in {department}',
@@ -213,7 +205,6 @@ export const t = defineMessages({
     resetSecondFactorHint: 'For a lost authenticator app: the person is signed out and sets up the app again at the next sign-in.',
     resendInvitation: 'Send the invitation again',
     newDepartment: 'Create department',
-    editDepartment: 'Edit department',
     key: 'Key',
     keyHint: 'Lower-case letters, digits and hyphens, e.g. buergerbuero. The key cannot be changed later.',
     nameDe: 'Name (German)',
@@ -225,7 +216,6 @@ export const t = defineMessages({
     hoursEn: 'Opening hours (English)',
     save: 'Save',
     create: 'Create',
-    edit: 'Edit',
     editLabel: 'Edit {name}',
     departmentStatus: 'Activate or deactivate the department',
     deactivateDepartment: 'Deactivate department',
@@ -264,4 +254,5 @@ export const doneMessages = [
   'created', 'roleGranted', 'roleRevoked', 'deactivated', 'activated', 'adminGranted', 'adminRevoked', 'secondFactorReset', 'invitationSent',
   'departmentCreated', 'departmentSaved', 'departmentDeactivated', 'departmentActivated',
 ] as const;
+/** A success message shown after a change. */
 export type DoneMessage = (typeof doneMessages)[number];

@@ -4,6 +4,7 @@ import type { AdminMessage } from './administration.i18n.js';
 
 /** The roles a staff member can hold in a department, least to most rights (closed set, as in SQL). */
 export const departmentRoles = ['clerk', 'team_lead', 'department_admin'] as const;
+/** A role in a department. */
 export type DepartmentRole = (typeof departmentRoles)[number];
 
 /** Whether a string is one of the department roles. */
