@@ -42,8 +42,8 @@ export async function findStaffAccount(trx: Trx, by: { id: string } | { email: s
 }
 
 /**
- * The active town admins, locked: two admins removing each other's right at once are serialised,
- * and the second sees that only one is left.
+ * The ids of the active town admins, locked in id order: two admins removing each other's right at
+ * once are serialised, and the second sees that only one is left.
  */
 export async function lockActiveTownAdmins(trx: Trx): Promise<string[]> {
   const rows = await trx.selectFrom('staff').select('id').where('town_admin', '=', true).where('deactivated_at', 'is', null).orderBy('id').forUpdate().execute();

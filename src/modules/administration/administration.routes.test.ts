@@ -46,7 +46,7 @@ describe('town administration under /verwaltung/admin', () => {
 
   async function invitationLink(email: string): Promise<string> {
     await app.jobs.runDue();
-    const mail = (await listOutbox(app.database.db, 200)).find((m) => m.to === email);
+    const mail = (await listOutbox(app.database.db, 200)).find((m) => m.to === email && m.tenantId === tenant.id);
     assert.ok(mail, `an invitation mail to ${email}`);
     const url = mail.text.match(/http:\/\/\S+\/verwaltung\/einladung\/[A-Za-z0-9_-]{43}/)?.[0];
     assert.ok(url, mail.text);
@@ -78,7 +78,7 @@ describe('town administration under /verwaltung/admin', () => {
     assert.match(page.body, /Eingeladen/);
 
     const link = await invitationLink('nora.neu@example.org');
-    const mail = (await listOutbox(app.database.db, 200)).find((m) => m.to === 'nora.neu@example.org')!;
+    const mail = (await listOutbox(app.database.db, 200)).find((m) => m.to === 'nora.neu@example.org' && m.tenantId === tenant.id)!;
     assert.ok(!mail.text.includes('Nora'), 'the mail names no one');
     assert.ok(!app.logs.join('').includes(link.split('/').pop()!), 'the token is not logged');
     const stored = await sql<{ token_hash: string }>`select token_hash from staff_invitations where staff_id = ${id}`.execute(app.database.db);
@@ -129,7 +129,7 @@ describe('town administration under /verwaltung/admin', () => {
     const resent = await adminBrowser.post(`/verwaltung/admin/mitarbeitende/${id}/einladung`, {});
     assert.equal(resent.headers.location, `/verwaltung/admin/mitarbeitende/${id}?erledigt=invitationSent`);
     await app.jobs.runDue();
-    const links = (await listOutbox(app.database.db, 200)).filter((m) => m.to === 'spaet@example.org');
+    const links = (await listOutbox(app.database.db, 200)).filter((m) => m.to === 'spaet@example.org' && m.tenantId === tenant.id);
     assert.equal(links.length, 2);
     const fresh = new URL(links[0]!.text.match(/http:\/\/\S+\/verwaltung\/einladung\/\S+/)![0]).pathname;
     assert.notEqual(fresh, link);

@@ -86,12 +86,19 @@ export async function createStaffAccount(db: Db, tenantId: string, actor: AdminA
 
 /**
  * Runs a change to one staff account with its row locked; the account must exist in this town.
- * Returns what fn returns.
+ * With `lastAdminGuard`, fn learns whether the change would take the town's last active town
+ * admin away (see removesLastTownAdmin).
  */
-function changeStaff(db: Db, tenantId: string, ref: StaffRef, fn: (trx: Trx, account: StaffAccount) => Promise<Outcome>): Promise<Outcome> {
+function changeStaff(db: Db, tenantId: string, ref: StaffRef, fn: (trx: Trx, account: StaffAccount, isLastTownAdmin: boolean) => Promise<Outcome>, options: { lastAdminGuard?: boolean } = {}): Promise<Outcome> {
   return inTransaction(db, { tenantId }, async (trx) => {
+    // Locks are always taken in one order, the town admins (by id) before the account, so two
+    // admins removing each other's right wait for each other instead of deadlocking.
+    const admins = options.lastAdminGuard ? await lockActiveTownAdmins(trx) : [];
     const account = await findStaffAccount(trx, ref, { forUpdate: true });
-    return account ? fn(trx, account) : notFound;
+    if (!account) return notFound;
+    // Read after the lock: a concurrent removal that committed first is seen, so the second one is refused.
+    const isLastTownAdmin = account.townAdmin && account.active && admins.length === 1 && admins[0] === account.id;
+    return fn(trx, account, isLastTownAdmin);
   });
 }
 
@@ -127,23 +134,16 @@ export async function revokeRole(db: Db, tenantId: string, actor: AdminActor, re
   });
 }
 
-/** Whether a change would leave the town without an active town admin (it had one before). */
-async function removesLastTownAdmin(trx: Trx, account: StaffAccount): Promise<boolean> {
-  if (!account.townAdmin || !account.active) return false;
-  const admins = await lockActiveTownAdmins(trx);
-  return admins.length === 1 && admins[0] === account.id;
-}
-
 /** Gives or removes the administration right (town admins); the last active town admin keeps it. */
 export async function setTownAdmin(db: Db, tenantId: string, actor: AdminActor, ref: StaffRef, townAdmin: boolean): Promise<Outcome> {
   if (!mayManageTown(actor)) return forbidden;
-  return changeStaff(db, tenantId, ref, async (trx, account) => {
+  return changeStaff(db, tenantId, ref, async (trx, account, isLastTownAdmin) => {
     if (account.townAdmin === townAdmin) return done;
-    if (!townAdmin && (await removesLastTownAdmin(trx, account))) return invalid('townAdmin', 'lastTownAdmin');
+    if (!townAdmin && isLastTownAdmin) return invalid('townAdmin', 'lastTownAdmin');
     await updateStaff(trx, account.id, { town_admin: townAdmin });
     await recordAudit(trx, { tenantId, actor: auditActor(actor), action: townAdmin ? 'staff.town_admin_granted' : 'staff.town_admin_revoked', subject: `staff:${account.id}` });
     return done;
-  });
+  }, { lastAdminGuard: !townAdmin });
 }
 
 /**
@@ -152,14 +152,14 @@ export async function setTownAdmin(db: Db, tenantId: string, actor: AdminActor, 
  */
 export async function setStaffActive(db: Db, tenantId: string, actor: AdminActor, ref: StaffRef, active: boolean): Promise<Outcome> {
   if (!mayManageTown(actor)) return forbidden;
-  return changeStaff(db, tenantId, ref, async (trx, account) => {
+  return changeStaff(db, tenantId, ref, async (trx, account, isLastTownAdmin) => {
     if (account.active === active) return done;
-    if (!active && (await removesLastTownAdmin(trx, account))) return invalid('status', 'lastTownAdmin');
+    if (!active && isLastTownAdmin) return invalid('status', 'lastTownAdmin');
     await updateStaff(trx, account.id, { deactivated_at: active ? null : new Date() });
     if (!active) await deleteSessionsOf(trx, account.id);
     await recordAudit(trx, { tenantId, actor: auditActor(actor), action: active ? 'staff.activated' : 'staff.deactivated', subject: `staff:${account.id}` });
     return done;
-  });
+  }, { lastAdminGuard: !active });
 }
 
 /** Clears an account's authenticator app and recovery codes and signs it out (town admins). */

@@ -27,9 +27,18 @@ export async function insertStaff(trx: Trx, s: { tenantId: string; email: string
   return row.id;
 }
 
-/** The login record for an e-mail address; none for a deactivated account. */
-export async function findStaffCredentials(trx: Trx, email: string) {
-  return trx.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email.toLowerCase()).where('deactivated_at', 'is', null).executeTakeFirst();
+/**
+ * The login record for an e-mail address; none for a deactivated account. `tenantId` narrows the
+ * lookup for callers that may run as the schema owner, whom row-level security may not restrict.
+ */
+export async function findStaffCredentials(trx: Trx, email: string, tenantId?: string) {
+  return trx
+    .selectFrom('staff')
+    .select(['id', 'password_hash'])
+    .where('email', '=', email.toLowerCase())
+    .where('deactivated_at', 'is', null)
+    .$if(tenantId !== undefined, (q) => q.where('tenant_id', '=', tenantId!))
+    .executeTakeFirst();
 }
 
 /** An active staff member and their departments (a deactivated account is nobody). */

@@ -169,7 +169,7 @@ export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, in
  * the e-mail address. `actor` is who did it, as the audit log names them.
  */
 export async function resetSecondFactor(trx: Trx, tenantId: string, email: string, actor = 'cli'): Promise<boolean> {
-  const credentials = await findStaffCredentials(trx, email);
+  const credentials = await findStaffCredentials(trx, email, tenantId);
   if (!credentials) return false;
   await deleteSecondFactor(trx, credentials.id);
   await recordAudit(trx, { tenantId, actor, action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
