@@ -180,6 +180,61 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await later.close();
   });
 
+  it('the administration pages of the demo town admin, their error states, and an invitation link', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await signInAsStaff(context, base, suite.portal.credentialsFor('admin@musterstadt.example'));
+    await clickAndLoad(page, page.getByRole('link', { name: 'Administration', exact: true }));
+    await expectNoAxeViolations(page, 'staff list');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Konto anlegen' }));
+    await expectNoAxeViolations(page, 'new account');
+    await page.getByLabel('Dienstliche E-Mail-Adresse').fill('kein-at');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen und einladen' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'new account with errors');
+    await page.getByLabel('Name', { exact: true }).fill('Nora Neu');
+    await page.getByLabel('Dienstliche E-Mail-Adresse').fill('nora.neu@musterstadt.example');
+    await page.getByRole('combobox', { name: /^Fachbereich/ }).selectOption('ordnungsamt');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen und einladen' }));
+    assert.ok((await page.getByRole('main').innerText()).includes('Das Konto wurde angelegt'));
+    await expectNoAxeViolations(page, 'account page');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Rolle zuweisen' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'account page with errors');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Fachbereiche', exact: true }));
+    await expectNoAxeViolations(page, 'departments');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Fachbereich anlegen' }));
+    await clickAndLoad(page, page.getByRole('button', { name: 'Anlegen' }));
+    await expectNoAxeViolations(page, 'new department with errors');
+    await open(page, `${base}/verwaltung/admin/fachbereiche`);
+    await clickAndLoad(page, page.getByRole('link', { name: 'Steueramt bearbeiten' }));
+    await clickAndLoad(page, page.getByRole('button', { name: 'Fachbereich deaktivieren' }));
+    assert.equal(await page.getByRole('alert').count(), 1, 'the Steueramt handles services');
+    await expectNoAxeViolations(page, 'department refused');
+
+    // The invitation mail's link, opened by the new colleague.
+    await open(page, `${base}/dev/postausgang`);
+    const mail = page.locator('article.outbox-mail').filter({ hasText: 'nora.neu@musterstadt.example' });
+    for (let i = 0; i < 60 && (await mail.count()) === 0; i++) {
+      await page.waitForTimeout(500);
+      await open(page, `${base}/dev/postausgang`);
+    }
+    const link = (await mail.first().innerText()).match(/http:\/\/\S+\/verwaltung\/einladung\/[A-Za-z0-9_-]{43}/)?.[0];
+    assert.ok(link, 'the invitation mail gives a link');
+    await context.close();
+    const invitee = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const form = await invitee.newPage();
+    await open(form, link.replace(/^http:\/\/[^/]+/, base));
+    await expectNoAxeViolations(form, 'invitation');
+    await form.getByLabel('Neues Passwort', { exact: true }).fill('ein langes gutes passwort');
+    await form.getByLabel('Neues Passwort wiederholen').fill('ein anderes passwort');
+    await clickAndLoad(form, form.getByRole('button', { name: 'Passwort festlegen' }));
+    await expectNoAxeViolations(form, 'invitation with errors');
+    await open(form, `${base}/verwaltung/einladung/${'x'.repeat(43)}`, 404);
+    await expectNoAxeViolations(form, 'invitation link not valid');
+    await invitee.close();
+  });
+
   it('the letters pages of a case and the applicant\'s status pages', async () => {
     const base = suite.portal.baseUrl;
     // The applicant sends a message; the browser that sent it sees the status under its receipt.

@@ -123,4 +123,22 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await context.close();
     });
   }
+
+  it('the administration pages fit (no JavaScript)', async () => {
+    const base = suite.portal.townUrl('beispieldorf');
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
+    const page = await signInAsStaff(context, base, suite.portal.credentialsFor('admin@beispieldorf.example'));
+    await open(page, `${base}/verwaltung/admin`);
+    await expectNoHorizontalScroll(page, 'admin-staff-list', 'nojs');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Sachbearbeitung Bürgerbüro' }));
+    await expectNoHorizontalScroll(page, 'admin-account', 'nojs');
+    await open(page, `${base}/verwaltung/admin/mitarbeitende/neu`);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen und einladen' }));
+    await expectNoHorizontalScroll(page, 'admin-new-account-errors', 'nojs');
+    await open(page, `${base}/verwaltung/admin/fachbereiche`);
+    await expectNoHorizontalScroll(page, 'admin-departments', 'nojs');
+    await clickAndLoad(page, page.getByRole('link', { name: /bearbeiten$/ }).first());
+    await expectNoHorizontalScroll(page, 'admin-department', 'nojs');
+    await context.close();
+  });
 });

@@ -57,7 +57,7 @@ try {
   await sql`analyze`.execute(db);
   console.log(`seeded ${caseCount} + 100 cases in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
 
-  const clerk = (departmentId: string): StaffMember => ({ id: randomUUID(), email: 'bench@bench.example', name: 'Bench', departments: [{ id: departmentId, key: 'x', role: 'clerk' }] });
+  const clerk = (departmentId: string): StaffMember => ({ id: randomUUID(), email: 'bench@bench.example', name: 'Bench', townAdmin: false, departments: [{ id: departmentId, key: 'x', role: 'clerk' }] });
   const sample = (await sql<{ reference: string }>`select reference from cases where department_id = ${big} order by created_at limit 1 offset ${Math.floor(caseCount / 2)}`.execute(db)).rows[0]!.reference;
   const lastPage = Math.floor((caseCount - 1) / 25);
   const queries: Array<{ name: string; filter: InboxFilter; page?: number }> = [

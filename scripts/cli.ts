@@ -5,8 +5,12 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import { inTransaction, openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { listDepartments, listTenants } from '../src/modules/tenants/tenants.repository.js';
-import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
+import { listDepartments as listTownDepartments, listTenants } from '../src/modules/tenants/tenants.repository.js';
+import { hashPassword } from '../src/modules/staff/index.js';
+import {
+  administrationText, createDepartment, createStaffAccount, grantRole, listDepartments, listStaff, resetStaffSecondFactor, revokeRole, setDepartmentActive,
+  setStaffActive, setTownAdmin, type AdminActor, type Outcome,
+} from '../src/modules/administration/index.js';
 import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
 import { loadServices } from '../src/modules/catalog/index.js';
 import { createFileStore } from '../src/platform/files/file-store.js';
@@ -18,14 +22,33 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
       Apply pending database migrations.
   npm run cli -- tenant list
       List the towns with their host names.
-  npm run cli -- staff create --tenant <slug> --email <address> --name <name> --department <key>[:<role>] [--department ...] [--password-stdin]
-      Create a staff account. Roles: clerk (default), team_lead, department_admin.
-      Without --password-stdin a random password is generated and printed once.
+  npm run cli -- staff list --tenant <slug>
+      List the town's staff accounts with their roles and status.
+  npm run cli -- staff create --tenant <slug> --email <address> --name <name> [--department <key>[:<role>] ...] [--town-admin] [--invite | --password-stdin]
+      Create a staff account. Roles: clerk (default), team_lead, department_admin. --town-admin
+      lets it manage departments, accounts and roles. With --invite it gets an e-mail with a link
+      (valid 72 hours, usable once) to choose its password; the portal sends it (on the embedded
+      database: at its next start). Otherwise a random password is generated and printed once,
+      unless one is read from stdin.
+  npm run cli -- staff grant --tenant <slug> --email <address> (--department <key>:<role> ... | --town-admin)
+      Give the account a role in a department (replacing its role there), or the town admin right.
+  npm run cli -- staff revoke --tenant <slug> --email <address> (--department <key> ... | --town-admin)
+      Take away the account's role in a department, or the town admin right (never the last
+      active town admin's).
+  npm run cli -- staff deactivate|activate --tenant <slug> --email <address>
+      Deactivate an account (its sessions end at once, it cannot sign in) or reactivate it.
   npm run cli -- staff set-password --tenant <slug> --email <address> [--password-stdin]
       Set a new password (random and printed once unless read from stdin).
   npm run cli -- staff reset-2fa --tenant <slug> --email <address>
       Remove the account's authenticator app (TOTP) and recovery codes and end its sessions;
       the clerk sets up the app again at the next sign-in.
+
+  npm run cli -- department list --tenant <slug>
+      List the town's departments.
+  npm run cli -- department create --tenant <slug> --key <key> --name <German name> [--name-en <English name>] --email <address> --phone <number> [--room <room>]
+      Create a department (key: 2 to 40 of a-z, 0-9 and -; it cannot be changed later).
+  npm run cli -- department deactivate|activate --tenant <slug> --key <key>
+      Deactivate a department without open cases and services, or reactivate it.
 
   npm run cli -- audit seal [--tenant <slug>]
       Seal the audit entries not sealed yet into the hash chain (the portal does this every
@@ -58,6 +81,31 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
   return tenant.id;
 }
 
+const commands = [
+  'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
+  'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
+];
+// The command line is the operator of the installation: it may do what a town admin may, and the
+// audit log names it "cli".
+const operator: AdminActor = { kind: 'cli' };
+
+/** The value of a use case, or an error naming each refused field in English. */
+function valueOf<T>(outcome: Outcome<T>, what: string): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.kind === 'forbidden') throw new Error(`Not permitted: ${what}.`);
+  if (outcome.kind === 'notFound') throw new Error(`Not found: ${what}.`);
+  const lines = Object.entries(outcome.errors).map(([field, text]) => `  ${field}: ${typeof text === 'string' ? administrationText('en', text) : administrationText('en', text!.key, text!.params)}`);
+  throw new Error(`Refused: ${what}\n${lines.join('\n')}`);
+}
+
+/** --department key:role, the role defaulting to clerk. */
+function roleArguments(values: string[] | undefined): Array<{ department: string; role: string }> {
+  return (values ?? []).map((d) => {
+    const [department = '', role = 'clerk'] = d.split(':');
+    return { department, role };
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -66,7 +114,13 @@ async function main(argv: string[]): Promise<void> {
       tenant: { type: 'string' },
       email: { type: 'string' },
       name: { type: 'string' },
+      'name-en': { type: 'string' },
+      key: { type: 'string' },
+      phone: { type: 'string' },
+      room: { type: 'string' },
       department: { type: 'string', multiple: true },
+      'town-admin': { type: 'boolean' },
+      invite: { type: 'boolean' },
       'password-stdin': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -77,11 +131,19 @@ async function main(argv: string[]): Promise<void> {
     console.log(help);
     return;
   }
-  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify', 'retention report', 'retention run'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
+  if (!commands.includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
   const database = await openDatabase(loadConfig());
   try {
     const { db } = database;
     const applied = await migrate(db);
+    const email = () => {
+      if (!values.email) throw new Error(`${command} needs --email.`);
+      return { email: values.email };
+    };
+    const departmentKey = () => {
+      if (!values.key) throw new Error(`${command} needs --key.`);
+      return { key: values.key };
+    };
     if (command === 'migrate') {
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
     } else if (command === 'audit seal' || command === 'audit verify') {
@@ -106,7 +168,7 @@ async function main(argv: string[]): Promise<void> {
       const files = await createFileStore(path.resolve(config.dataDir, 'files'));
       for (const town of towns) {
         if (command === 'retention report') {
-          const departmentIds = (await inTransaction(db, { tenantId: town.id }, (trx) => listDepartments(trx))).map((d) => d.id);
+          const departmentIds = (await inTransaction(db, { tenantId: town.id }, (trx) => listTownDepartments(trx))).map((d) => d.id);
           if (departmentIds.length === 0) continue;
           const report = await retentionReport(db, town.id, services, departmentIds);
           const lines = [...report.counts].filter(([, c]) => c.overdue + c.dueSoon > 0).sort(([a], [b]) => a.localeCompare(b));
@@ -124,29 +186,66 @@ async function main(argv: string[]): Promise<void> {
       }
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
+    } else if (command === 'staff list') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const departments = valueOf(await listDepartments(db, tenantId, operator), 'list departments');
+      const keyOf = (id: string) => departments.find((d) => d.id === id)?.key ?? '?';
+      for (const a of valueOf(await listStaff(db, tenantId, operator), 'list staff')) {
+        const status = !a.active ? 'deactivated' : a.invited ? 'invited' : 'active';
+        const roles = [...(a.townAdmin ? ['town-admin'] : []), ...a.roles.map((r) => `${keyOf(r.departmentId)}:${r.role}`)].join(' ');
+        console.log(`${a.email.padEnd(36)} ${a.name.padEnd(28)} ${status.padEnd(11)} ${roles}`);
+      }
     } else if (command === 'staff create') {
-      if (!values.email || !values.name || !values.department?.length) throw new Error('staff create needs --email, --name and at least one --department.');
+      if (!values.email || !values.name) throw new Error('staff create needs --email and --name.');
+      if (values.invite && values['password-stdin']) throw new Error('Use either --invite or --password-stdin.');
       const tenantId = await tenantIdOf(db, values.tenant);
-      const departments = values.department.map((d) => {
-        const [key, role = 'clerk'] = d.split(':');
-        if (!['clerk', 'team_lead', 'department_admin'].includes(role)) throw new Error(`Unknown role "${role}".`);
-        return { key: key!, role };
-      });
-      const { password, generated } = await readPassword(values['password-stdin']);
-      await db.transaction().execute(async (trx) => {
-        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
-        await createStaff(trx, { tenantId, email: values.email!, name: values.name!, password, departments });
-      });
-      console.log(`Created ${values.email}.${generated ? ` Password (shown once): ${password}` : ''}`);
+      const [first, ...more] = roleArguments(values.department);
+      // Every department is checked before the account exists, so a typo leaves nothing half made.
+      const known = valueOf(await listDepartments(db, tenantId, operator), 'list departments').map((d) => d.key);
+      const unknown = [first, ...more].filter((r) => r && !known.includes(r.department));
+      if (unknown.length) throw new Error(`Unknown department ${unknown.map((r) => `"${r!.department}"`).join(', ')}. Known: ${known.join(', ')}`);
+      const { password, generated } = values.invite ? { password: undefined, generated: false } : await readPassword(values['password-stdin']);
+      const created = valueOf(await createStaffAccount(db, tenantId, operator, {
+        name: values.name, email: values.email, townAdmin: values['town-admin'] ?? false, department: first?.department ?? '', role: first?.role ?? '', password,
+      }), `create ${values.email}`);
+      for (const role of more) valueOf(await grantRole(db, tenantId, operator, { id: created.id }, role), `give ${values.email} the role ${role.role} in ${role.department}`);
+      console.log(`Created ${values.email}.${values.invite ? ' The invitation is sent by the portal.' : generated ? ` Password (shown once): ${password}` : ''}`);
+    } else if (command === 'staff grant' || command === 'staff revoke') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const who = email();
+      if (!values['town-admin'] && !values.department?.length) throw new Error(`${command} needs --department or --town-admin.`);
+      const grant = command === 'staff grant';
+      if (values['town-admin']) valueOf(await setTownAdmin(db, tenantId, operator, who, grant), `${grant ? 'give' : 'take'} the town admin right of ${who.email}`);
+      for (const role of roleArguments(values.department)) {
+        valueOf(grant ? await grantRole(db, tenantId, operator, who, role) : await revokeRole(db, tenantId, operator, who, role.department), `${command} ${role.department} for ${who.email}`);
+      }
+      console.log(`${grant ? 'Granted' : 'Revoked'} for ${who.email}.`);
+    } else if (command === 'staff deactivate' || command === 'staff activate') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const active = command === 'staff activate';
+      valueOf(await setStaffActive(db, tenantId, operator, email(), active), `${active ? 'activate' : 'deactivate'} ${values.email}`);
+      console.log(`${values.email} is ${active ? 'active' : 'deactivated; its sessions have ended'}.`);
     } else if (command === 'staff reset-2fa') {
-      if (!values.email) throw new Error('staff reset-2fa needs --email.');
       const tenantId = await tenantIdOf(db, values.tenant);
-      const found = await db.transaction().execute(async (trx) => {
-        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
-        return resetSecondFactor(trx, tenantId, values.email!);
-      });
-      if (!found) throw new Error(`No staff account ${values.email} in this town.`);
+      valueOf(await resetStaffSecondFactor(db, tenantId, operator, email()), `reset the second factor of ${values.email}`);
       console.log(`Second factor reset for ${values.email}; it is set up again at the next sign-in.`);
+    } else if (command === 'department list') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      for (const d of valueOf(await listDepartments(db, tenantId, operator), 'list departments')) {
+        console.log(`${d.key.padEnd(20)} ${d.name.de.padEnd(36)} ${(d.active ? 'active' : 'deactivated').padEnd(11)} ${d.contact.email}`);
+      }
+    } else if (command === 'department create') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      valueOf(await createDepartment(db, tenantId, operator, {
+        key: values.key ?? '', nameDe: values.name ?? '', nameEn: values['name-en'] ?? '', contactEmail: values.email ?? '', phone: values.phone ?? '',
+        room: values.room ?? '', hoursDe: '', hoursEn: '',
+      }), `create department ${values.key ?? ''}`);
+      console.log(`Created department ${values.key}.`);
+    } else if (command === 'department deactivate' || command === 'department activate') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const active = command === 'department activate';
+      valueOf(await setDepartmentActive(db, tenantId, operator, departmentKey(), active), `${active ? 'activate' : 'deactivate'} department ${values.key}`);
+      console.log(`Department ${values.key} is ${active ? 'active' : 'deactivated'}.`);
     } else {
       if (!values.email) throw new Error('staff set-password needs --email.');
       const tenantId = await tenantIdOf(db, values.tenant);

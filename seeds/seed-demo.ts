@@ -31,15 +31,16 @@ const townsFile = z.array(z.strictObject({
     contact: z.strictObject({ email: z.string(), phone: z.string(), room: z.string().optional(), hours: text.optional() }),
   })),
   services: z.array(z.strictObject({ service: z.string(), department: z.string() })),
-  staff: z.array(z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
+  staff: z.array(z.strictObject({ email: z.string(), name: z.string(), townAdmin: z.boolean().optional(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
 }));
 
 const seedFile = path.join(projectRoot, 'seeds', 'towns.yaml');
 
 /**
- * Creates the demo towns that do not exist yet, with staff accounts whose random passwords are
- * returned once (the caller prints them; they are stored only as argon2id hashes). The accounts
- * have no second factor yet: each sets up its authenticator app at the first sign-in.
+ * Creates the demo towns that do not exist yet, with staff accounts (one town admin each) whose
+ * random passwords are returned once (the caller prints them; they are stored only as argon2id
+ * hashes). The accounts have no second factor yet: each sets up its authenticator app at the first
+ * sign-in.
  */
 export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email: string; password: string }>> {
   const towns = townsFile.parse(parseYaml(await readFile(seedFile, 'utf8')));
@@ -53,7 +54,7 @@ export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email
       if (await trx.selectFrom('tenants').select('id').where('slug', '=', town.slug).executeTakeFirst()) return;
       const tenant = await insertTenant(trx, town);
       for (const s of town.services) await adoptService(trx, tenant.id, s.service, s.department);
-      await Promise.all(staff.map((s) => createStaff(trx, { tenantId: tenant.id, email: s.email, name: s.name, password: s.password, departments: s.departments })));
+      await Promise.all(staff.map((s) => createStaff(trx, { tenantId: tenant.id, email: s.email, name: s.name, password: s.password, townAdmin: s.townAdmin, departments: s.departments })));
       credentials.push(...staff.map((s) => ({ town: town.name, email: s.email, password: s.password })));
     });
   }

@@ -30,6 +30,7 @@ import { lettersStaffRoutes } from './modules/letters/index.js';
 import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
 import { retentionJobHandlers, retentionRoutes } from './modules/retention/index.js';
 import { statisticsRoutes } from './modules/statistics/index.js';
+import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...submissionJobHandlers({ mailer, tenants, services, db: database.db, config }),
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
       ...retentionJobHandlers({ db: database.db, files, services }),
+      ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -119,6 +121,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statusRoutes, deps);
   await app.register(retentionRoutes, deps);
   await app.register(statisticsRoutes, deps);
+  await app.register(administrationRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -18,10 +18,11 @@ export interface TestApp extends Runtime {
   /** A new town offering every service with its default department; served on its own host. */
   createTown(): Promise<{ tenant: Tenant; host: string }>;
   /**
-   * A staff account in one department; returns the credentials. Its authenticator app is set up
+   * A staff account with a role (clerk unless given) in one department, a town admin if asked;
+   * returns the credentials. Its authenticator app is set up
    * (through the staff service, as the enrolment page does) unless `enrolled` is false.
    */
-  createClerk(tenant: Tenant, departmentKey: string, options?: { enrolled?: boolean }): Promise<Clerk>;
+  createClerk(tenant: Tenant, departmentKey: string, options?: { enrolled?: boolean; role?: 'clerk' | 'team_lead' | 'department_admin'; townAdmin?: boolean }): Promise<Clerk>;
 }
 
 /** Builds the whole portal on the test database (PGlite, or PostgreSQL with DATABASE_URL), job worker not polling. */
@@ -51,7 +52,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
       const password = `correct horse ${Math.random().toString(36).slice(2)}`;
       const id = await database.db.transaction().execute(async (trx) => {
         await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
-        return createStaff(trx, { tenantId: tenant.id, email, name: `Clerk ${departmentKey}`, password, departments: [{ key: departmentKey, role: 'clerk' }] });
+        return createStaff(trx, { tenantId: tenant.id, email, name: `Clerk ${departmentKey}`, password, townAdmin: options.townAdmin, departments: [{ key: departmentKey, role: options.role ?? 'clerk' }] });
       });
       if (options.enrolled === false) return { id, email, password, totpSecret: '', recoveryCodes: [] };
       const key = await loadTotpKey(config);

@@ -46,6 +46,8 @@ export const inboxCountLimit = 10_000;
  */
 export async function listInbox(trx: Trx, options: { filter: InboxFilter; staffId: string; departmentIds: string[]; limit: number; offset: number }): Promise<{ rows: InboxRow[]; total: number }> {
   const f = options.filter;
+  // Someone in no department (a town admin, or a clerk whose roles were all revoked) has an empty inbox; `in ()` is no SQL.
+  if (options.departmentIds.length === 0) return { rows: [], total: 0 };
   let query = trx.selectFrom('cases').where('department_id', 'in', options.departmentIds);
   if (f.view === 'neu') query = query.where('status', '=', 'received');
   if (f.view === 'meine') query = query.where('assignee_id', '=', options.staffId).where('status', 'in', openStatuses);
@@ -139,12 +141,15 @@ export async function listCaseEvents(trx: Trx, caseId: string) {
 
 /** The staff of some departments (for assigning and filtering cases), by name. */
 export async function listDepartmentStaff(trx: Trx, departmentIds: string[]): Promise<Array<{ id: string; name: string }>> {
+  if (departmentIds.length === 0) return [];
   return trx
     .selectFrom('staff_departments')
     .innerJoin('staff', (j) => j.onRef('staff.tenant_id', '=', 'staff_departments.tenant_id').onRef('staff.id', '=', 'staff_departments.staff_id'))
     .select(['staff.id', 'staff.name'])
     .distinct()
     .where('staff_departments.department_id', 'in', departmentIds)
+    // A deactivated account can no longer be given cases (ADR 0013).
+    .where('staff.deactivated_at', 'is', null)
     .orderBy('staff.name')
     .orderBy('staff.id')
     .execute();

@@ -1,3 +1,3 @@
 export { staffRoutes } from './staff.routes.js';
-export { confirmTotpEnrolment, createStaff, currentStaff, requireStaff, hashPassword, resetSecondFactor, startTotpEnrolment } from './staff.service.js';
+export { confirmTotpEnrolment, createStaff, currentStaff, requireStaff, hashPassword, minPasswordLength, resetSecondFactor, startTotpEnrolment } from './staff.service.js';
 export type { StaffMember } from './staff.repository.js';

@@ -7,14 +7,16 @@ export interface StaffMember {
   id: string;
   email: string;
   name: string;
+  /** Manages the town's departments, staff accounts and role assignments (ADR 0013). */
+  townAdmin: boolean;
   departments: Array<{ id: string; key: string; role: string }>;
 }
 
 /** Creates a staff account (set-up and CLI; runs as the schema owner with app.tenant_id set). */
-export async function insertStaff(trx: Trx, s: { tenantId: string; email: string; name: string; passwordHash: string; departments: Array<{ key: string; role: string }> }): Promise<string> {
+export async function insertStaff(trx: Trx, s: { tenantId: string; email: string; name: string; passwordHash: string | null; townAdmin?: boolean; departments: Array<{ key: string; role: string }> }): Promise<string> {
   const row = await trx
     .insertInto('staff')
-    .values({ tenant_id: s.tenantId, email: s.email.toLowerCase(), name: s.name, password_hash: s.passwordHash })
+    .values({ tenant_id: s.tenantId, email: s.email.toLowerCase(), name: s.name, password_hash: s.passwordHash, town_admin: s.townAdmin ?? false })
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const d of s.departments) {
@@ -25,15 +27,25 @@ export async function insertStaff(trx: Trx, s: { tenantId: string; email: string
   return row.id;
 }
 
-/** The login record for an e-mail address. */
-export async function findStaffCredentials(trx: Trx, email: string) {
-  return trx.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
+/**
+ * The login record for an e-mail address; none for a deactivated account. `tenantId` narrows the
+ * lookup for callers that may run as the schema owner, whom row-level security may not restrict.
+ */
+export async function findStaffCredentials(trx: Trx, email: string, tenantId?: string) {
+  return trx
+    .selectFrom('staff')
+    .select(['id', 'password_hash'])
+    .where('email', '=', email.toLowerCase())
+    .where('deactivated_at', 'is', null)
+    .$if(tenantId !== undefined, (q) => q.where('tenant_id', '=', tenantId!))
+    .executeTakeFirst();
 }
 
-/** A staff member and their departments. */
+/** An active staff member and their departments (a deactivated account is nobody). */
 export async function findStaffMember(trx: Trx, id: string): Promise<StaffMember | undefined> {
-  const staff = await trx.selectFrom('staff').select(['id', 'email', 'name']).where('id', '=', id).executeTakeFirst();
-  if (!staff) return undefined;
+  const row = await trx.selectFrom('staff').select(['id', 'email', 'name', 'town_admin']).where('id', '=', id).where('deactivated_at', 'is', null).executeTakeFirst();
+  if (!row) return undefined;
+  const staff = { id: row.id, email: row.email, name: row.name, townAdmin: row.town_admin };
   const departments = await trx
     .selectFrom('staff_departments')
     .innerJoin('departments', (j) => j.onRef('departments.tenant_id', '=', 'staff_departments.tenant_id').onRef('departments.id', '=', 'staff_departments.department_id'))

@@ -25,17 +25,24 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, argonOptions);
 }
 
-/** Creates a staff account with a password (CLI and demo seed). */
-export async function createStaff(trx: Trx, input: { tenantId: string; email: string; name: string; password: string; departments: Array<{ key: string; role: string }> }): Promise<string> {
-  if (input.password.length < 12) throw new Error('Staff passwords need at least 12 characters');
-  return insertStaff(trx, { ...input, passwordHash: await hashPassword(input.password) });
+/** Staff passwords are at least this long (argon2id makes guessing slow, length makes it hopeless). */
+export const minPasswordLength = 12;
+
+/**
+ * Creates a staff account (town administration, demo seed, tests). Without a password the account
+ * cannot sign in until its invitation is accepted.
+ */
+export async function createStaff(trx: Trx, input: { tenantId: string; email: string; name: string; password?: string; townAdmin?: boolean; departments: Array<{ key: string; role: string }> }): Promise<string> {
+  if (input.password !== undefined && input.password.length < minPasswordLength) throw new Error(`Staff passwords need at least ${minPasswordLength} characters`);
+  return insertStaff(trx, { ...input, passwordHash: input.password === undefined ? null : await hashPassword(input.password) });
 }
 
 /** Checks e-mail and password; returns the staff id or null, taking the same time either way. */
 export async function verifyStaffLogin(db: Db, tenantId: string, email: string, password: string): Promise<string | null> {
   const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, email));
   const ok = await verify(credentials?.password_hash ?? (await dummyHash), password).catch(() => false);
-  return credentials && ok ? credentials.id : null;
+  // An invited account without a password was checked against the dummy hash: never a match.
+  return credentials?.password_hash && ok ? credentials.id : null;
 }
 
 /** The signed-in staff member of a request, with their session, or null. */
@@ -58,7 +65,8 @@ export async function requireStaff(db: Db, request: FastifyRequest, reply: Fasti
     return null;
   }
   reply.header('cache-control', 'no-store');
-  return { ...signedIn, ctx: { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken } };
+  const administers = signedIn.staff.townAdmin || signedIn.staff.departments.some((d) => d.role === 'department_admin');
+  return { ...signedIn, ctx: { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken, staffAdministration: administers } };
 }
 
 /** Where a staff member whose password was verified stands with the second factor. */
@@ -156,14 +164,14 @@ export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, in
 }
 
 /**
- * Clears a staff member's TOTP enrolment and recovery codes and ends their sessions (CLI; runs as
- * the schema owner with app.tenant_id set); they enrol again at the next sign-in. False when no
- * account has the e-mail address.
+ * Clears a staff member's TOTP enrolment and recovery codes and ends their sessions (town
+ * administration and CLI); they enrol again at the next sign-in. False when no active account has
+ * the e-mail address. `actor` is who did it, as the audit log names them.
  */
-export async function resetSecondFactor(trx: Trx, tenantId: string, email: string): Promise<boolean> {
-  const credentials = await findStaffCredentials(trx, email);
+export async function resetSecondFactor(trx: Trx, tenantId: string, email: string, actor = 'cli'): Promise<boolean> {
+  const credentials = await findStaffCredentials(trx, email, tenantId);
   if (!credentials) return false;
   await deleteSecondFactor(trx, credentials.id);
-  await recordAudit(trx, { tenantId, actor: 'cli', action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
+  await recordAudit(trx, { tenantId, actor, action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
   return true;
 }

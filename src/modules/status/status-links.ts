@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
+import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import { t } from './status.i18n.js';
@@ -16,13 +17,9 @@ export async function createStatusLink(db: Db, tenantId: string, reference: stri
   return token;
 }
 
-/**
- * The absolute URL of a status page for a mail: under BASE_URL when it is set, else under the
- * town's first host name on this process's port (right for a laptop; installations set BASE_URL).
- */
+/** The absolute URL of a status page for a mail (see townUrl). */
 export function statusUrl(config: Pick<Config, 'baseUrl' | 'port'>, town: { hosts: string[] }, token: string): string {
-  const base = config.baseUrl ? config.baseUrl.replace(/\/+$/, '') : `http://${town.hosts[0]}:${config.port}`;
-  return `${base}/status/${token}`;
+  return townUrl(config, town, `/status/${token}`);
 }
 
 /** The paragraph of a mail that gives the status link. */

@@ -20,6 +20,10 @@ describe('demo towns', () => {
     assert.equal(before.t, 2);
     assert.ok(first.length === 0 || first.length === before.s);
     assert.ok(first.every((c) => c.password.length >= 16));
+    const admins = await sql<{ slug: string; email: string }>`
+      select t.slug, s.email from staff s join tenants t on t.id = s.tenant_id
+      where t.slug in ('musterstadt', 'beispieldorf') and s.town_admin and s.deactivated_at is null order by t.slug`.execute(handle.db);
+    assert.deepEqual(admins.rows, [{ slug: 'beispieldorf', email: 'admin@beispieldorf.example' }, { slug: 'musterstadt', email: 'admin@musterstadt.example' }], 'one town admin per town');
     assert.deepEqual(await seedDemoTowns(handle.db), []);
     assert.deepEqual(await counts(), before);
   });

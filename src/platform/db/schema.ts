@@ -20,6 +20,8 @@ export interface Database {
     key: string;
     name: ColumnType<{ de: string; en?: string }, string, string>;
     contact: ColumnType<DepartmentContact, string, string>;
+    /** Set while the department takes no new services or role assignments. */
+    deactivated_at: ColumnType<Date | null, never, Date | null>;
   };
   tenant_services: { tenant_id: string; service_id: string; department_id: string };
   staff: {
@@ -27,8 +29,12 @@ export interface Database {
     id: Generated<string>;
     email: string;
     name: string;
-    password_hash: string;
+    /** Null while an invited account has not chosen its password. */
+    password_hash: string | null;
     created_at: Timestamp;
+    town_admin: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Set while the account cannot sign in. */
+    deactivated_at: ColumnType<Date | null, never, Date | null>;
   };
   staff_departments: { tenant_id: string; staff_id: string; department_id: string; role: string };
   sessions: {
@@ -52,6 +58,14 @@ export interface Database {
     last_time_step: number | null;
     failed_attempts: ColumnType<number, number | undefined, number>;
     locked_until: Date | null;
+  };
+  staff_invitations: {
+    token_hash: string;
+    tenant_id: string;
+    staff_id: string;
+    expires_at: Date;
+    used_at: Date | null;
+    created_at: Generated<Date>;
   };
   staff_recovery_codes: { tenant_id: string; staff_id: string; code_hash: string; used_at: Date | null };
   definition_snapshots: { hash: string; service_id: string; version: number; body: ColumnType<unknown, string, never>; created_at: Timestamp };

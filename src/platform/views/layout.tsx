@@ -9,6 +9,8 @@ export interface PageContext {
   path: string;
   townName: string;
   csrfToken?: string;
+  /** A signed-in town or department admin: the navigation links to the administration. */
+  staffAdministration?: boolean;
 }
 
 /** The page frame: skip link, header with town and language switch, main, legal footer. */
@@ -36,6 +38,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
               <ul class="kern-list kern-list--horizontal">
                 <li><a class="kern-link" href="/leistungen">{t(ctx.lang, 'services')}</a></li>
                 <li><a class="kern-link" href="/verwaltung">{t(ctx.lang, 'staffArea')}</a></li>
+                {ctx.staffAdministration && <li><a class="kern-link" href="/verwaltung/admin">{t(ctx.lang, 'administration')}</a></li>}
                 <li>
                   <a class="kern-link" href={switchHref} hreflang={other} lang={other} aria-label={t(ctx.lang, 'switchLanguageLabel')}>
                     {t(ctx.lang, 'switchLanguage')}

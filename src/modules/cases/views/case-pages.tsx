@@ -9,7 +9,7 @@ import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.
 import type { ParsedInboxQuery } from '../inbox-query.js';
 import { t } from '../cases.i18n.js';
 
-/** Who is signed in, with the sign-out button; on top of every staff page. */
+/** Who is signed in, with the sign-out button; at the top of every staff page. */
 export function StaffBar(props: { ctx: PageContext; staffName: string }) {
   const { lang } = props.ctx;
   return (
