@@ -285,6 +285,20 @@ describe('asking the applicant (Nachforderung) and the answer through the status
     assert.match(answer.body, /Diese Frage hat die Verwaltung zurückgezogen/);
     assert.equal((await requestRow(withdrawnRequest)).reply, null);
     assert.match((await anonymous().get(second.path)).body, /Fragen der Verwaltung/);
+
+    // Resumed by hand and decided while the question was open: the answer comes too late.
+    const decided = await startedCase('entschieden@example.org');
+    const decidedRequest = await ask(decided.caseId);
+    const third = await questionMail('entschieden@example.org');
+    await staff.get(casePage(decided.caseId));
+    assert.equal((await staff.post(`${casePage(decided.caseId)}/aenderung`, { version: '3', aktion: 'status', status: 'in_progress' })).statusCode, 303);
+    assert.equal((await requestRow(decidedRequest)).state, 'open', 'resuming by hand leaves the question open');
+    assert.equal((await staff.post(`${casePage(decided.caseId)}/aenderung`, { version: '4', aktion: 'status', status: 'decided', entscheidung: 'rejected' })).statusCode, 303);
+    const tooLate = await anonymous().postMultipart(`${third.path}/fragen/${decidedRequest}`, { antwort: 'Jetzt aber.' }, {}, { csrf: null });
+    assert.equal(tooLate.statusCode, 409);
+    assert.match(tooLate.body, /Ihr Antrag ist bereits abgeschlossen/);
+    assert.deepEqual(await caseRow(decided.caseId), { status: 'decided', version: 5 });
+    assert.equal((await requestRow(decidedRequest)).state, 'open');
   });
 
   it('keeps requests from clerks of other departments and towns, through the routes and in the database', async () => {

@@ -247,13 +247,13 @@ export async function answerApplicantRequest(
   for (const file of input.files) stored.push({ ...file, sha256: await deps.files.put(file.bytes) });
   const tenantId = input.actor.tenantId;
   return inTransaction(deps.db, input.actor, async (trx) => {
+    // Locked first, as a clerk's withdrawal does. The applicant may lock (update) the case only
+    // while it is open (policy applicant_answers); a closed case is simply not returned.
+    const c = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version', 'assignee_id', 'submission_id']).where('id', '=', input.caseId).forUpdate().executeTakeFirst();
     const request = await trx.selectFrom('applicant_requests').select(['id', 'state', 'answered_at']).where('id', '=', input.requestId).where('case_id', '=', input.caseId).executeTakeFirst();
     if (!request) return { kind: 'notFound' };
-    // The applicant may lock (update) the case only while it is open (policy applicant_answers).
-    const c = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version', 'assignee_id', 'submission_id']).where('id', '=', input.caseId).forUpdate().executeTakeFirst();
-    const current = await trx.selectFrom('applicant_requests').select(['state', 'answered_at']).where('id', '=', request.id).executeTakeFirstOrThrow();
-    if (current.state === 'answered') return { kind: 'alreadyAnswered', answeredAt: current.answered_at! };
-    if (current.state === 'withdrawn') return { kind: 'withdrawn' };
+    if (request.state === 'answered') return { kind: 'alreadyAnswered', answeredAt: request.answered_at! };
+    if (request.state === 'withdrawn') return { kind: 'withdrawn' };
     if (!c || (c.status !== 'in_progress' && c.status !== 'waiting_for_applicant')) return { kind: 'caseClosed' };
 
     const version = c.version + 1;

@@ -85,7 +85,7 @@ export function ApplicantRequestsSection(props: {
         <form method="post" action={base} class="applicant-request-form">
           <h3 class="kern-heading-medium">{t(lang, 'askTitle')}</h3>
           <ErrorSummary errors={errors} lang={lang} />
-          {!props.reachableByMail && <Alert kind="warning" title={t(lang, 'askTitle')}><p class="kern-body">{t(lang, 'noEmail')}</p></Alert>}
+          {!props.reachableByMail && <Alert kind="warning" title={t(lang, 'noEmailTitle')}><p class="kern-body">{t(lang, 'noEmail')}</p></Alert>}
           <CsrfField token={props.csrfToken} />
           <input type="hidden" name="version" value={String(props.version)} />
           <TextField name="frage" label={t(lang, 'questionLabel')} hint={t(lang, 'questionHint')} value={props.form?.values.question ?? ''} error={errors.frage} lang={lang} multiline maxLength={5000} />
