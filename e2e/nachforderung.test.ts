@@ -36,7 +36,7 @@ describe('Nachforderung: the clerk asks, the applicant answers with a PDF throug
     assert.ok(status.includes('Wir haben eine Frage an Sie') && status.includes('Impfausweis von Frieda'), 'the status page shows the question');
     await expectNoAxeViolations(citizen, 'status page with a question');
     await citizen.getByLabel('Ihre Antwort').fill('Anbei der Impfausweis.');
-    await citizen.getByLabel('Impfausweis', { exact: true }).setInputFiles({ name: 'impfausweis-frieda.pdf', mimeType: 'application/pdf', buffer: samplePdf('Impfausweis') });
+    await citizen.getByLabel('Impfausweis (optional)', { exact: true }).setInputFiles({ name: 'impfausweis-frieda.pdf', mimeType: 'application/pdf', buffer: samplePdf('Impfausweis') });
     await clickAndLoad(citizen, citizen.getByRole('button', { name: 'Antwort senden' }));
     assert.match(await citizen.getByRole('main').innerText(), /Ihre Antwort vom .* liegt uns vor/);
     await citizenContext.close();

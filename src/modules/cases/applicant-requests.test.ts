@@ -21,23 +21,23 @@ const secretQuestion = 'Ist der Schaden vor oder nach dem Sturm am Dienstag ents
 describe('asking the applicant: rules of the form', () => {
   it('takes a question, a deadline after today and up to eight documents, one per line', () => {
     const day = '2026-11-22';
-    const ok = parseRequestForm({ frage: ' Wann? \r\n', frist: '06.12.2026', unterlagen: 'Foto\r\n\r\n  Lageplan  \n' }, 'de', day);
+    const ok = parseRequestForm({ rueckfrage: ' Wann? \r\n', frist: '06.12.2026', unterlagen: 'Foto\r\n\r\n  Lageplan  \n' }, 'de', day);
     assert.deepEqual(ok, { ok: true, question: 'Wann?', dueOn: '2026-12-06', documents: ['Foto', 'Lageplan'] });
     const errorsOf = (body: Record<string, string>) => {
       const parsed = parseRequestForm(body, 'de', day);
       assert.equal(parsed.ok, false);
       return parsed.ok ? {} : parsed.errors;
     };
-    assert.match(errorsOf({ frage: '  ', frist: '06.12.2026' }).frage!, /Bitte schreiben Sie Ihre Frage/);
-    assert.match(errorsOf({ frage: 'x'.repeat(5001), frist: '06.12.2026' }).frage!, /höchstens 5000/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '22.11.2026' }).frist!, /in der Zukunft/, 'today is no deadline');
-    assert.match(errorsOf({ frage: 'Wann?', frist: '01.01.2020' }).frist!, /in der Zukunft/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '31.02.2027' }).frist!, /Datum wie 31.12.2026/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '' }).frist!, /Bitte geben Sie eine Frist an/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '01.01.2028' }).frist!, /höchstens ein Jahr/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '06.12.2026', unterlagen: Array.from({ length: 9 }, (_, i) => `U${i}`).join('\n') }).unterlagen!, /höchstens 8/);
-    assert.match(errorsOf({ frage: 'Wann?', frist: '06.12.2026', unterlagen: 'y'.repeat(201) }).unterlagen!, /200 Zeichen/);
-    assert.equal(parseRequestForm({ frage: 'Wann?', frist: '23.11.2026' }, 'en', day).ok, true, 'tomorrow is fine');
+    assert.match(errorsOf({ rueckfrage: '  ', frist: '06.12.2026' }).rueckfrage!, /Bitte schreiben Sie Ihre Frage/);
+    assert.match(errorsOf({ rueckfrage: 'x'.repeat(5001), frist: '06.12.2026' }).rueckfrage!, /höchstens 5000/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '22.11.2026' }).frist!, /in der Zukunft/, 'today is no deadline');
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '01.01.2020' }).frist!, /in der Zukunft/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '31.02.2027' }).frist!, /Datum wie 31.12.2026/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '' }).frist!, /Bitte geben Sie eine Frist an/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '01.01.2028' }).frist!, /höchstens ein Jahr/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '06.12.2026', unterlagen: Array.from({ length: 9 }, (_, i) => `U${i}`).join('\n') }).unterlagen!, /höchstens 8/);
+    assert.match(errorsOf({ rueckfrage: 'Wann?', frist: '06.12.2026', unterlagen: 'y'.repeat(201) }).unterlagen!, /200 Zeichen/);
+    assert.equal(parseRequestForm({ rueckfrage: 'Wann?', frist: '23.11.2026' }, 'en', day).ok, true, 'tomorrow is fine');
   });
 
   it('calls a request overdue only once its last day is over, and only while it is open', () => {
@@ -82,7 +82,7 @@ describe('asking the applicant (Nachforderung) and the answer through the status
   /** Asks on a started case; returns the request's id. */
   async function ask(caseId: string, fields: Record<string, string> = {}) {
     await staff.get(casePage(caseId));
-    const response = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: secretQuestion, frist: germanDay(14), unterlagen: 'Foto des Zauns\nLageplan', ...fields });
+    const response = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: secretQuestion, frist: germanDay(14), unterlagen: 'Foto des Zauns\nLageplan', ...fields });
     assert.equal(response.statusCode, 303, response.body.slice(0, 500));
     assert.equal(response.headers.location, `${casePage(caseId)}#nachforderungen`);
     return (await sql<{ id: string }>`select id from applicant_requests where case_id = ${caseId} and state = 'open'`.execute(app.database.db)).rows[0]!.id;
@@ -185,22 +185,22 @@ describe('asking the applicant (Nachforderung) and the answer through the status
   it('refuses an empty question, a past or malformed deadline and a stale form, keeping what was typed and storing nothing', async () => {
     const { caseId } = await startedCase('leer@example.org');
     await staff.get(casePage(caseId));
-    const empty = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: '   ', frist: '17.03.2031', unterlagen: 'Foto' });
+    const empty = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: '   ', frist: '17.03.2031', unterlagen: 'Foto' });
     assert.equal(empty.statusCode, 422);
     assert.match(empty.body, /Bitte schreiben Sie Ihre Frage/);
     assert.match(empty.body, /error-summary/);
     assert.ok(empty.body.includes('value="17.03.2031"') && empty.body.includes('>Foto</textarea>'), 'the typed values stay');
-    const past = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: secretQuestion, frist: germanDay(-1) });
+    const past = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: secretQuestion, frist: germanDay(-1) });
     assert.equal(past.statusCode, 422);
     assert.match(past.body, /Die Frist muss in der Zukunft liegen/);
     assert.ok(past.body.includes(secretQuestion));
-    const malformed = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: secretQuestion, frist: 'morgen' });
+    const malformed = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: secretQuestion, frist: 'morgen' });
     assert.equal(malformed.statusCode, 422);
     assert.match(malformed.body, /Datum wie 31.12.2026/);
-    const stale = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '1', frage: secretQuestion, frist: germanDay(7) });
+    const stale = await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '1', rueckfrage: secretQuestion, frist: germanDay(7) });
     assert.equal(stale.statusCode, 409);
     assert.match(stale.body, /inzwischen geändert/);
-    assert.equal((await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: secretQuestion, frist: germanDay(7) }, { csrf: 'forged' })).statusCode, 403);
+    assert.equal((await staff.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: secretQuestion, frist: germanDay(7) }, { csrf: 'forged' })).statusCode, 403);
     assert.deepEqual(await caseRow(caseId), { status: 'in_progress', version: 2 });
     const stored = await sql<{ n: number }>`select count(*)::int as n from applicant_requests where case_id = ${caseId}`.execute(app.database.db);
     assert.equal(stored.rows[0]!.n, 0);
@@ -208,7 +208,7 @@ describe('asking the applicant (Nachforderung) and the answer through the status
     // A case that is not in progress cannot be asked about.
     const fresh = await submitViaApi(app, host, 'kontakt-beschwerde', complaintAnswers('Neu.', 'neu@example.org'));
     await staff.get(casePage(fresh.caseId));
-    const early = await staff.post(`${casePage(fresh.caseId)}/nachforderungen`, { version: '1', frage: secretQuestion, frist: germanDay(7) });
+    const early = await staff.post(`${casePage(fresh.caseId)}/nachforderungen`, { version: '1', rueckfrage: secretQuestion, frist: germanDay(7) });
     assert.equal(early.statusCode, 422);
     assert.match(early.body, /nicht möglich/);
   });
@@ -305,7 +305,7 @@ describe('asking the applicant (Nachforderung) and the answer through the status
     const { caseId } = await startedCase('fremd@example.org');
     await otto.get('/verwaltung');
     const csrf = otto.csrf;
-    assert.equal((await otto.post(`${casePage(caseId)}/nachforderungen`, { version: '2', frage: 'Fremd?', frist: germanDay(7) }, { csrf })).statusCode, 404);
+    assert.equal((await otto.post(`${casePage(caseId)}/nachforderungen`, { version: '2', rueckfrage: 'Fremd?', frist: germanDay(7) }, { csrf })).statusCode, 404);
     const requestId = await ask(caseId);
     assert.equal((await otto.post(`${casePage(caseId)}/nachforderungen/${requestId}/zurueckziehen`, { version: '3' }, { csrf })).statusCode, 404);
     assert.equal((await requestRow(requestId)).state, 'open');

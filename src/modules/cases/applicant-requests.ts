@@ -66,10 +66,10 @@ export function parseRequestForm(
   today: string,
 ): { ok: true; question: string; dueOn: string; documents: string[] } | { ok: false; values: RequestFormValues; errors: FieldErrors } {
   const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string).replace(/\r\n/g, '\n').trim() : '');
-  const values = { question: text('frage'), dueOn: text('frist'), documents: text('unterlagen') };
+  const values = { question: text('rueckfrage'), dueOn: text('frist'), documents: text('unterlagen') };
   const errors: FieldErrors = {};
-  if (values.question === '') errors.frage = t(lang, 'questionRequired');
-  else if (values.question.length > maxTextLength) errors.frage = t(lang, 'questionTooLong');
+  if (values.question === '') errors.rueckfrage = t(lang, 'questionRequired');
+  else if (values.question.length > maxTextLength) errors.rueckfrage = t(lang, 'questionTooLong');
   const dueOn = parseDay(values.dueOn);
   if (values.dueOn === '') errors.frist = t(lang, 'dueRequired');
   else if (!dueOn) errors.frist = t(lang, 'dueInvalid');

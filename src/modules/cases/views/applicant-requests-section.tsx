@@ -88,7 +88,7 @@ export function ApplicantRequestsSection(props: {
           {!props.reachableByMail && <Alert kind="warning" title={t(lang, 'noEmailTitle')}><p class="kern-body">{t(lang, 'noEmail')}</p></Alert>}
           <CsrfField token={props.csrfToken} />
           <input type="hidden" name="version" value={String(props.version)} />
-          <TextField name="frage" label={t(lang, 'questionLabel')} hint={t(lang, 'questionHint')} value={props.form?.values.question ?? ''} error={errors.frage} lang={lang} multiline maxLength={5000} />
+          <TextField name="rueckfrage" label={t(lang, 'questionLabel')} hint={t(lang, 'questionHint')} value={props.form?.values.question ?? ''} error={errors.rueckfrage} lang={lang} multiline maxLength={5000} />
           <TextField name="frist" label={t(lang, 'dueLabel')} hint={t(lang, 'dueHint')} value={props.form?.values.dueOn ?? formatDueOn(props.defaultDueOn, 'de')} error={errors.frist} lang={lang} width="short" />
           <TextField name="unterlagen" label={t(lang, 'documentsLabel')} hint={t(lang, 'documentsHint')} value={props.form?.values.documents ?? ''} error={errors.unterlagen} lang={lang} required={false} multiline />
           <p class="kern-body">{t(lang, 'askEffect')}</p>
