@@ -11,6 +11,8 @@ export interface InboxRow {
   departmentId: string;
   assigneeId: string | null;
   dueAt: Date | null;
+  /** The applicant answered a question and nobody has acted on the case since. */
+  replyReceived: boolean;
 }
 
 /** The inbox's views: new cases, the clerk's own, everything of the team, and what is overdue. */
@@ -66,6 +68,8 @@ export async function listInbox(trx: Trx, options: { filter: InboxFilter; staffI
     : query.orderBy('created_at', f.sort === 'aelteste' ? 'asc' : 'desc');
   const rows = await ordered
     .select(['id', 'reference', 'service_id', 'status', 'created_at', 'department_id', 'assignee_id', 'due_at'])
+    // Only for the page's rows, by the index on applicant_requests (case_id, ...).
+    .select(sql<boolean>`exists (select 1 from applicant_requests r where r.case_id = cases.id and r.state = 'answered' and r.answered_case_version = cases.version)`.as('reply_received'))
     .orderBy('id')
     .limit(options.limit)
     .offset(options.offset)
@@ -75,7 +79,7 @@ export async function listInbox(trx: Trx, options: { filter: InboxFilter; staffI
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return {
-    rows: rows.map((r) => ({ id: r.id, reference: r.reference, serviceId: r.service_id, status: r.status, createdAt: r.created_at, departmentId: r.department_id, assigneeId: r.assignee_id, dueAt: r.due_at })),
+    rows: rows.map((r) => ({ id: r.id, reference: r.reference, serviceId: r.service_id, status: r.status, createdAt: r.created_at, departmentId: r.department_id, assigneeId: r.assignee_id, dueAt: r.due_at, replyReceived: r.reply_received })),
     total: Number(total.n),
   };
 }
@@ -121,7 +125,7 @@ export async function updateCase(
 }
 
 /** Adds an entry to a case's history. */
-export async function insertCaseEvent(trx: Trx, event: { tenantId: string; caseId: string; staffId: string; kind: 'status' | 'assigned' | 'step' | 'note' | 'involvement'; details: Record<string, unknown> }): Promise<void> {
+export async function insertCaseEvent(trx: Trx, event: { tenantId: string; caseId: string; staffId: string | null; kind: 'status' | 'assigned' | 'step' | 'note' | 'involvement' | 'request' | 'reply'; details: Record<string, unknown> }): Promise<void> {
   await trx
     .insertInto('case_events')
     .values({ tenant_id: event.tenantId, case_id: event.caseId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) })

@@ -1,4 +1,4 @@
-import { inTransaction, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import type { StaffMember } from '../staff/index.js';
@@ -23,42 +23,51 @@ export async function changeCase(
   db: Db,
   input: { tenantId: string; staff: StaffMember; caseId: string; version: number; command: CaseChange; services: Map<string, Service> },
 ): Promise<ChangeOutcome> {
-  const { staff, command } = input;
-  return asClerk(db, input.tenantId, staff, async (trx) => {
-    const found = await lockCase(trx, input.caseId);
-    if (!found) return 'notFound';
-    if (found.version !== input.version) return 'conflict';
-    const role = staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
-    const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step, linked: found.parent_case_id !== null };
-    const context = {
-      stepIds: input.services.get(found.service_id)?.definition.caseSteps.map((s) => s.id) ?? [],
-      departmentStaffIds: command.kind === 'assign' ? (await listDepartmentStaff(trx, [found.department_id])).map((s) => s.id) : [],
-    };
-    const refused = refusal(state, command, { staffId: staff.id, role }, context);
-    if (refused) return refused;
+  return asClerk(db, input.tenantId, input.staff, (trx) => changeCaseIn(trx, input));
+}
 
-    const event = { tenantId: input.tenantId, caseId: found.id, staffId: staff.id };
-    if (command.kind === 'status') {
-      // Starting an unassigned case takes it; a step belongs to one stretch of "in progress".
-      const takes = command.to === 'in_progress' && found.assignee_id === null;
-      await updateCase(trx, found.id, found.version, {
-        status: command.to,
-        step: null,
-        decision: command.to === 'decided' ? command.decision! : null,
-        ...(takes ? { assignee_id: staff.id } : {}),
-      });
-      await insertCaseEvent(trx, { ...event, kind: 'status', details: { from: found.status, to: command.to, ...(command.decision && command.to === 'decided' ? { decision: command.decision } : {}) } });
-      if (takes) await insertCaseEvent(trx, { ...event, kind: 'assigned', details: { staffId: staff.id } });
-    } else if (command.kind === 'assign') {
-      await updateCase(trx, found.id, found.version, { assignee_id: command.staffId });
-      await insertCaseEvent(trx, { ...event, kind: 'assigned', details: { staffId: command.staffId } });
-    } else {
-      await updateCase(trx, found.id, found.version, { step: command.step });
-      await insertCaseEvent(trx, { ...event, kind: 'step', details: { step: command.step } });
-    }
-    await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${staff.id}`, action: `case.${command.kind}-changed`, subject: `case:${found.id}`, details: { reference: found.reference, ...(command.kind === 'status' ? { from: found.status, to: command.to } : {}) } });
-    return 'done';
-  });
+/**
+ * changeCase inside the caller's transaction (run as the clerk), for use cases that change the
+ * status together with more, such as asking the applicant. Stores nothing unless it returns "done".
+ */
+export async function changeCaseIn(
+  trx: Trx,
+  input: { tenantId: string; staff: StaffMember; caseId: string; version: number; command: CaseChange; services: Map<string, Service> },
+): Promise<ChangeOutcome> {
+  const { staff, command } = input;
+  const found = await lockCase(trx, input.caseId);
+  if (!found) return 'notFound';
+  if (found.version !== input.version) return 'conflict';
+  const role = staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
+  const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step, linked: found.parent_case_id !== null };
+  const context = {
+    stepIds: input.services.get(found.service_id)?.definition.caseSteps.map((s) => s.id) ?? [],
+    departmentStaffIds: command.kind === 'assign' ? (await listDepartmentStaff(trx, [found.department_id])).map((s) => s.id) : [],
+  };
+  const refused = refusal(state, command, { staffId: staff.id, role }, context);
+  if (refused) return refused;
+
+  const event = { tenantId: input.tenantId, caseId: found.id, staffId: staff.id };
+  if (command.kind === 'status') {
+    // Starting an unassigned case takes it; a step belongs to one stretch of "in progress".
+    const takes = command.to === 'in_progress' && found.assignee_id === null;
+    await updateCase(trx, found.id, found.version, {
+      status: command.to,
+      step: null,
+      decision: command.to === 'decided' ? command.decision! : null,
+      ...(takes ? { assignee_id: staff.id } : {}),
+    });
+    await insertCaseEvent(trx, { ...event, kind: 'status', details: { from: found.status, to: command.to, ...(command.decision && command.to === 'decided' ? { decision: command.decision } : {}) } });
+    if (takes) await insertCaseEvent(trx, { ...event, kind: 'assigned', details: { staffId: staff.id } });
+  } else if (command.kind === 'assign') {
+    await updateCase(trx, found.id, found.version, { assignee_id: command.staffId });
+    await insertCaseEvent(trx, { ...event, kind: 'assigned', details: { staffId: command.staffId } });
+  } else {
+    await updateCase(trx, found.id, found.version, { step: command.step });
+    await insertCaseEvent(trx, { ...event, kind: 'step', details: { step: command.step } });
+  }
+  await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${staff.id}`, action: `case.${command.kind}-changed`, subject: `case:${found.id}`, details: { reference: found.reference, ...(command.kind === 'status' ? { from: found.status, to: command.to } : {}) } });
+  return 'done';
 }
 
 /** Adds an internal note (never shown to the applicant). Notes do not conflict with each other. */

@@ -5,7 +5,7 @@ import { isUuid } from '../../platform/crypto/tokens.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
 import { recordAudit } from '../audit/index.js';
-import { renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
+import { applicantEmail, renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
 import { requireStaff as requireStaffPage, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
@@ -15,6 +15,9 @@ import { assessCase } from '../taxes/index.js';
 import { listCaseDocuments } from '../letters/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
+import { addDays, askApplicant, defaultDeadlineDays, listApplicantRequests, parseRequestForm, withdrawApplicantRequest } from './applicant-requests.js';
+import { t as requestTexts } from './applicant-requests.i18n.js';
+import { berlinDay } from '../../platform/i18n/i18n.js';
 import { caseStatuses, type CaseStatus } from './case.js';
 import { t } from './cases.i18n.js';
 import { allowedTransitions, refusal, type CaseChange, type DepartmentRole } from './workflow.js';
@@ -86,8 +89,9 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       // A linked case shows only the fields its department was given, and none of the files.
       const asked = found.parent_case_id ? await findInvolvementOfLinkedCase(trx, caseId) : undefined;
       if (found.parent_case_id && !asked) return undefined;
-      const files = asked ? [] : await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
+      const files = asked ? [] : await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type', 'request_id']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
       const involvements = asked ? [] : await listInvolvements(trx, caseId);
+      const requests = asked ? [] : await listApplicantRequests(trx, caseId);
       const documents = asked ? [] : await listCaseDocuments(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
       return {
@@ -99,6 +103,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         documents,
         involvementAsked: asked,
         involvements,
+        requests,
       };
     });
   }
@@ -183,6 +188,13 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         assessment={asked ? undefined : assessCase(service.definition, found.answers, deps.tenants.findById(request.tenant.id)!.profile, request.lang)}
         files={found.files}
         documents={found.documents}
+        applicantRequests={{
+          requests: found.requests,
+          mayAsk: !asked && !found.requests.some((r) => r.state === 'open') && refusal(state, { kind: 'ask' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined,
+          mayWithdraw: refusal(state, { kind: 'withdrawRequest' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined,
+          reachableByMail: applicantEmail(service, found.answers) !== undefined,
+          defaultDueOn: addDays(berlinDay(new Date()), defaultDeadlineDays),
+        }}
         timeline={timeline.map((e) => ({
           id: String(e.id),
           occurredAt: e.occurred_at,
@@ -251,6 +263,36 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome), answer: { text: answer } }, outcome === 'conflict' ? 409 : 422);
   });
 
+  app.post('/verwaltung/vorgaenge/:caseId/nachforderungen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const caseId = request.params.caseId;
+    const version = Number(request.body?.version);
+    if (!isUuid(caseId) || !Number.isInteger(version)) return sendErrorPage(request, reply, 400);
+    const parsed = parseRequestForm(request.body, request.lang, berlinDay(new Date()));
+    if (!parsed.ok) return showCase(request, reply, signedIn, caseId, { request: { values: parsed.values, errors: parsed.errors } }, 422);
+    const outcome = await askApplicant(deps, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, question: parsed.question, dueOn: parsed.dueOn, documents: parsed.documents });
+    if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}#nachforderungen`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    const alert = outcome === 'requestOpen' ? requestTexts(request.lang, 'requestOpen') : t(request.lang, outcome);
+    const values = { question: parsed.question, dueOn: String(request.body?.frist ?? ''), documents: parsed.documents.join('\n') };
+    return showCase(request, reply, signedIn, caseId, { alert, request: { values, errors: {} } }, outcome === 'conflict' ? 409 : 422);
+  });
+
+  app.post('/verwaltung/vorgaenge/:caseId/nachforderungen/:requestId/zurueckziehen', async (request: FastifyRequest<{ Params: { caseId: string; requestId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const { caseId, requestId } = request.params;
+    const version = Number(request.body?.version);
+    if (!isUuid(caseId) || !isUuid(requestId) || !Number.isInteger(version)) return sendErrorPage(request, reply, 400);
+    const outcome = await withdrawApplicantRequest(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, requestId });
+    if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}#nachforderungen`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    return showCase(request, reply, signedIn, caseId, { alert: outcome === 'notOpen' ? requestTexts(request.lang, 'notOpen') : t(request.lang, outcome) }, outcome === 'conflict' ? 409 : 422);
+  });
+
   app.post('/verwaltung/vorgaenge/:caseId/notizen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
@@ -290,7 +332,8 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       tenant: deps.tenants.findById(request.tenant.id)!,
       service,
       submission: { reference: found.reference, submitted_at: found.submitted_at, answers: found.answers },
-      files: found.files,
+      // The receipt shows what was submitted, not what the applicant sent later.
+      files: found.files.filter((f) => f.request_id === null),
       departmentName: (await departmentNames(request))(found.department_id),
       lang: request.lang,
     });

@@ -10,7 +10,10 @@ export type CaseCommand =
   | { kind: 'step'; step: string | null }
   /** Ask another department (Beteiligung), or answer such a request on the linked case. */
   | { kind: 'involve' }
-  | { kind: 'answer' };
+  | { kind: 'answer' }
+  /** Ask the applicant (Nachforderung), or withdraw an open question. */
+  | { kind: 'ask' }
+  | { kind: 'withdrawRequest' };
 
 /** The commands changeCase carries out (involvements have their own functions). */
 export type CaseChange = Extract<CaseCommand, { kind: 'status' | 'assign' | 'step' }>;
@@ -73,6 +76,10 @@ export function refusal(
       return isLead(actor.role) || state.assigneeId === actor.staffId ? undefined : 'notAllowed';
     case 'involve':
     case 'answer':
-      return state.status === 'in_progress' && (isLead(actor.role) || state.assigneeId === actor.staffId) ? undefined : 'notAllowed';
+    case 'ask':
+      return state.status === 'in_progress' && !(command.kind === 'ask' && state.linked) && (isLead(actor.role) || state.assigneeId === actor.staffId) ? undefined : 'notAllowed';
+    case 'withdrawRequest':
+      // Whoever works on the case may take the question back in any status, even after a decision.
+      return isLead(actor.role) || state.assigneeId === actor.staffId ? undefined : 'notAllowed';
   }
 }

@@ -125,7 +125,8 @@ export async function findSubmission(trx: Trx, id: string) {
 
 /** The files attached to a submission. */
 export async function listSubmissionFiles(trx: Trx, submissionId: string) {
-  return trx.selectFrom('files').select(['id', 'filename', 'media_type', 'size']).where('submission_id', '=', submissionId).orderBy('created_at').execute();
+  // Not the files of later answers to the administration's questions: the receipt shows what was submitted.
+  return trx.selectFrom('files').select(['id', 'filename', 'media_type', 'size']).where('submission_id', '=', submissionId).where('request_id', 'is', null).orderBy('created_at').execute();
 }
 
 /**

@@ -8,3 +8,5 @@ export { displayValue, isShown, visibleSteps, type Answers } from './answers.js'
 export { renderReceiptPdf } from './receipt.js';
 export { deleteAbandonedDrafts } from './forms.repository.js';
 export { applicantEmail } from './forms.service.js';
+export { readMultipartStep, type ReceivedFile } from './uploads.js';
+export { FormField } from './views/form-fields.js';

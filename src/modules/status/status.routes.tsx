@@ -2,10 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { hashToken, isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type Trx } from '../../platform/db/database.js';
-import { findSession } from '../../platform/http/session.js';
-import { localize } from '../../platform/i18n/i18n.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { findSession, isValidCsrfToken } from '../../platform/http/session.js';
+import { formatDate, localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
-import { caseStatusNames, type CaseStatus } from '../cases/index.js';
+import {
+  answerApplicantRequest, applicantRequestTexts, caseStatusNames, checkReply, listApplicantRequests, replyUploadStep, type AnswerFormState, type CaseStatus,
+} from '../cases/index.js';
+import { readMultipartStep } from '../forms/index.js';
 import { listCaseDocuments, readDocumentForDownload, sendDocument } from '../letters/index.js';
 import { isStatusToken } from './status-links.js';
 import { findApplicantCase, findLinkedReference, findReceiptReference, listStatusChanges } from './status.repository.js';
@@ -18,10 +22,15 @@ const statusRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 /** How a request reaches an application: by a status link's token, or as the browser that submitted it. */
 interface ApplicantAccess {
   actor: Actor;
-  /** Where the page's document links start. */
-  base: string;
+  /** The status page's address; document links and answers to questions start there. */
+  page: string;
   /** For the audit log: which key opened the page. */
   via: 'status-link' | 'receipt';
+  /**
+   * The CSRF token forms on the page carry: the receipt's session has one. A status link needs
+   * none, as its address is itself the secret a forged form would have to know.
+   */
+  csrfToken?: string;
   findReference(trx: Trx): Promise<string | undefined>;
 }
 
@@ -36,14 +45,17 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
   function byToken(request: FastifyRequest, token: string): ApplicantAccess | undefined {
     if (!isStatusToken(token)) return undefined;
     const tokenHash = hashToken(token);
-    return { actor: { tenantId: request.tenant.id, statusTokenHashes: [tokenHash] }, base: `/status/${token}/dokumente`, via: 'status-link', findReference: (trx) => findLinkedReference(trx, tokenHash) };
+    return { actor: { tenantId: request.tenant.id, statusTokenHashes: [tokenHash] }, page: `/status/${token}`, via: 'status-link', findReference: (trx) => findLinkedReference(trx, tokenHash) };
   }
 
   async function byReceipt(request: FastifyRequest, submissionId: string): Promise<ApplicantAccess | undefined> {
     if (!isUuid(submissionId)) return undefined;
     const session = await findSession(db, request);
     if (!session || session.receipts.length === 0) return undefined;
-    return { actor: { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, base: `/eingang/${submissionId}/status/dokumente`, via: 'receipt', findReference: (trx) => findReceiptReference(trx, submissionId) };
+    return {
+      actor: { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, page: `/eingang/${submissionId}/status`, via: 'receipt', csrfToken: session.csrfToken,
+      findReference: (trx) => findReceiptReference(trx, submissionId),
+    };
   }
 
   function loadStatus(request: FastifyRequest, access: ApplicantAccess): Promise<ApplicantStatus | undefined> {
@@ -56,12 +68,14 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
       const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
       const step = c.status === 'in_progress' && c.step ? service?.caseSteps.find((st) => st.id === c.step) : undefined;
       return {
+        caseId: c.id,
         reference: c.reference,
         serviceTitle: service ? localize(service.title, lang) : c.service_id,
         receivedAt: c.created_at,
         current: statusName(c.status) + (step ? ` – ${localize(step.label, lang)}` : ''),
         history: (await listStatusChanges(trx, c.id)).map((h) => ({ date: h.occurredAt, status: statusName(h.to) })),
         documents: await listCaseDocuments(trx, c.id),
+        requests: await listApplicantRequests(trx, c.id),
       };
     });
   }
@@ -69,11 +83,41 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
   // A status link in the address bar must not travel on in a Referer header, nor stay in a cache.
   const privateHeaders = (reply: FastifyReply) => reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
 
-  async function showStatus(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined) {
+  async function showStatus(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, form?: AnswerFormState, code = 200) {
     privateHeaders(reply);
     const status = access && (await loadStatus(request, access));
     if (!access || !status) return reply.callNotFound();
-    return sendPage(reply, <StatusPage ctx={{ lang: request.lang, path: request.url, townName: request.tenant.name }} status={status} documentBase={access.base} />);
+    const ctx = { lang: request.lang, path: access.page, townName: request.tenant.name, csrfToken: access.csrfToken };
+    return sendPage(reply, <StatusPage ctx={ctx} status={status} page={access.page} answerForm={form} />, code);
+  }
+
+  /**
+   * The applicant answers a question (multipart: text and one file per requested document, checked
+   * like form uploads). Success is 303 back to the page; a mistake 422 with the text kept; a
+   * question answered or withdrawn before, or a closed application, 409 with the reason.
+   */
+  async function answer(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, requestId: string) {
+    privateHeaders(reply);
+    const lang = request.lang;
+    const status = access && isUuid(requestId) && (await loadStatus(request, access));
+    const question = status ? status.requests.find((r) => r.id === requestId) : undefined;
+    if (!access || !status || !question) return reply.callNotFound();
+    if (!request.isMultipart()) return sendErrorPage(request, reply, 400);
+    const parsed = await readMultipartStep(request, replyUploadStep(question.documents), lang);
+    if (parsed.unknownFileField || Object.keys(parsed.raw).some((name) => name !== 'antwort' && name !== '_csrf')) return sendErrorPage(request, reply, 400);
+    if (access.csrfToken !== undefined && !isValidCsrfToken({ csrfToken: access.csrfToken }, parsed.raw._csrf)) return sendErrorPage(request, reply, 403);
+    const text = typeof parsed.raw.antwort === 'string' ? parsed.raw.antwort.replace(/\r\n/g, '\n').trim() : '';
+    const errors = { ...parsed.fileErrors };
+    const textError = checkReply(text, parsed.files.length, lang);
+    if (textError) errors.antwort = textError;
+    if (Object.keys(errors).length > 0) return showStatus(request, reply, access, { requestId, reply: text, errors }, 422);
+    const outcome = await answerApplicantRequest(deps, { actor: access.actor, via: access.via, caseId: status.caseId, requestId, reply: text, files: parsed.files });
+    if (outcome.kind === 'done') return reply.redirect(`${access.page}#fragen`, 303);
+    if (outcome.kind === 'notFound') return reply.callNotFound();
+    const alert = outcome.kind === 'alreadyAnswered'
+      ? applicantRequestTexts(lang, 'alreadyAnswered', { date: formatDate(outcome.answeredAt, lang, true) })
+      : applicantRequestTexts(lang, outcome.kind === 'withdrawn' ? 'withdrawnForApplicant' : 'caseClosed');
+    return showStatus(request, reply, access, { requestId, reply: text, errors: {}, alert }, 409);
   }
 
   async function download(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, documentId: string, what: 'pdf' | 'text') {
@@ -90,6 +134,7 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
 
   type TokenParams = { token: string; documentId: string };
   type ReceiptParams = { submissionId: string; documentId: string };
+  type AnswerParams = { token: string; submissionId: string; requestId: string };
 
   app.get('/status/:token', { config: statusRateLimit }, (request: FastifyRequest<{ Params: { token: string } }>, reply) =>
     showStatus(request, reply, byToken(request, request.params.token)));
@@ -97,6 +142,11 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     download(request, reply, byToken(request, request.params.token), request.params.documentId, 'pdf'));
   app.get('/status/:token/dokumente/:documentId/prueftext.txt', { config: statusRateLimit }, (request: FastifyRequest<{ Params: TokenParams }>, reply) =>
     download(request, reply, byToken(request, request.params.token), request.params.documentId, 'text'));
+
+  app.post('/status/:token/fragen/:requestId', { config: statusRateLimit }, (request: FastifyRequest<{ Params: AnswerParams }>, reply) =>
+    answer(request, reply, byToken(request, request.params.token), request.params.requestId));
+  app.post('/eingang/:submissionId/status/fragen/:requestId', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: AnswerParams }>, reply) =>
+    answer(request, reply, await byReceipt(request, request.params.submissionId), request.params.requestId));
 
   app.get('/eingang/:submissionId/status', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) =>
     showStatus(request, reply, await byReceipt(request, request.params.submissionId)));

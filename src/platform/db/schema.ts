@@ -100,6 +100,9 @@ export interface Database {
     filename: string;
     draft_id: string | null;
     submission_id: string | null;
+    /** Set on the files of an applicant's answer: the request, and which requested document (null: a further one). */
+    request_id: ColumnType<string | null, string | null | undefined, never>;
+    request_item: ColumnType<number | null, number | null | undefined, never>;
     created_at: Timestamp;
   };
   cases: {
@@ -184,6 +187,24 @@ export interface Database {
   };
   /** Stored files whose rows were deleted; the bytes go after the commit. */
   file_deletions: { tenant_id: string; sha256: string; requested_at: Generated<Date> };
+  applicant_requests: {
+    tenant_id: string;
+    id: string;
+    case_id: string;
+    question: string;
+    documents: ColumnType<string[], string[] | undefined, never>;
+    /** YYYY-MM-DD (Europe/Berlin); read as a Date at UTC midnight by pg, so it is selected as text. */
+    due_on: ColumnType<string, string, never>;
+    requested_by: string;
+    requested_at: Generated<Date>;
+    state: Generated<string>;
+    reply: string | null;
+    answered_at: Date | null;
+    answered_via: string | null;
+    answered_case_version: number | null;
+    withdrawn_by: string | null;
+    withdrawn_at: Date | null;
+  };
   status_links: { token_hash: string; tenant_id: string; reference: string; created_at: Generated<Date> };
   audit_log: {
     id: Generated<string>;

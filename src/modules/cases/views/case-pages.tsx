@@ -8,6 +8,9 @@ import { caseStatuses, caseStatusNames, type CaseStatus } from '../case.js';
 import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.js';
 import type { ParsedInboxQuery } from '../inbox-query.js';
 import { t } from '../cases.i18n.js';
+import { t as requestTexts } from '../applicant-requests.i18n.js';
+import type { ApplicantRequest } from '../applicant-requests.js';
+import { ApplicantRequestsSection, formatDueOn, type RequestFormState } from './applicant-requests-section.js';
 
 /** Who is signed in, with the sign-out button; at the top of every staff page. */
 export function StaffBar(props: { ctx: PageContext; staffName: string }) {
@@ -112,7 +115,7 @@ export function InboxPage(props: {
                     <td class="kern-table__cell"><a class="kern-link" href={`/verwaltung/vorgaenge/${r.id}`}>{r.reference}</a></td>
                     <td class="kern-table__cell">{props.serviceTitle(r.serviceId)}</td>
                     <td class="kern-table__cell">{props.departmentName(r.departmentId)}</td>
-                    <td class="kern-table__cell">{localize(caseStatusNames[r.status as CaseStatus], lang)}</td>
+                    <td class="kern-table__cell">{localize(caseStatusNames[r.status as CaseStatus], lang)}{r.replyReceived && <strong class="reply-flag">{` – ${requestTexts(lang, 'replyReceived')}`}</strong>}</td>
                     <td class="kern-table__cell">{r.assigneeId ? (props.staffNames.get(r.assigneeId) ?? '') : t(lang, 'unassigned')}</td>
                     <td class="kern-table__cell">{formatDate(r.createdAt, lang, true)}</td>
                     <td class="kern-table__cell">{r.dueAt ? formatDate(r.dueAt, lang) : ''}{overdue && <strong>{` (${t(lang, 'overdue')})`}</strong>}</td>
@@ -149,6 +152,7 @@ export interface CaseFormState {
   note?: { text: string; error?: string };
   involve?: { involvementId: string; question: string; error?: string };
   answer?: { text: string; error?: string };
+  request?: RequestFormState;
 }
 
 /** Involvements: the request a linked case answers, or those an asking case made. */
@@ -190,6 +194,8 @@ export function CasePage(props: {
   staffNames: Map<string, string>;
   stepLabels: Map<string, string>;
   involvement: CaseInvolvementView;
+  /** Questions to the applicant, and what the clerk may do about them. */
+  applicantRequests: { requests: ApplicantRequest[]; mayAsk: boolean; mayWithdraw: boolean; reachableByMail: boolean; defaultDueOn: string };
   /** The tax the answers lead to (formatted values), or that the town has no tariff. */
   assessment?: { values: Record<string, string> } | 'noTariff';
 } & CaseFormState) {
@@ -358,6 +364,7 @@ export function CasePage(props: {
           <Button variant="secondary">{t(lang, 'involveSubmit')}</Button>
         </form>
       )}
+      <ApplicantRequestsSection lang={lang} csrfToken={props.ctx.csrfToken} caseId={props.caseId} version={props.version} {...props.applicantRequests} form={props.request} />
       </>}
 
       <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
@@ -397,6 +404,10 @@ function describeEvent(lang: Lang, e: TimelineEntry, statusName: (s: string) => 
       return describeDocumentEvent(lang, d);
     case 'involvement':
       return t(lang, 'eventInvolvement', { title: String(d.title), department: String(d.department) });
+    case 'request':
+      return d.action === 'withdrawn' ? requestTexts(lang, 'eventWithdrawn') : requestTexts(lang, 'eventRequest', { date: formatDueOn(String(d.dueOn), lang) });
+    case 'reply':
+      return requestTexts(lang, 'eventReply', { files: Number(d.files ?? 0) });
     default:
       return t(lang, 'eventNote');
   }

@@ -1,11 +1,13 @@
 import { formatDate, type Lang } from '../../../platform/i18n/i18n.js';
 import { SummaryList } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
+import { ApplicantQuestions, type AnswerFormState, type ApplicantRequest } from '../../cases/index.js';
 import type { CaseDocument } from '../../letters/index.js';
 import { t } from '../status.i18n.js';
 
 /** Everything the applicant sees about their application (no notes, no names of staff). */
 export interface ApplicantStatus {
+  caseId: string;
   reference: string;
   serviceTitle: string;
   receivedAt: Date;
@@ -13,14 +15,18 @@ export interface ApplicantStatus {
   current: string;
   history: Array<{ date: Date; status: string }>;
   documents: CaseDocument[];
+  /** The administration's questions (Nachforderungen), answered here. */
+  requests: ApplicantRequest[];
 }
 
-/** The applicant's status page: reference, current status, its history and the documents to download. */
-export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; documentBase: string }) {
+/** The applicant's status page: reference, current status, open questions, its history and the documents to download. */
+export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; page: string; answerForm?: AnswerFormState }) {
   const { lang } = props.ctx;
   const s = props.status;
+  const documentBase = `${props.page}/dokumente`;
+  const notSent = props.answerForm && (props.answerForm.alert || Object.keys(props.answerForm.errors).length > 0);
   return (
-    <Layout ctx={props.ctx} title={t(lang, 'title', { reference: s.reference })}>
+    <Layout ctx={props.ctx} title={`${notSent ? `${t(lang, 'notSent')}: ` : ''}${t(lang, 'title', { reference: s.reference })}`}>
       <h1 class="kern-heading-x-large">{t(lang, 'heading')}</h1>
       <SummaryList
         lang={lang}
@@ -31,6 +37,7 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; d
           { key: t(lang, 'current'), value: <strong>{s.current}</strong> },
         ]}
       />
+      <ApplicantQuestions lang={lang} requests={s.requests} answerBase={`${props.page}/fragen`} csrfToken={props.ctx.csrfToken} form={props.answerForm} />
       <h2 class="kern-heading-large">{t(lang, 'history')}</h2>
       <ol class="kern-list case-timeline">
         <li><span class="kern-body kern-body--small">{formatDate(s.receivedAt, lang)}</span> {t(lang, 'eventReceived')}</li>
@@ -39,7 +46,7 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; d
       <h2 class="kern-heading-large">{t(lang, 'documents')}</h2>
       {s.documents.length === 0 ? <p class="kern-body">{t(lang, 'noDocuments')}</p> : (
         <>
-          {s.documents.map((d) => <DocumentEntry key={d.id} lang={lang} document={d} base={`${props.documentBase}/${d.id}`} />)}
+          {s.documents.map((d) => <DocumentEntry key={d.id} lang={lang} document={d} base={`${documentBase}/${d.id}`} />)}
           <p class="kern-body kern-body--small">{t(lang, 'checkTextHint')}</p>
         </>
       )}
