@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findIncompleteSteps, normalizeIban, parseStep, resolveDateBound, toRawInput, visibleSteps } from './answers.js';
+import { findIncompleteSteps, normalizeIban, parseStep, resolveDateBound, searchText, toRawInput, visibleSteps } from './answers.js';
 import { formDefinition, type StepDefinition } from './form-definition.js';
 
 const form = formDefinition.parse({
@@ -79,5 +79,26 @@ describe('answers', () => {
   it('refuses definitions whose conditions point at unknown fields', () => {
     const result = formDefinition.safeParse({ declaration: { de: 'x' }, steps: [{ id: 's', title: { de: 's' }, when: { field: 's.nope', equals: 'x' }, fields: [{ id: 'a', type: 'text', label: { de: 'a' } }] }] });
     assert.equal(result.success, false);
+  });
+});
+
+describe('searchText', () => {
+  const withText = formDefinition.parse({
+    declaration: { de: 'x' },
+    steps: [{ id: 's', title: { de: 'S' }, fields: [
+      { id: 'art', type: 'radio', label: { de: 'Art' }, options: [{ value: 'laerm', label: { de: 'Lärmbelästigung' } }] },
+      { id: 'text', type: 'textarea', label: { de: 'Nachricht' }, maxLength: 5000 },
+      { id: 'foto', type: 'file', label: { de: 'Foto' }, required: false },
+      { id: 'antwort', type: 'yesno', label: { de: 'Antwort?' } },
+    ] }],
+  });
+
+  it('takes the shown answers as displayed, cuts long texts and leaves out file names', () => {
+    const text = searchText(withText, { s: { art: 'laerm', text: `Baustelle ${'sehr laut '.repeat(100)}Schlusswort`, foto: [{ id: 'f', filename: 'geheim.jpg', mediaType: 'image/jpeg', size: 1 }], antwort: true } });
+    assert.match(text, /Lärmbelästigung/);
+    assert.match(text, /^Baustelle/m);
+    assert.doesNotMatch(text, /Schlusswort/, 'a long text is indexed from its start only');
+    assert.doesNotMatch(text, /geheim/);
+    assert.ok(text.length < 600, `${text.length} characters`);
   });
 });

@@ -302,3 +302,17 @@ export function displayValue(field: FieldDefinition, value: FieldValue | undefin
       return String(value);
   }
 }
+
+// PostgreSQL's text-search parser costs ~0.1 ms per KB; whole 3 KB complaints in the search vector
+// had tripled the database work of a submission (docs/performance.md). Names, addresses, subjects
+// and the start of each long text are what clerks search for.
+const searchTextPerAnswer = 500;
+
+/** What the clerk's full-text search indexes of an application: the shown answers, as displayed, long ones cut short; no file names. */
+export function searchText(form: FormDefinition, answers: Answers): string {
+  return visibleSteps(form, answers)
+    .flatMap((step) => step.fields
+      .filter((f) => f.type !== 'file' && f.type !== 'yesno' && answers[step.id]?.[f.id] !== undefined)
+      .map((f) => displayValue(f, answers[step.id]![f.id], 'de').slice(0, searchTextPerAnswer)))
+    .join('\n');
+}

@@ -89,6 +89,8 @@ export interface NewSubmission {
   applicantEmail: string | undefined;
   /** The case's deadline, from the service's processing time. */
   dueAt: Date | undefined;
+  /** What the case's full-text search vector is made of (searchText in answers.ts). */
+  searchText: string;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
   const items = submissions.map((s) => ({
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
     answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
-    dueAt: s.dueAt?.toISOString() ?? null,
+    dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText,
   }));
   const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
     select submission_id, reference, submitted_at

@@ -5,7 +5,7 @@ import { createGroupCommit } from '../../platform/db/group-commit.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
-import type { Answers, FileRef } from './answers.js';
+import { searchText, type Answers, type FileRef } from './answers.js';
 import { deleteDraft, insertSubmissions, lockDraft, moveDraftFiles, type NewSubmission } from './forms.repository.js';
 
 /** Thrown when a draft was already submitted (double click, second tab) or has expired. */
@@ -88,6 +88,7 @@ function prepare(input: SubmitApplication): { submission: NewSubmission; receipt
       actor: input.actor,
       applicantEmail: applicantEmail(input.service, input.answers),
       dueAt: dueDate(input.service),
+      searchText: searchText(input.service.definition.form!, input.answers),
     },
   };
 }
