@@ -7,6 +7,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { listTenants } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
 import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
+import { parseStaffIdpCommand, runStaffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -22,6 +23,8 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
   npm run cli -- staff reset-2fa --tenant <slug> --email <address>
       Remove the account's authenticator app (TOTP) and recovery codes and end its sessions;
       the clerk sets up the app again at the next sign-in.
+
+${staffIdpHelp}
 
   npm run cli -- audit seal [--tenant <slug>]
       Seal the audit entries not sealed yet into the hash chain (the portal does this every
@@ -48,6 +51,19 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Its own options and block (scripts/staff-idp-cli.ts), apart from the staff commands.
+  if (argv[0] === 'staff-idp' && !argv.includes('--help') && !argv.includes('-h')) {
+    const command = parseStaffIdpCommand(argv.slice(1));
+    const config = loadConfig();
+    const database = await openDatabase(config);
+    try {
+      await migrate(database.db);
+      await runStaffIdpCommand(database.db, config, command);
+    } finally {
+      await database.close();
+    }
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
