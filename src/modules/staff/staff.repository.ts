@@ -25,9 +25,12 @@ export async function insertStaff(trx: Trx, s: { tenantId: string; email: string
   return row.id;
 }
 
-/** The login record for an e-mail address. */
-export async function findStaffCredentials(trx: Trx, email: string) {
-  return trx.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
+/**
+ * The login record for an e-mail address in a town. The town is named, not left to row-level
+ * security: the CLI runs as the schema owner, which a superuser owner bypasses it as.
+ */
+export async function findStaffCredentials(trx: Trx, tenantId: string, email: string) {
+  return trx.selectFrom('staff').select(['id', 'password_hash']).where('tenant_id', '=', tenantId).where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
 /** A staff member and their departments. */

@@ -33,7 +33,7 @@ export async function createStaff(trx: Trx, input: { tenantId: string; email: st
 
 /** Checks e-mail and password; returns the staff id or null, taking the same time either way. */
 export async function verifyStaffLogin(db: Db, tenantId: string, email: string, password: string): Promise<string | null> {
-  const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, email));
+  const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, tenantId, email));
   const ok = await verify(credentials?.password_hash ?? (await dummyHash), password).catch(() => false);
   return credentials && ok ? credentials.id : null;
 }
@@ -161,7 +161,7 @@ export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, in
  * account has the e-mail address.
  */
 export async function resetSecondFactor(trx: Trx, tenantId: string, email: string): Promise<boolean> {
-  const credentials = await findStaffCredentials(trx, email);
+  const credentials = await findStaffCredentials(trx, tenantId, email);
   if (!credentials) return false;
   await deleteSecondFactor(trx, credentials.id);
   await recordAudit(trx, { tenantId, actor: 'cli', action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
