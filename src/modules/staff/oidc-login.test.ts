@@ -344,6 +344,19 @@ describe('staff sign-in through the town\'s OpenID Connect IdP', () => {
     await assert.rejects(asOwner(t.tenant, (trx) => linkStaffToIdp(trx, t.tenant.id, clerk.email, 'xyz')), /has no staff IdP/);
   });
 
+  it('signs in where the issuer was configured with a trailing slash (discovery accepts it, links still match)', async () => {
+    const t = await newTown('slash');
+    const slashIdp = await startTestIdp([client(t)]);
+    try {
+      await configure(t, `${slashIdp.issuer}/`);
+      const { sub } = await linkedClerk(t, slashIdp);
+      const signedIn = await signInThroughIdp(new TestBrowser(app.app, t.host), { accountId: sub, amr: ['mfa'] }, slashIdp);
+      assert.equal(signedIn.headers.location, '/verwaltung');
+    } finally {
+      await slashIdp.close();
+    }
+  });
+
   it('says so when the IdP cannot be reached, instead of failing', async () => {
     const t = await newTown('down');
     const closed = createServer();

@@ -66,14 +66,17 @@ export function idpAssertsMfa(identity: Pick<OidcIdentity, 'amr' | 'acr'>, mfaAc
  * allows it, the not yet linked account whose e-mail address the IdP asserts as verified (which
  * links them). Null for everyone else: accounts are never created from an IdP sign-in.
  */
-export async function findStaffForIdentity(db: Db, tenantId: string, idp: Pick<StaffIdp, 'linkByEmail'>, identity: OidcIdentity): Promise<string | null> {
+export async function findStaffForIdentity(db: Db, tenantId: string, idp: Pick<StaffIdp, 'issuer' | 'linkByEmail'>, identity: OidcIdentity): Promise<string | null> {
+  // Links are keyed by the issuer as configured (the relying party checked that the ID token is
+  // this issuer's); the token's spelling may differ by a trailing slash, which discovery accepts.
+  const issuer = idp.issuer;
   return inTransaction(db, { tenantId }, async (trx) => {
-    const linked = await findLinkedStaffId(trx, tenantId, identity.issuer, identity.subject);
+    const linked = await findLinkedStaffId(trx, tenantId, issuer, identity.subject);
     if (linked) return linked;
     if (!idp.linkByEmail || !identity.emailVerified || !identity.email) return null;
     const staffId = await findStaffIdByEmail(trx, tenantId, identity.email);
     // An account linked to another subject already stays with it.
-    if (!staffId || !(await insertLink(trx, { tenantId, staffId, issuer: identity.issuer, subject: identity.subject }))) return null;
+    if (!staffId || !(await insertLink(trx, { tenantId, staffId, issuer, subject: identity.subject }))) return null;
     await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'staff.idp_linked', subject: `staff:${staffId}`, details: { by: 'verified_email' } });
     return staffId;
   });
