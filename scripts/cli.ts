@@ -15,6 +15,7 @@ import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
 import { loadServices } from '../src/modules/catalog/index.js';
 import { createFileStore } from '../src/platform/files/file-store.js';
 import { retentionReport, runRetention } from '../src/modules/retention/index.js';
+import { parseStaffIdpCommand, runStaffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -49,6 +50,7 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
       Create a department (key: 2 to 40 of a-z, 0-9 and -; it cannot be changed later).
   npm run cli -- department deactivate|activate --tenant <slug> --key <key>
       Deactivate a department without open cases and services, or reactivate it.
+${staffIdpHelp}
 
   npm run cli -- audit seal [--tenant <slug>]
       Seal the audit entries not sealed yet into the hash chain (the portal does this every
@@ -107,6 +109,19 @@ function roleArguments(values: string[] | undefined): Array<{ department: string
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Its own options and block (scripts/staff-idp-cli.ts), apart from the staff commands.
+  if (argv[0] === 'staff-idp' && !argv.includes('--help') && !argv.includes('-h')) {
+    const command = parseStaffIdpCommand(argv.slice(1));
+    const config = loadConfig();
+    const database = await openDatabase(config);
+    try {
+      await migrate(database.db);
+      await runStaffIdpCommand(database.db, config, command);
+    } finally {
+      await database.close();
+    }
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

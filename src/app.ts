@@ -24,7 +24,7 @@ import { catalogRoutes, Catalog } from './modules/catalog/index.js';
 import { formApiRoutes, formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
 import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
 import { scheduleHousekeeping } from './housekeeping.js';
-import { staffRoutes } from './modules/staff/index.js';
+import { staffOidcRoutes, staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
 import { lettersStaffRoutes } from './modules/letters/index.js';
 import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
@@ -116,6 +116,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(formApiRoutes, deps);
   if (config.env !== 'production' && mailer.kind === 'outbox') await app.register(devOutboxRoutes, { db: database.db });
   await app.register(staffRoutes, deps);
+  await app.register(staffOidcRoutes, deps);
   await app.register(casesStaffRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
   await app.register(statusRoutes, deps);

@@ -32,7 +32,7 @@ export type Config = {
   submissionRateLimit: number;
   /** Which reverse proxies may set X-Forwarded-For (client IPs for rate limits); none by default. */
   trustProxy: boolean | string[];
-  /** Key that encrypts the staff TOTP secrets; without it (never in production) one is kept in DATA_DIR/keys. */
+  /** Key that encrypts the staff TOTP secrets and the towns' IdP client secrets; without it (never in production) one is kept in DATA_DIR/keys. */
   totpKey?: Buffer;
 };
 

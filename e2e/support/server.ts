@@ -30,7 +30,7 @@ export interface RunningPortal {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Asks the kernel for a free port; the tiny race until the portal binds it is acceptable for tests. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -76,9 +76,10 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
  * The embedded database is used even when DATABASE_URL is set in the environment, so that
  * every run starts from the same empty state; set E2E_DATABASE_URL to test against PostgreSQL.
  */
-export async function startPortal(options: { env?: Record<string, string> } = {}): Promise<RunningPortal> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-e2e-'));
-  const port = await freePort();
+export async function startPortal(options: { env?: Record<string, string>; port?: number; dataDir?: string } = {}): Promise<RunningPortal> {
+  // A data directory passed in belongs to the caller (to start the same portal again) and is kept.
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'rathaus-e2e-')));
+  const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
@@ -114,7 +115,7 @@ export async function startPortal(options: { env?: Record<string, string> } = {}
       await exited;
       clearTimeout(timer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
   try {

@@ -28,16 +28,17 @@ export async function insertStaff(trx: Trx, s: { tenantId: string; email: string
 }
 
 /**
- * The login record for an e-mail address; none for a deactivated account. `tenantId` narrows the
- * lookup for callers that may run as the schema owner, whom row-level security may not restrict.
+ * The login record for an e-mail address in a town; none for a deactivated account. The town is
+ * named, not left to row-level security: the CLI runs as the schema owner, which a superuser owner
+ * bypasses it as.
  */
-export async function findStaffCredentials(trx: Trx, email: string, tenantId?: string) {
+export async function findStaffCredentials(trx: Trx, tenantId: string, email: string) {
   return trx
     .selectFrom('staff')
     .select(['id', 'password_hash'])
+    .where('tenant_id', '=', tenantId)
     .where('email', '=', email.toLowerCase())
     .where('deactivated_at', 'is', null)
-    .$if(tenantId !== undefined, (q) => q.where('tenant_id', '=', tenantId!))
     .executeTakeFirst();
 }
 

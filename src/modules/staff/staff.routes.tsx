@@ -9,6 +9,7 @@ import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
+import { findStaffIdpName } from './oidc-login.js';
 import { normalizeTotpCode, qrCodeSvg, totpUri, type SecondFactorResult } from './second-factor.js';
 import {
   confirmTotpEnrolment, findSecondFactorState, redeemRecoveryCode, startTotpEnrolment, verifyStaffLogin, verifyTotpCode, type SecondFactorState,
@@ -105,7 +106,8 @@ export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
       const state = await findSecondFactorState(db, request.tenant.id, session.pendingStaffId);
       return reply.redirect(state.enrolled ? codePath : enrolPath, 303);
     }
-    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email="" errors={{}} />);
+    const idpName = await findStaffIdpName(db, request.tenant.id);
+    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email="" errors={{}} idpName={idpName} />);
   });
 
   app.post('/verwaltung/anmelden', { config: signInLimit }, async (request: FormRequest, reply) => {
@@ -120,7 +122,8 @@ export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
     const staffId = Object.keys(errors).length === 0 ? await verifyStaffLogin(db, request.tenant.id, email, password) : null;
     if (!staffId) {
       if (Object.keys(errors).length === 0) errors.email = t(request.lang, 'loginFailed');
-      return sendPage(reply, <LoginPage ctx={pageContext(request, session!.csrfToken)} email={email} errors={errors} />, 422);
+      const idpName = await findStaffIdpName(db, request.tenant.id);
+      return sendPage(reply, <LoginPage ctx={pageContext(request, session!.csrfToken)} email={email} errors={errors} idpName={idpName} />, 422);
     }
     // Only half signed in: no staff page opens before the second factor.
     await createSession(db, request, reply, { pendingStaffId: staffId });

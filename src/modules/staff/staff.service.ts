@@ -39,7 +39,7 @@ export async function createStaff(trx: Trx, input: { tenantId: string; email: st
 
 /** Checks e-mail and password; returns the staff id or null, taking the same time either way. */
 export async function verifyStaffLogin(db: Db, tenantId: string, email: string, password: string): Promise<string | null> {
-  const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, email));
+  const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, tenantId, email));
   const ok = await verify(credentials?.password_hash ?? (await dummyHash), password).catch(() => false);
   // An invited account without a password was checked against the dummy hash: never a match.
   return credentials?.password_hash && ok ? credentials.id : null;
@@ -169,7 +169,7 @@ export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, in
  * the e-mail address. `actor` is who did it, as the audit log names them.
  */
 export async function resetSecondFactor(trx: Trx, tenantId: string, email: string, actor = 'cli'): Promise<boolean> {
-  const credentials = await findStaffCredentials(trx, email, tenantId);
+  const credentials = await findStaffCredentials(trx, tenantId, email);
   if (!credentials) return false;
   await deleteSecondFactor(trx, credentials.id);
   await recordAudit(trx, { tenantId, actor, action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });

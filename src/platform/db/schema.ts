@@ -68,6 +68,28 @@ export interface Database {
     created_at: Generated<Date>;
   };
   staff_recovery_codes: { tenant_id: string; staff_id: string; code_hash: string; used_at: Date | null };
+  staff_idps: {
+    tenant_id: string;
+    issuer: string;
+    client_id: string;
+    client_secret_sealed: string | null;
+    display_name: string;
+    link_by_email: ColumnType<boolean, boolean | undefined, boolean>;
+    mfa_acr_values: ColumnType<string[], string[] | undefined, string[]>;
+    updated_at: Timestamp;
+  };
+  staff_oidc_links: { tenant_id: string; staff_id: string; issuer: string; subject: string; linked_at: Timestamp };
+  oidc_flows: {
+    tenant_id: string;
+    session_hash: string;
+    purpose: string;
+    issuer: string;
+    redirect_uri: string;
+    state: string;
+    nonce: string;
+    code_verifier: string;
+    expires_at: Timestamp;
+  };
   definition_snapshots: { hash: string; service_id: string; version: number; body: ColumnType<unknown, string, never>; created_at: Timestamp };
   drafts: {
     tenant_id: string;

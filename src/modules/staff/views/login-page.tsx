@@ -1,9 +1,10 @@
 import { Button, CsrfField, ErrorSummary, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { t } from '../staff.i18n.js';
+import { IdpSignInLink } from './oidc-pages.js';
 
-/** The staff sign-in form. */
-export function LoginPage(props: { ctx: PageContext; email: string; errors: FieldErrors }) {
+/** The staff sign-in form, and the way through the town's IdP when it has one. */
+export function LoginPage(props: { ctx: PageContext; email: string; errors: FieldErrors; idpName?: string | null }) {
   const { lang } = props.ctx;
   return (
     <Layout ctx={props.ctx} title={t(lang, 'loginTitle')}>
@@ -17,6 +18,7 @@ export function LoginPage(props: { ctx: PageContext; email: string; errors: Fiel
         </div>
         <div class="kern-btn-wrapper form-actions"><Button>{t(lang, 'login')}</Button></div>
       </form>
+      {props.idpName && <IdpSignInLink lang={lang} name={props.idpName} />}
     </Layout>
   );
 }

@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type { Config } from '../src/config.js';
+import { isLoopbackUrl } from '../src/platform/auth/oidc.js';
+import { loadTotpKey } from '../src/platform/crypto/secret-box.js';
+import type { Db, Trx } from '../src/platform/db/database.js';
+import { listTenants } from '../src/modules/tenants/tenants.repository.js';
+import { linkStaffToIdp, removeStaffIdp, setStaffIdp, showStaffIdp, staffIdpInputProblems, unlinkStaffFromIdp } from '../src/modules/staff/index.js';
+
+/** The `staff-idp` commands in `npm run cli -- --help` (ADR 0014). */
+export const staffIdpHelp = `  npm run cli -- staff-idp set --tenant <slug> --issuer <url> --client-id <id> [--secret-stdin] [--name <label>]
+                                [--link-by-email | --no-link-by-email] [--mfa-acr <value>]... [--public-client]
+      Let the town's staff sign in through its own OpenID Connect IdP (Keycloak, Entra ID, ADFS ...).
+      --issuer is the issuer identifier (https; http only for localhost). The client secret is read
+      from stdin and stored encrypted under TOTP_KEY; without --secret-stdin the stored one is kept
+      (--public-client removes it). --name labels the button "Anmelden mit <label>". Staff accounts
+      must be linked (staff-idp link); --link-by-email lets a first sign-in link the account whose
+      address the IdP asserts as verified (trusts the IdP's e-mail verification; see ADR 0014).
+      An IdP sign-in skips the Rathaus TOTP only when the ID token's amr has mfa, otp or hwk, or
+      its acr is one given with --mfa-acr (repeatable; replaces the list, --mfa-acr "" empties it).
+      Changing the issuer removes all links.
+  npm run cli -- staff-idp show --tenant <slug>
+      Show the town's IdP (never the secret), the redirect URIs to register there, and the links.
+  npm run cli -- staff-idp remove --tenant <slug>
+      Remove the town's IdP and all links; staff sign in with password and TOTP.
+  npm run cli -- staff-idp link --tenant <slug> --email <address> --subject <sub>
+      Link a staff account to the IdP's subject ("sub" claim) of the person.
+  npm run cli -- staff-idp unlink --tenant <slug> --email <address>
+      Remove a staff account's link.`;
+
+async function readSecret(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!secret) throw new Error('No client secret on stdin.');
+  return secret;
+}
+
+/** A parsed `staff-idp` command line. */
+export type StaffIdpCommand = ReturnType<typeof parseStaffIdpCommand>;
+
+/**
+ * Reads `staff-idp <action> ...` (argv after the word staff-idp) and checks what can be checked
+ * without the database, so a mistyped command fails at once.
+ */
+export function parseStaffIdpCommand(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    allowNegative: true,
+    options: {
+      tenant: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
+      'public-client': { type: 'boolean' },
+      name: { type: 'string' },
+      'link-by-email': { type: 'boolean' },
+      'mfa-acr': { type: 'string', multiple: true },
+      email: { type: 'string' },
+      subject: { type: 'string' },
+    },
+  });
+  const action = positionals.join(' ');
+  if (!['set', 'show', 'remove', 'link', 'unlink'].includes(action)) throw new Error(`Unknown command "staff-idp ${action}".\n\n${staffIdpHelp}`);
+  if (!values.tenant) throw new Error(`staff-idp ${action} needs --tenant.`);
+  if (action === 'set') {
+    if (!values.issuer || !values['client-id']) throw new Error('staff-idp set needs --issuer and --client-id.');
+    if (values['secret-stdin'] && values['public-client']) throw new Error('Give either --secret-stdin or --public-client.');
+    const problems = staffIdpInputProblems({ issuer: values.issuer, clientId: values['client-id'], displayName: values.name, mfaAcrValues: values['mfa-acr']?.filter((v) => v !== '') });
+    if (problems.length) throw new Error(problems.join('\n'));
+  }
+  if (action === 'link' && (!values.email || !values.subject)) throw new Error('staff-idp link needs --email and --subject.');
+  if (action === 'unlink' && !values.email) throw new Error('staff-idp unlink needs --email.');
+  return { action, values };
+}
+
+/** Runs a parsed `staff-idp` command on the open database. */
+export async function runStaffIdpCommand(db: Db, config: Config, { action, values }: StaffIdpCommand): Promise<void> {
+  const town = (await listTenants(db)).find((t) => t.slug === values.tenant);
+  if (!town) throw new Error(`No town with slug "${values.tenant ?? ''}". See: npm run cli -- tenant list`);
+  // As the schema owner with the town set, like the other staff commands.
+  const inTown = <T>(fn: (trx: Trx) => Promise<T>) =>
+    db.transaction().execute(async (trx) => {
+      await sql`select set_config('app.tenant_id', ${town.id}, true)`.execute(trx);
+      return fn(trx);
+    });
+
+  if (action === 'set') {
+    const clientSecret = values['secret-stdin'] ? await readSecret() : values['public-client'] ? null : undefined;
+    const key = await loadTotpKey(config);
+    const { removedLinks } = await inTown((trx) => setStaffIdp(trx, key, town.id, {
+      issuer: values.issuer!,
+      clientId: values['client-id']!,
+      clientSecret,
+      displayName: values.name,
+      linkByEmail: values['link-by-email'],
+      mfaAcrValues: values['mfa-acr']?.filter((v) => v !== ''),
+    }));
+    console.log(`Staff IdP of ${town.slug} set.${removedLinks ? ` ${removedLinks} link(s) to the previous issuer removed.` : ''}`);
+    printRedirectUris(town.hosts, config);
+  } else if (action === 'show') {
+    const idp = await inTown((trx) => showStaffIdp(trx, town.id));
+    if (!idp) {
+      console.log(`${town.slug} has no staff IdP; staff sign in with password and TOTP.`);
+      return;
+    }
+    console.log([
+      `issuer:          ${idp.issuer}`,
+      `client id:       ${idp.clientId}`,
+      `client secret:   ${idp.hasSecret ? 'stored (encrypted)' : 'none (public client)'}`,
+      `button:          Anmelden mit ${idp.displayName}`,
+      `link by e-mail:  ${idp.linkByEmail ? 'yes' : 'no'}`,
+      `MFA acr values:  ${idp.mfaAcrValues.join(', ') || '(none; amr mfa/otp/hwk only)'}`,
+      `linked accounts: ${idp.linkedAccounts}`,
+    ].join('\n'));
+    printRedirectUris(town.hosts, config);
+  } else if (action === 'remove') {
+    const removed = await inTown((trx) => removeStaffIdp(trx, town.id));
+    console.log(removed ? `Staff IdP of ${town.slug} removed.` : `${town.slug} had no staff IdP.`);
+  } else if (action === 'link') {
+    await inTown((trx) => linkStaffToIdp(trx, town.id, values.email!, values.subject!));
+    console.log(`${values.email} is linked to the IdP subject.`);
+  } else {
+    const removed = await inTown((trx) => unlinkStaffFromIdp(trx, town.id, values.email!));
+    console.log(removed ? `${values.email} is no longer linked.` : `${values.email} was not linked.`);
+  }
+}
+
+/** The redirect URIs to register at the IdP: https on every host of the town (http with port on localhost). */
+function printRedirectUris(hosts: string[], config: Pick<Config, 'port'>): void {
+  console.log('Redirect URI(s) to register at the IdP:');
+  for (const host of hosts) {
+    const base = isLoopbackUrl(new URL(`http://${host}`)) ? `http://${host}:${config.port}` : `https://${host}`;
+    console.log(`  ${base}/verwaltung/anmelden/oidc/callback`);
+  }
+}
