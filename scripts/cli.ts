@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, type Db } from '../src/platform/db/database.js';
+import { openDatabase, type Db, type Trx } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { listTenants } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff, hashPassword, resetSecondFactor } from '../src/modules/staff/index.js';
 import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
+import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
+import { loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -30,13 +32,29 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
       Recompute every town's audit chain; exits with 1 and names the first broken block when an
       entry was changed or removed after sealing.
 
+  npm run cli -- handoff set --tenant <slug> --service <id> --url <https url> [--secret-stdin]
+      Forward the service's new cases to a specialist system (signed webhook, docs/adr/0012).
+      https is required in production; outside it http is allowed for localhost and 127.0.0.1.
+      Private and local addresses are refused in production unless
+      HANDOFF_ALLOW_PRIVATE_TARGETS=true. The signing secret (whsec_..., Standard Webhooks) is
+      read from stdin, or generated and printed once for a new target; changing the URL of a
+      target keeps its secret unless a new one is given. Secrets are sealed with HANDOFF_KEY.
+  npm run cli -- handoff list [--tenant <slug>]
+      List the configured targets (never the secrets).
+  npm run cli -- handoff remove --tenant <slug> --service <id>
+      Stop forwarding; deliveries still waiting then fail with that reason.
+
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 async function readPassword(fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
   if (!fromStdin) return { password: randomBytes(15).toString('base64url'), generated: true };
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = (await readStdin()).replace(/\r?\n$/, '');
   if (password.length < 12) throw new Error('The password needs at least 12 characters.');
   return { password, generated: false };
 }
@@ -57,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       department: { type: 'string', multiple: true },
       'password-stdin': { type: 'boolean' },
+      service: { type: 'string' },
+      url: { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(help);
     return;
   }
-  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
+  if (!['migrate', 'tenant list', 'staff create', 'staff set-password', 'staff reset-2fa', 'audit seal', 'audit verify', 'handoff set', 'handoff list', 'handoff remove'].includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
   const database = await openDatabase(loadConfig());
   try {
     const { db } = database;
@@ -87,6 +108,8 @@ async function main(argv: string[]): Promise<void> {
         }
       }
       if (broken > 0) process.exitCode = 1;
+    } else if (command.startsWith('handoff ')) {
+      await handoffCommand(db, command, values);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff create') {
@@ -130,6 +153,46 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** Runs fn as the database owner with the town set, as the row-level security policies require. */
+async function asTown<T>(db: Db, tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+async function handoffCommand(db: Db, command: string, values: { tenant?: string; service?: string; url?: string; 'secret-stdin'?: boolean }): Promise<void> {
+  if (command === 'handoff list') {
+    const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
+    for (const town of towns) {
+      for (const target of await asTown(db, town.id, (trx) => listHandoffTargets(trx))) {
+        console.log(`${town.slug.padEnd(20)} ${target.service_id.padEnd(24)} ${target.url}`);
+      }
+    }
+    return;
+  }
+  if (!values.service) throw new Error(`${command} needs --service.`);
+  const serviceId = values.service;
+  const tenantId = await tenantIdOf(db, values.tenant);
+  if (command === 'handoff remove') {
+    if (!(await asTown(db, tenantId, (trx) => removeHandoffTarget(trx, serviceId)))) throw new Error(`${values.tenant} does not forward ${serviceId}.`);
+    console.log(`${values.tenant} no longer forwards ${serviceId}.`);
+    return;
+  }
+  if (!values.url) throw new Error('handoff set needs --url.');
+  const secret = values['secret-stdin'] ? (await readStdin()).trim() : undefined;
+  const config = loadConfig();
+  const key = await loadHandoffKey(config);
+  const outcome = await asTown(db, tenantId, async (trx) => {
+    const offered = await trx.selectFrom('tenant_services').select('service_id').where('tenant_id', '=', tenantId).where('service_id', '=', serviceId).executeTakeFirst();
+    if (!offered) return { ok: false as const, reason: `${values.tenant} does not offer the service "${serviceId}"` };
+    return setHandoffTarget(trx, key, config, { tenantId, serviceId, url: values.url!, ...(secret !== undefined ? { secret } : {}) });
+  });
+  if (!outcome.ok) throw new Error(`Not saved: ${outcome.reason}.`);
+  console.log(`${values.tenant} ${outcome.created ? 'now forwards' : 'forwards'} new cases of ${serviceId} to ${values.url}.`);
+  if (outcome.generatedSecret) console.log(`Signing secret (shown once; give it to the receiving system): ${outcome.generatedSecret}`);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -28,6 +28,7 @@ import { staffRoutes } from './modules/staff/index.js';
 import { casesStaffRoutes } from './modules/cases/index.js';
 import { lettersStaffRoutes } from './modules/letters/index.js';
 import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
+import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     handlers: {
       ...submissionJobHandlers({ mailer, tenants, services, db: database.db, config }),
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...handoffJobHandlers({ tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(staffRoutes, deps);
   await app.register(casesStaffRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
+  await app.register(handoffStaffRoutes, deps);
   await app.register(statusRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());

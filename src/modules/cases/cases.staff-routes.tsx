@@ -12,6 +12,7 @@ import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox 
 import { parseInboxQuery } from './inbox-query.js';
 import { assessCase } from '../taxes/index.js';
 import { listCaseDocuments } from '../letters/index.js';
+import { listCaseHandoffs } from '../handoff/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { caseStatuses, type CaseStatus } from './case.js';
@@ -87,6 +88,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       const files = asked ? [] : await trx.selectFrom('files').select(['id', 'filename', 'size', 'sha256', 'media_type']).where('submission_id', '=', found.submission_id).orderBy('created_at').execute();
       const involvements = asked ? [] : await listInvolvements(trx, caseId);
       const documents = asked ? [] : await listCaseDocuments(trx, caseId);
+      const handoffs = asked ? [] : await listCaseHandoffs(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
       return {
         ...found,
@@ -95,6 +97,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         submitted_at: found.submitted_at ?? found.created_at,
         files,
         documents,
+        handoffs,
         involvementAsked: asked,
         involvements,
       };
@@ -181,6 +184,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         assessment={asked ? undefined : assessCase(service.definition, found.answers, deps.tenants.findById(request.tenant.id)!.profile, request.lang)}
         files={found.files}
         documents={found.documents}
+        handoffs={found.handoffs}
         timeline={timeline.map((e) => ({
           id: String(e.id),
           occurredAt: e.occurred_at,
