@@ -167,7 +167,7 @@ async function handoffCommand(db: Db, command: string, values: { tenant?: string
   if (command === 'handoff list') {
     const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
     for (const town of towns) {
-      for (const target of await asTown(db, town.id, (trx) => listHandoffTargets(trx))) {
+      for (const target of await asTown(db, town.id, (trx) => listHandoffTargets(trx, town.id))) {
         console.log(`${town.slug.padEnd(20)} ${target.service_id.padEnd(24)} ${target.url}`);
       }
     }
@@ -177,7 +177,7 @@ async function handoffCommand(db: Db, command: string, values: { tenant?: string
   const serviceId = values.service;
   const tenantId = await tenantIdOf(db, values.tenant);
   if (command === 'handoff remove') {
-    if (!(await asTown(db, tenantId, (trx) => removeHandoffTarget(trx, serviceId)))) throw new Error(`${values.tenant} does not forward ${serviceId}.`);
+    if (!(await asTown(db, tenantId, (trx) => removeHandoffTarget(trx, tenantId, serviceId)))) throw new Error(`${values.tenant} does not forward ${serviceId}.`);
     console.log(`${values.tenant} no longer forwards ${serviceId}.`);
     return;
   }

@@ -2,19 +2,22 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { HandoffStatus } from './handoff.js';
 
-/** The target of a service in the transaction's town, if it forwards its cases. */
-export function findTarget(trx: Trx, serviceId: string) {
-  return trx.selectFrom('handoff_targets').select(['tenant_id', 'service_id', 'url', 'secret_sealed']).where('service_id', '=', serviceId).executeTakeFirst();
+// The town is named in every query on targets although row-level security also limits them: the
+// CLI may run as a superuser, for whom the policies do not apply.
+
+/** The target of a town's service, if it forwards its cases. */
+export function findTarget(trx: Trx, tenantId: string, serviceId: string) {
+  return trx.selectFrom('handoff_targets').select(['tenant_id', 'service_id', 'url', 'secret_sealed']).where('tenant_id', '=', tenantId).where('service_id', '=', serviceId).executeTakeFirst();
 }
 
-/** Every target of the transaction's town (the secret stays sealed and is not returned). */
-export function listTargets(trx: Trx) {
-  return trx.selectFrom('handoff_targets').select(['service_id', 'url', 'updated_at']).orderBy('service_id').execute();
+/** Every target of a town (the secret stays sealed and is not returned). */
+export function listTargets(trx: Trx, tenantId: string) {
+  return trx.selectFrom('handoff_targets').select(['service_id', 'url', 'updated_at']).where('tenant_id', '=', tenantId).orderBy('service_id').execute();
 }
 
 /** Creates or changes the target of a service; without a new sealed secret the old one stays. */
 export async function upsertTarget(trx: Trx, target: { tenantId: string; serviceId: string; url: string; secretSealed: string | undefined }): Promise<'created' | 'updated' | 'needsSecret'> {
-  const existing = await trx.selectFrom('handoff_targets').select('service_id').where('service_id', '=', target.serviceId).forUpdate().executeTakeFirst();
+  const existing = await trx.selectFrom('handoff_targets').select('service_id').where('tenant_id', '=', target.tenantId).where('service_id', '=', target.serviceId).forUpdate().executeTakeFirst();
   if (!existing) {
     if (!target.secretSealed) return 'needsSecret';
     await trx.insertInto('handoff_targets').values({ tenant_id: target.tenantId, service_id: target.serviceId, url: target.url, secret_sealed: target.secretSealed }).execute();
@@ -23,14 +26,15 @@ export async function upsertTarget(trx: Trx, target: { tenantId: string; service
   await trx
     .updateTable('handoff_targets')
     .set({ url: target.url, updated_at: sql<Date>`now()`, ...(target.secretSealed ? { secret_sealed: target.secretSealed } : {}) })
+    .where('tenant_id', '=', target.tenantId)
     .where('service_id', '=', target.serviceId)
     .execute();
   return 'updated';
 }
 
 /** Removes the target of a service; deliveries already made stay on their cases. */
-export async function deleteTarget(trx: Trx, serviceId: string): Promise<boolean> {
-  const result = await trx.deleteFrom('handoff_targets').where('service_id', '=', serviceId).executeTakeFirst();
+export async function deleteTarget(trx: Trx, tenantId: string, serviceId: string): Promise<boolean> {
+  const result = await trx.deleteFrom('handoff_targets').where('tenant_id', '=', tenantId).where('service_id', '=', serviceId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 

@@ -51,7 +51,7 @@ export async function deliverHandoff(deps: HandoffDeps, job: Job): Promise<void>
     const delivery = await findDeliveryToSend(trx, deliveryId);
     // Delivered already (a repeated job) or gone: nothing to send.
     if (!delivery || (delivery.status !== 'pending' && delivery.status !== 'resent')) return undefined;
-    return { delivery, target: await findTarget(trx, delivery.service_id), files: await listSubmissionFiles(trx, delivery.submission_id) };
+    return { delivery, target: await findTarget(trx, town.id, delivery.service_id), files: await listSubmissionFiles(trx, delivery.submission_id) };
   });
   if (!found) return;
   const { delivery, target, files } = found;
@@ -184,12 +184,12 @@ export async function setHandoffTarget(
   return { ok: true, created: true, generatedSecret };
 }
 
-/** The targets of the transaction's town, without secrets. */
-export function listHandoffTargets(trx: Trx) {
-  return listTargets(trx);
+/** The targets of a town, without secrets. */
+export function listHandoffTargets(trx: Trx, tenantId: string) {
+  return listTargets(trx, tenantId);
 }
 
-/** Stops forwarding a service's cases; pending deliveries then fail with that reason. */
-export function removeHandoffTarget(trx: Trx, serviceId: string): Promise<boolean> {
-  return deleteTarget(trx, serviceId);
+/** Stops forwarding a town's service; its pending deliveries then fail with that reason. */
+export function removeHandoffTarget(trx: Trx, tenantId: string, serviceId: string): Promise<boolean> {
+  return deleteTarget(trx, tenantId, serviceId);
 }

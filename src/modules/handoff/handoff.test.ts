@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { inTransaction } from '../../platform/db/database.js';
+import { inTransaction, type Trx } from '../../platform/db/database.js';
 import { loadHandoffKey } from '../../platform/crypto/secret-box.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { complaintAnswers, dogAnswers, submitViaApi } from '../../test-support/applications.js';
@@ -332,6 +332,22 @@ describe('hand-off of new cases to a specialist system', () => {
     assert.equal((receiver.cases.get(id) as { data: { reference: string } }).data.reference, reference);
   });
 
+  it('keeps each town\'s target to itself, even when configured as a superuser that bypasses row-level security', async () => {
+    const other = await app.createTown();
+    const key = await loadHandoffKey(app.config);
+    const ownerOf = async <T>(tenantId: string, fn: (trx: Trx) => Promise<T>) =>
+      app.database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+        return fn(trx);
+      });
+    const outcome = await ownerOf(other.tenant.id, (trx) => setHandoffTarget(trx, key, app.config, { tenantId: other.tenant.id, serviceId: 'kontakt-beschwerde', url: 'http://127.0.0.1:9/andere-stadt' }));
+    assert.deepEqual({ ok: outcome.ok, created: outcome.ok && outcome.created }, { ok: true, created: true });
+    const urls = async () => (await sql<{ tenant_id: string; url: string }>`select tenant_id, url from handoff_targets where tenant_id in (${tenant.id}, ${other.tenant.id})`.execute(app.database.db)).rows;
+    assert.deepEqual(new Map((await urls()).map((r) => [r.tenant_id, r.url])), new Map([[tenant.id, receiverUrl], [other.tenant.id, 'http://127.0.0.1:9/andere-stadt']]));
+    assert.equal(await ownerOf(other.tenant.id, (trx) => removeHandoffTarget(trx, other.tenant.id, 'kontakt-beschwerde')), true);
+    assert.deepEqual((await urls()).map((r) => r.tenant_id), [tenant.id]);
+  });
+
   it('forwards nothing for a service without a target, nor for the same service in another town', async () => {
     receiver.reset(() => ({ status: 200 }));
     const { caseId } = await submitViaApi(app, host, 'hund-anmelden', dogAnswers());
@@ -369,7 +385,7 @@ describe('hand-off of new cases to a specialist system', () => {
     const { caseId } = await complaint('Ziel entfernt');
     await app.database.db.transaction().execute(async (trx) => {
       await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
-      assert.equal(await removeHandoffTarget(trx, 'kontakt-beschwerde'), true);
+      assert.equal(await removeHandoffTarget(trx, tenant.id, 'kontakt-beschwerde'), true);
     });
     await app.jobs.runDue();
     const failed = await deliveryOf(caseId);
