@@ -15,6 +15,7 @@ import { listCaseHandoffs, removeHandoffTarget, setHandoffTarget } from './index
 import { newWebhookSecret, verifyWebhook } from './webhook-signature.js';
 
 interface Received { headers: http.IncomingHttpHeaders; body: string }
+interface Answer { status: number; body?: string; processed?: boolean }
 
 /**
  * A specialist system on 127.0.0.1: answers with what `respond` says, and like a careful receiver
@@ -23,14 +24,14 @@ interface Received { headers: http.IncomingHttpHeaders; body: string }
 class Receiver {
   received: Received[] = [];
   cases = new Map<string, unknown>();
-  respond: (request: Received, n: number) => { status: number; body?: string; processed?: boolean } = () => ({ status: 200 });
+  respond: (request: Received, n: number) => Answer | Promise<Answer> = () => ({ status: 200 });
   #server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
+    request.on('end', async () => {
       const got = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       this.received.push(got);
-      const answer = this.respond(got, this.received.length);
+      const answer = await this.respond(got, this.received.length);
       const key = String(got.headers['idempotency-key']);
       if ((answer.processed ?? answer.status < 300) && !this.cases.has(key)) this.cases.set(key, JSON.parse(got.body));
       response.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
@@ -100,6 +101,10 @@ describe('hand-off of new cases to a specialist system', () => {
       select attempts, max_attempts, last_error, run_at from jobs
       where kind = 'handoff' and done_at is null and attempts < max_attempts and payload->>'deliveryId' = ${deliveryId}`.execute(app.database.db);
     return rows;
+  }
+
+  async function handoffJobCount(): Promise<number> {
+    return (await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'handoff' and tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.n;
   }
 
   /** Makes the delivery's waiting retry due now instead of after its back-off. */
@@ -258,20 +263,27 @@ describe('hand-off of new cases to a specialist system', () => {
     assert.equal((await zentrale.post(resendUrl, {}, { csrf: 'falsch' })).statusCode, 403);
     assert.equal((await deliveryOf(caseId))?.status, 'failed');
 
-    receiver.respond = () => ({ status: 200 });
+    // The receiver holds its answer until the page has been checked: the resend kicks the worker.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    receiver.respond = async () => {
+      await held;
+      return { status: 200 };
+    };
     await zentrale.get(casePath);
-    const resent = await zentrale.post(resendUrl, {});
-    assert.equal(resent.statusCode, 303);
-    assert.equal(resent.headers.location, `${casePath}#uebergabe`);
+    const jobsBefore = await handoffJobCount();
+    // A double click: both requests arrive together; the second finds the delivery queued already.
+    const clicks = await Promise.all([zentrale.post(resendUrl, {}), zentrale.post(resendUrl, {})]);
+    assert.deepEqual(clicks.map((r) => [r.statusCode, r.headers.location]), [[303, `${casePath}#uebergabe`], [303, `${casePath}#uebergabe`]]);
+    assert.equal(await handoffJobCount(), jobsBefore + 1, 'a double click queues one attempt');
     assert.equal((await deliveryOf(caseId))?.status, 'resent');
     const queued = await zentrale.get(casePath);
     assert.equal(shownState(queued.body), 'Erneut gesendet, wird übergeben');
     assert.match(queued.body, /Übergabe an das Fachverfahren erneut angestoßen/);
     assert.match(queued.body, /Clerk zentrale/, 'the history names who sent it again');
-    // A second click while it waits sends nothing more.
-    assert.equal((await zentrale.post(resendUrl, {})).statusCode, 303);
-    assert.equal((await openJobsOf(id)).length, 1);
+    assert.doesNotMatch(queued.body, /Erneut senden</, 'nothing to resend while it is on its way');
 
+    release();
     await app.jobs.runDue();
     assert.equal(receiver.received.length, 2);
     assert.equal(receiver.received[1]!.headers['idempotency-key'], id, 'the resend uses the same key');
