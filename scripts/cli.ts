@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
-import { inTransaction, openDatabase, type Db } from '../src/platform/db/database.js';
+import { inTransaction, openDatabase, type Db, type Trx } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { listDepartments as listTownDepartments, listTenants } from '../src/modules/tenants/tenants.repository.js';
 import { hashPassword } from '../src/modules/staff/index.js';
@@ -16,6 +16,8 @@ import { loadServices } from '../src/modules/catalog/index.js';
 import { createFileStore } from '../src/platform/files/file-store.js';
 import { retentionReport, runRetention } from '../src/modules/retention/index.js';
 import { parseStaffIdpCommand, runStaffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
+import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
+import { loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -65,14 +67,29 @@ ${staffIdpHelp}
       Delete the closed cases whose retention period has passed (what the nightly job does):
       data, files, letters, history; a stub without personal data and an audit entry remain.
       --dry-run lists the references that would be deleted and deletes nothing.
+  npm run cli -- handoff set --tenant <slug> --service <id> --url <https url> [--secret-stdin]
+      Forward the service's new cases to a specialist system (signed webhook, docs/adr/0012).
+      https is required in production; outside it http is allowed for localhost and 127.0.0.1.
+      Private and local addresses are refused in production unless
+      HANDOFF_ALLOW_PRIVATE_TARGETS=true. The signing secret (whsec_..., Standard Webhooks) is
+      read from stdin, or generated and printed once for a new target; changing the URL of a
+      target keeps its secret unless a new one is given. Secrets are sealed with HANDOFF_KEY.
+  npm run cli -- handoff list [--tenant <slug>]
+      List the configured targets (never the secrets).
+  npm run cli -- handoff remove --tenant <slug> --service <id>
+      Stop forwarding; deliveries still waiting then fail with that reason.
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
-async function readPassword(fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
-  if (!fromStdin) return { password: randomBytes(15).toString('base64url'), generated: true };
+async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readPassword(fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
+  if (!fromStdin) return { password: randomBytes(15).toString('base64url'), generated: true };
+  const password = (await readStdin()).replace(/\r?\n$/, '');
   if (password.length < 12) throw new Error('The password needs at least 12 characters.');
   return { password, generated: false };
 }
@@ -86,6 +103,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
+  'handoff set', 'handoff list', 'handoff remove',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -138,6 +156,9 @@ async function main(argv: string[]): Promise<void> {
       invite: { type: 'boolean' },
       'password-stdin': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      service: { type: 'string' },
+      url: { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -199,6 +220,8 @@ async function main(argv: string[]): Promise<void> {
           }
         }
       }
+    } else if (command.startsWith('handoff ')) {
+      await handoffCommand(db, command, values);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {
@@ -279,6 +302,46 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** Runs fn as the database owner with the town set, as the row-level security policies require. */
+async function asTown<T>(db: Db, tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+async function handoffCommand(db: Db, command: string, values: { tenant?: string; service?: string; url?: string; 'secret-stdin'?: boolean }): Promise<void> {
+  if (command === 'handoff list') {
+    const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
+    for (const town of towns) {
+      for (const target of await asTown(db, town.id, (trx) => listHandoffTargets(trx, town.id))) {
+        console.log(`${town.slug.padEnd(20)} ${target.service_id.padEnd(24)} ${target.url}`);
+      }
+    }
+    return;
+  }
+  if (!values.service) throw new Error(`${command} needs --service.`);
+  const serviceId = values.service;
+  const tenantId = await tenantIdOf(db, values.tenant);
+  if (command === 'handoff remove') {
+    if (!(await asTown(db, tenantId, (trx) => removeHandoffTarget(trx, tenantId, serviceId)))) throw new Error(`${values.tenant} does not forward ${serviceId}.`);
+    console.log(`${values.tenant} no longer forwards ${serviceId}.`);
+    return;
+  }
+  if (!values.url) throw new Error('handoff set needs --url.');
+  const secret = values['secret-stdin'] ? (await readStdin()).trim() : undefined;
+  const config = loadConfig();
+  const key = await loadHandoffKey(config);
+  const outcome = await asTown(db, tenantId, async (trx) => {
+    const offered = await trx.selectFrom('tenant_services').select('service_id').where('tenant_id', '=', tenantId).where('service_id', '=', serviceId).executeTakeFirst();
+    if (!offered) return { ok: false as const, reason: `${values.tenant} does not offer the service "${serviceId}"` };
+    return setHandoffTarget(trx, key, config, { tenantId, serviceId, url: values.url!, ...(secret !== undefined ? { secret } : {}) });
+  });
+  if (!outcome.ok) throw new Error(`Not saved: ${outcome.reason}.`);
+  console.log(`${values.tenant} ${outcome.created ? 'now forwards' : 'forwards'} new cases of ${serviceId} to ${values.url}.`);
+  if (outcome.generatedSecret) console.log(`Signing secret (shown once; give it to the receiving system): ${outcome.generatedSecret}`);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -31,6 +31,7 @@ import { statusJobHandlers, statusRoutes } from './modules/status/index.js';
 import { retentionJobHandlers, retentionRoutes } from './modules/retention/index.js';
 import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
+import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
       ...retentionJobHandlers({ db: database.db, files, services }),
       ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...handoffJobHandlers({ tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -119,6 +121,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(staffOidcRoutes, deps);
   await app.register(casesStaffRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
+  await app.register(handoffStaffRoutes, deps);
   await app.register(statusRoutes, deps);
   await app.register(retentionRoutes, deps);
   await app.register(statisticsRoutes, deps);

@@ -14,6 +14,8 @@ const configSchema = z.object({
   SUBMISSION_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().regex(/^(true|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true or a comma-separated list of proxy addresses/CIDRs').optional(),
   TOTP_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+  HANDOFF_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+  HANDOFF_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
 }).refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' });
 
 /** Validated process configuration; the only place that reads process.env. */
@@ -34,6 +36,10 @@ export type Config = {
   trustProxy: boolean | string[];
   /** Key that encrypts the staff TOTP secrets and the towns' IdP client secrets; without it (never in production) one is kept in DATA_DIR/keys. */
   totpKey?: Buffer;
+  /** Key that encrypts the signing secrets of hand-off targets; without it (never in production) one is kept in DATA_DIR/keys. */
+  handoffKey?: Buffer;
+  /** Whether hand-offs may go to private, loopback or link-local addresses in production (docs/adr/0012). */
+  handoffAllowPrivateTargets: boolean;
 };
 
 /** Parses the environment; throws one readable error listing every bad variable. */
@@ -59,5 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     submissionRateLimit: c.SUBMISSION_RATE_LIMIT,
     trustProxy: c.TRUST_PROXY === undefined ? false : c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY.split(','),
     totpKey: c.TOTP_KEY ? Buffer.from(c.TOTP_KEY, 'base64') : undefined,
+    handoffKey: c.HANDOFF_KEY ? Buffer.from(c.HANDOFF_KEY, 'base64') : undefined,
+    handoffAllowPrivateTargets: c.HANDOFF_ALLOW_PRIVATE_TARGETS === 'true',
   };
 }

@@ -13,6 +13,7 @@ import { parseInboxQuery } from './inbox-query.js';
 import { ledDepartmentIds } from './lead-access.js';
 import { assessCase } from '../taxes/index.js';
 import { listCaseDocuments } from '../letters/index.js';
+import { listCaseHandoffs } from '../handoff/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { addDays, askApplicant, defaultDeadlineDays, listApplicantRequests, parseRequestForm, withdrawApplicantRequest } from './applicant-requests.js';
@@ -93,6 +94,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       const involvements = asked ? [] : await listInvolvements(trx, caseId);
       const requests = asked ? [] : await listApplicantRequests(trx, caseId);
       const documents = asked ? [] : await listCaseDocuments(trx, caseId);
+      const handoffs = asked ? [] : await listCaseHandoffs(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
       return {
         ...found,
@@ -101,6 +103,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         submitted_at: found.submitted_at ?? found.created_at,
         files,
         documents,
+        handoffs,
         involvementAsked: asked,
         involvements,
         requests,
@@ -195,6 +198,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
           reachableByMail: applicantEmail(service, found.answers) !== undefined,
           defaultDueOn: addDays(berlinDay(new Date()), defaultDeadlineDays),
         }}
+        handoffs={found.handoffs}
         timeline={timeline.map((e) => ({
           id: String(e.id),
           occurredAt: e.occurred_at,

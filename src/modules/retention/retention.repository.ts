@@ -134,10 +134,13 @@ export async function deleteCases(trx: Trx, tenantId: string, rules: RetentionRu
   await trx.deleteFrom('case_involvements').where('parent_case_id', 'in', parentIds).execute();
   await trx.deleteFrom('case_events').where('case_id', 'in', caseIds).execute();
   await trx.deleteFrom('case_documents').where('case_id', 'in', caseIds).execute();
+  await trx.deleteFrom('handoff_deliveries').where('case_id', 'in', caseIds).execute();
+  // Files first: an answer's files name the question they answer.
+  await trx.deleteFrom('files').where('submission_id', 'in', submissionIds).execute();
+  await trx.deleteFrom('applicant_requests').where('case_id', 'in', caseIds).execute();
   const deletedCases = await trx.deleteFrom('cases').where('id', 'in', caseIds).executeTakeFirst();
   if (Number(deletedCases.numDeletedRows) !== caseIds.length) throw new Error('retention: not every stubbed case could be deleted');
   await trx.deleteFrom('status_links').where('reference', 'in', references).execute();
-  await trx.deleteFrom('files').where('submission_id', 'in', submissionIds).execute();
   const deletedSubmissions = await trx.deleteFrom('submissions').where('id', 'in', submissionIds).executeTakeFirst();
   if (Number(deletedSubmissions.numDeletedRows) !== submissionIds.length) throw new Error('retention: not every submission could be deleted');
   // A job that failed for good keeps its payload (e-mail address) for inspection; not past this.

@@ -224,6 +224,27 @@ describe('retention: deleting closed cases after their period', () => {
     assert.match(after.body, /In den letzten 30 Tagen gelöscht: 1 Vorgänge/);
   });
 
+  it('deletes a question to the applicant with its answer files and the hand-off delivery together with the case', async () => {
+    const { tenant, host } = town;
+    const zentrale = staff.zentrale!;
+    const c = await closedComplaint(tenant, host, zentrale, 'Gehweg vor Haus 9 gesperrt');
+    const requestId = randomUUID();
+    await sql`insert into applicant_requests (tenant_id, id, case_id, question, documents, due_on, requested_by, state, reply, answered_at, answered_via, answered_case_version)
+              values (${tenant.id}, ${requestId}, ${c.caseId}, 'Seit wann?', '{Foto}', current_date, ${zentrale.id}, 'answered', 'Seit Montag', now(), 'status-link', 3)`.execute(db());
+    const answerFile = await app.files.put(Buffer.concat([Buffer.from('%PDF-1.4 Antwort '), randomBytes(16)]));
+    await sql`insert into files (tenant_id, id, sha256, media_type, size, filename, submission_id, request_id, request_item)
+              values (${tenant.id}, ${randomUUID()}, ${answerFile}, 'application/pdf', 30, 'Foto.pdf', ${c.submissionId}, ${requestId}, 0)`.execute(db());
+    await sql`insert into handoff_deliveries (tenant_id, id, case_id, service_id, status) values (${tenant.id}, ${randomUUID()}, ${c.caseId}, 'kontakt-beschwerde', 'delivered')`.execute(db());
+    await backdate(c.caseId, 400);
+
+    const outcome = await runRetention({ db: db(), files: app.files, services: app.services }, tenant.id, { actor: 'system:retention' });
+    assert.ok(outcome.deleted.some((d) => d.caseId === c.caseId), 'the case was deleted');
+    for (const [table, column, value] of [['applicant_requests', 'case_id', c.caseId], ['handoff_deliveries', 'case_id', c.caseId], ['files', 'request_id', requestId], ['cases', 'id', c.caseId]] as const) {
+      assert.equal(await exists(table, column, value), false, `${table} keeps nothing of the case`);
+    }
+    assert.equal(await stored(answerFile), false, 'the answer file left the file store');
+  });
+
   it('finishes removing stored files after a crash between the commit and the file removal', async () => {
     const bytes = Buffer.concat([Buffer.from('%PDF-1.4 verwaist '), randomBytes(16)]);
     const sha256 = await app.files.put(bytes);

@@ -29,9 +29,23 @@ export function openSecret(key: Buffer, sealed: string, context: string): string
  * TOTP_KEY) a key generated once into DATA_DIR/keys/totp.key, so a laptop needs no set-up and the
  * secrets stay readable across restarts.
  */
-export async function loadTotpKey(config: Pick<Config, 'totpKey' | 'dataDir'>): Promise<Buffer> {
-  if (config.totpKey) return config.totpKey;
-  const file = path.resolve(config.dataDir, 'keys', 'totp.key');
+export function loadTotpKey(config: Pick<Config, 'totpKey' | 'dataDir'>): Promise<Buffer> {
+  return config.totpKey ? Promise.resolve(config.totpKey) : loadLocalKey(config.dataDir, 'totp.key');
+}
+
+/**
+ * The key for the signing secrets of hand-off targets: HANDOFF_KEY, or outside production a key
+ * generated once into DATA_DIR/keys/handoff.key. Production without HANDOFF_KEY refuses only when
+ * a hand-off needs it, so installations that forward nothing need no extra key.
+ */
+export function loadHandoffKey(config: Pick<Config, 'handoffKey' | 'dataDir' | 'env'>): Promise<Buffer> {
+  if (config.handoffKey) return Promise.resolve(config.handoffKey);
+  if (config.env === 'production') return Promise.reject(new Error('HANDOFF_KEY is required in production to seal and open hand-off secrets'));
+  return loadLocalKey(config.dataDir, 'handoff.key');
+}
+
+async function loadLocalKey(dataDir: string, name: string): Promise<Buffer> {
+  const file = path.resolve(dataDir, 'keys', name);
   if (!existsSync(file)) {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     // Written aside and linked into place (which fails when the file exists): two processes starting

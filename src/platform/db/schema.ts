@@ -227,6 +227,28 @@ export interface Database {
     withdrawn_by: string | null;
     withdrawn_at: Date | null;
   };
+  handoff_targets: {
+    tenant_id: string;
+    service_id: string;
+    url: string;
+    /** The signing secret, sealed with HANDOFF_KEY (secret-box). */
+    secret_sealed: string;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  handoff_deliveries: {
+    tenant_id: string;
+    id: string;
+    case_id: string;
+    service_id: string;
+    status: Generated<'pending' | 'delivered' | 'failed' | 'resent'>;
+    attempts: Generated<number>;
+    last_attempt_at: Date | null;
+    http_status: number | null;
+    error: string | null;
+    delivered_at: Date | null;
+    created_at: Generated<Date>;
+  };
   status_links: { token_hash: string; tenant_id: string; reference: string; created_at: Generated<Date> };
   audit_log: {
     id: Generated<string>;

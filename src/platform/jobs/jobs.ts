@@ -11,6 +11,8 @@ export interface Job {
   kind: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** After this many runs the job is failed for good; a handler may record that itself on its last run. */
+  maxAttempts: number;
 }
 
 /** Does the work of one job kind; throwing schedules a retry. Must be safe to run twice. */
@@ -48,12 +50,15 @@ export interface JobWorker {
  */
 export async function enqueueJob(
   trx: Trx,
-  job: { tenantId: string | null; kind: string; payload: Record<string, unknown>; runAt?: Date },
+  job: { tenantId: string | null; kind: string; payload: Record<string, unknown>; runAt?: Date; maxAttempts?: number },
 ): Promise<void> {
   if (!job.kind) throw new Error('A job needs a kind');
   await trx
     .insertInto('jobs')
-    .values({ tenant_id: job.tenantId, kind: job.kind, payload: JSON.stringify(job.payload), ...(job.runAt ? { run_at: job.runAt } : {}) })
+    .values({
+      tenant_id: job.tenantId, kind: job.kind, payload: JSON.stringify(job.payload),
+      ...(job.runAt ? { run_at: job.runAt } : {}), ...(job.maxAttempts ? { max_attempts: job.maxAttempts } : {}),
+    })
     .execute();
 }
 
@@ -197,7 +202,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 /** Claims up to `limit` due jobs in one short transaction, so no lock is held while handlers run. */
 async function claimDueJobs(db: Db, limit: number): Promise<Job[]> {
   return asApplicationRole(db, async (trx) => {
-    const result = await sql<{ id: string | number | bigint; tenant_id: string | null; kind: string; payload: Record<string, unknown>; attempts: number }>`
+    const result = await sql<{ id: string | number | bigint; tenant_id: string | null; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
       with next as (
         select id from jobs
         where done_at is null and run_at <= now() and attempts < max_attempts
@@ -208,8 +213,8 @@ async function claimDueJobs(db: Db, limit: number): Promise<Job[]> {
       )
       update jobs set locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = jobs.attempts + 1
       from next where jobs.id = next.id
-      returning jobs.id, jobs.tenant_id, jobs.kind, jobs.payload, jobs.attempts`.execute(trx);
-    return result.rows.map((row) => ({ id: String(row.id), tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts }));
+      returning jobs.id, jobs.tenant_id, jobs.kind, jobs.payload, jobs.attempts, jobs.max_attempts`.execute(trx);
+    return result.rows.map((row) => ({ id: String(row.id), tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts }));
   });
 }
 

@@ -3,6 +3,7 @@ import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, Summa
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { CaseDocumentsSection, describeDocumentEvent, type CaseDocument } from '../../letters/index.js';
 import { displayValue, visibleSteps, type Answers } from '../../forms/index.js';
+import { CaseHandoffSection, describeHandoffEvent, type HandoffDelivery } from '../../handoff/index.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
 import { caseStatuses, caseStatusNames, type CaseStatus } from '../case.js';
 import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.js';
@@ -189,6 +190,8 @@ export function CasePage(props: {
   answers: Answers;
   files: Array<{ id: string; filename: string; size: number }>;
   documents: CaseDocument[];
+  /** Hand-offs of the case to a specialist system (none when its service forwards nothing). */
+  handoffs: HandoffDelivery[];
   timeline: TimelineEntry[];
   actions: CaseActions;
   staffNames: Map<string, string>;
@@ -340,6 +343,7 @@ export function CasePage(props: {
       ))}
       {!asked && <>
       <CaseDocumentsSection lang={lang} caseId={props.caseId} files={props.files} documents={props.documents} />
+      <CaseHandoffSection lang={lang} caseId={props.caseId} csrfToken={props.ctx.csrfToken} deliveries={props.handoffs} />
 
       <h2 class="kern-heading-large" id="beteiligungen">{t(lang, 'involvements')}</h2>
       {props.involvement.requests.length === 0 ? <p class="kern-body">{t(lang, 'noInvolvements')}</p> : (
@@ -408,6 +412,8 @@ function describeEvent(lang: Lang, e: TimelineEntry, statusName: (s: string) => 
       return d.action === 'withdrawn' ? requestTexts(lang, 'eventWithdrawn') : requestTexts(lang, 'eventRequest', { date: formatDueOn(String(d.dueOn), lang) });
     case 'reply':
       return requestTexts(lang, 'eventReply', { files: Number(d.files ?? 0) });
+    case 'handoff':
+      return describeHandoffEvent(lang, d);
     default:
       return t(lang, 'eventNote');
   }
