@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { hashToken } from '../../platform/crypto/tokens.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
@@ -175,5 +176,47 @@ describe('the applicant\'s status page', () => {
     assert.match(status.body, /Stand Ihres Antrags/);
     assert.equal((await anonymous().get(`${receipt}/status`)).statusCode, 404, 'another browser');
     assert.equal((await browser.get('/eingang/00000000-0000-4000-8000-000000000000/status')).statusCode, 404);
+  });
+
+  it('lets the applicant withdraw an open application once, after confirming; the department sees it withdrawn', async () => {
+    const { path, caseId } = await submitAndReadMail('Bitte das Laub abholen.', 'withdraw@example.org');
+    const browser = anonymous();
+    assert.match((await browser.get(path)).body, /Antrag zurückziehen/);
+    const unconfirmed = await browser.post(`${path}/zurueckziehen`, {});
+    assert.equal(unconfirmed.statusCode, 422);
+    assert.match(unconfirmed.body, /Bestätigen Sie, dass Sie den Antrag zurückziehen möchten/);
+    assert.equal((await browser.post(`${path}/zurueckziehen`, { bestaetigung: 'ja', grund: 'x' })).statusCode, 400);
+    assert.equal((await anonymous().post(`/status/${'A'.repeat(43)}/zurueckziehen`, { bestaetigung: 'ja' })).statusCode, 404);
+
+    const done = await browser.post(`${path}/zurueckziehen`, { bestaetigung: 'ja' });
+    assert.equal(done.statusCode, 303);
+    const page = await browser.get(path);
+    assert.match(page.body, /<strong>Zurückgezogen<\/strong>/);
+    assert.doesNotMatch(page.body, /name="bestaetigung"/, 'no second withdrawal offered');
+    const again = await browser.post(`${path}/zurueckziehen`, { bestaetigung: 'ja' });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.body, /kann nicht mehr zurückgezogen werden/);
+
+    const db = app.database.db;
+    assert.equal((await sql<{ status: string }>`select status from cases where id = ${caseId}`.execute(db)).rows[0]!.status, 'withdrawn');
+    const events = (await sql<{ staff_id: string | null; details: { from: string; to: string } }>`select staff_id, details from case_events where case_id = ${caseId} and kind = 'status'`.execute(db)).rows;
+    assert.deepEqual(events.map((e) => [e.staff_id, e.details.from, e.details.to]), [[null, 'received', 'withdrawn']]);
+    const audit = (await sql<{ actor: string }>`select actor from audit_log where subject = ${`case:${caseId}`} and action = 'case.withdrawn'`.execute(db)).rows;
+    assert.deepEqual(audit.map((a) => a.actor), ['applicant']);
+    assert.match((await staff.get(`/verwaltung/vorgaenge/${caseId}`)).body, /Zurückgezogen/);
+  });
+
+  it('refuses to withdraw a decided application, and the status link moves a case nowhere else', async () => {
+    const { path, token, caseId } = await submitAndReadMail('Schon entschieden.', 'decided@example.org');
+    const asApplicant = { tenantId: tenant.id, statusTokenHashes: [hashToken(token)] };
+    await assert.rejects(inTransaction(app.database.db, asApplicant, (trx) => sql`update cases set status = 'decided', decision = 'approved' where id = ${caseId}`.execute(trx)), /row-level security/);
+
+    await sql`update cases set status = 'decided', decision = 'approved' where id = ${caseId}`.execute(app.database.db);
+    const browser = anonymous();
+    assert.doesNotMatch((await browser.get(path)).body, /name="bestaetigung"/);
+    assert.equal((await browser.post(`${path}/zurueckziehen`, { bestaetigung: 'ja' })).statusCode, 409);
+    const direct = await inTransaction(app.database.db, asApplicant, (trx) => sql`update cases set status = 'withdrawn' where id = ${caseId}`.execute(trx));
+    assert.equal(Number(direct.numAffectedRows), 0, 'a decided case is not the applicant\'s to change');
+    assert.equal((await sql<{ status: string }>`select status from cases where id = ${caseId}`.execute(app.database.db)).rows[0]!.status, 'decided');
   });
 });

@@ -7,13 +7,15 @@ import { findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { formatDate, localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
 import {
-  answerApplicantRequest, applicantRequestTexts, caseStatusNames, checkReply, listApplicantRequests, replyUploadStep, type AnswerFormState, type CaseStatus,
+  answerApplicantRequest, applicantRequestTexts, caseStatusNames, checkReply, listApplicantRequests, replyUploadStep, withdrawableStatuses, withdrawApplication,
+  type AnswerFormState, type CaseStatus,
 } from '../cases/index.js';
 import { readMultipartStep } from '../forms/index.js';
 import { listCaseDocuments, readDocumentForDownload, sendDocument } from '../letters/index.js';
 import { isStatusToken } from './status-links.js';
 import { findApplicantCase, findLinkedReference, findReceiptReference, listStatusChanges } from './status.repository.js';
-import { StatusPage, type ApplicantStatus } from './views/status-page.js';
+import { t } from './status.i18n.js';
+import { StatusPage, type ApplicantStatus, type WithdrawState } from './views/status-page.js';
 
 // Per client address and minute. Tokens cannot be guessed (256 bits); the limit keeps scripted
 // probing from loading the database.
@@ -67,6 +69,7 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
       const service = deps.services.get(c.service_id)?.definition;
       const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
       const step = c.status === 'in_progress' && c.step ? service?.caseSteps.find((st) => st.id === c.step) : undefined;
+      const withdrawable = withdrawableStatuses.includes(c.status);
       return {
         caseId: c.id,
         reference: c.reference,
@@ -76,6 +79,7 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
         history: (await listStatusChanges(trx, c.id)).map((h) => ({ date: h.occurredAt, status: statusName(h.to) })),
         documents: await listCaseDocuments(trx, c.id),
         requests: await listApplicantRequests(trx, c.id),
+        withdrawable,
       };
     });
   }
@@ -83,12 +87,12 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
   // A status link in the address bar must not travel on in a Referer header, nor stay in a cache.
   const privateHeaders = (reply: FastifyReply) => reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
 
-  async function showStatus(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, form?: AnswerFormState, code = 200) {
+  async function showStatus(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, form?: AnswerFormState, code = 200, withdraw?: WithdrawState) {
     privateHeaders(reply);
     const status = access && (await loadStatus(request, access));
     if (!access || !status) return reply.callNotFound();
     const ctx = { lang: request.lang, path: access.page, townName: request.tenant.name, csrfToken: access.csrfToken };
-    return sendPage(reply, <StatusPage ctx={ctx} status={status} page={access.page} answerForm={form} />, code);
+    return sendPage(reply, <StatusPage ctx={ctx} status={status} page={access.page} answerForm={form} withdraw={withdraw} />, code);
   }
 
   /**
@@ -120,6 +124,21 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     return showStatus(request, reply, access, { requestId, reply: text, errors: {}, alert }, 409);
   }
 
+  /** The applicant withdraws the application: 303 back to the page, 422 without the confirmation, 409 once it is no longer open. */
+  async function withdraw(request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply, access: ApplicantAccess | undefined) {
+    privateHeaders(reply);
+    const status = access && (await loadStatus(request, access));
+    if (!access || !status) return reply.callNotFound();
+    const body = request.body ?? {};
+    if (!Object.keys(body).every((k) => k === '_csrf' || k === 'bestaetigung')) return sendErrorPage(request, reply, 400);
+    if (access.csrfToken !== undefined && !isValidCsrfToken({ csrfToken: access.csrfToken }, body._csrf)) return sendErrorPage(request, reply, 403);
+    if (body.bestaetigung !== 'ja') return showStatus(request, reply, access, undefined, 422, { error: t(request.lang, 'withdrawConfirmRequired') });
+    const outcome = await withdrawApplication(db, { actor: access.actor, via: access.via, caseId: status.caseId });
+    if (outcome === 'done') return reply.redirect(`${access.page}#verlauf`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    return showStatus(request, reply, access, undefined, 409, { alert: t(request.lang, 'withdrawNotOpen') });
+  }
+
   async function download(request: FastifyRequest, reply: FastifyReply, access: ApplicantAccess | undefined, documentId: string, what: 'pdf' | 'text') {
     privateHeaders(reply);
     if (!access || !isUuid(documentId)) return reply.callNotFound();
@@ -147,6 +166,11 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     answer(request, reply, byToken(request, request.params.token), request.params.requestId));
   app.post('/eingang/:submissionId/status/fragen/:requestId', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: AnswerParams }>, reply) =>
     answer(request, reply, await byReceipt(request, request.params.submissionId), request.params.requestId));
+
+  app.post('/status/:token/zurueckziehen', { config: statusRateLimit }, (request: FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>, reply) =>
+    withdraw(request, reply, byToken(request, request.params.token)));
+  app.post('/eingang/:submissionId/status/zurueckziehen', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: { submissionId: string }; Body: Record<string, unknown> }>, reply) =>
+    withdraw(request, reply, await byReceipt(request, request.params.submissionId)));
 
   app.get('/eingang/:submissionId/status', { config: statusRateLimit }, async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) =>
     showStatus(request, reply, await byReceipt(request, request.params.submissionId)));

@@ -1,5 +1,5 @@
 import { formatDate, type Lang } from '../../../platform/i18n/i18n.js';
-import { SummaryList } from '../../../platform/views/components.js';
+import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { ApplicantQuestions, type AnswerFormState, type ApplicantRequest } from '../../cases/index.js';
 import type { CaseDocument } from '../../letters/index.js';
@@ -17,14 +17,22 @@ export interface ApplicantStatus {
   documents: CaseDocument[];
   /** The administration's questions (Nachforderungen), answered here. */
   requests: ApplicantRequest[];
+  /** Whether the application is still open: the applicant may withdraw it and answer questions. */
+  withdrawable: boolean;
+}
+
+/** A refused withdrawal: the confirmation missing, or the application no longer open. */
+export interface WithdrawState {
+  error?: string;
+  alert?: string;
 }
 
 /** The applicant's status page: reference, current status, open questions, its history and the documents to download. */
-export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; page: string; answerForm?: AnswerFormState }) {
+export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; page: string; answerForm?: AnswerFormState; withdraw?: WithdrawState }) {
   const { lang } = props.ctx;
   const s = props.status;
   const documentBase = `${props.page}/dokumente`;
-  const notSent = props.answerForm && (props.answerForm.alert || Object.keys(props.answerForm.errors).length > 0);
+  const notSent = (props.answerForm && (props.answerForm.alert || Object.keys(props.answerForm.errors).length > 0)) || props.withdraw;
   return (
     <Layout ctx={props.ctx} title={`${notSent ? `${t(lang, 'notSent')}: ` : ''}${t(lang, 'title', { reference: s.reference })}`}>
       <h1 class="kern-heading-x-large">{t(lang, 'heading')}</h1>
@@ -37,8 +45,9 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; p
           { key: t(lang, 'current'), value: <strong>{s.current}</strong> },
         ]}
       />
-      <ApplicantQuestions lang={lang} requests={s.requests} answerBase={`${props.page}/fragen`} csrfToken={props.ctx.csrfToken} form={props.answerForm} />
-      <h2 class="kern-heading-large">{t(lang, 'history')}</h2>
+      {/* A question left open when the application was withdrawn or decided can no longer be answered (a refused answer still shows why). */}
+      <ApplicantQuestions lang={lang} requests={s.withdrawable || props.answerForm ? s.requests : s.requests.filter((r) => r.state !== 'open')} answerBase={`${props.page}/fragen`} csrfToken={props.ctx.csrfToken} form={props.answerForm} />
+      <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
       <ol class="kern-list case-timeline">
         <li><span class="kern-body kern-body--small">{formatDate(s.receivedAt, lang)}</span> {t(lang, 'eventReceived')}</li>
         {s.history.map((h, i) => <li key={i}><span class="kern-body kern-body--small">{formatDate(h.date, lang)}</span> {h.status}</li>)}
@@ -50,6 +59,7 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; p
           <p class="kern-body kern-body--small">{t(lang, 'checkTextHint')}</p>
         </>
       )}
+      <Withdrawal lang={lang} action={`${props.page}/zurueckziehen`} csrfToken={props.ctx.csrfToken} withdrawable={s.withdrawable} state={props.withdraw} />
       <p class="kern-body">{t(lang, 'personalLink')}</p>
     </Layout>
   );
@@ -75,6 +85,26 @@ function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string
         {' · '}
         <a class="kern-link" href={`${props.base}/prueftext.txt`}>{t(lang, 'downloadCheckText')}<span class="sr-only">{` ${d.number}`}</span></a>
       </p>
+    </section>
+  );
+}
+
+function Withdrawal(props: { lang: Lang; action: string; csrfToken?: string; withdrawable: boolean; state?: WithdrawState }) {
+  const { lang, state } = props;
+  if (!props.withdrawable && !state?.alert) return null;
+  return (
+    <section aria-labelledby="zurueckziehen">
+      <h2 class="kern-heading-large" id="zurueckziehen">{t(lang, 'withdrawHeading')}</h2>
+      {state?.alert && <Alert kind="danger" title={t(lang, 'notSent')}><p class="kern-body">{state.alert}</p></Alert>}
+      {props.withdrawable && (
+        <form method="post" action={props.action} novalidate>
+          <ErrorSummary errors={state?.error ? { bestaetigung: state.error } : {}} lang={lang} />
+          <CsrfField token={props.csrfToken} />
+          <p class="kern-body">{t(lang, 'withdrawText')}</p>
+          <ChoiceField name="bestaetigung" kind="checkbox" label={t(lang, 'withdrawConfirmLegend')} lang={lang} selected={[]} options={[{ value: 'ja', label: t(lang, 'withdrawConfirm') }]} error={state?.error} />
+          <Button variant="secondary">{t(lang, 'withdrawSubmit')}</Button>
+        </form>
+      )}
     </section>
   );
 }

@@ -1,0 +1,25 @@
+import { inTransaction, type Actor, type Db } from '../../platform/db/database.js';
+import { recordAudit } from '../audit/index.js';
+import type { AnswerChannel } from './applicant-requests.js';
+import { insertCaseEvent, updateCase } from './cases.repository.js';
+
+/** Statuses from which the applicant may withdraw (policy applicant_withdraws). */
+export const withdrawableStatuses: readonly string[] = ['received', 'in_progress', 'waiting_for_applicant'];
+
+/**
+ * The applicant withdraws their application while it is open. The case stays with the department,
+ * with its history, until its retention period ends; a decided or closed case is no longer withdrawn.
+ */
+export async function withdrawApplication(db: Db, input: { actor: Actor; via: AnswerChannel; caseId: string }): Promise<'done' | 'notFound' | 'notOpen'> {
+  return inTransaction(db, input.actor, async (trx) => {
+    // The update policy lets the applicant lock only an open case; a closed one is not returned.
+    const open = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version']).where('id', '=', input.caseId).forUpdate().executeTakeFirst();
+    if (!open || !withdrawableStatuses.includes(open.status)) {
+      return (await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).executeTakeFirst()) ? 'notOpen' : 'notFound';
+    }
+    await updateCase(trx, open.id, open.version, { status: 'withdrawn', step: null });
+    await insertCaseEvent(trx, { tenantId: input.actor.tenantId, caseId: open.id, staffId: null, kind: 'status', details: { from: open.status, to: 'withdrawn' } });
+    await recordAudit(trx, { tenantId: input.actor.tenantId, actor: 'applicant', action: 'case.withdrawn', subject: `case:${open.id}`, details: { reference: open.reference, via: input.via } });
+    return 'done';
+  });
+}
