@@ -20,19 +20,22 @@ describe('The team lead\'s statistics and retention report pass axe and reflow a
         person: { vorname: 'Erika', nachname: 'Mustermann', geburtsdatum: '1984-08-12', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
         art: { art: 'einfach' }, zustellung: { zustellung: 'post' }, kontakt: { email: 'erika@example.org' },
       });
+      // axe runs as a script in the page, so it checks the pages with JavaScript on (they are the
+      // same markup without it); without JavaScript the pass proves they work and reflow.
+      const axe = (page: Page, name: string) => (mode.javaScriptEnabled ? expectNoAxeViolations(page, name) : Promise.resolve());
       const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled, width: 320 });
       const inbox = await signInAsStaff(context, base, suite.portal.credentialsFor('leitung.buergerbuero@musterstadt.example'));
       await clickAndLoad(inbox, inbox.getByRole('link', { name: 'Statistik', exact: true }));
       assert.ok((await inbox.getByRole('main').innerText()).includes('Meldebescheinigung'), 'the figures are shown');
-      await expectNoAxeViolations(inbox, 'statistics');
+      await axe(inbox, 'statistics');
       await expectReflow(inbox, 'statistics');
       await inbox.getByLabel('Eingang von').fill('31.02.2026');
       await clickAndLoad(inbox, inbox.getByRole('button', { name: 'Anzeigen' }));
       assert.equal(await inbox.getByRole('alert').count(), 1);
-      await expectNoAxeViolations(inbox, 'statistics with an error');
+      await axe(inbox, 'statistics with an error');
       await expectReflow(inbox, 'statistics with an error');
       await open(inbox, `${base}/verwaltung/aufbewahrung`);
-      await expectNoAxeViolations(inbox, 'retention report');
+      await axe(inbox, 'retention report');
       await expectReflow(inbox, 'retention report');
       await context.close();
     });
