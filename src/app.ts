@@ -32,6 +32,7 @@ import { retentionJobHandlers, retentionRoutes } from './modules/retention/index
 import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
+import { accountJobHandlers, accountRoutes } from './modules/accounts/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...retentionJobHandlers({ db: database.db, files, services }),
       ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
       ...handoffJobHandlers({ tenants, db: database.db, config }),
+      ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -126,6 +128,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(retentionRoutes, deps);
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
+  await app.register(accountRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

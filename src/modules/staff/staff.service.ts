@@ -1,8 +1,8 @@
-import { hash, verify } from '@node-rs/argon2';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../../platform/views/layout.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
+import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import { openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
 import { findSession } from '../../platform/http/session.js';
 import { recordAudit } from '../audit/index.js';
@@ -15,15 +15,7 @@ import {
 } from './second-factor.js';
 import type { Trx } from '../../platform/db/database.js';
 
-// OWASP's argon2id baseline (19 MiB, 2 iterations); verification stays well under 100 ms here.
-const argonOptions = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-// Verifying against this when the e-mail is unknown makes both failures take the same time.
-const dummyHash = hash('not-a-real-password', argonOptions);
-
-/** Hashes a password with argon2id. */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, argonOptions);
-}
+export { hashPassword };
 
 /** Staff passwords are at least this long (argon2id makes guessing slow, length makes it hopeless). */
 export const minPasswordLength = 12;
@@ -40,9 +32,8 @@ export async function createStaff(trx: Trx, input: { tenantId: string; email: st
 /** Checks e-mail and password; returns the staff id or null, taking the same time either way. */
 export async function verifyStaffLogin(db: Db, tenantId: string, email: string, password: string): Promise<string | null> {
   const credentials = await inTransaction(db, { tenantId }, (trx) => findStaffCredentials(trx, tenantId, email));
-  const ok = await verify(credentials?.password_hash ?? (await dummyHash), password).catch(() => false);
-  // An invited account without a password was checked against the dummy hash: never a match.
-  return credentials?.password_hash && ok ? credentials.id : null;
+  // An invited account without a password is checked against the dummy hash: never a match.
+  return credentials && (await verifyPassword(credentials.password_hash, password)) ? credentials.id : null;
 }
 
 /** The signed-in staff member of a request, with their session, or null. */

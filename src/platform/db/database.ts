@@ -61,6 +61,8 @@ export interface Actor {
   receiptTokenHashes?: readonly string[];
   /** Hashes of status-link tokens: whose applications this request may follow. */
   statusTokenHashes?: readonly string[];
+  /** The signed-in citizen account: what it owns becomes visible. */
+  accountId?: string;
 }
 
 /**
@@ -89,7 +91,8 @@ async function actAs(trx: Trx, actor: Actor): Promise<void> {
                    set_config('app.department_ids', ${toArrayLiteral(actor.departmentIds)}, true),
                    set_config('app.session_hash', ${actor.sessionHash ?? ''}, true),
                    set_config('app.receipt_token_hashes', ${toArrayLiteral(actor.receiptTokenHashes)}, true),
-                   set_config('app.status_token_hashes', ${toArrayLiteral(actor.statusTokenHashes)}, true)`.execute(trx);
+                   set_config('app.status_token_hashes', ${toArrayLiteral(actor.statusTokenHashes)}, true),
+                   set_config('app.account_id', ${actor.accountId ?? ''}, true)`.execute(trx);
 }
 
 function toArrayLiteral(values: readonly string[] | undefined): string {

@@ -3,6 +3,9 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
+/** eIDAS level of assurance of a sign-in. */
+export type TrustLevel = 'low' | 'substantial' | 'high';
+
 /** Kysely's view of the tables created by migrations/*.sql. */
 export interface Database {
   tenants: {
@@ -49,6 +52,39 @@ export interface Database {
     created_at: Timestamp;
     last_seen_at: Timestamp;
     expires_at: Timestamp;
+    /** Names the session on the account's security page (the id hash never leaves the server). */
+    public_id: Generated<string>;
+    /** A signed-in citizen account. */
+    account_id: ColumnType<string | null, string | null | undefined, string | null>;
+    /** Password verified, the account's second factor not yet. */
+    pending_account_id: ColumnType<string | null, string | null | undefined, string | null>;
+    trust_level: ColumnType<TrustLevel | null, TrustLevel | null | undefined, TrustLevel | null>;
+    user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  accounts: {
+    tenant_id: string;
+    id: Generated<string>;
+    email: string;
+    password_hash: string | null;
+    verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    language: ColumnType<'de' | 'en', 'de' | 'en' | undefined, 'de' | 'en'>;
+    created_at: Generated<Date>;
+  };
+  account_tokens: {
+    tenant_id: string;
+    token_hash: string;
+    account_id: string;
+    purpose: 'verify_email' | 'reset_password';
+    expires_at: Date;
+    used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    created_at: Generated<Date>;
+  };
+  login_throttle: {
+    tenant_id: string;
+    key_hash: string;
+    failures: number;
+    blocked_until: Date | null;
+    last_failure_at: Date;
   };
   staff_totp: {
     tenant_id: string;

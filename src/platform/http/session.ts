@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, type Db, type Trx } from '../db/database.js';
+import type { TrustLevel } from '../db/schema.js';
 import { hashToken, newToken } from '../crypto/tokens.js';
 
 /** Server-side session: the cookie holds only a random id, the database holds its hash. */
@@ -14,6 +15,12 @@ export interface Session {
   pendingStaffId: string | null;
   /** Hashes of receipt tokens: which submissions this browser may see the receipt of. */
   receipts: string[];
+  /** The signed-in citizen account. */
+  accountId: string | null;
+  /** Password verified, the account's second factor not yet. */
+  pendingAccountId: string | null;
+  /** What the sign-in of the account proved (eIDAS level); null without an account. */
+  trustLevel: TrustLevel | null;
 }
 
 // __Host- binds the cookie to this exact host, over HTTPS, for path / (no subdomain can set it).
@@ -21,8 +28,11 @@ export const sessionCookie = '__Host-rathaus';
 const idleMinutes = 30;
 const absoluteHours = 12;
 
-/** Who a new session belongs to: nobody yet, a staff member half-way through sign-in, or signed in. */
-export type SessionOwner = { staffId?: string; pendingStaffId?: string };
+/** Who a new session belongs to: nobody yet, a staff member or an account half-way through sign-in, or signed in. */
+export type SessionOwner = { staffId?: string; pendingStaffId?: string; accountId?: string; pendingAccountId?: string; trustLevel?: TrustLevel };
+
+/** The session columns a Session is made of. */
+const sessionColumns = ['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts', 'account_id', 'pending_account_id', 'trust_level'] as const;
 
 /** The request's session, or null when it has none (or it expired). */
 export async function findSession(db: Db, request: FastifyRequest): Promise<Session | null> {
@@ -36,9 +46,14 @@ export async function findSession(db: Db, request: FastifyRequest): Promise<Sess
       .where('id_hash', '=', idHash)
       .where('expires_at', '>', new Date())
       .where('last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000))
-      .returning(['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts'])
+      .returning(sessionColumns)
       .executeTakeFirst();
-    return row ? { idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, pendingStaffId: row.pending_staff_id, receipts: row.receipts } : null;
+    return row
+      ? {
+          idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, pendingStaffId: row.pending_staff_id, receipts: row.receipts,
+          accountId: row.account_id, pendingAccountId: row.pending_account_id, trustLevel: row.trust_level,
+        }
+      : null;
   });
 }
 
@@ -53,7 +68,10 @@ export async function ensureSession(db: Db, request: FastifyRequest, reply: Fast
  */
 export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, owner: SessionOwner = {}, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
   const token = newToken();
-  const session: Session = { idHash: hashToken(token), csrfToken: newToken(), staffId: owner.staffId ?? null, pendingStaffId: owner.pendingStaffId ?? null, receipts: carry.receipts };
+  const session: Session = {
+    idHash: hashToken(token), csrfToken: newToken(), staffId: owner.staffId ?? null, pendingStaffId: owner.pendingStaffId ?? null, receipts: carry.receipts,
+    accountId: owner.accountId ?? null, pendingAccountId: owner.pendingAccountId ?? null, trustLevel: owner.accountId ? owner.trustLevel ?? 'low' : null,
+  };
   const old = request.cookies[sessionCookie];
   await inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
     if (old) await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(old)).execute();
@@ -66,6 +84,11 @@ export async function createSession(db: Db, request: FastifyRequest, reply: Fast
         staff_id: session.staffId,
         pending_staff_id: session.pendingStaffId,
         receipts: session.receipts,
+        account_id: session.accountId,
+        pending_account_id: session.pendingAccountId,
+        trust_level: session.trustLevel,
+        // Shown on the account's list of sessions, so the owner can tell them apart.
+        user_agent: session.accountId ? (request.headers['user-agent'] ?? '').slice(0, 200) || null : null,
         expires_at: new Date(Date.now() + absoluteHours * 3_600_000),
       })
       .execute();
@@ -81,6 +104,41 @@ export async function destroySession(db: Db, request: FastifyRequest, reply: Fas
     await inTransaction(db, { tenantId: request.tenant.id }, (trx) => trx.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute());
   }
   reply.clearCookie(sessionCookie, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+}
+
+/** A signed-in session of an account, as its owner sees it in the list of sessions. */
+export interface AccountSession {
+  publicId: string;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  trustLevel: TrustLevel | null;
+  current: boolean;
+}
+
+/** The account's sessions that are still valid, the newest activity first. */
+export async function listAccountSessions(trx: Trx, accountId: string, current: Session): Promise<AccountSession[]> {
+  const rows = await trx
+    .selectFrom('sessions')
+    .select(['public_id', 'id_hash', 'user_agent', 'created_at', 'last_seen_at', 'trust_level'])
+    .where('account_id', '=', accountId)
+    .where('expires_at', '>', new Date())
+    .where('last_seen_at', '>', new Date(Date.now() - idleMinutes * 60_000))
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ publicId: r.public_id, userAgent: r.user_agent, createdAt: r.created_at, lastSeenAt: r.last_seen_at, trustLevel: r.trust_level, current: r.id_hash === current.idHash }));
+}
+
+/**
+ * Ends sessions of an account: one by its public id, or all (sign out everywhere, password change)
+ * except the one given. Returns how many ended.
+ */
+export async function endAccountSessions(trx: Trx, accountId: string, which: { publicId: string } | { except: Session | null }): Promise<number> {
+  let query = trx.deleteFrom('sessions').where((eb) => eb.or([eb('account_id', '=', accountId), eb('pending_account_id', '=', accountId)]));
+  if ('publicId' in which) query = query.where('public_id', '=', which.publicId);
+  else if (which.except) query = query.where('id_hash', '!=', which.except.idHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Deletes the town's sessions that expired (absolute or idle); run periodically. */

@@ -239,3 +239,17 @@ export function SummaryList(props: { rows: Array<{ key: string; value: Component
 export function Paragraphs(props: { text: string }) {
   return <>{props.text.split(/\n\s*\n/).map((p, i) => <p class="kern-body" key={i}>{p.trim()}</p>)}</>;
 }
+
+/** A striped table that scrolls sideways on narrow screens (a focusable, named region for keyboards). */
+export function Table(props: { label: string; head: string[]; children: ComponentChildren }) {
+  return (
+    <div class="kern-table-responsive" tabindex={0} role="region" aria-label={props.label}>
+      <table class="kern-table kern-table--striped">
+        <thead class="kern-table__header">
+          <tr class="kern-table__row">{props.head.map((h) => <th scope="col" class="kern-table__header" key={h}>{h}</th>)}</tr>
+        </thead>
+        <tbody class="kern-table__body">{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

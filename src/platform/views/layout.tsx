@@ -37,6 +37,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <nav aria-label={t(ctx.lang, 'mainNav')} class="site-header__nav">
               <ul class="kern-list kern-list--horizontal">
                 <li><a class="kern-link" href="/leistungen">{t(ctx.lang, 'services')}</a></li>
+                <li><a class="kern-link" href="/konto">{t(ctx.lang, 'account')}</a></li>
                 <li><a class="kern-link" href="/verwaltung">{t(ctx.lang, 'staffArea')}</a></li>
                 {ctx.staffAdministration && <li><a class="kern-link" href="/verwaltung/admin">{t(ctx.lang, 'administration')}</a></li>}
                 <li>

@@ -5,6 +5,7 @@ export const t = defineMessages({
   de: {
     skipLink: 'Zum Inhalt springen',
     services: 'Leistungen',
+    account: 'Mein Konto',
     staffArea: 'Verwaltung',
     administration: 'Administration',
     switchLanguage: 'English',
@@ -22,6 +23,7 @@ export const t = defineMessages({
   en: {
     skipLink: 'Skip to content',
     services: 'Services',
+    account: 'My account',
     staffArea: 'Staff',
     administration: 'Administration',
     switchLanguage: 'Deutsch',

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { localize, type Lang } from '../../../platform/i18n/i18n.js';
-import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, SummaryList, TextField, inputId, type FieldErrors } from '../../../platform/views/components.js';
+import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, SummaryList, Table, TextField, inputId, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { StaffBar } from '../../cases/index.js';
 import { departmentRoles, invitationHours, type DepartmentRecord, type DepartmentRole, type StaffAccount } from '../administration.js';
@@ -49,19 +49,6 @@ function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 
       <h1 class="kern-heading-x-large">{props.title}</h1>
       {props.children}
     </Layout>
-  );
-}
-
-function Table(props: { label: string; head: string[]; children: ComponentChildren }) {
-  return (
-    <div class="kern-table-responsive" tabindex={0} role="region" aria-label={props.label}>
-      <table class="kern-table kern-table--striped">
-        <thead class="kern-table__header">
-          <tr class="kern-table__row">{props.head.map((h) => <th scope="col" class="kern-table__header" key={h}>{h}</th>)}</tr>
-        </thead>
-        <tbody class="kern-table__body">{props.children}</tbody>
-      </table>
-    </div>
   );
 }
 

@@ -1,0 +1,4 @@
+export { accountRoutes } from './accounts.routes.js';
+export { accountJobHandlers, accountPaths } from './account-mail.js';
+export { currentAccount, requireAccount, safeNextPath, type SignedInAccount } from './account-session.js';
+export { meetsTrustLevel, type Account } from './account.js';
