@@ -91,6 +91,8 @@ export interface NewSubmission {
   dueAt: Date | undefined;
   /** What the case's full-text search vector is made of (searchText in answers.ts). */
   searchText: string;
+  /** The signed-in account applying, if any: the application then shows under "Meine Anträge". */
+  accountId: string | undefined;
 }
 
 /**
@@ -107,7 +109,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
   const items = submissions.map((s) => ({
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
     answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
-    dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText,
+    dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText, accountId: s.accountId ?? null,
   }));
   const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
     select submission_id, reference, submitted_at

@@ -252,7 +252,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         departmentId: loaded.entry.department.id,
         answers: pruneHiddenSteps(form, loaded.draft.answers),
         language: request.lang,
-        actor: 'citizen',
+        actor: loaded.session.accountId ? `account:${loaded.session.accountId}` : 'citizen',
+        accountId: loaded.session.accountId ?? undefined,
       });
       deps.jobs.kick();
       await addReceiptToSession(db, tenant.id, loaded.session, receipt.receiptTokenHash);

@@ -24,6 +24,8 @@ export interface SubmitApplication {
   language: Lang;
   /** Who submitted, for the audit log ("citizen" or "api-client"). */
   actor: string;
+  /** The signed-in account applying, if any. */
+  accountId?: string;
 }
 
 /** The outcome shown on the receipt. */
@@ -89,6 +91,7 @@ function prepare(input: SubmitApplication): { submission: NewSubmission; receipt
       applicantEmail: applicantEmail(input.service, input.answers),
       dueAt: dueDate(input.service),
       searchText: searchText(input.service.definition.form!, input.answers),
+      accountId: input.accountId,
     },
   };
 }

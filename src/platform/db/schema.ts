@@ -148,6 +148,8 @@ export interface Database {
     language: string;
     receipt_token_hash: string;
     submitted_at: Timestamp;
+    /** The account it was made from (null without one, or after the account was deleted). */
+    account_id: ColumnType<string | null, never, never>;
   };
   files: {
     tenant_id: string;
