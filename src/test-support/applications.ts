@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { berlinDay } from '../platform/i18n/i18n.js';
 import type { TestApp } from './app.js';
+import type { TestBrowser, UploadFile } from './browser.js';
 
 /** Answers of a complete "Hund anmelden" application through the API (a breed that needs no permit). */
 export function dogAnswers(overrides: { email?: string; dogName?: string } = {}) {
@@ -36,4 +37,19 @@ export async function makeTeamLead(app: TestApp, tenantId: string, staffId: stri
     await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
     await sql`update staff_departments set role = 'team_lead' where tenant_id = ${tenantId} and staff_id = ${staffId}`.execute(trx);
   });
+}
+
+/** Sends a complaint through the browser journey; returns the new submission's id. */
+export async function complainInBrowser(browser: TestBrowser, subject: string, attachments: UploadFile[] = []): Promise<string> {
+  await browser.get('/leistungen/kontakt-beschwerde/antrag');
+  const first = await browser.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: subject, nachricht: 'Wann ist geöffnet?', _action: 'continue' }, { anhang: attachments });
+  assert.equal(first.statusCode, 303, first.body.slice(0, 500));
+  const base = String(first.headers.location).replace(/\/[a-z]+$/, '');
+  await browser.get(`${base}/kontakt`);
+  const contact = await browser.post(`${base}/kontakt`, { name: '', email: 'fragende@example.org', antwortErwuenscht: 'no', _action: 'continue' });
+  assert.equal(contact.headers.location, `${base}/pruefen`, contact.body.slice(0, 500));
+  await browser.get(`${base}/pruefen`);
+  const sent = await browser.post(`${base}/absenden`, { declaration: 'yes' });
+  assert.equal(sent.statusCode, 303, sent.body.slice(0, 500));
+  return String(sent.headers.location).split('/').pop()!;
 }

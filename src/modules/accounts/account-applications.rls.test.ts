@@ -5,24 +5,9 @@ import { inTransaction } from '../../platform/db/database.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, signInAccount } from '../../test-support/accounts.js';
 import { TestBrowser } from '../../test-support/browser.js';
-import { complaintAnswers, submitViaApi } from '../../test-support/applications.js';
+import { complainInBrowser, complaintAnswers, submitViaApi } from '../../test-support/applications.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import type { Tenant } from '../tenants/tenant.js';
-
-/** Sends a complaint through the browser journey; returns the new submission's id. */
-async function complain(browser: TestBrowser, subject: string): Promise<string> {
-  await browser.get('/leistungen/kontakt-beschwerde/antrag');
-  const first = await browser.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: subject, nachricht: 'Wann ist geöffnet?', _action: 'continue' }, {});
-  assert.equal(first.statusCode, 303, first.body.slice(0, 500));
-  const base = String(first.headers.location).replace(/\/[a-z]+$/, '');
-  await browser.get(`${base}/kontakt`);
-  const contact = await browser.post(`${base}/kontakt`, { name: '', email: 'fragende@example.org', antwortErwuenscht: 'no', _action: 'continue' });
-  assert.equal(contact.headers.location, `${base}/pruefen`, contact.body.slice(0, 500));
-  await browser.get(`${base}/pruefen`);
-  const sent = await browser.post(`${base}/absenden`, { declaration: 'yes' });
-  assert.equal(sent.statusCode, 303, sent.body.slice(0, 500));
-  return String(sent.headers.location).split('/').pop()!;
-}
 
 describe('applications of an account in the database', () => {
   let app: TestApp;
@@ -38,8 +23,8 @@ describe('applications of an account in the database', () => {
     const [alice, bob] = [await createAccount(app.database.db, tenant.id), await createAccount(app.database.db, tenant.id)];
     const browser = new TestBrowser(app.app, host);
     await signInAccount(browser, alice);
-    const submissionId = await complain(browser, 'Öffnungszeiten');
-    const anonymousId = await complain(new TestBrowser(app.app, host), 'Ohne Konto');
+    const submissionId = await complainInBrowser(browser, 'Öffnungszeiten');
+    const anonymousId = await complainInBrowser(new TestBrowser(app.app, host), 'Ohne Konto');
 
     const linked = await sql<{ id: string; account_id: string | null }>`select id, account_id from submissions where id in (${submissionId}, ${anonymousId})`.execute(app.database.db);
     assert.equal(linked.rows.find((r) => r.id === submissionId)!.account_id, alice.id);
@@ -79,7 +64,7 @@ describe('applications of an account in the database', () => {
     const account = await createAccount(app.database.db, tenant.id);
     const browser = new TestBrowser(app.app, host);
     await signInAccount(browser, account);
-    const submissionId = await complain(browser, 'Vor dem Löschen');
+    const submissionId = await complainInBrowser(browser, 'Vor dem Löschen');
     await app.database.db.transaction().execute(async (trx) => {
       await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
       await trx.deleteFrom('accounts').where('id', '=', account.id).execute();

@@ -7,6 +7,7 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import { findMailAddress } from './accounts.repository.js';
 import { accountMailJobs, issueAccountLink } from './accounts.service.js';
+import { accountDeletedJob } from './data-rights.js';
 import { t } from './accounts.i18n.js';
 
 /** Paths of the pages the account mails link to. */
@@ -42,6 +43,11 @@ export function accountJobHandlers(deps: { db: Db; config: Config; mailer: Maile
   return {
     [accountMailJobs.verifyEmail]: linkMail('verify_email', accountPaths.confirm, 'verifyMailSubject', 'verifyMailBody'),
     [accountMailJobs.resetPassword]: linkMail('reset_password', accountPaths.reset, 'resetMailSubject', 'resetMailBody'),
+    [accountDeletedJob]: async (job) => {
+      const { to, language } = job.payload as { to: string; language: 'de' | 'en' };
+      const town = townOf(job.tenantId);
+      await deps.mailer.send({ tenantId: town.id, to, subject: t(language, 'deletedMailSubject', { town: town.name }), text: t(language, 'deletedMailBody', { town: town.name }) });
+    },
     [accountMailJobs.alreadyRegistered]: async (job) => {
       const { accountId } = job.payload as { accountId: string };
       const town = townOf(job.tenantId);

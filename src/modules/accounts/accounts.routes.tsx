@@ -209,7 +209,10 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const signedIn = await requireAccount(db, request, reply);
     if (!signedIn) return reply;
     const { lang } = signedIn.ctx;
-    const areas = [{ href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') }];
+    const areas = [
+      { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },
+      { href: '/konto/daten', label: t(lang, 'dataTitle'), description: t(lang, 'dataAreaDescription') },
+    ];
     return sendPage(reply, <AccountPage ctx={signedIn.ctx} account={signedIn.account} areas={areas} notice={notice(lang, request.query)} />);
   });
 

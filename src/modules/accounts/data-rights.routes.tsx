@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ModuleDeps } from '../../app.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { destroySession, isValidCsrfToken } from '../../platform/http/session.js';
+import { berlinDay } from '../../platform/i18n/i18n.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import { sendPage } from '../../platform/views/html.js';
+import type { AccountDataSection } from './account-data.js';
+import { requireAccount } from './account-session.js';
+import { maxPasswordLength } from './account.js';
+import { t } from './accounts.i18n.js';
+import { deleteAccount, exportAccountData, listRetainedApplications } from './data-rights.js';
+import { MessagePage } from './views/account-pages.js';
+import { DataPage, DeleteAccountPage } from './views/data-pages.js';
+
+type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
+
+/** Data rights of an account: export everything (ZIP), delete the account. */
+export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps & { sections: AccountDataSection[] }): Promise<void> {
+  const { db } = deps;
+
+  app.get('/konto/daten', async (request, reply) => {
+    const signedIn = await requireAccount(db, request, reply);
+    if (!signedIn) return reply;
+    return sendPage(reply, <DataPage ctx={signedIn.ctx} />);
+  });
+
+  app.get('/konto/daten/export.zip', async (request, reply) => {
+    const signedIn = await requireAccount(db, request, reply);
+    if (!signedIn) return reply;
+    const zip = await exportAccountData(db, deps.files, request.tenant, signedIn.account.id, deps.sections);
+    return reply
+      .type('application/zip')
+      .header('content-disposition', `attachment; filename="konto-${request.tenant.slug}-${berlinDay(new Date())}.zip"`)
+      .send(zip);
+  });
+
+  app.get('/konto/loeschen', async (request, reply) => {
+    const signedIn = await requireAccount(db, request, reply);
+    if (!signedIn) return reply;
+    const retained = await listRetainedApplications(db, request.tenant.id, signedIn.account.id, deps.services);
+    return sendPage(reply, <DeleteAccountPage ctx={signedIn.ctx} retained={retained} askPassword={signedIn.account.hasPassword} errors={{}} confirmed={false} />);
+  });
+
+  app.post('/konto/loeschen', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request: FormRequest, reply) => {
+    const signedIn = await requireAccount(db, request, reply);
+    if (!signedIn) return reply;
+    const body = request.body ?? {};
+    if (!isValidCsrfToken(signedIn.session, body._csrf)) return sendErrorPage(request, reply, 403);
+    const { lang } = signedIn.ctx;
+    const confirmed = body.confirm === 'yes';
+    const password = typeof body.password === 'string' ? body.password.slice(0, maxPasswordLength) : '';
+    const errors: FieldErrors = {};
+    if (!confirmed) errors.confirm = t(lang, 'deleteConfirmRequired');
+    if (signedIn.account.hasPassword && !password) errors.password = t(lang, 'passwordRequired');
+    if (Object.keys(errors).length === 0) {
+      const result = await deleteAccount(db, request.tenant.id, signedIn.account.id, signedIn.account.hasPassword ? password : null);
+      if (result === 'deleted') {
+        deps.jobs.kick();
+        await destroySession(db, request, reply);
+        return reply.redirect('/konto/geloescht', 303);
+      }
+      errors.password = t(lang, 'passwordWrong');
+    }
+    const retained = await listRetainedApplications(db, request.tenant.id, signedIn.account.id, deps.services);
+    return sendPage(reply, <DeleteAccountPage ctx={signedIn.ctx} retained={retained} askPassword={signedIn.account.hasPassword} errors={errors} confirmed={confirmed} />, 422);
+  });
+
+  app.get('/konto/geloescht', async (request, reply) =>
+    sendPage(reply, <MessagePage ctx={{ lang: request.lang, path: request.url, townName: request.tenant.name }} title={t(request.lang, 'deletedTitle')} text={t(request.lang, 'deletedText')} />));
+}
