@@ -33,6 +33,7 @@ import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
+import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
       ...handoffJobHandlers({ tenants, db: database.db, config }),
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...organisationJobHandlers({ mailer, tenants, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -129,7 +131,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
-  await app.register(accountDataRoutes, { ...deps, sections: coreAccountDataSections });
+  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
+  await app.register(organisationRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -7,6 +7,7 @@ import { formatDate, type Lang } from '../../platform/i18n/i18n.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
+import { MessagePage } from '../../platform/views/message-page.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
 import { isLinkToken, maxPasswordLength, minPasswordLength, normalizeEmail, type passwordProblem } from './account.js';
@@ -15,7 +16,7 @@ import { requireAccount, safeNextPath, type SignedInAccount } from './account-se
 import { changePassword, confirmEmail, registerAccount, requestPasswordReset, resetPassword, signInWithPassword } from './accounts.service.js';
 import { t } from './accounts.i18n.js';
 import {
-  AccountPage, ConfirmPage, ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, RegisterSentPage, ResetPasswordPage, SecurityPage,
+  AccountPage, ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, RegisterSentPage, ResetPasswordPage, SecurityPage,
 } from './views/account-pages.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown>; Querystring: Record<string, unknown> }>;
@@ -211,6 +212,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const { lang } = signedIn.ctx;
     const areas = [
       { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },
+      { href: '/konto/organisationen', label: t(lang, 'organisationsTitle'), description: t(lang, 'organisationsAreaDescription') },
       { href: '/konto/daten', label: t(lang, 'dataTitle'), description: t(lang, 'dataAreaDescription') },
     ];
     return sendPage(reply, <AccountPage ctx={signedIn.ctx} account={signedIn.account} areas={areas} notice={notice(lang, request.query)} />);

@@ -5,12 +5,12 @@ import { destroySession, isValidCsrfToken } from '../../platform/http/session.js
 import { berlinDay } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
+import { MessagePage } from '../../platform/views/message-page.js';
 import type { AccountDataSection } from './account-data.js';
 import { requireAccount } from './account-session.js';
 import { maxPasswordLength } from './account.js';
 import { t } from './accounts.i18n.js';
 import { deleteAccount, exportAccountData, listRetainedApplications } from './data-rights.js';
-import { MessagePage } from './views/account-pages.js';
 import { DataPage, DeleteAccountPage } from './views/data-pages.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;

@@ -3,4 +3,4 @@ export { accountDataRoutes } from './data-rights.routes.js';
 export { coreAccountDataSections, type AccountDataSection, type ExportFile } from './account-data.js';
 export { accountJobHandlers, accountPaths } from './account-mail.js';
 export { currentAccount, requireAccount, safeNextPath, type SignedInAccount } from './account-session.js';
-export { meetsTrustLevel, type Account } from './account.js';
+export { isLinkToken, meetsTrustLevel, normalizeEmail, type Account } from './account.js';

@@ -63,6 +63,9 @@ export interface Actor {
   statusTokenHashes?: readonly string[];
   /** The signed-in citizen account: what it owns becomes visible. */
   accountId?: string;
+  /** Organisations the account belongs to, and those it owns (found from its own memberships). */
+  organisationIds?: readonly string[];
+  ownedOrganisationIds?: readonly string[];
 }
 
 /**
@@ -92,7 +95,9 @@ async function actAs(trx: Trx, actor: Actor): Promise<void> {
                    set_config('app.session_hash', ${actor.sessionHash ?? ''}, true),
                    set_config('app.receipt_token_hashes', ${toArrayLiteral(actor.receiptTokenHashes)}, true),
                    set_config('app.status_token_hashes', ${toArrayLiteral(actor.statusTokenHashes)}, true),
-                   set_config('app.account_id', ${actor.accountId ?? ''}, true)`.execute(trx);
+                   set_config('app.account_id', ${actor.accountId ?? ''}, true),
+                   set_config('app.organisation_ids', ${toArrayLiteral(actor.organisationIds)}, true),
+                   set_config('app.owned_organisation_ids', ${toArrayLiteral(actor.ownedOrganisationIds)}, true)`.execute(trx);
 }
 
 function toArrayLiteral(values: readonly string[] | undefined): string {

@@ -79,6 +79,35 @@ export interface Database {
     used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
     created_at: Generated<Date>;
   };
+  organisations: {
+    tenant_id: string;
+    id: Generated<string>;
+    name: string;
+    created_by: string | null;
+    created_at: Generated<Date>;
+  };
+  organisation_members: {
+    tenant_id: string;
+    organisation_id: string;
+    account_id: string;
+    role: 'owner' | 'member';
+    joined_at: Generated<Date>;
+  };
+  organisation_invitations: {
+    tenant_id: string;
+    id: Generated<string>;
+    token_hash: string;
+    organisation_id: string;
+    organisation_name: string;
+    email: string;
+    role: 'owner' | 'member';
+    invited_by: string | null;
+    expires_at: Date;
+    accepted_by: ColumnType<string | null, string | null | undefined, string | null>;
+    accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    created_at: Generated<Date>;
+  };
   login_throttle: {
     tenant_id: string;
     key_hash: string;

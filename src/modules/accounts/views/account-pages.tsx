@@ -3,6 +3,7 @@ import { formatDate } from '../../../platform/i18n/i18n.js';
 import type { AccountSession } from '../../../platform/http/session.js';
 import { Alert, Button, CsrfField, ErrorSummary, Table, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
+import { MessagePage } from '../../../platform/views/message-page.js';
 import { minPasswordLength, resetPasswordMinutes, verifyEmailHours, type Account } from '../account.js';
 import { accountPaths } from '../account-mail.js';
 import { t } from '../accounts.i18n.js';
@@ -21,17 +22,6 @@ function FormPage(props: { ctx: PageContext; title: string; errors: FieldErrors;
         <div class="kern-btn-wrapper form-actions"><Button>{props.submit}</Button></div>
       </form>
       {props.after}
-    </Layout>
-  );
-}
-
-/** A page that only says what happened, with a link onwards. */
-export function MessagePage(props: { ctx: PageContext; title: string; text: string; link?: { href: string; label: string } }) {
-  return (
-    <Layout ctx={props.ctx} title={props.title}>
-      <h1 class="kern-heading-x-large">{props.title}</h1>
-      <p class="kern-body">{props.text}</p>
-      {props.link && <p class="kern-body"><a class="kern-link" href={props.link.href}>{props.link.label}</a></p>}
     </Layout>
   );
 }
