@@ -212,20 +212,25 @@ export async function submitViaApi(baseUrl: string, serviceId: string, answers: 
 }
 
 /**
- * The status link from the confirmation mail of an application, read from the development outbox
- * (/dev/postausgang) once the job worker has sent it.
+ * The first link to `pathPrefix` in the newest mail of the development outbox (/dev/postausgang)
+ * whose text contains `containing`, waiting until the job worker has sent it.
  */
-export async function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
+export async function mailedLinkFor(page: Page, baseUrl: string, containing: string, pathPrefix: string): Promise<string> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     await open(page, `${baseUrl}/dev/postausgang`);
-    const mail = page.locator('article.outbox-mail').filter({ hasText: `Eingangsbestätigung ${reference}` });
+    const mail = page.locator('article.outbox-mail').filter({ hasText: containing });
     if ((await mail.count()) > 0) {
-      const link = (await mail.first().innerText()).match(/http:\/\/\S+\/status\/[A-Za-z0-9_-]{43}/);
-      assert.ok(link, `the mail for ${reference} gives a status link`);
+      const link = (await mail.first().innerText()).match(new RegExp(`http://\\S+${pathPrefix}/[A-Za-z0-9_-]{43}`));
+      assert.ok(link, `the mail with "${containing}" gives a link to ${pathPrefix}`);
       return link[0];
     }
     await page.waitForTimeout(500);
   }
-  throw new Error(`no confirmation mail for ${reference} in the outbox`);
+  throw new Error(`no mail with "${containing}" in the outbox`);
+}
+
+/** The status link from the confirmation mail of an application. */
+export function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
+  return mailedLinkFor(page, baseUrl, `Eingangsbestätigung ${reference}`, '/status');
 }

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, mailedLink, signInAccount } from '../../test-support/accounts.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { describeUserAgent } from './views/account-pages.js';
 
 /** The text of a field's error message (next to the field), or undefined. */
 function fieldError(page: string, name: string): string | undefined {
@@ -279,6 +280,14 @@ describe('citizen accounts: registration, sign-in, password reset, sessions', ()
       const response = await b.post(`/konto/anmelden?weiter=${encodeURIComponent(next)}`, { email: account.email, password: account.password });
       assert.equal(response.headers.location, expected);
     }
+  });
+
+  it('names sessions by browser and system', () => {
+    assert.equal(describeUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0'), 'Edge · Windows');
+    assert.equal(describeUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1'), 'Safari · iOS');
+    assert.equal(describeUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'), 'Firefox · Linux');
+    assert.equal(describeUserAgent('curl/8.5.0'), null);
+    assert.equal(describeUserAgent(null), null);
   });
 
   it('keeps personal data out of the logs', () => {

@@ -126,6 +126,17 @@ export function AccountPage(props: { ctx: PageContext; account: Account; areas: 
   );
 }
 
+const browsers: Array<[RegExp, string]> = [[/Edg\//, 'Edge'], [/OPR\//, 'Opera'], [/Firefox\//, 'Firefox'], [/Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari']];
+const systems: Array<[RegExp, string]> = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/CrOS/, 'ChromeOS'], [/Linux/, 'Linux']];
+
+/** "Firefox on Windows" from a User-Agent header, so a person recognises their devices; null when unknown. */
+export function describeUserAgent(userAgent: string | null): string | null {
+  if (!userAgent) return null;
+  const browser = browsers.find(([pattern]) => pattern.test(userAgent))?.[1];
+  const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1];
+  return browser && system ? `${browser} · ${system}` : browser ?? system ?? null;
+}
+
 /** Sign-in and security: password, active sessions; further sections (second factors) come as children. */
 export function SecurityPage(props: { ctx: PageContext; account: Account; sessions: AccountSession[]; errors: FieldErrors; notice?: string; children?: ComponentChildren }) {
   const { lang } = props.ctx;
@@ -141,7 +152,7 @@ export function SecurityPage(props: { ctx: PageContext; account: Account; sessio
       <Table label={t(lang, 'sessionsTitle')} head={[t(lang, 'sessionDevice'), t(lang, 'sessionStarted'), t(lang, 'sessionLastSeen'), t(lang, 'sessionTrust'), t(lang, 'sessionActions')]}>
         {props.sessions.map((s) => (
           <tr class="kern-table__row" key={s.publicId}>
-            <td class="kern-table__cell session-device">{s.userAgent ?? t(lang, 'unknownDevice')}</td>
+            <td class="kern-table__cell session-device" title={s.userAgent ?? undefined}>{describeUserAgent(s.userAgent) ?? t(lang, 'unknownDevice')}</td>
             <td class="kern-table__cell">{formatDate(s.createdAt, lang, true)}</td>
             <td class="kern-table__cell">{formatDate(s.lastSeenAt, lang, true)}</td>
             <td class="kern-table__cell">{s.trustLevel ? t(lang, `trust_${s.trustLevel}`) : ''}</td>
