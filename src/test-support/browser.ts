@@ -73,3 +73,8 @@ export class TestBrowser {
 export const samplePdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 /** A Windows executable header: must be refused whatever its name says. */
 export const fakeExecutable = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(200)]);
+
+/** The text of a field's error message next to the field in a page, or undefined. */
+export function fieldError(page: string, name: string): string | undefined {
+  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
+}

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction, type Db } from '../../platform/db/database.js';
-import { findSession, type Session } from '../../platform/http/session.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { Account } from './account.js';
 import { findAccount } from './accounts.repository.js';
@@ -39,5 +40,16 @@ export async function requireAccount(db: Db, request: FastifyRequest, reply: Fas
     return null;
   }
   reply.header('cache-control', 'no-store');
+  return signedIn;
+}
+
+/** For a form post of an account page: the signed-in account whose CSRF token matches, or null (redirected or 403). */
+export async function requireAccountForm(db: Db, request: FastifyRequest<{ Body: Record<string, unknown> | undefined }>, reply: FastifyReply): Promise<SignedInAccount | null> {
+  const signedIn = await requireAccount(db, request, reply);
+  if (!signedIn) return null;
+  if (!isValidCsrfToken(signedIn.session, request.body?._csrf)) {
+    sendErrorPage(request, reply, 403);
+    return null;
+  }
   return signedIn;
 }

@@ -4,14 +4,9 @@ import { sql } from 'kysely';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, mailedLink, signInAccount } from '../../test-support/accounts.js';
-import { TestBrowser } from '../../test-support/browser.js';
+import { TestBrowser, fieldError } from '../../test-support/browser.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { describeUserAgent } from './views/account-pages.js';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 const goodPassword = 'Drei Linden am Rathausplatz';
 

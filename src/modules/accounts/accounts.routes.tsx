@@ -12,7 +12,7 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
 import { isLinkToken, maxPasswordLength, minPasswordLength, normalizeEmail, type passwordProblem } from './account.js';
 import { accountPaths } from './account-mail.js';
-import { requireAccount, safeNextPath, type SignedInAccount } from './account-session.js';
+import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 import { changePassword, confirmEmail, registerAccount, requestPasswordReset, resetPassword, signInWithPassword } from './accounts.service.js';
 import { t } from './accounts.i18n.js';
 import {
@@ -73,17 +73,6 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     }
     reply.header('cache-control', 'no-store');
     return session!;
-  }
-
-  /** A signed-in account posting a form with a valid CSRF token, or null (redirected or 403). */
-  async function postingAccount(request: FormRequest, reply: FastifyReply): Promise<SignedInAccount | null> {
-    const signedIn = await requireAccount(db, request, reply);
-    if (!signedIn) return null;
-    if (!isValidCsrfToken(signedIn.session, request.body?._csrf)) {
-      sendErrorPage(request, reply, 403);
-      return null;
-    }
-    return signedIn;
   }
 
   async function formContext(request: FastifyRequest, reply: FastifyReply): Promise<PageContext> {
@@ -231,7 +220,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   });
 
   app.post('/konto/sicherheit/sitzungen/:publicId/beenden', async (request: FastifyRequest<{ Params: { publicId: string }; Body: Record<string, unknown>; Querystring: Record<string, unknown> }>, reply) => {
-    const signedIn = await postingAccount(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const { publicId } = request.params;
     const ended = isUuid(publicId)
@@ -246,7 +235,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   });
 
   app.post('/konto/sicherheit/ueberall-abmelden', async (request: FormRequest, reply) => {
-    const signedIn = await postingAccount(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     await inTransaction(db, { tenantId: request.tenant.id, accountId: signedIn.account.id }, async (trx) => {
       await endAccountSessions(trx, signedIn.account.id, { except: null });
@@ -257,7 +246,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   });
 
   app.post('/konto/sicherheit/passwort', { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await postingAccount(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const { lang } = request;
     const body = request.body ?? {};

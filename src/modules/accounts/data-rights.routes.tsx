@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { destroySession, isValidCsrfToken } from '../../platform/http/session.js';
+import { destroySession } from '../../platform/http/session.js';
 import { berlinDay } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import { MessagePage } from '../../platform/views/message-page.js';
 import type { AccountDataSection } from './account-data.js';
-import { requireAccount } from './account-session.js';
+import { requireAccount, requireAccountForm } from './account-session.js';
 import { maxPasswordLength } from './account.js';
 import { t } from './accounts.i18n.js';
 import { deleteAccount, exportAccountData, listRetainedApplications } from './data-rights.js';
@@ -43,10 +42,9 @@ export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps &
   });
 
   app.post('/konto/loeschen', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request: FormRequest, reply) => {
-    const signedIn = await requireAccount(db, request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const body = request.body ?? {};
-    if (!isValidCsrfToken(signedIn.session, body._csrf)) return sendErrorPage(request, reply, 403);
     const { lang } = signedIn.ctx;
     const confirmed = body.confirm === 'yes';
     const password = typeof body.password === 'string' ? body.password.slice(0, maxPasswordLength) : '';

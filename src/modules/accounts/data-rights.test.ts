@@ -5,13 +5,8 @@ import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, readZip, signInAccount } from '../../test-support/accounts.js';
 import { complainInBrowser } from '../../test-support/applications.js';
-import { TestBrowser, samplePdf } from '../../test-support/browser.js';
+import { TestBrowser, samplePdf, fieldError } from '../../test-support/browser.js';
 import type { Tenant } from '../tenants/tenant.js';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 describe('data rights of an account: export and deletion', () => {
   let app: TestApp;

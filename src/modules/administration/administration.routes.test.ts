@@ -4,14 +4,9 @@ import { sql } from 'kysely';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { submitViaApi, complaintAnswers } from '../../test-support/applications.js';
-import { TestBrowser } from '../../test-support/browser.js';
+import { TestBrowser, fieldError } from '../../test-support/browser.js';
 import { enterPassword, signInClerk, type Clerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 /** The error summary's messages. */
 function summary(page: string): string[] {

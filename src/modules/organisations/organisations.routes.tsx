@@ -2,12 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { isValidCsrfToken } from '../../platform/http/session.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import { MessagePage } from '../../platform/views/message-page.js';
-import { isLinkToken, normalizeEmail, requireAccount, type SignedInAccount } from '../accounts/index.js';
+import { isLinkToken, normalizeEmail, requireAccount, requireAccountForm, type SignedInAccount } from '../accounts/index.js';
 import { isOrganisationRole, type OrganisationRole } from './organisation.js';
 import {
   acceptInvitation, changeMemberRole, findInvitation, findOrganisationForMember, foundOrganisation, inviteMember, listMyOrganisations, removeMember,
@@ -27,17 +26,6 @@ function notice(lang: Lang, query: Record<string, unknown>): string | undefined 
 /** Organisation accounts: found, invite, roles, leave; accept an invitation. */
 export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
-
-  /** The signed-in account of a form post with a valid CSRF token, or null (redirected or 403). */
-  async function posting(request: FormRequest, reply: FastifyReply): Promise<SignedInAccount | null> {
-    const signedIn = await requireAccount(db, request, reply);
-    if (!signedIn) return null;
-    if (!isValidCsrfToken(signedIn.session, request.body?._csrf)) {
-      sendErrorPage(request, reply, 403);
-      return null;
-    }
-    return signedIn;
-  }
 
   async function sendOrganisationPage(request: FormRequest, reply: FastifyReply, signedIn: SignedInAccount, options: { errors?: FieldErrors; invite?: { email: string; role: string }; status?: number } = {}) {
     const organisation = isUuid(request.params.id) ? await findOrganisationForMember(db, request.tenant.id, signedIn.account.id, request.params.id) : null;
@@ -60,7 +48,7 @@ export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(organisationPaths.list, async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const raw = request.body?.name;
     const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ').slice(0, 300) : '';
@@ -80,7 +68,7 @@ export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post('/konto/organisationen/:id/einladen', async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     if (!isUuid(request.params.id)) return sendErrorPage(request, reply, 404);
     const { lang } = request;
@@ -101,14 +89,14 @@ export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post('/konto/organisationen/:id/einladungen/:invitationId/zuruecknehmen', async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     if (!isUuid(request.params.id) || !isUuid(request.params.invitationId)) return sendErrorPage(request, reply, 404);
     return afterChange(request, reply, signedIn, await revokeInvitation(db, request.tenant.id, signedIn.account.id, request.params.id, request.params.invitationId), 'revoked');
   });
 
   app.post('/konto/organisationen/:id/mitglieder/:accountId/rolle', async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const role = request.body?.role;
     if (!isUuid(request.params.id) || !isUuid(request.params.accountId)) return sendErrorPage(request, reply, 404);
@@ -117,7 +105,7 @@ export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post('/konto/organisationen/:id/mitglieder/:accountId/entfernen', async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     if (!isUuid(request.params.id) || !isUuid(request.params.accountId)) return sendErrorPage(request, reply, 404);
     const leaving = request.params.accountId === signedIn.account.id;
@@ -139,7 +127,7 @@ export async function organisationRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(`${organisationPaths.invitation}/:token`, async (request: FormRequest, reply) => {
-    const signedIn = await posting(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const { token } = request.params;
     const result = isLinkToken(token) ? await acceptInvitation(db, request.tenant.id, signedIn.account, token) : 'invalid';

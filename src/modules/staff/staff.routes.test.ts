@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
-import { TestBrowser } from '../../test-support/browser.js';
+import { TestBrowser, fieldError } from '../../test-support/browser.js';
 import { currentTimeStep, enterPassword, nextTotpCode, signInClerk, totpCode, wrongTotpCode, type Clerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { resetSecondFactor } from './index.js';
@@ -10,11 +10,6 @@ import { resetSecondFactor } from './index.js';
 const enrolPath = '/verwaltung/anmelden/einrichten';
 const codePath = '/verwaltung/anmelden/code';
 const recoveryPath = '/verwaltung/anmelden/wiederherstellung';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 describe('staff sign-in with a second factor (TOTP)', () => {
   let app: TestApp;
