@@ -252,6 +252,16 @@ describe('citizen accounts: registration, sign-in, password reset, sessions', ()
     assert.equal(response.headers.location, '/konto/anmelden?weiter=%2Fkonto%2Fsicherheit');
   });
 
+  it('ends a session 12 hours after sign-in however active it is', async () => {
+    const account = await createAccount(app.database.db, tenant.id);
+    const b = browser();
+    await signInAccount(b, account);
+    const row = await sql<{ hours: number }>`select round(extract(epoch from expires_at - created_at) / 3600)::int as hours from sessions where account_id = ${account.id}`.execute(app.database.db);
+    assert.equal(row.rows[0]!.hours, 12);
+    await sql`update sessions set expires_at = now() - interval '1 second', last_seen_at = now() where account_id = ${account.id}`.execute(app.database.db);
+    assert.equal((await b.get('/konto')).statusCode, 303);
+  });
+
   it('changes the password with the current one and ends the other sessions', async () => {
     const account = await createAccount(app.database.db, tenant.id);
     const [here, elsewhere] = [browser(), browser()];
