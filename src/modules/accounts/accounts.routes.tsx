@@ -200,6 +200,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if (!signedIn) return reply;
     const { lang } = signedIn.ctx;
     const areas = [
+      { href: '/konto/antraege', label: t(lang, 'applicationsTitle'), description: t(lang, 'applicationsIntro') },
       { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },
       { href: '/konto/organisationen', label: t(lang, 'organisationsTitle'), description: t(lang, 'organisationsAreaDescription') },
       { href: '/konto/daten', label: t(lang, 'dataTitle'), description: t(lang, 'dataAreaDescription') },

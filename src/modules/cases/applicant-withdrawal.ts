@@ -3,6 +3,9 @@ import { recordAudit } from '../audit/index.js';
 import type { AnswerChannel } from './applicant-requests.js';
 import { insertCaseEvent, updateCase } from './cases.repository.js';
 
+/** How the applicant reached the withdrawal: the ways of answering a question, or "Meine Anträge" of their account. */
+export type WithdrawalChannel = AnswerChannel | 'account';
+
 /** Statuses from which the applicant may withdraw (policy applicant_withdraws). */
 export const withdrawableStatuses: readonly string[] = ['received', 'in_progress', 'waiting_for_applicant'];
 
@@ -10,7 +13,7 @@ export const withdrawableStatuses: readonly string[] = ['received', 'in_progress
  * The applicant withdraws their application while it is open. The case stays with the department,
  * with its history, until its retention period ends; a decided or closed case is no longer withdrawn.
  */
-export async function withdrawApplication(db: Db, input: { actor: Actor; via: AnswerChannel; caseId: string }): Promise<'done' | 'notFound' | 'notOpen'> {
+export async function withdrawApplication(db: Db, input: { actor: Actor; via: WithdrawalChannel; caseId: string }): Promise<'done' | 'notFound' | 'notOpen'> {
   return inTransaction(db, input.actor, async (trx) => {
     // The update policy lets the applicant lock only an open case; a closed one is not returned.
     const open = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version']).where('id', '=', input.caseId).forUpdate().executeTakeFirst();

@@ -8,4 +8,4 @@ export {
 } from './applicant-requests.js';
 export { t as applicantRequestTexts } from './applicant-requests.i18n.js';
 export { ApplicantQuestions, type AnswerFormState } from './views/applicant-questions.js';
-export { withdrawableStatuses, withdrawApplication } from './applicant-withdrawal.js';
+export { withdrawableStatuses, withdrawApplication, type WithdrawalChannel } from './applicant-withdrawal.js';

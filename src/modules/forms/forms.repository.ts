@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { Answers, FileRef } from './answers.js';
 
-/** A form being filled in, owned by one browser session. */
+/** A form being filled in, owned by one browser session or, while signed in, by the account. */
 export interface Draft {
   id: string;
   serviceId: string;
   definitionHash: string;
   answers: Answers;
   updatedAt: Date;
+  accountId: string | null;
 }
 
 /** Stores a definition version once, so every submission can be shown with the definition it used. */
@@ -25,18 +26,89 @@ export async function findDefinitionSnapshot(trx: Trx | Db, hash: string): Promi
   return (await trx.selectFrom('definition_snapshots').select('body').where('hash', '=', hash).executeTakeFirst())?.body;
 }
 
-/** Creates an empty draft for the session. */
-export async function insertDraft(trx: Trx, draft: { tenantId: string; id: string; sessionHash: string; serviceId: string; definitionHash: string }): Promise<void> {
+/** Creates an empty draft for the session, or for the signed-in account. */
+export async function insertDraft(trx: Trx, draft: { tenantId: string; id: string; sessionHash: string; accountId: string | null; serviceId: string; definitionHash: string }): Promise<void> {
   await trx
     .insertInto('drafts')
-    .values({ tenant_id: draft.tenantId, id: draft.id, session_hash: draft.sessionHash, service_id: draft.serviceId, definition_hash: draft.definitionHash })
+    .values({ tenant_id: draft.tenantId, id: draft.id, session_hash: draft.sessionHash, account_id: draft.accountId, service_id: draft.serviceId, definition_hash: draft.definitionHash })
     .execute();
 }
 
-/** The session's draft (row-level security hides other sessions' drafts). */
+/** The draft, if the session or account may reach it (row-level security hides the others). */
 export async function findDraft(trx: Trx, id: string): Promise<Draft | undefined> {
-  const row = await trx.selectFrom('drafts').select(['id', 'service_id', 'definition_hash', 'answers', 'updated_at']).where('id', '=', id).executeTakeFirst();
-  return row && { id: row.id, serviceId: row.service_id, definitionHash: row.definition_hash, answers: row.answers as Answers, updatedAt: row.updated_at };
+  const row = await trx.selectFrom('drafts').select(['id', 'service_id', 'definition_hash', 'answers', 'updated_at', 'account_id']).where('id', '=', id).executeTakeFirst();
+  return row && { id: row.id, serviceId: row.service_id, definitionHash: row.definition_hash, answers: row.answers as Answers, updatedAt: row.updated_at, accountId: row.account_id };
+}
+
+/** A draft as "Meine Anträge" lists it: what, when last saved, and until when it is kept. */
+export interface SavedDraft {
+  id: string;
+  serviceId: string;
+  updatedAt: Date;
+  keepUntil: Date;
+}
+
+/** The account's drafts, the most recently saved first (at most `limit`). */
+export async function listAccountDrafts(trx: Trx, accountId: string, limit: number): Promise<SavedDraft[]> {
+  const rows = await trx
+    .selectFrom('drafts')
+    .select(['id', 'service_id', 'updated_at', sql<Date>`draft_keep_until(tenant_id, id, account_id, updated_at)`.as('keep_until')])
+    .where('account_id', '=', accountId)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, serviceId: r.service_id, updatedAt: r.updated_at, keepUntil: r.keep_until }));
+}
+
+/** One of the account's drafts, as listed. */
+export async function findAccountDraft(trx: Trx, accountId: string, id: string): Promise<SavedDraft | undefined> {
+  const row = await trx
+    .selectFrom('drafts')
+    .select(['id', 'service_id', 'updated_at', sql<Date>`draft_keep_until(tenant_id, id, account_id, updated_at)`.as('keep_until')])
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, serviceId: row.service_id, updatedAt: row.updated_at, keepUntil: row.keep_until };
+}
+
+/** Stores a new resume link of a draft and lets the draft's older unused links expire (the newest mail counts). */
+export async function insertResumeLink(trx: Trx, link: { tenantId: string; tokenHash: string; draftId: string; expiresAt: Date }): Promise<void> {
+  await trx.updateTable('draft_resume_links').set({ expires_at: sql<Date>`least(expires_at, now())` }).where('draft_id', '=', link.draftId).where('used_at', 'is', null).execute();
+  await trx.insertInto('draft_resume_links').values({ tenant_id: link.tenantId, token_hash: link.tokenHash, draft_id: link.draftId, expires_at: link.expiresAt }).execute();
+}
+
+/** How many resume links were made for a draft since a time. */
+export async function countResumeLinks(trx: Trx, draftId: string, since: Date): Promise<number> {
+  const row = await trx.selectFrom('draft_resume_links').select((eb) => eb.fn.countAll<number>().as('n')).where('draft_id', '=', draftId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The draft a valid, unused resume link is for; with `lock`, the link is locked so two uses of it cannot both succeed. */
+export async function findUsableResumeLink(trx: Trx, tokenHash: string, options: { lock?: boolean } = {}): Promise<{ draftId: string } | undefined> {
+  let query = trx.selectFrom('draft_resume_links').select('draft_id').where('token_hash', '=', tokenHash).where('used_at', 'is', null).where('expires_at', '>', new Date());
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && { draftId: row.draft_id };
+}
+
+/** Uses up every unused resume link of a draft. */
+export async function useResumeLinks(trx: Trx, draftId: string): Promise<void> {
+  await trx.updateTable('draft_resume_links').set({ used_at: new Date() }).where('draft_id', '=', draftId).where('used_at', 'is', null).execute();
+}
+
+/**
+ * Binds an anonymous draft to a session, and to the account signed in there if any (row-level
+ * security allows it only to the holder of a resume link of it). False when there is no such draft.
+ */
+export async function moveDraftToSession(trx: Trx, draftId: string, to: { sessionHash: string; accountId: string | null }): Promise<boolean> {
+  const result = await trx
+    .updateTable('drafts')
+    .set({ session_hash: to.sessionHash, account_id: to.accountId, updated_at: new Date() })
+    .where('id', '=', draftId)
+    .where('account_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Replaces a draft's answers. */
@@ -49,9 +121,10 @@ export async function lockDraft(trx: Trx, id: string): Promise<boolean> {
   return (await trx.selectFrom('drafts').select('id').where('id', '=', id).forUpdate().executeTakeFirst()) !== undefined;
 }
 
-/** Deletes a draft (after its submission was written). */
-export async function deleteDraft(trx: Trx, id: string): Promise<void> {
-  await trx.deleteFrom('drafts').where('id', '=', id).execute();
+/** Deletes a draft with its uploads and resume links (after its submission was written, or discarded); false when it was not there. */
+export async function deleteDraft(trx: Trx, id: string): Promise<boolean> {
+  const result = await trx.deleteFrom('drafts').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** Records an uploaded file as belonging to a draft. */
@@ -134,12 +207,12 @@ export async function listSubmissionFiles(trx: Trx, submissionId: string) {
 }
 
 /**
- * Deletes drafts and draft uploads untouched for a day: sessions end after 12 hours at most, so
- * nobody can reach them any more, and they hold personal data. Returns how many drafts went.
+ * Deletes the drafts past their keeping time (draft_keep_until, migration 20261123030000: an
+ * account's 30 days after the last save, an anonymous one a day, or while a resume link of it is
+ * valid), with their uploads and links: they hold personal data nobody will come back for.
+ * Returns how many drafts went.
  */
 export async function deleteAbandonedDrafts(trx: Trx): Promise<number> {
-  const cutoff = new Date(Date.now() - 24 * 3_600_000);
-  await trx.deleteFrom('files').where('draft_id', 'is not', null).where('created_at', '<', cutoff).execute();
-  const result = await trx.deleteFrom('drafts').where('updated_at', '<', cutoff).executeTakeFirst();
+  const result = await trx.deleteFrom('drafts').where(sql<boolean>`draft_keep_until(tenant_id, id, account_id, updated_at) < now()`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -15,13 +15,15 @@ import {
   type Answers, type FileRef, type RawInput,
 } from './answers.js';
 import type { StepDefinition } from './form-definition.js';
-import { findDraft, findSubmission, insertDraft, insertDraftFile, listSubmissionFiles, updateDraftAnswers, type Draft } from './forms.repository.js';
+import { draftActor, loadDraft, type LoadedDraft } from './draft-access.js';
+import { insertDraft, insertDraftFile, updateDraftAnswers, type Draft } from './forms.repository.js';
 import { DraftGoneError, submitDraft } from './forms.service.js';
 import { t } from './forms.i18n.js';
-import { renderReceiptPdf } from './receipt.js';
+import { findReceipt, receiptDefinition, sendReceiptPdf } from './receipt-access.js';
+import { savedDraftLater } from './saved-drafts.js';
+import { savedDraftRoutes } from './saved-drafts.routes.js';
 import { readMultipartStep, type ReceivedFile } from './uploads.js';
 import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
-import { resolveDefinition } from './definitions.js';
 
 type StepParams = { draftId: string; stepId: string };
 
@@ -66,6 +68,11 @@ function applyEditAction(step: StepDefinition, raw: RawInput, files: Record<stri
   return false;
 }
 
+/** Whether a posted step holds anything typed or chosen (its hidden fields aside). */
+function hasTypedInput(raw: RawInput): boolean {
+  return Object.entries(raw).some(([name, value]) => !name.startsWith('_') && [value ?? []].flat().some((v) => v.trim() !== ''));
+}
+
 /** The citizen's application journey: steps, check your answers, submission, receipt. */
 export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db, catalog } = deps;
@@ -74,18 +81,6 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   async function onlineService(request: FastifyRequest, serviceId: string): Promise<CatalogEntry | undefined> {
     const entry = await catalog.find(request.tenant.id, serviceId);
     return entry?.service.definition.form ? entry : undefined;
-  }
-
-  async function loadDraft(request: FastifyRequest, draftId: string): Promise<{ session: Session; draft: Draft; service: Service; entry: CatalogEntry } | undefined> {
-    if (!isUuid(draftId)) return undefined;
-    const session = await findSession(db, request);
-    if (!session) return undefined;
-    const draft = await inTransaction(db, { tenantId: request.tenant.id, sessionHash: session.idHash }, (trx) => findDraft(trx, draftId));
-    if (!draft) return undefined;
-    const entry = await catalog.find(request.tenant.id, draft.serviceId);
-    if (!entry) return undefined;
-    const service = await resolveDefinition(db, deps.services, draft.definitionHash);
-    return { session, draft, service, entry };
   }
 
   function draftGone(request: FastifyRequest, reply: FastifyReply) {
@@ -136,13 +131,14 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     if (!isValidCsrfToken(ctx.session, raw._csrf)) return sendErrorPage(request, reply, 403);
     if (!Object.keys(raw).every((name) => isKnownInputName(step, name))) return sendErrorPage(request, reply, 400);
     const session = ctx.session!;
-    const actor = { tenantId: request.tenant.id, sessionHash: session.idHash };
+    const actor = draftActor(request.tenant.id, session);
 
     let draft = ctx.draft;
     if (!draft) {
-      draft = { id: randomUUID(), serviceId: service.definition.id, definitionHash: service.hash, answers: {}, updatedAt: new Date() };
+      // Signed in, the draft is the account's from the start: it can be resumed wherever the account signs in.
+      draft = { id: randomUUID(), serviceId: service.definition.id, definitionHash: service.hash, answers: {}, updatedAt: new Date(), accountId: session.accountId };
       const newDraft = draft;
-      await inTransaction(db, actor, (trx) => insertDraft(trx, { tenantId: request.tenant.id, id: newDraft.id, sessionHash: session.idHash, serviceId: newDraft.serviceId, definitionHash: newDraft.definitionHash }));
+      await inTransaction(db, actor, (trx) => insertDraft(trx, { tenantId: request.tenant.id, id: newDraft.id, sessionHash: session.idHash, accountId: newDraft.accountId, serviceId: newDraft.serviceId, definitionHash: newDraft.definitionHash }));
     }
     const answers: Answers = structuredClone(draft.answers);
     const files = fileAnswers(step, answers);
@@ -163,7 +159,9 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
       await inTransaction(db, actor, (trx) => updateDraftAnswers(trx, draftId, answers));
     };
 
-    if (action !== 'continue') {
+    // "Später fortsetzen" saves the step like "Weiter" and then offers a way back (savedDraftLater).
+    const later = action === 'later';
+    if (action !== 'continue' && !later) {
       if (!applyEditAction(step, raw, files, action)) return sendErrorPage(request, reply, 400);
       await keepFiles();
       return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors: fileErrors, status: 200 });
@@ -172,12 +170,15 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const parsed = parseStep(step, raw, { answers, files, lang, today: berlinToday() });
     const errors = { ...parsed.errors, ...fileErrors };
     if (Object.keys(errors).length > 0) {
+      // Leaving a step on which nothing was entered yet keeps the draft as it is.
+      if (later && received.length === 0 && !hasTypedInput(raw)) return reply.redirect(savedDraftLater(session, draft.id), 303);
       if (received.length > 0) await keepFiles();
       return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors, status: 422 });
     }
     const updated = pruneHiddenSteps(service.definition.form!, { ...answers, [step.id]: parsed.answers });
     const draftId = draft.id;
     await inTransaction(db, actor, (trx) => updateDraftAnswers(trx, draftId, updated));
+    if (later) return reply.redirect(savedDraftLater(session, draft.id), 303);
 
     const steps = visibleSteps(service.definition.form!, updated);
     const firstMissing = steps.find((s) => !updated[s.id]);
@@ -203,12 +204,12 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   });
 
   app.get('/antrag/:draftId/pruefen', async (request: FastifyRequest<{ Params: { draftId: string } }>, reply) => {
-    const loaded = await loadDraft(request, request.params.draftId);
+    const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
     return renderCheckPage(request, reply, loaded, {}, 200);
   });
 
-  function renderCheckPage(request: FastifyRequest, reply: FastifyReply, loaded: NonNullable<Awaited<ReturnType<typeof loadDraft>>>, errors: FieldErrors, status: number) {
+  function renderCheckPage(request: FastifyRequest, reply: FastifyReply, loaded: LoadedDraft, errors: FieldErrors, status: number) {
     const form = loaded.service.definition.form!;
     const incomplete = findIncompleteSteps(form, loaded.draft.answers, request.lang, berlinToday());
     reply.header('cache-control', 'no-store');
@@ -228,7 +229,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   }
 
   app.post('/antrag/:draftId/absenden', { config: submitLimit }, async (request: FastifyRequest<{ Params: { draftId: string }; Body: Record<string, unknown> }>, reply) => {
-    const loaded = await loadDraft(request, request.params.draftId);
+    const loaded = await loadDraft(deps, request, request.params.draftId);
     // A second click on "send" lands here too: the first one committed and consumed the draft.
     if (!loaded) return draftGone(request, reply);
     const body = request.body ?? {};
@@ -265,7 +266,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   });
 
   app.get('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
-    const loaded = await loadDraft(request, request.params.draftId);
+    const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
     const steps = visibleSteps(loaded.service.definition.form!, loaded.draft.answers);
     const step = steps.find((s) => s.id === request.params.stepId);
@@ -285,7 +286,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   });
 
   app.post('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
-    const loaded = await loadDraft(request, request.params.draftId);
+    const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
     const step = visibleSteps(loaded.service.definition.form!, loaded.draft.answers).find((s) => s.id === request.params.stepId);
     if (!step) return sendErrorPage(request, reply, 400);
@@ -296,17 +297,14 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     if (!isUuid(submissionId)) return undefined;
     const session = await findSession(db, request);
     if (!session || session.receipts.length === 0) return undefined;
-    return inTransaction(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, async (trx) => {
-      const submission = await findSubmission(trx, submissionId);
-      return submission && { submission, files: await listSubmissionFiles(trx, submissionId) };
-    });
+    return findReceipt(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, submissionId);
   }
 
   app.get('/eingang/:submissionId', async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {
     const found = await loadReceipt(request, request.params.submissionId);
     if (!found) return reply.callNotFound();
     const { submission } = found;
-    const service = await resolveDefinition(db, deps.services, submission.definition_hash);
+    const service = await receiptDefinition(deps, found);
     const entry = await catalog.find(request.tenant.id, submission.service_id);
     reply.header('cache-control', 'no-store');
     return sendPage(
@@ -326,14 +324,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.get('/eingang/:submissionId/quittung.pdf', async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {
     const found = await loadReceipt(request, request.params.submissionId);
     if (!found) return reply.callNotFound();
-    const service = await resolveDefinition(db, deps.services, found.submission.definition_hash);
-    const tenant = deps.tenants.findById(request.tenant.id)!;
-    const entry = await catalog.find(request.tenant.id, found.submission.service_id);
-    const pdf = await renderReceiptPdf({ tenant, service, submission: found.submission, files: found.files, departmentName: entry ? localize(entry.department.name, request.lang) : '', lang: request.lang });
-    return reply
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="Eingangsbestaetigung-${found.submission.reference}.pdf"`)
-      .type('application/pdf')
-      .send(pdf);
+    return sendReceiptPdf(reply, deps, request.tenant.id, found, request.lang);
   });
+
+  await savedDraftRoutes(app, deps);
 }

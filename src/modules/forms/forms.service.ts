@@ -116,7 +116,7 @@ export async function submitApplication(write: SubmissionWriter, input: SubmitAp
  */
 export async function submitDraft(db: Db, draft: { id: string; sessionHash: string }, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = prepare(input);
-  const actor = { tenantId: input.tenant.id, sessionHash: draft.sessionHash, receiptTokenHashes: [submission.receiptTokenHash] };
+  const actor = { tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, receiptTokenHashes: [submission.receiptTokenHash] };
   const saved = await inTransaction(db, actor, async (trx) => {
     if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
     const [written] = await insertSubmissions(trx, [submission]);

@@ -8,11 +8,12 @@ import type { TenantDirectory } from '../tenants/tenant-directory.js';
 // The file, not the status module's front door: that one pulls in the status pages, which need this module.
 import { createStatusLink, statusLinkMailText, statusUrl } from '../status/status-links.js';
 import { t } from './forms.i18n.js';
+import { savedDraftJobHandlers } from './saved-drafts.js';
 
 /**
  * Job handlers of the forms module: the confirmation mail names the reference and gives a status
- * link, never the answers. The link's token is made when the mail is sent, so it is never stored
- * in the job table (only its hash, in status_links).
+ * link, never the answers (nor does the resume-link mail of saved-drafts.ts). A link's token is
+ * made when the mail is sent, so it is never stored in the job table (only its hash).
  */
 export function submissionJobHandlers(deps: { mailer: Mailer; tenants: TenantDirectory; services: Map<string, Service>; db: Db; config: Config }): Record<string, JobHandler> {
   return {
@@ -32,5 +33,6 @@ export function submissionJobHandlers(deps: { mailer: Mailer; tenants: TenantDir
       }
       await deps.mailer.send({ tenantId: job.tenantId, to, subject: t(lang, 'mailSubject', { reference }), text });
     },
+    ...savedDraftJobHandlers(deps),
   };
 }

@@ -4,16 +4,14 @@ import { hashToken, isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type Trx } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { findSession, isValidCsrfToken } from '../../platform/http/session.js';
-import { formatDate, localize } from '../../platform/i18n/i18n.js';
+import { formatDate } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
-import {
-  answerApplicantRequest, applicantRequestTexts, caseStatusNames, checkReply, listApplicantRequests, replyUploadStep, withdrawableStatuses, withdrawApplication,
-  type AnswerFormState, type CaseStatus,
-} from '../cases/index.js';
+import { answerApplicantRequest, applicantRequestTexts, checkReply, replyUploadStep, withdrawApplication, type AnswerFormState } from '../cases/index.js';
 import { readMultipartStep } from '../forms/index.js';
-import { listCaseDocuments, readDocumentForDownload, sendDocument } from '../letters/index.js';
+import { readDocumentForDownload, sendDocument } from '../letters/index.js';
+import { readApplicantStatus } from './applicant-status.js';
 import { isStatusToken } from './status-links.js';
-import { findApplicantCase, findLinkedReference, findReceiptReference, listStatusChanges } from './status.repository.js';
+import { findApplicantCase, findLinkedReference, findReceiptReference } from './status.repository.js';
 import { t } from './status.i18n.js';
 import { StatusPage, type ApplicantStatus, type WithdrawState } from './views/status-page.js';
 
@@ -61,26 +59,9 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
   }
 
   function loadStatus(request: FastifyRequest, access: ApplicantAccess): Promise<ApplicantStatus | undefined> {
-    const lang = request.lang;
     return inTransaction(db, access.actor, async (trx) => {
       const reference = await access.findReference(trx);
-      const c = reference ? await findApplicantCase(trx, reference) : undefined;
-      if (!c) return undefined;
-      const service = deps.services.get(c.service_id)?.definition;
-      const statusName = (s: string) => localize(caseStatusNames[s as CaseStatus], lang);
-      const step = c.status === 'in_progress' && c.step ? service?.caseSteps.find((st) => st.id === c.step) : undefined;
-      const withdrawable = withdrawableStatuses.includes(c.status);
-      return {
-        caseId: c.id,
-        reference: c.reference,
-        serviceTitle: service ? localize(service.title, lang) : c.service_id,
-        receivedAt: c.created_at,
-        current: statusName(c.status) + (step ? ` – ${localize(step.label, lang)}` : ''),
-        history: (await listStatusChanges(trx, c.id)).map((h) => ({ date: h.occurredAt, status: statusName(h.to) })),
-        documents: await listCaseDocuments(trx, c.id),
-        requests: await listApplicantRequests(trx, c.id),
-        withdrawable,
-      };
+      return reference ? readApplicantStatus(trx, deps.services, reference, request.lang) : undefined;
     });
   }
 

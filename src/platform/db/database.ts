@@ -66,6 +66,10 @@ export interface Actor {
   /** Organisations the account belongs to, and those it owns (found from its own memberships). */
   organisationIds?: readonly string[];
   ownedOrganisationIds?: readonly string[];
+  /** The session a new session replaces: its anonymous drafts may move over (createSession). */
+  previousSessionHash?: string;
+  /** Hash of a draft's resume link: that draft may move to this session (ADR 0019). */
+  resumeTokenHash?: string;
 }
 
 /**
@@ -97,7 +101,9 @@ async function actAs(trx: Trx, actor: Actor): Promise<void> {
                    set_config('app.status_token_hashes', ${toArrayLiteral(actor.statusTokenHashes)}, true),
                    set_config('app.account_id', ${actor.accountId ?? ''}, true),
                    set_config('app.organisation_ids', ${toArrayLiteral(actor.organisationIds)}, true),
-                   set_config('app.owned_organisation_ids', ${toArrayLiteral(actor.ownedOrganisationIds)}, true)`.execute(trx);
+                   set_config('app.owned_organisation_ids', ${toArrayLiteral(actor.ownedOrganisationIds)}, true),
+                   set_config('app.previous_session_hash', ${actor.previousSessionHash ?? ''}, true),
+                   set_config('app.resume_token_hash', ${actor.resumeTokenHash ?? ''}, true)`.execute(trx);
 }
 
 function toArrayLiteral(values: readonly string[] | undefined): string {

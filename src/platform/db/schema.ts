@@ -165,6 +165,16 @@ export interface Database {
     answers: ColumnType<Record<string, unknown>, string | undefined, string>;
     created_at: Timestamp;
     updated_at: Timestamp;
+    /** The account the draft belongs to; null while it is the browser session's (ADR 0019). */
+    account_id: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  draft_resume_links: {
+    tenant_id: string;
+    token_hash: string;
+    draft_id: string;
+    expires_at: Date;
+    used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    created_at: Generated<Date>;
   };
   submissions: {
     tenant_id: string;

@@ -34,6 +34,11 @@ export type SessionOwner = { staffId?: string; pendingStaffId?: string; accountI
 /** The session columns a Session is made of. */
 const sessionColumns = ['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts', 'account_id', 'pending_account_id', 'trust_level'] as const;
 
+/** Whether a session is still valid: within its absolute lifetime and not idle for too long. */
+function isLive(row: { expires_at: Date; last_seen_at: Date }): boolean {
+  return row.expires_at.getTime() > Date.now() && row.last_seen_at.getTime() > Date.now() - idleMinutes * 60_000;
+}
+
 /** The request's session, or null when it has none (or it expired). */
 export async function findSession(db: Db, request: FastifyRequest): Promise<Session | null> {
   const token = request.cookies[sessionCookie];
@@ -73,8 +78,12 @@ export async function createSession(db: Db, request: FastifyRequest, reply: Fast
     accountId: owner.accountId ?? null, pendingAccountId: owner.pendingAccountId ?? null, trustLevel: owner.accountId ? owner.trustLevel ?? 'low' : null,
   };
   const old = request.cookies[sessionCookie];
-  await inTransaction(db, { tenantId: request.tenant.id }, async (trx) => {
-    if (old) await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(old)).execute();
+  const oldHash = old ? hashToken(old) : undefined;
+  const actor = { tenantId: request.tenant.id, sessionHash: session.idHash, previousSessionHash: oldHash, accountId: session.accountId ?? undefined };
+  await inTransaction(db, actor, async (trx) => {
+    const replaced = oldHash
+      ? await trx.deleteFrom('sessions').where('id_hash', '=', oldHash).returning(['expires_at', 'last_seen_at']).executeTakeFirst()
+      : undefined;
     await trx
       .insertInto('sessions')
       .values({
@@ -92,6 +101,12 @@ export async function createSession(db: Db, request: FastifyRequest, reply: Fast
         expires_at: new Date(Date.now() + absoluteHours * 3_600_000),
       })
       .execute();
+    // The forms the browser started follow it into the new session, and into the account that signs
+    // in (ADR 0019); not from a session that had ended, whose drafts nobody may reach any more.
+    if (replaced && isLive(replaced)) {
+      await trx.updateTable('drafts').set({ session_hash: session.idHash, account_id: session.accountId })
+        .where('session_hash', '=', oldHash!).where('account_id', 'is', null).execute();
+    }
   });
   reply.setCookie(sessionCookie, token, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
   return session;

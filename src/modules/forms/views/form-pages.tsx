@@ -5,6 +5,8 @@ import type { ServiceDefinition } from '../../catalog/index.js';
 import { displayValue, type Answers, type FileRef, type RawInput } from '../answers.js';
 import type { FieldDefinition, StepDefinition } from '../form-definition.js';
 import { t } from '../forms.i18n.js';
+import type { ReceiptSection } from '../receipt.js';
+import { t as savedDraftTexts } from '../saved-drafts.i18n.js';
 import { FormField } from './form-fields.js';
 
 /** "Only needed if you chose … for …" for a field that depends on another answer of the same step. */
@@ -62,6 +64,7 @@ export function StepPage(props: {
         </div>
         <div class="kern-btn-wrapper form-actions">
           <Button name="_action" value="continue">{t(lang, 'continue')}</Button>
+          <Button variant="secondary" name="_action" value="later">{savedDraftTexts(lang, 'later')}</Button>
         </div>
       </form>
     </Layout>
@@ -164,6 +167,21 @@ export function ReceiptPage(props: {
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/status`}>{t(lang, 'statusLink')}</a></p>
     </Layout>
+  );
+}
+
+/** The answers of a sent application as its receipt lists them, one section per step (headings at the given level). */
+export function SubmittedAnswers(props: { sections: ReceiptSection[]; lang: Lang; headingLevel: 2 | 3 }) {
+  const Heading = props.headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <>
+      {props.sections.map((section, i) => (
+        <section key={i} aria-labelledby={`antworten-${i}`} class="check-section">
+          <Heading class="kern-heading-medium" id={`antworten-${i}`}>{section.heading}</Heading>
+          <SummaryList lang={props.lang} rows={section.rows.map((r) => ({ key: r.label, value: <span class="preserve-lines">{r.value}</span> }))} />
+        </section>
+      ))}
+    </>
   );
 }
 

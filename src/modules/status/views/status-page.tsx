@@ -47,11 +47,7 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; p
       />
       {/* A question left open when the application was withdrawn or decided can no longer be answered (a refused answer still shows why). */}
       <ApplicantQuestions lang={lang} requests={s.withdrawable || props.answerForm ? s.requests : s.requests.filter((r) => r.state !== 'open')} answerBase={`${props.page}/fragen`} csrfToken={props.ctx.csrfToken} form={props.answerForm} />
-      <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
-      <ol class="kern-list case-timeline">
-        <li><span class="kern-body kern-body--small">{formatDate(s.receivedAt, lang)}</span> {t(lang, 'eventReceived')}</li>
-        {s.history.map((h, i) => <li key={i}><span class="kern-body kern-body--small">{formatDate(h.date, lang)}</span> {h.status}</li>)}
-      </ol>
+      <StatusHistory lang={lang} status={s} />
       <h2 class="kern-heading-large">{t(lang, 'documents')}</h2>
       {s.documents.length === 0 ? <p class="kern-body">{t(lang, 'noDocuments')}</p> : (
         <>
@@ -62,6 +58,20 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; p
       <Withdrawal lang={lang} action={`${props.page}/zurueckziehen`} csrfToken={props.ctx.csrfToken} withdrawable={s.withdrawable} state={props.withdraw} />
       <p class="kern-body">{t(lang, 'personalLink')}</p>
     </Layout>
+  );
+}
+
+/** The application's history as the applicant sees it: received, then each change of status (id "verlauf"). */
+export function StatusHistory(props: { lang: Lang; status: Pick<ApplicantStatus, 'receivedAt' | 'history'> }) {
+  const { lang, status: s } = props;
+  return (
+    <>
+      <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
+      <ol class="kern-list case-timeline">
+        <li><span class="kern-body kern-body--small">{formatDate(s.receivedAt, lang)}</span> {t(lang, 'eventReceived')}</li>
+        {s.history.map((h, i) => <li key={i}><span class="kern-body kern-body--small">{formatDate(h.date, lang)}</span> {h.status}</li>)}
+      </ol>
+    </>
   );
 }
 
@@ -89,7 +99,8 @@ function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string
   );
 }
 
-function Withdrawal(props: { lang: Lang; action: string; csrfToken?: string; withdrawable: boolean; state?: WithdrawState }) {
+/** Withdrawing an open application: the confirmation and the button, or why it was refused. */
+export function Withdrawal(props: { lang: Lang; action: string; csrfToken?: string; withdrawable: boolean; state?: WithdrawState }) {
   const { lang, state } = props;
   if (!props.withdrawable && !state?.alert) return null;
   return (

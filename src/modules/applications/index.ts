@@ -1,0 +1,2 @@
+export { applicationRoutes } from './applications.routes.js';
+export { applicationPaths } from './application-paths.js';
