@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor, registerCitizen } from './support/pages.js';
 
 const crawlLimit = 60;
 
@@ -280,4 +280,67 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await expectNoAxeViolations(page, 'status page with a letter');
     await citizen.close();
   });
+
+  it('"Meine Anträge" with a draft and an application, its detail page, and saving a draft for later with a mailed link', async () => {
+    const base = suite.portal.baseUrl;
+    /** Answers the first step of a complaint and presses "Später fortsetzen". */
+    const saveComplaintForLater = async (page: Page, subject: string) => {
+      await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+      await page.getByLabel('Ich habe eine Frage').check();
+      await page.getByLabel('Betreff').fill(subject);
+      await page.getByLabel('Ihre Nachricht').fill('Wann ist das Bürgerbüro samstags geöffnet?');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Später fortsetzen' }));
+    };
+
+    // Signed in: the draft waits in the account; continued from the list, then sent.
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await registerCitizen(context, base, 'meine-antraege@example.org');
+    await expectNoAxeViolations(page, 'account overview');
+    await saveComplaintForLater(page, 'Öffnungszeiten');
+    assert.equal(new URL(page.url()).pathname, '/konto/antraege');
+    await expectNoAxeViolations(page, 'my applications with a draft');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Fortsetzen\s+Kontakt und Beschwerde$/ }));
+    await page.getByLabel('E-Mail-Adresse').fill('meine-antraege@example.org');
+    await page.getByRole('group', { name: 'Möchten Sie eine Antwort erhalten?' }).getByLabel('Nein').check();
+    await continueStep(page);
+    await page.getByLabel('Ich bestätige die Erklärung.').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    const reference = (await page.getByTestId('reference').innerText()).trim();
+    await saveComplaintForLater(page, 'Noch ein Entwurf');
+    await expectNoAxeViolations(page, 'my applications with a draft and an application');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Verwerfen\s+Kontakt und Beschwerde$/ }));
+    await expectNoAxeViolations(page, 'discard a draft');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Entwurf verwerfen' }));
+    await clickAndLoad(page, page.getByRole('link', { name: reference }));
+    await expectNoAxeViolations(page, 'application detail');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag zurückziehen' }));
+    assert.equal(await page.getByRole('alert').count(), 1, 'withdrawing needs the confirmation');
+    await expectNoAxeViolations(page, 'application detail with an error');
+    await context.close();
+
+    // Anonymous: the resume link by mail, opened in another browser.
+    const first = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const anonymous = await first.newPage();
+    await saveComplaintForLater(anonymous, 'Laterne am Markt');
+    await expectNoAxeViolations(anonymous, 'continue later');
+    await anonymous.getByLabel('E-Mail-Adresse').fill('kein-at');
+    await clickAndLoad(anonymous, anonymous.getByRole('button', { name: 'Link senden' }));
+    assert.equal(await anonymous.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(anonymous, 'continue later with an error');
+    await anonymous.getByLabel('E-Mail-Adresse').fill('spaeter-e2e@example.org');
+    await clickAndLoad(anonymous, anonymous.getByRole('button', { name: 'Link senden' }));
+    await expectNoAxeViolations(anonymous, 'resume link sent');
+    const link = await mailedLinkFor(anonymous, base, 'An: spaeter-e2e@example.org', '/antrag/fortsetzen');
+    await first.close();
+    const second = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const other = await second.newPage();
+    await open(other, link);
+    await expectNoAxeViolations(other, 'resume link');
+    await clickAndLoad(other, other.getByRole('button', { name: 'Antrag fortsetzen' }));
+    assert.equal(await other.getByLabel('E-Mail-Adresse').count(), 1, 'the second browser continues at the contact step');
+    await open(other, link, 404);
+    await expectNoAxeViolations(other, 'resume link used up');
+    await second.close();
+  });
 });
+

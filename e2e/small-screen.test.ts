@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open, fillDemoAddress, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress, registerCitizen, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -123,6 +123,53 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await context.close();
     });
   }
+
+  it('"Meine Anträge" with a draft and an application, an application, and the page to continue later fit (no JavaScript)', async () => {
+    const base = suite.portal.baseUrl;
+    const answerComplaint = async (p: Page) => {
+      await p.getByLabel('Ich habe eine Frage').check();
+      await p.getByLabel('Betreff').fill('Öffnungszeiten des Bürgerbüros am Mittwochnachmittag');
+      await p.getByLabel('Ihre Nachricht').fill('Wann hat das Bürgerbüro geöffnet?');
+    };
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
+    const page = await registerCitizen(context, base, 'erika.mustermann-schmidt.konto@beispiel-provider.example.org');
+    await expectNoHorizontalScroll(page, 'account-overview', 'nojs');
+    // A long service title in the drafts table, and a sent application with long answers.
+    await open(page, `${base}/leistungen/meldebescheinigung/antrag`);
+    await page.getByLabel('Vorname').fill('Erika');
+    await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
+    await page.getByLabel('Geburtsdatum').fill('12.08.1984');
+    await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
+    await page.getByLabel('Hausnummer').fill('112b');
+    await page.getByLabel('Postleitzahl').fill('45657');
+    await page.getByLabel('Ort').fill('Musterstadt');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Später fortsetzen' }));
+    await clickAndLoad(page, page.getByRole('link', { name: /^Fortsetzen\s/ }));
+    await page.getByLabel(/^Erweiterte Meldebescheinigung/).check();
+    await continueStep(page);
+    await page.getByLabel(/^Per Post/).check();
+    await continueStep(page);
+    await page.getByLabel('E-Mail-Adresse').fill('erika.mustermann-schmidt@beispiel-provider.example.org');
+    await continueStep(page);
+    await page.getByLabel('Ich bestätige die Erklärung.').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    const reference = (await page.getByTestId('reference').innerText()).trim();
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await answerComplaint(page);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Später fortsetzen' }));
+    await expectNoHorizontalScroll(page, 'my-applications', 'nojs');
+    await clickAndLoad(page, page.getByRole('link', { name: reference }));
+    await expectNoHorizontalScroll(page, 'application-detail', 'nojs');
+    await context.close();
+
+    const anonymous = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
+    const later = await anonymous.newPage();
+    await open(later, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await answerComplaint(later);
+    await clickAndLoad(later, later.getByRole('button', { name: 'Später fortsetzen' }));
+    await expectNoHorizontalScroll(later, 'continue-later', 'nojs');
+    await anonymous.close();
+  });
 
   it('the administration pages fit (no JavaScript)', async () => {
     const base = suite.portal.townUrl('beispieldorf');

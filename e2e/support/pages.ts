@@ -234,3 +234,19 @@ export async function mailedLinkFor(page: Page, baseUrl: string, containing: str
 export function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
   return mailedLinkFor(page, baseUrl, `Eingangsbestätigung ${reference}`, '/status');
 }
+
+/** Registers a citizen account through its pages, confirms it with the mailed link and signs it in; returns the signed-in page. */
+export async function registerCitizen(context: BrowserContext, baseUrl: string, email: string, password = 'Eine lange Reihe von Kastanien am Markt'): Promise<Page> {
+  const page = await context.newPage();
+  await open(page, `${baseUrl}/konto/registrieren`);
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen' }));
+  await open(page, await mailedLinkFor(page, baseUrl, `An: ${email}`, '/konto/bestaetigen'));
+  await clickAndLoad(page, page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }));
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  assert.equal(new URL(page.url()).pathname, '/konto', `${email} is signed in`);
+  return page;
+}

@@ -44,9 +44,9 @@ export function ApplicationsPage(props: {
                 <td class="kern-table__cell">{formatDate(d.updatedAt, lang, true)}</td>
                 <td class="kern-table__cell">{formatDate(d.keepUntil, lang)}</td>
                 <td class="kern-table__cell">
-                  <a class="kern-link" href={`/antrag/${d.id}`}>{t(lang, 'resume')}<span class="sr-only">{`: ${d.serviceTitle}`}</span></a>
+                  <a class="kern-link" href={`/antrag/${d.id}`}>{t(lang, 'resume')}<span class="sr-only">{` ${d.serviceTitle}`}</span></a>
                   {' '}
-                  <a class="kern-link" href={applicationPaths.discardDraft(d.id)}>{t(lang, 'discard')}<span class="sr-only">{`: ${d.serviceTitle}`}</span></a>
+                  <a class="kern-link" href={applicationPaths.discardDraft(d.id)}>{t(lang, 'discard')}<span class="sr-only">{` ${d.serviceTitle}`}</span></a>
                 </td>
               </tr>
             ))}
