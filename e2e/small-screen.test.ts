@@ -4,6 +4,27 @@ import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
 import { clickAndLoad, continueStep, open, fillDemoAddress, registerCitizen, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
 
+/** Fills the Meldebescheinigung's first step with a long name and address. */
+async function fillLongPerson(page: Page): Promise<void> {
+  await page.getByLabel('Vorname').fill('Erika');
+  await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
+  await page.getByLabel('Geburtsdatum').fill('12.08.1984');
+  await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
+  await page.getByLabel('Hausnummer').fill('112b');
+  await page.getByLabel('Postleitzahl').fill('45657');
+  await page.getByLabel('Ort').fill('Musterstadt');
+}
+
+/** Answers the Meldebescheinigung's steps after the first, up to its check page. */
+async function answerMeldebescheinigungFromStepTwo(page: Page): Promise<void> {
+  await page.getByLabel(/^Erweiterte Meldebescheinigung/).check();
+  await continueStep(page);
+  await page.getByLabel(/^Per Post/).check();
+  await continueStep(page);
+  await page.getByLabel('E-Mail-Adresse').fill('erika.mustermann-schmidt@beispiel-provider.example.org');
+  await continueStep(page);
+}
+
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
   await screenshot(page, `${shotPrefix}-${name}`);
@@ -46,21 +67,10 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await continueStep(page);
       assert.equal(await page.getByRole('alert').count(), 1);
       await expectNoHorizontalScroll(page, 'form-step-errors', prefix);
-      await page.getByLabel('Vorname').fill('Erika');
-      await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
-      await page.getByLabel('Geburtsdatum').fill('12.08.1984');
-      await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
-      await page.getByLabel('Hausnummer').fill('112b');
-      await page.getByLabel('Postleitzahl').fill('45657');
-      await page.getByLabel('Ort').fill('Musterstadt');
+      await fillLongPerson(page);
       await continueStep(page);
       await expectNoHorizontalScroll(page, 'form-step-radios', prefix);
-      await page.getByLabel(/^Erweiterte Meldebescheinigung/).check();
-      await continueStep(page);
-      await page.getByLabel(/^Per Post/).check();
-      await continueStep(page);
-      await page.getByLabel('E-Mail-Adresse').fill('erika.mustermann-schmidt@beispiel-provider.example.org');
-      await continueStep(page);
+      await answerMeldebescheinigungFromStepTwo(page);
       assert.match(new URL(page.url()).pathname, /\/pruefen$/);
       await expectNoHorizontalScroll(page, 'check-page', prefix);
       await page.getByLabel('Ich bestätige die Erklärung.').check();
@@ -136,21 +146,10 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
     await expectNoHorizontalScroll(page, 'account-overview', 'nojs');
     // A long service title in the drafts table, and a sent application with long answers.
     await open(page, `${base}/leistungen/meldebescheinigung/antrag`);
-    await page.getByLabel('Vorname').fill('Erika');
-    await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
-    await page.getByLabel('Geburtsdatum').fill('12.08.1984');
-    await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
-    await page.getByLabel('Hausnummer').fill('112b');
-    await page.getByLabel('Postleitzahl').fill('45657');
-    await page.getByLabel('Ort').fill('Musterstadt');
+    await fillLongPerson(page);
     await clickAndLoad(page, page.getByRole('button', { name: 'Später fortsetzen' }));
     await clickAndLoad(page, page.getByRole('link', { name: /^Fortsetzen\s/ }));
-    await page.getByLabel(/^Erweiterte Meldebescheinigung/).check();
-    await continueStep(page);
-    await page.getByLabel(/^Per Post/).check();
-    await continueStep(page);
-    await page.getByLabel('E-Mail-Adresse').fill('erika.mustermann-schmidt@beispiel-provider.example.org');
-    await continueStep(page);
+    await answerMeldebescheinigungFromStepTwo(page);
     await page.getByLabel('Ich bestätige die Erklärung.').check();
     await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
     const reference = (await page.getByTestId('reference').innerText()).trim();

@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { isValidCsrfToken } from '../../platform/http/session.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
-import { requireAccount, type SignedInAccount } from '../accounts/index.js';
+import { requireAccount, requireAccountForm, type SignedInAccount } from '../accounts/index.js';
 import { discardSavedDraft, findSavedDraft, listSavedDrafts, sendReceiptPdf, type SavedDraft } from '../forms/index.js';
 import { statusTexts, type WithdrawState } from '../status/index.js';
 import { applicationPaths } from './application-paths.js';
@@ -37,17 +36,6 @@ export async function applicationRoutes(app: FastifyInstance, deps: ModuleDeps):
     const definition = deps.services.get(d.serviceId)?.definition;
     return { id: d.id, serviceTitle: definition ? localize(definition.title, lang) : d.serviceId, updatedAt: d.updatedAt, keepUntil: d.keepUntil };
   };
-
-  /** The signed-in account posting a form with a valid CSRF token, or null (redirected to sign-in, or 403). */
-  async function postingAccount(request: CaseRequest | DraftRequest, reply: FastifyReply): Promise<SignedInAccount | null> {
-    const signedIn = await requireAccount(db, request, reply);
-    if (!signedIn) return null;
-    if (!isValidCsrfToken(signedIn.session, request.body?._csrf)) {
-      sendErrorPage(request, reply, 403);
-      return null;
-    }
-    return signedIn;
-  }
 
   async function showApplication(request: CaseRequest, reply: FastifyReply, signedIn: SignedInAccount, withdraw?: WithdrawState, status = 200) {
     const { caseId } = request.params;
@@ -88,7 +76,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: ModuleDeps):
 
   // As on the status page: 303 back to the history, 422 without the confirmation, 409 once the application is no longer open.
   app.post('/konto/antraege/:caseId/zurueckziehen', async (request: CaseRequest, reply) => {
-    const signedIn = await postingAccount(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const body = request.body ?? {};
     const { caseId } = request.params;
@@ -111,7 +99,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   app.post('/konto/antraege/entwuerfe/:draftId/verwerfen', async (request: DraftRequest, reply) => {
-    const signedIn = await postingAccount(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const { draftId } = request.params;
     const discarded = isUuid(draftId) && (await discardSavedDraft(db, request.tenant.id, signedIn.account.id, draftId));

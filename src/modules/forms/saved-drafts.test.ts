@@ -34,6 +34,15 @@ describe('continuing an application later with a mailed link', () => {
     return match[1]!;
   }
 
+  /** Answers the first step of a complaint and opens the contact step; returns the draft's id. */
+  async function answerFirstStep(b: TestBrowser): Promise<string> {
+    await b.get('/leistungen/kontakt-beschwerde/antrag');
+    const first = await b.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: 'B', nachricht: 'N', _action: 'continue' }, {});
+    const draftId = String(first.headers.location).split('/')[2]!;
+    await b.get(`/antrag/${draftId}/kontakt`);
+    return draftId;
+  }
+
   /** Requests the link on the later page and returns its path from the mail. */
   async function mailLink(b: TestBrowser, draftId: string, email: string): Promise<string> {
     await b.get(`/antrag/${draftId}/spaeter`);
@@ -91,10 +100,7 @@ describe('continuing an application later with a mailed link', () => {
 
   it('takes the address from the answers, and a new link replaces the older one', async () => {
     const b = browser();
-    await b.get('/leistungen/kontakt-beschwerde/antrag');
-    const first = await b.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: 'B', nachricht: 'N', _action: 'continue' }, {});
-    const draftId = String(first.headers.location).split('/')[2]!;
-    await b.get(`/antrag/${draftId}/kontakt`);
+    const draftId = await answerFirstStep(b);
     const later = await b.post(`/antrag/${draftId}/kontakt`, { name: '', email: 'aus-dem-antrag@example.org', antwortErwuenscht: 'no', _action: 'later' });
     assert.equal(later.headers.location, `/antrag/${draftId}/spaeter`);
     const page = await b.get(`/antrag/${draftId}/spaeter`);
@@ -149,10 +155,7 @@ describe('continuing an application later with a mailed link', () => {
 
   it('leaves a step on which nothing was entered as it is, and shows the mistakes of a half-filled one', async () => {
     const b = browser();
-    await b.get('/leistungen/kontakt-beschwerde/antrag');
-    const first = await b.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: 'B', nachricht: 'N', _action: 'continue' }, {});
-    const draftId = String(first.headers.location).split('/')[2]!;
-    await b.get(`/antrag/${draftId}/kontakt`);
+    const draftId = await answerFirstStep(b);
     const empty = await b.post(`/antrag/${draftId}/kontakt`, { name: '', email: '', _action: 'later' });
     assert.equal(empty.headers.location, `/antrag/${draftId}/spaeter`);
     await b.get(`/antrag/${draftId}/kontakt`);
