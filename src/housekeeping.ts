@@ -7,8 +7,9 @@ import type { TenantDirectory } from './modules/tenants/tenant-directory.js';
 
 /**
  * Periodic upkeep, town by town: seals new audit entries into the hash chain, deletes what nobody
- * can reach any more (expired sessions, abandoned drafts and their uploads) and keeps the nightly
- * retention run queued (a durable job, so it survives restarts and runs on one worker).
+ * will come back for (expired sessions; drafts past their keeping time, with their uploads: an
+ * anonymous one after a day or when its resume link expires, an account's after 30 days) and keeps
+ * the nightly retention run queued (a durable job, so it survives restarts and runs on one worker).
  */
 export async function runHousekeeping(db: Db, tenants: TenantDirectory): Promise<void> {
   for (const tenant of tenants.all()) {
