@@ -21,7 +21,7 @@ import { TenantDirectory } from './modules/tenants/tenant-directory.js';
 import { tenantRoutes, resolveTenantHook } from './modules/tenants/tenants.routes.js';
 import { loadServices, type Service } from './modules/catalog/index.js';
 import { catalogRoutes, Catalog } from './modules/catalog/index.js';
-import { formApiRoutes, formRoutes, registerDefinitionSnapshots, submissionJobHandlers } from './modules/forms/index.js';
+import { formApiRoutes, formRoutes, registerDefinitionSnapshots, savedDraftsDataSection, submissionJobHandlers } from './modules/forms/index.js';
 import { devOutboxRoutes } from './platform/mail/dev-outbox.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { staffOidcRoutes, staffRoutes } from './modules/staff/index.js';
@@ -132,7 +132,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
-  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
+  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection] });
   await app.register(organisationRoutes, deps);
   await app.register(applicationRoutes, deps);
 

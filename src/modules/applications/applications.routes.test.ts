@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
-import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { createAccount, readZip, signInAccount, type TestAccount } from '../../test-support/accounts.js';
 import { complainInBrowser, complaintAnswers, submitViaApi } from '../../test-support/applications.js';
 import { samplePdf, TestBrowser } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
@@ -175,6 +175,25 @@ describe('Meine Anträge', () => {
     // Signed out, this browser no longer reaches the account's draft.
     await b.post('/konto/abmelden', {});
     assert.equal((await b.get(`/antrag/${draftId}/anliegen`)).statusCode, 404);
+  });
+
+  it('puts the account\'s drafts, with their answers and uploads, into its data export', async () => {
+    const { browser: b } = await signedIn();
+    await b.get('/leistungen/kontakt-beschwerde/antrag');
+    const started = await b.postMultipart('/leistungen/kontakt-beschwerde/antrag', { art: 'frage', betreff: 'Entwurf im Export', nachricht: 'N', _action: 'continue' }, {
+      anhang: [{ filename: '../skizze.pdf', contentType: 'application/pdf', content: samplePdf }],
+    });
+    assert.equal(started.statusCode, 303);
+    await startDogDraft(browser(), 'Fremder-Entwurf');
+    const entries = await readZip((await b.get('/konto/daten/export.zip')).rawPayload);
+    const data = JSON.parse(entries.get('konto.json')!.toString('utf8'));
+    assert.equal(data.drafts.length, 1);
+    assert.equal(data.drafts[0].service, 'kontakt-beschwerde');
+    assert.equal(data.drafts[0].answers.anliegen.betreff, 'Entwurf im Export');
+    assert.ok(data.drafts[0].keptUntil);
+    assert.doesNotMatch(data.drafts[0].uploads[0].file, /\.\.\//);
+    assert.deepEqual(entries.get(data.drafts[0].uploads[0].file), samplePdf);
+    assert.doesNotMatch(JSON.stringify(data), /Fremder-Entwurf/);
   });
 
   it('answers 404 to another account for every address of an application or draft, and sends visitors to sign in', async () => {

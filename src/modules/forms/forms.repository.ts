@@ -61,6 +61,24 @@ export async function listAccountDrafts(trx: Trx, accountId: string, limit: numb
   return rows.map((r) => ({ id: r.id, serviceId: r.service_id, updatedAt: r.updated_at, keepUntil: r.keep_until }));
 }
 
+/** The account's drafts in full, with their uploads, oldest first (for the account's data export). */
+export async function listAccountDraftsWithFiles(trx: Trx, accountId: string) {
+  const drafts = await trx
+    .selectFrom('drafts')
+    .select(['id', 'service_id', 'answers', 'created_at', 'updated_at', sql<Date>`draft_keep_until(tenant_id, id, account_id, updated_at)`.as('keep_until')])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const files = drafts.length === 0 ? [] : await trx
+    .selectFrom('files')
+    .select(['draft_id', 'filename', 'media_type', 'sha256', 'created_at'])
+    .where('draft_id', 'in', drafts.map((d) => d.id))
+    .orderBy('created_at')
+    .execute();
+  return drafts.map((d) => ({ ...d, files: files.filter((f) => f.draft_id === d.id) }));
+}
+
 /** One of the account's drafts, as listed. */
 export async function findAccountDraft(trx: Trx, accountId: string, id: string): Promise<SavedDraft | undefined> {
   const row = await trx

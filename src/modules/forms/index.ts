@@ -7,7 +7,7 @@ export { submissionJobHandlers } from './submission-mail.js';
 export { displayValue, isShown, visibleSteps, type Answers } from './answers.js';
 export { receiptSections, renderReceiptPdf, type ReceiptSection } from './receipt.js';
 export { findReceipt, receiptDefinition, sendReceiptPdf, type StoredReceipt } from './receipt-access.js';
-export { discardSavedDraft, findSavedDraft, listSavedDrafts } from './saved-drafts.js';
+export { discardSavedDraft, findSavedDraft, listSavedDrafts, savedDraftsDataSection } from './saved-drafts.js';
 export type { SavedDraft } from './forms.repository.js';
 export { deleteAbandonedDrafts } from './forms.repository.js';
 export { applicantEmail } from './forms.service.js';

@@ -6,10 +6,11 @@ import { townUrl } from '../../platform/http/town-url.js';
 import { formatDate, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import { zipSegment, type AccountDataSection, type ExportFile } from '../accounts/index.js';
 import type { Service } from '../catalog/index.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import {
-  countResumeLinks, deleteDraft, findAccountDraft, findUsableResumeLink, insertResumeLink, listAccountDrafts, moveDraftToSession, useResumeLinks,
+  countResumeLinks, deleteDraft, findAccountDraft, findUsableResumeLink, insertResumeLink, listAccountDrafts, listAccountDraftsWithFiles, moveDraftToSession, useResumeLinks,
   type SavedDraft,
 } from './forms.repository.js';
 import { t } from './saved-drafts.i18n.js';
@@ -55,6 +56,23 @@ export function discardSavedDraft(db: Db, tenantId: string, accountId: string, d
     return deleteDraft(trx, draftId);
   });
 }
+
+/** The account's drafts in its data export (GDPR Art. 15/20): the service, when saved, until when kept, the answers so far and the uploads. */
+export const savedDraftsDataSection: AccountDataSection = {
+  name: 'drafts',
+  async collect(trx, accountId) {
+    const files: ExportFile[] = [];
+    const drafts = (await listAccountDraftsWithFiles(trx, accountId)).map((d, n) => ({
+      service: d.service_id, startedAt: d.created_at, savedAt: d.updated_at, keptUntil: d.keep_until, answers: d.answers,
+      uploads: d.files.map((f, i) => {
+        const path = `entwuerfe/${n + 1}-${zipSegment(d.service_id)}/uploads/${i + 1}-${zipSegment(f.filename)}`;
+        files.push({ path, sha256: f.sha256 });
+        return { filename: f.filename, mediaType: f.media_type, uploadedAt: f.created_at, file: path };
+      }),
+    }));
+    return { data: drafts, files };
+  },
+};
 
 /**
  * Queues the mail with a resume link for an anonymous draft the actor's session holds. Refused
