@@ -186,9 +186,17 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
   return {
     kick,
-    // Waits for a pass already under way (a kick), so callers see its jobs finished too.
+    // Waits for a pass already under way (a kick), so callers see its jobs finished too. A kick's
+    // pass that has not started yet is called off: it would race this pass for the jobs (SKIP
+    // LOCKED) and could finish them only after this returned.
     runDue: async () => {
+      const callOffPlannedPass = () => {
+        clearTimeout(timer);
+        timerDue = Infinity;
+      };
+      callOffPlannedPass();
       await Promise.allSettled([...passes]);
+      callOffPlannedPass();
       return track(runPass());
     },
     async stop() {
