@@ -34,6 +34,7 @@ import { administrationJobHandlers, administrationRoutes } from './modules/admin
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
+import { documentSafeRoutes, profileRoutes } from './modules/profile/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -133,6 +134,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(accountRoutes, deps);
   await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
   await app.register(organisationRoutes, deps);
+  await app.register(profileRoutes, deps);
+  await app.register(documentSafeRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);
