@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
+import { registerAndSignIn } from './support/accounts.js';
 
 const crawlLimit = 60;
 
@@ -178,6 +179,49 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     const later = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     await signInAsStaff(later, suite.portal.baseUrl, steuer, (page, name) => expectNoAxeViolations(page, name));
     await later.close();
+  });
+
+  it('the profile and document pages of a citizen account, their error states, and a form step with prefill and the document picker', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base);
+    await expectNoAxeViolations(page, 'account overview');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Mein Profil' }));
+    await expectNoAxeViolations(page, 'profile');
+    await fillDate(page.getByLabel('Geburtsdatum'), '31.02.1990');
+    await page.getByLabel('Postleitzahl').fill('12');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'profile with errors');
+    await page.getByLabel('Vorname').fill('Erika');
+    await fillDate(page.getByLabel('Geburtsdatum'), '12.08.1984');
+    await fillDemoAddress(page);
+    await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await expectNoAxeViolations(page, 'profile saved');
+
+    await clickAndLoad(page, page.getByRole('link', { name: 'Mein Konto' }).last());
+    await clickAndLoad(page, page.getByRole('link', { name: 'Meine Dokumente' }));
+    await expectNoAxeViolations(page, 'empty document safe');
+    await page.getByLabel('Datei').setInputFiles({ name: 'programm.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not a pdf at all') });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'document safe with errors');
+    await page.getByLabel('Bezeichnung').fill('Sachkundenachweis');
+    await page.getByLabel('Datei').setInputFiles({ name: 'sachkunde.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    await expectNoAxeViolations(page, 'document safe with a document');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Löschen/ }));
+    await expectNoAxeViolations(page, 'delete a document');
+
+    await open(page, `${base}/leistungen/hund-anmelden/antrag`);
+    assert.ok((await page.getByRole('main').innerText()).includes('Angaben aus Ihrem Profil übernommen'));
+    await expectNoAxeViolations(page, 'form step prefilled from the profile');
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await page.locator('summary', { hasText: 'Aus meinen Dokumenten hinzufügen' }).click();
+    await expectNoAxeViolations(page, 'form step with the document picker open');
+    await context.close();
   });
 
   it('the administration pages of the demo town admin, their error states, and an invitation link', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open, fillDemoAddress, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress, samplePdf, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
+import { registerAndSignIn } from './support/accounts.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -123,6 +124,44 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await context.close();
     });
   }
+
+  it('the profile, the document safe and a form step with the prefill notice and the document picker fit (no JavaScript)', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base);
+    await expectNoHorizontalScroll(page, 'account', 'nojs');
+    await open(page, `${base}/konto/profil`);
+    await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
+    await page.getByLabel('Telefonnummer').fill('kein Telefon');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await expectNoHorizontalScroll(page, 'profile-errors', 'nojs');
+    await page.getByLabel('Vorname').fill('Erika');
+    await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
+    await page.getByLabel('Hausnummer').fill('112b');
+    await page.getByLabel('Postleitzahl').fill('45657');
+    await page.getByLabel('Ort').fill('Musterstadt');
+    await page.getByLabel('Telefonnummer').fill('02361 12345');
+    await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await expectNoHorizontalScroll(page, 'profile', 'nojs');
+    await open(page, `${base}/konto/dokumente`);
+    await page.getByLabel('Bezeichnung').fill('Einkommensnachweise Januar bis Dezember des vergangenen Jahres');
+    await page.getByLabel('Datei').setInputFiles({ name: 'einkommensnachweise-januar-bis-dezember.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    await expectNoHorizontalScroll(page, 'documents', 'nojs');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Löschen/ }));
+    await expectNoHorizontalScroll(page, 'document-delete', 'nojs');
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await page.locator('summary', { hasText: 'Aus meinen Dokumenten hinzufügen' }).click();
+    await expectNoHorizontalScroll(page, 'form-step-document-picker', 'nojs');
+    await page.getByLabel('Ich möchte mich beschweren').check();
+    await page.getByLabel('Betreff').fill('Gehweg');
+    await page.getByLabel('Ihre Nachricht').fill('Der Gehweg ist vereist.');
+    await continueStep(page);
+    await expectNoHorizontalScroll(page, 'form-step-prefilled', 'nojs');
+    await context.close();
+  });
 
   it('the administration pages fit (no JavaScript)', async () => {
     const base = suite.portal.townUrl('beispieldorf');

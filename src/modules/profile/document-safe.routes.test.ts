@@ -77,14 +77,14 @@ describe('the document safe (/konto/dokumente)', () => {
     assert.equal(empty.statusCode, 200);
     assert.equal(empty.headers['cache-control'], 'no-store');
     assert.match(empty.body, /noch keine Dokumente/);
-    assert.match(empty.body, /Belegt: 0 von 50 Dokumenten, 0 von 100 MB/);
+    assert.match(empty.body, /Belegt: 0 von 50 Dokumenten, 0 KB von 100 MB/);
 
     const bytes = pdf('haftpflicht');
     const id = await upload(browser, 'Haftpflicht 2026', { filename: 'haftpflicht.pdf', contentType: 'application/pdf', content: bytes });
     const list = await browser.get('/konto/dokumente?hinweis=hinzugefuegt');
     assert.match(list.body, /Das Dokument wurde hinzugefügt/);
     assert.match(list.body, /haftpflicht\.pdf \(1 KB\)/);
-    assert.match(list.body, /Belegt: 1 von 50 Dokumenten/);
+    assert.match(list.body, /Belegt: 1 von 50 Dokumenten, 1 KB von 100 MB/);
 
     const disguised = await browser.postMultipart('/konto/dokumente', { name: 'Ausweis' }, { datei: [{ filename: 'ausweis.pdf', contentType: 'application/pdf', content: fakeExecutable }] });
     assert.equal(disguised.statusCode, 422);

@@ -98,7 +98,8 @@ function SafeDocumentPicker(props: { field: FileFieldDefinition; documents: Safe
             label={t(lang, 'safePickerLegend', { label: localize(field.label, lang) })}
             kind="checkbox"
             lang={lang}
-            required={false}
+            // Not "(optional)" on a choice that is itself the optional way to fill the field.
+            required
             selected={[]}
             options={fitting.map((d) => ({ value: d.id, label: `${d.name} (${d.filename}, ${mediaTypeNames[d.mediaType] ?? d.mediaType}, ${Math.ceil(d.size / 1024)} KB)` }))}
           />
@@ -144,6 +145,7 @@ function FileField(props: { field: FileFieldDefinition; files: FileRef[]; errors
           ))}
         </ul>
       )}
+      {files.length < field.maxFiles && props.safeDocuments && props.safeDocuments.length > 0 && <SafeDocumentPicker field={field} documents={props.safeDocuments} lang={lang} />}
       {files.length < field.maxFiles && (
         <input
           class="kern-form-input__input file-input"
@@ -156,7 +158,6 @@ function FileField(props: { field: FileFieldDefinition; files: FileRef[]; errors
           aria-invalid={error ? 'true' : undefined}
         />
       )}
-      {files.length < field.maxFiles && props.safeDocuments && props.safeDocuments.length > 0 && <SafeDocumentPicker field={field} documents={props.safeDocuments} lang={lang} />}
     </div>
   );
 }

@@ -1,12 +1,13 @@
 import { formatDate } from '../../../platform/i18n/i18n.js';
-import { Alert, Button, CsrfField, ErrorSummary, Table, type FieldErrors } from '../../../platform/views/components.js';
+import { Alert, Button, CsrfField, ErrorSummary, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import type { RawInput } from '../../forms/answers.js';
 import { FormField } from '../../forms/views/form-fields.js';
 import { documentSafeLimits, documentUploadStep, type SafeDocument } from '../document-safe.js';
 import { t } from '../profile.i18n.js';
 
-const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toLocaleString('de-DE', { maximumFractionDigits: 1 });
+/** "340 KB" or "2,5 MB" (German number format in both languages, as elsewhere on the portal's pages). */
+const size = (bytes: number) => bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toLocaleString('de-DE', { maximumFractionDigits: 1 })} MB`;
 
 /** The document safe: the account's documents (download, delete), its use of the quota, and the upload form. */
 export function DocumentSafePage(props: { ctx: PageContext; documents: SafeDocument[]; raw: RawInput; errors: FieldErrors; notice?: string }) {
@@ -21,22 +22,22 @@ export function DocumentSafePage(props: { ctx: PageContext; documents: SafeDocum
       <h1 class="kern-heading-x-large">{t(lang, 'documentsTitle')}</h1>
       <p class="kern-body">{t(lang, 'documentsIntro')}</p>
       <p class="kern-body">
-        {t(lang, 'documentsUsage', { count: documents.length, maxCount: documentSafeLimits.maxDocuments, used: megabytes(used), maxMb: megabytes(documentSafeLimits.maxTotalBytes) })}
+        {t(lang, 'documentsUsage', { count: documents.length, maxCount: documentSafeLimits.maxDocuments, used: size(used), max: size(documentSafeLimits.maxTotalBytes) })}
       </p>
       {documents.length === 0 ? <p class="kern-body">{t(lang, 'documentsEmpty')}</p> : (
-        <Table label={t(lang, 'documentsTitle')} head={[t(lang, 'documentName'), t(lang, 'documentFile'), t(lang, 'documentAdded'), t(lang, 'documentActions')]}>
+        // A list, not a table: four columns do not fit a phone held upright.
+        <ul class="kern-list document-list" aria-label={t(lang, 'documentsTitle')}>
           {documents.map((d) => (
-            <tr class="kern-table__row" key={d.id}>
-              <td class="kern-table__cell">{d.name}</td>
-              <td class="kern-table__cell document-file">{`${d.filename} (${Math.ceil(d.size / 1024)} KB)`}</td>
-              <td class="kern-table__cell">{formatDate(d.createdAt, lang, true)}</td>
-              <td class="kern-table__cell">
+            <li key={d.id} class="document-list__item">
+              <span class="kern-body kern-body--bold">{d.name}</span>
+              <span class="kern-body document-list__file">{t(lang, 'documentFacts', { file: `${d.filename} (${size(d.size)})`, date: formatDate(d.createdAt, lang, true) })}</span>
+              <span class="kern-body">
                 <a class="kern-link" href={`/konto/dokumente/${d.id}/herunterladen`}>{t(lang, 'download')}<span class="sr-only"> {d.name}</span></a>{' · '}
                 <a class="kern-link" href={`/konto/dokumente/${d.id}/loeschen`}>{t(lang, 'delete')}<span class="sr-only"> {d.name}</span></a>
-              </td>
-            </tr>
+              </span>
+            </li>
           ))}
-        </Table>
+        </ul>
       )}
       <h2 class="kern-heading-large">{t(lang, 'addTitle')}</h2>
       <form method="post" action="/konto/dokumente" enctype="multipart/form-data" novalidate class="application-form">
