@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pdfText } from '../src/test-support/pdf.js';
-import { registerAndSignIn } from './support/accounts.js';
+import { registerAndSignIn, saveProfile } from './support/accounts.js';
 import { jsModes, newCitizenContext, screenshot, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDogStep, open, samplePdf, samplePng } from './support/pages.js';
 
 /**
  * A signed-in citizen keeps a profile (with consent to prefill) and a proof in the document safe,
@@ -23,17 +23,9 @@ describe('Applying with a profile: prefilled fields and a proof from the documen
 
       // The profile, with consent to prefill forms.
       await clickAndLoad(page, page.getByRole('link', { name: 'Mein Profil' }));
-      // Every profile field is optional, so its label reads "Vorname (optional)".
-      await page.getByLabel('Vorname').fill('Erika');
-      await page.getByLabel('Nachname').fill('Musterfrau');
-      await fillDate(page.getByLabel('Geburtsdatum'), '12.08.1984');
-      await page.getByLabel('Straße').fill('Hauptstraße');
-      await page.getByLabel('Hausnummer').fill('12a');
-      await page.getByLabel('Postleitzahl').fill('45657');
-      await page.getByLabel('Ort').fill('Musterstadt');
-      await page.getByLabel('Telefonnummer').fill('02361 12345');
-      await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
-      await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+      await saveProfile(page, {
+        Vorname: 'Erika', Nachname: 'Musterfrau', Geburtsdatum: '12.08.1984', Straße: 'Hauptstraße', Hausnummer: '12a', Postleitzahl: '45657', Ort: 'Musterstadt', Telefonnummer: '02361 12345',
+      }, { consent: true });
       assert.ok((await page.getByRole('main').innerText()).includes('Ihr Profil wurde gespeichert.'));
       await screenshot(page, `${prefix}-profile`);
 
@@ -55,12 +47,7 @@ describe('Applying with a profile: prefilled fields and a proof from the documen
       await page.getByLabel('Nachname', { exact: true }).fill('Musterfrau-Neumann');
       await continueStep(page);
 
-      await page.getByLabel('Name des Hundes').fill('Bruno');
-      await page.getByLabel('Rasse', { exact: true }).selectOption({ label: 'Rottweiler (LHundG § 10)' });
-      await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
-      await page.getByLabel('Chipnummer').fill('276098106123456');
-      await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-7));
-      await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+      await fillDogStep(page, 'Bruno', 'Rottweiler (LHundG § 10)');
       await continueStep(page);
 
       // The certificate from the safe, the insurance uploaded as usual.

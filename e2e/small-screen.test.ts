@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
 import { clickAndLoad, continueStep, open, fillDemoAddress, samplePdf, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
-import { registerAndSignIn } from './support/accounts.js';
+import { registerAndSignIn, saveProfile } from './support/accounts.js';
 
 /** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
 async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
@@ -136,14 +136,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
     await page.getByLabel('Telefonnummer').fill('kein Telefon');
     await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
     await expectNoHorizontalScroll(page, 'profile-errors', 'nojs');
-    await page.getByLabel('Vorname').fill('Erika');
-    await page.getByLabel('Nachname').fill('Mustermann-Schmidt-Oberhausen');
-    await page.getByLabel('Hausnummer').fill('112b');
-    await page.getByLabel('Postleitzahl').fill('45657');
-    await page.getByLabel('Ort').fill('Musterstadt');
-    await page.getByLabel('Telefonnummer').fill('02361 12345');
-    await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
-    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await saveProfile(page, { Vorname: 'Erika', Nachname: 'Mustermann-Schmidt-Oberhausen', Hausnummer: '112b', Postleitzahl: '45657', Ort: 'Musterstadt', Telefonnummer: '02361 12345' }, { consent: true });
     await expectNoHorizontalScroll(page, 'profile', 'nojs');
     await open(page, `${base}/konto/dokumente`);
     await page.getByLabel('Bezeichnung').fill('Einkommensnachweise Januar bis Dezember des vergangenen Jahres');

@@ -35,3 +35,14 @@ export async function registerAndSignIn(page: Page, baseUrl: string): Promise<Ci
   assert.equal(new URL(page.url()).pathname, '/konto');
   return account;
 }
+
+/**
+ * Fills the open profile page (/konto/profil) with the given values by label, ticks the consent
+ * to prefill forms if asked, and saves. Every profile field is optional, so labels are matched in
+ * part ("Vorname" finds "Vorname (optional)").
+ */
+export async function saveProfile(page: Page, values: Record<string, string>, options: { consent: boolean }): Promise<void> {
+  for (const [label, value] of Object.entries(values)) await page.getByLabel(label).fill(value);
+  if (options.consent) await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
+  await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+}

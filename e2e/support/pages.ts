@@ -196,6 +196,16 @@ export function samplePng(size = 16): Buffer {
   ]);
 }
 
+/** Fills the "Angaben zum Hund" step of Hund anmelden: a dog of the breed (as labelled), kept since a week ago, no other dogs. */
+export async function fillDogStep(page: Page, dogName: string, breedLabel: string): Promise<void> {
+  await page.getByLabel('Name des Hundes').fill(dogName);
+  await page.getByLabel('Rasse', { exact: true }).selectOption({ label: breedLabel });
+  await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
+  await page.getByLabel('Chipnummer').fill('276098106123456');
+  await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-7));
+  await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+}
+
 /** Fills the address fields (Straße, Hausnummer, Postleitzahl, Ort) of the current step with a demo address. */
 export async function fillDemoAddress(scope: Page | Locator): Promise<void> {
   await scope.getByLabel('Straße').fill('Lindenweg');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
-import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { signedInAccount } from '../../test-support/accounts.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { fakeExecutable, samplePdf, TestBrowser } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
@@ -33,12 +33,7 @@ describe('the document safe (/konto/dokumente)', () => {
   });
   after(() => app.close());
 
-  async function signedIn(): Promise<{ account: TestAccount; browser: TestBrowser }> {
-    const account = await createAccount(app.database.db, tenant.id);
-    const browser = new TestBrowser(app.app, host);
-    await signInAccount(browser, account);
-    return { account, browser };
-  }
+  const signedIn = () => signedInAccount(app, tenant.id, host);
 
   /** Uploads a document through the page; returns its id. */
   async function upload(browser: TestBrowser, name: string, file: { filename: string; contentType: string; content: Buffer }): Promise<string> {

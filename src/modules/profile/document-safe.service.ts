@@ -43,8 +43,3 @@ export async function deleteSafeDocument(db: Db, tenantId: string, accountId: st
     return true;
   });
 }
-
-/** Current use of the account's safe, for the page that shows it against the limits. */
-export function safeUsage(documents: SafeDocument[]): { count: number; bytes: number } {
-  return { count: documents.length, bytes: documents.reduce((sum, d) => sum + d.size, 0) };
-}

@@ -2,4 +2,3 @@ export { profileRoutes } from './profile.routes.js';
 export { documentSafeRoutes } from './document-safe.routes.js';
 export { prefillSource } from './profile.service.js';
 export { findSafeDocuments, listSafeDocuments } from './document-safe.service.js';
-export { documentSafeLimits, type SafeDocument } from './document-safe.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
-import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { signedInAccount } from '../../test-support/accounts.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { formValues } from '../../test-support/forms.js';
@@ -27,12 +27,7 @@ describe('the profile (/konto/profil)', () => {
   });
   after(() => app.close());
 
-  async function signedIn(): Promise<{ account: TestAccount; browser: TestBrowser }> {
-    const account = await createAccount(app.database.db, tenant.id);
-    const browser = new TestBrowser(app.app, host);
-    await signInAccount(browser, account);
-    return { account, browser };
-  }
+  const signedIn = () => signedInAccount(app, tenant.id, host);
 
   async function saveProfile(browser: TestBrowser, fields: Record<string, string>) {
     await browser.get('/konto/profil');

@@ -1,10 +1,11 @@
 import { formatDate } from '../../../platform/i18n/i18n.js';
-import { Alert, Button, CsrfField, ErrorSummary, type FieldErrors } from '../../../platform/views/components.js';
+import { Button, CsrfField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import type { RawInput } from '../../forms/answers.js';
 import { FormField } from '../../forms/views/form-fields.js';
 import { documentSafeLimits, documentUploadStep, type SafeDocument } from '../document-safe.js';
 import { t } from '../profile.i18n.js';
+import { AccountAreaPage } from './account-area-page.js';
 
 /** "340 KB" or "2,5 MB" (German number format in both languages, as elsewhere on the portal's pages). */
 const size = (bytes: number) => bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toLocaleString('de-DE', { maximumFractionDigits: 1 })} MB`;
@@ -15,12 +16,7 @@ export function DocumentSafePage(props: { ctx: PageContext; documents: SafeDocum
   const { lang } = ctx;
   const used = documents.reduce((sum, d) => sum + d.size, 0);
   return (
-    <Layout ctx={ctx} title={`${Object.keys(props.errors).length ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${t(lang, 'documentsTitle')}`}>
-      <p class="kern-body"><a class="kern-link" href="/konto">{t(lang, 'accountTitle')}</a></p>
-      <ErrorSummary errors={props.errors} lang={lang} />
-      {props.notice && <Alert kind="success" title={props.notice} />}
-      <h1 class="kern-heading-x-large">{t(lang, 'documentsTitle')}</h1>
-      <p class="kern-body">{t(lang, 'documentsIntro')}</p>
+    <AccountAreaPage ctx={ctx} title={t(lang, 'documentsTitle')} intro={t(lang, 'documentsIntro')} errors={props.errors} notice={props.notice}>
       <p class="kern-body">
         {t(lang, 'documentsUsage', { count: documents.length, maxCount: documentSafeLimits.maxDocuments, used: size(used), max: size(documentSafeLimits.maxTotalBytes) })}
       </p>
@@ -47,7 +43,7 @@ export function DocumentSafePage(props: { ctx: PageContext; documents: SafeDocum
         </div>
         <div class="kern-btn-wrapper form-actions"><Button>{t(lang, 'addSubmit')}</Button></div>
       </form>
-    </Layout>
+    </AccountAreaPage>
   );
 }
 
