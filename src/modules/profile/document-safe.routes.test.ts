@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
-import { signedInAccount } from '../../test-support/accounts.js';
+import { readZip, signedInAccount } from '../../test-support/accounts.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { fakeExecutable, samplePdf, TestBrowser } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
@@ -246,6 +246,21 @@ describe('the document safe (/konto/dokumente)', () => {
     const downloads = await Promise.all([...new Set(fileUrls)].map((url) => clerk.get(url)));
     assert.ok(downloads.some((d) => d.statusCode === 200 && d.rawPayload.equals(sachkundeBytes)), 'the clerk downloads the attached document');
     assert.ok(downloads.some((d) => d.statusCode === 200 && d.rawPayload.equals(png)));
+  });
+
+  it('puts the profile and every document into the account\'s data export', async () => {
+    const { browser } = await signedIn();
+    await browser.get('/konto/profil');
+    await browser.post('/konto/profil', { vorname: 'Erika', nachname: 'Export', geburtsdatum: '12.08.1984', sprache: 'de', vorausfuellen: 'ja' });
+    const bytes = pdf('export');
+    await upload(browser, 'Meldebescheinigung', { filename: 'melde/bescheinigung.pdf', contentType: 'application/pdf', content: bytes });
+    const zip = await readZip((await browser.get('/konto/daten/export.zip')).rawPayload);
+    const exported = JSON.parse(zip.get('konto.json')!.toString()) as { profile: { givenName: string; birthDate: string; prefillConsentGivenAt: string | null; documents: Array<{ name: string; file: string }> } };
+    assert.equal(exported.profile.givenName, 'Erika');
+    assert.equal(exported.profile.birthDate, '1984-08-12');
+    assert.ok(exported.profile.prefillConsentGivenAt);
+    assert.deepEqual(exported.profile.documents.map((d) => [d.name, d.file]), [['Meldebescheinigung', 'dokumente/1-bescheinigung.pdf']]);
+    assert.deepEqual(zip.get('dokumente/1-bescheinigung.pdf'), bytes);
   });
 
   it('deletes an account\'s documents with the account and queues their bytes', async () => {

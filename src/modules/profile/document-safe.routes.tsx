@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { isValidCsrfToken } from '../../platform/http/session.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
-import { requireAccount, type SignedInAccount } from '../accounts/index.js';
+import { requireAccount, requireAccountForm, type SignedInAccount } from '../accounts/index.js';
 import { berlinToday, parseStep, type RawInput } from '../forms/answers.js';
 import { readMultipartStep } from '../forms/uploads.js';
 import { documentSafeLimits, documentUploadStep, type SafeDocument } from './document-safe.js';
 import { addSafeDocument, deleteSafeDocument, findSafeDocuments, listSafeDocuments } from './document-safe.service.js';
-import { refusePost } from './profile.routes.js';
+import { knowsEveryInput } from './profile.routes.js';
 import { t } from './profile.i18n.js';
 import { DeleteDocumentPage, DocumentSafePage } from './views/document-safe-pages.js';
 
@@ -61,7 +62,8 @@ export async function documentSafeRoutes(app: FastifyInstance, deps: ModuleDeps)
     const { lang } = request;
     const upload = await readMultipartStep(request, documentUploadStep, lang);
     if (upload.unknownFileField) return sendErrorPage(request, reply, 400);
-    if (refusePost(request, reply, signedIn, upload.raw, documentUploadStep)) return reply;
+    if (!isValidCsrfToken(signedIn.session, upload.raw._csrf)) return sendErrorPage(request, reply, 403);
+    if (!knowsEveryInput(documentUploadStep, upload.raw)) return sendErrorPage(request, reply, 400);
     const parsed = parseStep(documentUploadStep, upload.raw, { answers: {}, files: { datei: upload.files.map((f) => f.ref) }, lang, today: berlinToday() });
     const errors = { ...parsed.errors, ...upload.fileErrors };
     const file = upload.files[0];
@@ -87,8 +89,8 @@ export async function documentSafeRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post('/konto/dokumente/:documentId/loeschen', async (request: DocumentRequest, reply) => {
-    const signedIn = await requireAccount(db, request, reply);
-    if (!signedIn || refusePost(request, reply, signedIn, (request.body ?? {}) as RawInput)) return reply;
+    const signedIn = await requireAccountForm(db, request, reply);
+    if (!signedIn) return reply;
     const deleted = isUuid(request.params.documentId) && (await deleteSafeDocument(db, request.tenant.id, signedIn.account.id, request.params.documentId));
     if (!deleted) return sendErrorPage(request, reply, 404);
     return reply.redirect('/konto/dokumente?hinweis=geloescht', 303);

@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { isValidCsrfToken } from '../../platform/http/session.js';
 import { sendPage } from '../../platform/views/html.js';
-import { requireAccount, type SignedInAccount } from '../accounts/index.js';
+import { requireAccount, requireAccountForm } from '../accounts/index.js';
 import { berlinToday, isKnownInputName, parseStep, toRawInput, type RawInput } from '../forms/answers.js';
 import type { StepDefinition } from '../forms/form-definition.js';
 import { profileAnswers, profileStep, readProfileAnswers } from './profile.js';
@@ -13,20 +12,9 @@ import { ProfilePage } from './views/profile-page.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown>; Querystring: Record<string, unknown> }>;
 
-/**
- * Whether a signed-in account's form post must be refused: a CSRF token that does not match (403)
- * or input the form does not have (400, tampering). Answers the refusal itself.
- */
-export function refusePost(request: FastifyRequest, reply: FastifyReply, signedIn: SignedInAccount, raw: RawInput, step?: StepDefinition): boolean {
-  if (!isValidCsrfToken(signedIn.session, raw._csrf)) {
-    sendErrorPage(request, reply, 403);
-    return true;
-  }
-  if (step && !Object.keys(raw).every((name) => isKnownInputName(step, name))) {
-    sendErrorPage(request, reply, 400);
-    return true;
-  }
-  return false;
+/** Whether every posted name is one the form has (anything else is tampering, answered with 400). */
+export function knowsEveryInput(step: StepDefinition, raw: RawInput): boolean {
+  return Object.keys(raw).every((name) => isKnownInputName(step, name));
 }
 
 /** The account's profile at /konto/profil. */
@@ -43,10 +31,10 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   });
 
   app.post('/konto/profil', async (request: FormRequest, reply) => {
-    const signedIn = await requireAccount(db, request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const raw = (request.body ?? {}) as RawInput;
-    if (refusePost(request, reply, signedIn, raw, profileStep)) return reply;
+    if (!knowsEveryInput(profileStep, raw)) return sendErrorPage(request, reply, 400);
     const parsed = parseStep(profileStep, raw, { answers: {}, files: {}, lang: request.lang, today: berlinToday() });
     if (Object.keys(parsed.errors).length > 0) {
       const profile = await loadProfile(db, request.tenant.id, signedIn.account.id);
