@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { clickAndLoad, open } from './pages.js';
+import { clickAndLoad, mailedLinkFor, open } from './pages.js';
 
 /** A citizen account registered through the portal's pages. */
 export interface CitizenAccount {
@@ -19,15 +19,7 @@ export async function registerAndSignIn(page: Page, baseUrl: string): Promise<Ci
   await page.getByLabel('E-Mail-Adresse').fill(account.email);
   await page.getByLabel('Passwort', { exact: true }).fill(account.password);
   await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen' }));
-  let link: string | undefined;
-  for (let i = 0; i < 60 && !link; i++) {
-    if (i > 0) await page.waitForTimeout(500);
-    await open(page, `${baseUrl}/dev/postausgang`);
-    const mail = page.locator('article.outbox-mail').filter({ hasText: `An: ${account.email}` });
-    if ((await mail.count()) > 0) link = (await mail.first().innerText()).match(/http:\/\/\S+(\/konto\/bestaetigen\/[A-Za-z0-9_-]{43})/)?.[1];
-  }
-  assert.ok(link, `a confirmation mail for ${account.email} in the outbox`);
-  await open(page, `${baseUrl}${link}`);
+  await open(page, await mailedLinkFor(page, baseUrl, `An: ${account.email}`, '/konto/bestaetigen'));
   await clickAndLoad(page, page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }));
   await page.getByLabel('E-Mail-Adresse').fill(account.email);
   await page.getByLabel('Passwort', { exact: true }).fill(account.password);
