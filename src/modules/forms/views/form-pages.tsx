@@ -51,9 +51,11 @@ export function StepPage(props: {
       <h1 class="kern-heading-x-large">{title}</h1>
       {step.intro && <p class="kern-body">{localize(step.intro, lang)}</p>}
       {props.prefilled && props.prefilled.length > 0 && (
-        <Alert kind="info" title={t(lang, 'prefilledTitle')}>
-          <p class="kern-body">{t(lang, 'prefilledText', { fields: step.fields.filter((f) => props.prefilled!.includes(f.id)).map((f) => localize(f.label, lang)).join(', ') })}</p>
-        </Alert>
+        <div class="prefill-notice">
+          <Alert kind="info" title={t(lang, 'prefilledTitle')}>
+            <p class="kern-body">{t(lang, 'prefilledText', { fields: step.fields.filter((f) => props.prefilled!.includes(f.id)).map((f) => localize(f.label, lang)).join(', ') })}</p>
+          </Alert>
+        </div>
       )}
       <form method="post" action={props.action} enctype={hasFiles ? 'multipart/form-data' : undefined} novalidate class="application-form">
         <CsrfField token={ctx.csrfToken} />
