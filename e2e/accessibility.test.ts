@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor, registerCitizen } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
+import { registerAndSignIn } from './support/accounts.js';
 
 const crawlLimit = 60;
 
@@ -180,6 +181,49 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await later.close();
   });
 
+  it('the profile and document pages of a citizen account, their error states, and a form step with prefill and the document picker', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base);
+    await expectNoAxeViolations(page, 'account overview');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Mein Profil' }));
+    await expectNoAxeViolations(page, 'profile');
+    await fillDate(page.getByLabel('Geburtsdatum'), '31.02.1990');
+    await page.getByLabel('Postleitzahl').fill('12');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'profile with errors');
+    await page.getByLabel('Vorname').fill('Erika');
+    await fillDate(page.getByLabel('Geburtsdatum'), '12.08.1984');
+    await fillDemoAddress(page);
+    await page.getByLabel('Mein Profil zum Vorausfüllen von Formularen verwenden').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await expectNoAxeViolations(page, 'profile saved');
+
+    await clickAndLoad(page, page.getByRole('link', { name: 'Mein Konto' }).last());
+    await clickAndLoad(page, page.getByRole('link', { name: 'Meine Dokumente' }));
+    await expectNoAxeViolations(page, 'empty document safe');
+    await page.getByLabel('Datei').setInputFiles({ name: 'programm.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not a pdf at all') });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'document safe with errors');
+    await page.getByLabel('Bezeichnung').fill('Sachkundenachweis');
+    await page.getByLabel('Datei').setInputFiles({ name: 'sachkunde.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    await expectNoAxeViolations(page, 'document safe with a document');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Löschen/ }));
+    await expectNoAxeViolations(page, 'delete a document');
+
+    await open(page, `${base}/leistungen/hund-anmelden/antrag`);
+    assert.ok((await page.getByRole('main').innerText()).includes('Angaben aus Ihrem Profil übernommen'));
+    await expectNoAxeViolations(page, 'form step prefilled from the profile');
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await page.locator('summary', { hasText: 'Aus meinen Dokumenten hinzufügen' }).click();
+    await expectNoAxeViolations(page, 'form step with the document picker open');
+    await context.close();
+  });
+
   it('the administration pages of the demo town admin, their error states, and an invitation link', async () => {
     const base = suite.portal.baseUrl;
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
@@ -294,7 +338,8 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
 
     // Signed in: the draft waits in the account; continued from the list, then sent.
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
-    const page = await registerCitizen(context, base, 'meine-antraege@example.org');
+    const page = await context.newPage();
+    await registerAndSignIn(page, base, 'meine-antraege@example.org');
     await expectNoAxeViolations(page, 'account overview');
     await saveComplaintForLater(page, 'Öffnungszeiten');
     assert.equal(new URL(page.url()).pathname, '/konto/antraege');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, fillDogStep, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
 
 /**
  * A newcomer registers a dog from the home page to the receipt, then the responsible clerk
@@ -47,12 +47,7 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
 
       // Step 2: the dog; a listed breed adds the permit step.
       await expectStepHeading(page, 'Angaben zum Hund');
-      await page.getByLabel('Name des Hundes').fill(dogName);
-      await page.getByLabel('Rasse', { exact: true }).selectOption({ label: 'Rottweiler (LHundG § 10)' });
-      await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
-      await page.getByLabel('Chipnummer').fill('276098106123456');
-      await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-7));
-      await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+      await fillDogStep(page, dogName, 'Rottweiler (LHundG § 10)');
       await continueStep(page);
 
       // Step 3: permit documents, uploaded as real files.

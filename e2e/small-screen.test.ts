@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, open, fillDemoAddress, registerCitizen, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
+import { clickAndLoad, continueStep, open, fillDemoAddress, samplePdf, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
+import { registerAndSignIn, saveProfile } from './support/accounts.js';
 
 /** Fills the Meldebescheinigung's first step with a long name and address. */
 async function fillLongPerson(page: Page): Promise<void> {
@@ -142,7 +143,8 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await p.getByLabel('Ihre Nachricht').fill('Wann hat das Bürgerbüro geöffnet?');
     };
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
-    const page = await registerCitizen(context, base, 'erika.mustermann-schmidt.konto@beispiel-provider.example.org');
+    const page = await context.newPage();
+    await registerAndSignIn(page, base, 'erika.mustermann-schmidt.konto@beispiel-provider.example.org');
     await expectNoHorizontalScroll(page, 'account-overview', 'nojs');
     // A long service title in the drafts table, and a sent application with long answers.
     await open(page, `${base}/leistungen/meldebescheinigung/antrag`);
@@ -168,6 +170,37 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
     await clickAndLoad(later, later.getByRole('button', { name: 'Später fortsetzen' }));
     await expectNoHorizontalScroll(later, 'continue-later', 'nojs');
     await anonymous.close();
+  });
+
+  it('the profile, the document safe and a form step with the prefill notice and the document picker fit (no JavaScript)', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false, width: 320 });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base);
+    await expectNoHorizontalScroll(page, 'account', 'nojs');
+    await open(page, `${base}/konto/profil`);
+    await page.getByLabel('Straße').fill('Bürgermeister-Heinrich-Kleinschmidt-Straße');
+    await page.getByLabel('Telefonnummer').fill('kein Telefon');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Profil speichern' }));
+    await expectNoHorizontalScroll(page, 'profile-errors', 'nojs');
+    await saveProfile(page, { Vorname: 'Erika', Nachname: 'Mustermann-Schmidt-Oberhausen', Hausnummer: '112b', Postleitzahl: '45657', Ort: 'Musterstadt', Telefonnummer: '02361 12345' }, { consent: true });
+    await expectNoHorizontalScroll(page, 'profile', 'nojs');
+    await open(page, `${base}/konto/dokumente`);
+    await page.getByLabel('Bezeichnung').fill('Einkommensnachweise Januar bis Dezember des vergangenen Jahres');
+    await page.getByLabel('Datei').setInputFiles({ name: 'einkommensnachweise-januar-bis-dezember.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await clickAndLoad(page, page.getByRole('button', { name: 'Hochladen' }));
+    await expectNoHorizontalScroll(page, 'documents', 'nojs');
+    await clickAndLoad(page, page.getByRole('link', { name: /^Löschen/ }));
+    await expectNoHorizontalScroll(page, 'document-delete', 'nojs');
+    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
+    await page.locator('summary', { hasText: 'Aus meinen Dokumenten hinzufügen' }).click();
+    await expectNoHorizontalScroll(page, 'form-step-document-picker', 'nojs');
+    await page.getByLabel('Ich möchte mich beschweren').check();
+    await page.getByLabel('Betreff').fill('Gehweg');
+    await page.getByLabel('Ihre Nachricht').fill('Der Gehweg ist vereist.');
+    await continueStep(page);
+    await expectNoHorizontalScroll(page, 'form-step-prefilled', 'nojs');
+    await context.close();
   });
 
   it('the administration pages fit (no JavaScript)', async () => {

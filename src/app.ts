@@ -35,6 +35,7 @@ import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.
 import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
 import { applicationRoutes } from './modules/applications/index.js';
+import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -132,9 +133,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
-  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection] });
+  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection, profileDataSection] });
   await app.register(organisationRoutes, deps);
   await app.register(applicationRoutes, deps);
+  await app.register(profileRoutes, deps);
+  await app.register(documentSafeRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -196,6 +196,16 @@ export function samplePng(size = 16): Buffer {
   ]);
 }
 
+/** Fills the "Angaben zum Hund" step of Hund anmelden: a dog of the breed (as labelled), kept since a week ago, no other dogs. */
+export async function fillDogStep(page: Page, dogName: string, breedLabel: string): Promise<void> {
+  await page.getByLabel('Name des Hundes').fill(dogName);
+  await page.getByLabel('Rasse', { exact: true }).selectOption({ label: breedLabel });
+  await fillDate(page.getByLabel('Geburtsdatum des Hundes'), '01.03.2021');
+  await page.getByLabel('Chipnummer').fill('276098106123456');
+  await fillDate(page.getByLabel('Beginn der Hundehaltung'), germanDate(-7));
+  await page.getByRole('group', { name: 'Halten Sie bereits weitere Hunde?' }).getByLabel('Nein').check();
+}
+
 /** Fills the address fields (Straße, Hausnummer, Postleitzahl, Ort) of the current step with a demo address. */
 export async function fillDemoAddress(scope: Page | Locator): Promise<void> {
   await scope.getByLabel('Straße').fill('Lindenweg');
@@ -233,20 +243,4 @@ export async function mailedLinkFor(page: Page, baseUrl: string, containing: str
 /** The status link from the confirmation mail of an application. */
 export function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
   return mailedLinkFor(page, baseUrl, `Eingangsbestätigung ${reference}`, '/status');
-}
-
-/** Registers a citizen account through its pages, confirms it with the mailed link and signs it in; returns the signed-in page. */
-export async function registerCitizen(context: BrowserContext, baseUrl: string, email: string, password = 'Eine lange Reihe von Kastanien am Markt'): Promise<Page> {
-  const page = await context.newPage();
-  await open(page, `${baseUrl}/konto/registrieren`);
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort', { exact: true }).fill(password);
-  await clickAndLoad(page, page.getByRole('button', { name: 'Konto anlegen' }));
-  await open(page, await mailedLinkFor(page, baseUrl, `An: ${email}`, '/konto/bestaetigen'));
-  await clickAndLoad(page, page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }));
-  await page.getByLabel('E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort', { exact: true }).fill(password);
-  await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
-  assert.equal(new URL(page.url()).pathname, '/konto', `${email} is signed in`);
-  return page;
 }

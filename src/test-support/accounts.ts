@@ -5,7 +5,8 @@ import yauzl from 'yauzl';
 import { hashPassword } from '../platform/auth/passwords.js';
 import type { Db } from '../platform/db/database.js';
 import { listOutbox } from '../platform/mail/mailer.js';
-import type { TestBrowser } from './browser.js';
+import { TestBrowser } from './browser.js';
+import type { TestApp } from './app.js';
 
 /** A confirmed citizen account made by createAccount, with what a test needs to sign it in. */
 export interface TestAccount {
@@ -35,6 +36,14 @@ export async function signInAccount(browser: TestBrowser, account: Pick<TestAcco
   const response = await browser.post('/konto/anmelden', { email: account.email, password: account.password });
   assert.equal(response.statusCode, 303, `sign-in of ${account.email}: ${response.body.slice(0, 300)}`);
   assert.equal((await browser.get('/konto')).statusCode, 200);
+}
+
+/** A new confirmed account of the town, signed in in a browser of its own. */
+export async function signedInAccount(app: TestApp, tenantId: string, host: string): Promise<{ account: TestAccount; browser: TestBrowser }> {
+  const account = await createAccount(app.database.db, tenantId);
+  const browser = new TestBrowser(app.app, host);
+  await signInAccount(browser, account);
+  return { account, browser };
 }
 
 /** The path of the last link to `pathPrefix` mailed to an address in a town (after running due jobs). */

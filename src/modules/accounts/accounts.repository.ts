@@ -45,6 +45,11 @@ export async function updatePasswordHash(trx: Trx, id: string, passwordHash: str
   await trx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
 
+/** Sets the language the account's mails are written in. */
+export async function updateAccountLanguage(trx: Trx, id: string, language: 'de' | 'en'): Promise<void> {
+  await trx.updateTable('accounts').set({ language }).where('id', '=', id).execute();
+}
+
 /** Marks the account's e-mail address as confirmed (the first confirmation counts). */
 export async function markVerified(trx: Trx, id: string): Promise<void> {
   await trx.updateTable('accounts').set({ verified_at: new Date() }).where('id', '=', id).where('verified_at', 'is', null).execute();

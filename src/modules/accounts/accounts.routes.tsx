@@ -201,6 +201,8 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const { lang } = signedIn.ctx;
     const areas = [
       { href: '/konto/antraege', label: t(lang, 'applicationsTitle'), description: t(lang, 'applicationsIntro') },
+      { href: '/konto/profil', label: t(lang, 'profileTitle'), description: t(lang, 'profileArea') },
+      { href: '/konto/dokumente', label: t(lang, 'documentsTitle'), description: t(lang, 'documentsArea') },
       { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },
       { href: '/konto/organisationen', label: t(lang, 'organisationsTitle'), description: t(lang, 'organisationsAreaDescription') },
       { href: '/konto/daten', label: t(lang, 'dataTitle'), description: t(lang, 'dataAreaDescription') },

@@ -33,6 +33,11 @@ export function visibleSteps(form: FormDefinition, answers: Answers): StepDefini
   return form.steps.filter((s) => isShown(s.when, answers));
 }
 
+/** The input name under which a file field posts the documents picked from the document safe. */
+export function safePickName(fieldId: string): string {
+  return `${fieldId}.dokumente`;
+}
+
 /** Every input name a field may post; anything else in a request is refused as tampering. */
 export function isKnownInputName(step: StepDefinition, name: string): boolean {
   if (name === '_csrf' || name === '_action') return true;
@@ -40,6 +45,7 @@ export function isKnownInputName(step: StepDefinition, name: string): boolean {
   const field = step.fields.find((f) => f.id === id);
   if (!field) return false;
   if (field.type === 'address') return a !== undefined && (addressParts as readonly string[]).includes(a) && b === undefined;
+  if (field.type === 'file') return a === undefined || name === safePickName(id!);
   if (field.type === 'group') {
     if (a === undefined || !/^\d{1,2}$/.test(a)) return false;
     const sub = field.fields.find((f) => f.id === b);

@@ -26,16 +26,21 @@ const base = {
   when: condition.optional(),
 };
 
+// `prefill` says what a field asks for, so a signed-in applicant's profile can fill it in (with their
+// consent). Each kind fits one field type only: names a text field, the birth date a date field, …
 const simpleFields = [
-  z.strictObject({ ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200), digitsOnly: z.boolean().default(false) }),
+  z.strictObject({
+    ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200), digitsOnly: z.boolean().default(false),
+    prefill: z.enum(['person.givenName', 'person.familyName', 'person.fullName']).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(10_000).default(2000) }),
   z.strictObject({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true) }),
-  z.strictObject({ ...base, type: z.literal('date'), notBefore: dateBound.optional(), notAfter: dateBound.optional() }),
-  z.strictObject({ ...base, type: z.literal('email') }),
-  z.strictObject({ ...base, type: z.literal('phone') }),
+  z.strictObject({ ...base, type: z.literal('date'), notBefore: dateBound.optional(), notAfter: dateBound.optional(), prefill: z.literal('person.birthDate').optional() }),
+  z.strictObject({ ...base, type: z.literal('email'), prefill: z.literal('contact.email').optional() }),
+  z.strictObject({ ...base, type: z.literal('phone'), prefill: z.literal('contact.phone').optional() }),
   z.strictObject({ ...base, type: z.literal('iban') }),
   z.strictObject({ ...base, type: z.literal('postcode') }),
-  z.strictObject({ ...base, type: z.literal('address') }),
+  z.strictObject({ ...base, type: z.literal('address'), prefill: z.literal('address').optional() }),
   z.strictObject({ ...base, type: z.literal('select'), options: z.array(option).min(1) }),
   z.strictObject({ ...base, type: z.literal('radio'), options: z.array(option).min(1) }),
   z.strictObject({ ...base, type: z.literal('checkboxes'), options: z.array(option).min(1) }),
@@ -92,6 +97,12 @@ export const formDefinition = z.strictObject({
     if (when && !paths.has(when.field)) ctx.addIssue({ code: 'custom', path, message: `condition refers to unknown field ${when.field}` });
   };
   form.steps.forEach((step, s) => {
+    step.fields.forEach((f, i) => {
+      // A profile has one name and one address: which item of a repeatable group would they fill?
+      if (f.type === 'group') f.fields.forEach((sub, j) => {
+        if ('prefill' in sub && sub.prefill) ctx.addIssue({ code: 'custom', path: ['steps', s, 'fields', i, 'fields', j, 'prefill'], message: 'prefill is not supported inside a group' });
+      });
+    });
     checkCondition(step.when, ['steps', s, 'when']);
     step.fields.forEach((f, i) => checkCondition(f.when, ['steps', s, 'fields', i, 'when']));
   });
@@ -106,3 +117,5 @@ export type FieldDefinition = z.infer<typeof fieldDefinition>;
 export type SimpleFieldDefinition = z.infer<typeof simpleField>;
 export type GroupFieldDefinition = z.infer<typeof groupField>;
 export type Condition = z.infer<typeof condition>;
+/** What a field can declare to be prefilled from the profile (person.givenName, address, contact.email …). */
+export type PrefillKey = NonNullable<Extract<SimpleFieldDefinition, { prefill?: unknown }>['prefill']>;

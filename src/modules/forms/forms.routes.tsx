@@ -10,9 +10,10 @@ import { sendPage } from '../../platform/views/html.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { CatalogEntry, Service } from '../catalog/index.js';
+import { findSafeDocuments, listSafeDocuments, prefillSource } from '../profile/index.js';
 import {
   berlinToday, findIncompleteSteps, groupItemCount, isKnownInputName, parseStep, pruneHiddenSteps, toRawInput, visibleSteps,
-  type Answers, type FileRef, type RawInput,
+  type Answers, type FileRef, type RawInput, type StepAnswers,
 } from './answers.js';
 import type { StepDefinition } from './form-definition.js';
 import { draftActor, loadDraft, type LoadedDraft } from './draft-access.js';
@@ -22,7 +23,8 @@ import { t } from './forms.i18n.js';
 import { findReceipt, receiptDefinition, sendReceiptPdf } from './receipt-access.js';
 import { savedDraftLater } from './saved-drafts.js';
 import { savedDraftRoutes } from './saved-drafts.routes.js';
-import { readMultipartStep, type ReceivedFile } from './uploads.js';
+import { prefillStep } from './prefill.js';
+import { fileProblem, pickedSafeDocuments, readMultipartStep, type ReceivedFile } from './uploads.js';
 import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
 
 type StepParams = { draftId: string; stepId: string };
@@ -60,6 +62,8 @@ function applyEditAction(step: StepDefinition, raw: RawInput, files: Record<stri
     });
     return true;
   }
+  // The documents picked from the safe were attached already; the button only stays on the step.
+  if (verb === 'attach' && field?.type === 'file') return true;
   if (verb === 'remove-file' && field?.type === 'file' && arg) {
     const before = files[field.id] ?? [];
     files[field.id] = before.filter((f) => f.id !== arg);
@@ -87,7 +91,20 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     return sendPage(reply, <DraftGonePage ctx={ctxOf(request)} />, 404);
   }
 
-  function renderStep(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: Service; step: StepDefinition; answers: Answers; action: string; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; status: number }) {
+  /**
+   * What a step shows when it is opened: the answers given, or for a step not answered yet what a
+   * signed-in applicant's profile fills in (only with their consent, which prefillSource checks).
+   */
+  async function initialInput(request: FastifyRequest, session: Session, step: StepDefinition, stored: StepAnswers | undefined): Promise<{ raw: RawInput; prefilled: string[] }> {
+    const asked = step.fields.some((f) => 'prefill' in f && f.prefill);
+    const source = !stored && asked && session.accountId ? await prefillSource(db, request.tenant.id, session.accountId) : null;
+    return source ? prefillStep(step, source) : { raw: toRawInput(step, stored), prefilled: [] };
+  }
+
+  async function renderStep(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: Service; step: StepDefinition; answers: Answers; action: string; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; status: number; prefilled?: string[] }) {
+    const safeDocuments = args.session.accountId && args.step.fields.some((f) => f.type === 'file')
+      ? await listSafeDocuments(db, request.tenant.id, args.session.accountId)
+      : undefined;
     const steps = visibleSteps(args.service.definition.form!, args.answers);
     const index = steps.findIndex((s) => s.id === args.step.id);
     const previous = index > 0 ? steps[index - 1] : undefined;
@@ -105,6 +122,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         raw={args.raw}
         files={args.files}
         errors={args.errors}
+        prefilled={args.prefilled}
+        safeDocuments={safeDocuments}
       />,
       args.status,
     );
@@ -133,6 +152,22 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const session = ctx.session!;
     const actor = draftActor(request.tenant.id, session);
 
+    // Documents picked from the signed-in applicant's safe join the draft as if uploaded: a file row
+    // of the draft's own naming the document's stored bytes (nothing is copied), checked as uploads are.
+    const picks = pickedSafeDocuments(step, raw);
+    const picked: Array<{ fieldId: string; ref: FileRef; sha256: string }> = [];
+    if (picks.length > 0) {
+      const ids = [...new Set(picks.map((p) => p.documentId))];
+      const documents = session.accountId && ids.every(isUuid) ? await findSafeDocuments(db, request.tenant.id, session.accountId, ids) : [];
+      if (documents.length !== ids.length) return sendErrorPage(request, reply, 404);
+      for (const { field, documentId } of picks) {
+        const document = documents.find((d) => d.id === documentId)!;
+        const problem = fileProblem(field, document, lang);
+        if (problem) fileErrors[field.id] ??= problem;
+        else picked.push({ fieldId: field.id, sha256: document.sha256, ref: { id: randomUUID(), filename: document.filename, size: document.size, mediaType: document.mediaType } });
+      }
+    }
+
     let draft = ctx.draft;
     if (!draft) {
       // Signed in, the draft is the account's from the start: it can be resumed wherever the account signs in.
@@ -149,6 +184,11 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         const draftId = draft.id;
         await inTransaction(db, actor, (trx) => insertDraftFile(trx, { ...file.ref, tenantId: request.tenant.id, draftId, sha256 }));
       }
+    }
+    for (const file of picked) {
+      files[file.fieldId] = [...(files[file.fieldId] ?? []), file.ref];
+      const draftId = draft.id;
+      await inTransaction(db, actor, (trx) => insertDraftFile(trx, { ...file.ref, tenantId: request.tenant.id, draftId, sha256: file.sha256 }));
     }
     const action = typeof raw._action === 'string' ? raw._action : 'continue';
     const stepUrl = `/antrag/${draft.id}/${step.id}${ctx.returnToCheck ? '?pruefen=1' : ''}`;
@@ -171,8 +211,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const errors = { ...parsed.errors, ...fileErrors };
     if (Object.keys(errors).length > 0) {
       // Leaving a step on which nothing was entered yet keeps the draft as it is.
-      if (later && received.length === 0 && !hasTypedInput(raw)) return reply.redirect(savedDraftLater(session, draft.id), 303);
-      if (received.length > 0) await keepFiles();
+      if (later && received.length === 0 && picked.length === 0 && !hasTypedInput(raw)) return reply.redirect(savedDraftLater(session, draft.id), 303);
+      if (received.length > 0 || picked.length > 0) await keepFiles();
       return renderStep(request, reply, { session, service, step, answers, action: stepUrl, raw, files, errors, status: 422 });
     }
     const updated = pruneHiddenSteps(service.definition.form!, { ...answers, [step.id]: parsed.answers });
@@ -192,7 +232,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const session = await ensureSession(db, request, reply);
     const step = entry.service.definition.form!.steps[0]!;
     reply.header('cache-control', 'no-store');
-    return renderStep(request, reply, { session, service: entry.service, step, answers: {}, action: `/leistungen/${entry.service.definition.id}/antrag`, raw: {}, files: {}, errors: {}, status: 200 });
+    const input = await initialInput(request, session, step, undefined);
+    return renderStep(request, reply, { session, service: entry.service, step, answers: {}, action: `/leistungen/${entry.service.definition.id}/antrag`, ...input, files: {}, errors: {}, status: 200 });
   });
 
   app.post('/leistungen/:serviceId/antrag', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
@@ -278,7 +319,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
       step,
       answers: loaded.draft.answers,
       action: request.url.split('#')[0]!,
-      raw: toRawInput(step, loaded.draft.answers[step.id]),
+      ...(await initialInput(request, loaded.session, step, loaded.draft.answers[step.id])),
       files: fileAnswers(step, loaded.draft.answers),
       errors: {},
       status: 200,

@@ -3,9 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
-import type { FileRef, RawInput } from './answers.js';
-import type { StepDefinition } from './form-definition.js';
+import { safePickName, type FileRef, type RawInput } from './answers.js';
+import type { FieldDefinition, StepDefinition } from './form-definition.js';
 import { t } from './forms.i18n.js';
+
+type FileFieldDefinition = Extract<FieldDefinition, { type: 'file' }>;
 
 /** A file as received, checked by its content (never by name or declared type), not yet stored. */
 export interface ReceivedFile { fieldId: string; ref: FileRef; bytes: Buffer }
@@ -44,20 +46,35 @@ export async function readMultipartStep(request: FastifyRequest, step: StepDefin
       continue;
     }
     const filename = cleanFilename(part.filename);
-    if (bytes.length === 0) {
-      fileErrors[field.id] ??= t(lang, 'fileEmpty', { file: filename });
+    // A cut-off file counts as too large whatever its remaining bytes look like.
+    const mediaType = part.file.truncated ? '' : (await fileTypeFromBuffer(bytes))?.mime;
+    const problem = fileProblem(field, { filename, size: part.file.truncated ? Infinity : bytes.length, mediaType }, lang);
+    if (problem) {
+      fileErrors[field.id] ??= problem;
       continue;
     }
-    if (part.file.truncated || bytes.length > field.maxSizeMb * 1024 * 1024) {
-      fileErrors[field.id] ??= t(lang, 'fileTooLarge', { file: filename, max: field.maxSizeMb });
-      continue;
-    }
-    const sniffed = await fileTypeFromBuffer(bytes);
-    if (!sniffed || !(field.accept as string[]).includes(sniffed.mime)) {
-      fileErrors[field.id] ??= t(lang, 'fileWrongType', { file: filename, types: field.accept.map((a) => typeNames[a] ?? a).join(', ') });
-      continue;
-    }
-    files.push({ fieldId: field.id, bytes, ref: { id: randomUUID(), filename, size: bytes.length, mediaType: sniffed.mime } });
+    files.push({ fieldId: field.id, bytes, ref: { id: randomUUID(), filename, size: bytes.length, mediaType: mediaType! } });
   }
   return { raw, files, fileErrors, unknownFileField };
+}
+
+/**
+ * Why a file cannot go into a file field (empty, too large, a type the field does not accept), or
+ * undefined when it can; `mediaType` is what sniffing the content found. Uploads and documents
+ * taken from the document safe pass the same checks.
+ */
+export function fileProblem(field: FileFieldDefinition, file: { filename: string; size: number; mediaType: string | undefined }, lang: Lang): string | undefined {
+  if (file.size === 0) return t(lang, 'fileEmpty', { file: file.filename });
+  if (file.size > field.maxSizeMb * 1024 * 1024) return t(lang, 'fileTooLarge', { file: file.filename, max: field.maxSizeMb });
+  if (!file.mediaType || !(field.accept as string[]).includes(file.mediaType)) {
+    return t(lang, 'fileWrongType', { file: file.filename, types: field.accept.map((a) => typeNames[a] ?? a).join(', ') });
+  }
+  return undefined;
+}
+
+/** The documents picked from the document safe for the step's file fields, as posted (ids unchecked). */
+export function pickedSafeDocuments(step: StepDefinition, raw: RawInput): Array<{ field: FileFieldDefinition; documentId: string }> {
+  return step.fields.flatMap((field) => field.type === 'file'
+    ? ([] as string[]).concat(raw[safePickName(field.id)] ?? []).map((documentId) => ({ field, documentId }))
+    : []);
 }

@@ -108,6 +108,34 @@ export interface Database {
     revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
     created_at: Generated<Date>;
   };
+  /** An account's profile (ADR 0021); every detail optional, the address whole or absent. */
+  account_profiles: {
+    tenant_id: string;
+    account_id: string;
+    given_name: string | null;
+    family_name: string | null;
+    /** YYYY-MM-DD; selected as text (pg would read a date as a Date at UTC midnight). */
+    birth_date: string | null;
+    street: string | null;
+    house_number: string | null;
+    postcode: string | null;
+    city: string | null;
+    phone: string | null;
+    prefill_consent_at: Date | null;
+    updated_at: Timestamp;
+  };
+  /** An account's document safe: proofs uploaded once, attached to later applications (ADR 0021). */
+  account_documents: {
+    tenant_id: string;
+    id: Generated<string>;
+    account_id: string;
+    name: string;
+    filename: string;
+    media_type: string;
+    size: number;
+    sha256: string;
+    created_at: Generated<Date>;
+  };
   login_throttle: {
     tenant_id: string;
     key_hash: string;

@@ -1,7 +1,7 @@
 import { localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Button, ChoiceField, SelectField, TextField, inputId, type FieldErrors } from '../../../platform/views/components.js';
 import type { FileRef, RawInput } from '../answers.js';
-import { groupItemCount } from '../answers.js';
+import { groupItemCount, safePickName } from '../answers.js';
 import type { FieldDefinition, SimpleFieldDefinition } from '../form-definition.js';
 import { t } from '../forms.i18n.js';
 
@@ -74,8 +74,44 @@ function SimpleField(props: FieldProps & { field: SimpleFieldDefinition }) {
   }
 }
 
-/** A file field: the files uploaded so far (each removable) and an input for more. */
-function FileField(props: { field: Extract<FieldDefinition, { type: 'file' }>; files: FileRef[]; errors: FieldErrors; lang: Lang }) {
+type FileFieldDefinition = Extract<FieldDefinition, { type: 'file' }>;
+
+/** A document of the signed-in applicant's document safe, as a file field may offer it. */
+export interface SafeDocumentChoice { id: string; name: string; filename: string; size: number; mediaType: string }
+
+/**
+ * "Add from my documents": the documents of the applicant's safe that this field accepts, as
+ * checkboxes posted with the step (a native disclosure, so it works without JavaScript). A picked
+ * document is attached like an upload; the button only saves the picks without moving on.
+ */
+function SafeDocumentPicker(props: { field: FileFieldDefinition; documents: SafeDocumentChoice[]; lang: Lang }) {
+  const { field, lang } = props;
+  const name = safePickName(field.id);
+  const fitting = props.documents.filter((d) => (field.accept as string[]).includes(d.mediaType) && d.size <= field.maxSizeMb * 1024 * 1024);
+  return (
+    <details class="safe-picker">
+      <summary class="kern-link">{t(lang, 'safePickerSummary')}</summary>
+      {fitting.length === 0 ? <p class="kern-body">{t(lang, 'safePickerNone')}</p> : (
+        <>
+          <ChoiceField
+            name={name}
+            label={t(lang, 'safePickerLegend', { label: localize(field.label, lang) })}
+            kind="checkbox"
+            lang={lang}
+            // Not "(optional)" on a choice that is itself the optional way to fill the field.
+            required
+            selected={[]}
+            options={fitting.map((d) => ({ value: d.id, label: `${d.name} (${d.filename}, ${mediaTypeNames[d.mediaType] ?? d.mediaType}, ${Math.ceil(d.size / 1024)} KB)` }))}
+          />
+          <Button variant="secondary" name="_action" value={`attach:${field.id}`} formnovalidate>{t(lang, 'safePickerAttach')}</Button>
+        </>
+      )}
+    </details>
+  );
+}
+
+/** A file field: the files uploaded so far (each removable), an input for more, and the document safe's picker when signed in. */
+function FileField(props: { field: FileFieldDefinition; files: FileRef[]; errors: FieldErrors; lang: Lang; safeDocuments?: SafeDocumentChoice[] }) {
   const { field, files, lang } = props;
   const label = localize(field.label, lang);
   const error = props.errors[field.id];
@@ -109,6 +145,7 @@ function FileField(props: { field: Extract<FieldDefinition, { type: 'file' }>; f
           ))}
         </ul>
       )}
+      {files.length < field.maxFiles && props.safeDocuments && props.safeDocuments.length > 0 && <SafeDocumentPicker field={field} documents={props.safeDocuments} lang={lang} />}
       {files.length < field.maxFiles && (
         <input
           class="kern-form-input__input file-input"
@@ -155,11 +192,11 @@ function GroupField(props: FieldProps & { field: Extract<FieldDefinition, { type
  * Renders any field of a step from its definition. A field that depends on another answer of the
  * same step is always shown without JavaScript, so its hint says when it is needed.
  */
-export function FormField(props: { field: FieldDefinition; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; lang: Lang; conditionNote?: string }) {
+export function FormField(props: { field: FieldDefinition; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; lang: Lang; conditionNote?: string; safeDocuments?: SafeDocumentChoice[] }) {
   const field: FieldDefinition = props.conditionNote
     ? { ...props.field, required: false, hint: { de: [props.conditionNote, props.field.hint && localize(props.field.hint, props.lang)].filter(Boolean).join(' ') } } as FieldDefinition
     : props.field;
   if (field.type === 'group') return <GroupField field={field} name={field.id} raw={props.raw} errors={props.errors} lang={props.lang} />;
-  if (field.type === 'file') return <FileField field={field} files={props.files[field.id] ?? []} errors={props.errors} lang={props.lang} />;
+  if (field.type === 'file') return <FileField field={field} files={props.files[field.id] ?? []} errors={props.errors} lang={props.lang} safeDocuments={props.safeDocuments} />;
   return <SimpleField field={field} name={field.id} raw={props.raw} errors={props.errors} lang={props.lang} />;
 }

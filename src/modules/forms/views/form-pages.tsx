@@ -7,7 +7,7 @@ import type { FieldDefinition, StepDefinition } from '../form-definition.js';
 import { t } from '../forms.i18n.js';
 import type { ReceiptSection } from '../receipt.js';
 import { t as savedDraftTexts } from '../saved-drafts.i18n.js';
-import { FormField } from './form-fields.js';
+import { FormField, type SafeDocumentChoice } from './form-fields.js';
 
 /** "Only needed if you chose … for …" for a field that depends on another answer of the same step. */
 function conditionNote(step: StepDefinition, field: FieldDefinition, lang: Lang): string | undefined {
@@ -36,6 +36,10 @@ export function StepPage(props: {
   raw: RawInput;
   files: Record<string, FileRef[]>;
   errors: FieldErrors;
+  /** Ids of the fields filled in from the applicant's profile. */
+  prefilled?: string[];
+  /** The signed-in applicant's document safe, offered in file fields. */
+  safeDocuments?: SafeDocumentChoice[];
 }) {
   const { ctx, step } = props;
   const lang = ctx.lang;
@@ -48,6 +52,13 @@ export function StepPage(props: {
       <p class="kern-preline">{localize(props.service.title, lang)} · {t(lang, 'stepOf', { n: props.stepNumber, total: props.stepCount })}</p>
       <h1 class="kern-heading-x-large">{title}</h1>
       {step.intro && <p class="kern-body">{localize(step.intro, lang)}</p>}
+      {props.prefilled && props.prefilled.length > 0 && (
+        <div class="prefill-notice">
+          <Alert kind="info" title={t(lang, 'prefilledTitle')}>
+            <p class="kern-body">{t(lang, 'prefilledText', { fields: step.fields.filter((f) => props.prefilled!.includes(f.id)).map((f) => localize(f.label, lang)).join(', ') })}</p>
+          </Alert>
+        </div>
+      )}
       <form method="post" action={props.action} enctype={hasFiles ? 'multipart/form-data' : undefined} novalidate class="application-form">
         <CsrfField token={ctx.csrfToken} />
         <div class="kern-stack">
@@ -58,7 +69,7 @@ export function StepPage(props: {
               data-when-field={field.when?.field.startsWith(`${step.id}.`) ? field.when.field.slice(step.id.length + 1) : undefined}
               data-when-values={field.when?.field.startsWith(`${step.id}.`) ? JSON.stringify(field.when.in ?? [field.when.equals === true ? 'yes' : field.when.equals === false ? 'no' : field.when.equals]) : undefined}
             >
-              <FormField field={field} raw={props.raw} files={props.files} errors={props.errors} lang={lang} conditionNote={conditionNote(step, field, lang)} />
+              <FormField field={field} raw={props.raw} files={props.files} errors={props.errors} lang={lang} conditionNote={conditionNote(step, field, lang)} safeDocuments={props.safeDocuments} />
             </div>
           ))}
         </div>
