@@ -34,6 +34,7 @@ import { administrationJobHandlers, administrationRoutes } from './modules/admin
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
+import { postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...handoffJobHandlers({ tenants, db: database.db, config }),
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
+      ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -133,6 +135,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(accountRoutes, deps);
   await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
   await app.register(organisationRoutes, deps);
+  await app.register(postboxRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -10,6 +10,7 @@ import { sendPage } from '../../platform/views/html.js';
 import { MessagePage } from '../../platform/views/message-page.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
+import { postboxArea } from '../postbox/index.js';
 import { isLinkToken, maxPasswordLength, minPasswordLength, normalizeEmail, type passwordProblem } from './account.js';
 import { accountPaths } from './account-mail.js';
 import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
@@ -200,6 +201,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if (!signedIn) return reply;
     const { lang } = signedIn.ctx;
     const areas = [
+      await postboxArea(db, { tenantId: request.tenant.id, accountId: signedIn.account.id }, lang),
       { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },
       { href: '/konto/organisationen', label: t(lang, 'organisationsTitle'), description: t(lang, 'organisationsAreaDescription') },
       { href: '/konto/daten', label: t(lang, 'dataTitle'), description: t(lang, 'dataAreaDescription') },

@@ -4,3 +4,4 @@ export { coreAccountDataSections, type AccountDataSection, type ExportFile } fro
 export { accountJobHandlers, accountPaths } from './account-mail.js';
 export { currentAccount, requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 export { isLinkToken, meetsTrustLevel, normalizeEmail, type Account } from './account.js';
+export { findMailAddress } from './accounts.repository.js';

@@ -1,0 +1,2 @@
+export { postboxArea, postboxRoutes } from './postbox.routes.js';
+export { postboxJobHandlers } from './postbox-mail.js';
