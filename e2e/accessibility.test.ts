@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
+import {
+  clickAndLoad, continueStep, fillDate, germanDate, open, registerCitizen, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor,
+} from './support/pages.js';
 
 const crawlLimit = 60;
 
@@ -240,17 +242,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     // The applicant sends a message; the browser that sent it sees the status under its receipt.
     const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await citizen.newPage();
-    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
-    await page.getByLabel('Ich möchte mich beschweren').check();
-    await page.getByLabel('Betreff').fill('Gehweg am Markt');
-    await page.getByLabel('Ihre Nachricht').fill('Der Gehweg am Markt ist seit Tagen vereist.');
-    await continueStep(page);
-    await page.getByLabel('E-Mail-Adresse').fill('greta.quandt@example.org');
-    await page.getByRole('group', { name: 'Möchten Sie eine Antwort erhalten?' }).getByLabel('Ja').check();
-    await continueStep(page);
-    await page.getByLabel('Ich bestätige die Erklärung.').check();
-    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
-    const reference = (await page.getByTestId('reference').innerText()).trim();
+    const reference = await sendComplaint(page, base, { subject: 'Gehweg am Markt', message: 'Der Gehweg am Markt ist seit Tagen vereist.', email: 'greta.quandt@example.org' });
     await open(page, `${page.url()}/status`);
     await expectNoAxeViolations(page, 'status page under the receipt');
 
@@ -278,6 +270,47 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await open(page, await statusLinkFor(page, base, reference));
     assert.ok((await page.getByRole('main').innerText()).includes('Antwort auf Ihr Anliegen'));
     await expectNoAxeViolations(page, 'status page with a letter');
+    await citizen.close();
+  });
+
+  it('the postbox of a citizen account: empty, with a question and a letter, in German and English', async () => {
+    const base = suite.portal.baseUrl;
+    const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await citizen.newPage();
+    await registerCitizen(page, base, { email: 'axe.postfach@example.org', password: 'Kastanienbaum am Marktplatz 9' });
+    await open(page, `${base}/konto/postfach`);
+    await expectNoAxeViolations(page, 'empty postbox');
+    const reference = await sendComplaint(page, base, { subject: 'Bank am Teich', message: 'Die Bank am Teich ist zerbrochen.', email: 'axe.postfach@example.org' });
+
+    // The clerk asks a question and sends the reply letter to the postbox.
+    const staff = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const clerk = await signInAsStaff(staff, base, suite.portal.credentialsFor('zentrale@musterstadt.example'));
+    await clickAndLoad(clerk, clerk.getByRole('link', { name: reference, exact: true }));
+    await expectNoAxeViolations(clerk, 'case page of an application with an account');
+    const caseUrl = clerk.url();
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bearbeitung beginnen' }));
+    await clerk.getByLabel('Frage an die antragstellende Person').fill('Seit wann ist die Bank zerbrochen?');
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Nachforderung senden' }));
+    await open(clerk, `${caseUrl}/bescheide`);
+    await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
+    await clerk.getByLabel('Empfänger (Name)').fill('Frau Anna Axe');
+    await clerk.getByLabel('Antwort', { exact: true }).fill('Die Bank wird ersetzt.');
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+    await staff.close();
+
+    for (const language of ['de', 'en'] as const) {
+      if (language === 'en') await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
+      await open(page, `${base}/konto`);
+      await expectNoAxeViolations(page, `account overview (${language})`);
+      await open(page, `${base}/konto/postfach`);
+      await expectNoAxeViolations(page, `postbox with messages (${language})`);
+      const messages = page.getByRole('list', { name: language === 'de' ? 'Nachrichten, neueste zuerst' : 'Messages, newest first' }).getByRole('link');
+      for (const href of await messages.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))) {
+        await open(page, href);
+        await expectNoAxeViolations(page, `${href} (${language})`);
+      }
+    }
     await citizen.close();
   });
 });
