@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { pdfText } from '../src/test-support/pdf.js';
 import { expectNoAxeViolations, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, open, registerCitizen, samplePdf, sendComplaint, signInAsStaff, signInCitizen, waitForMail } from './support/pages.js';
+import { clickAndLoad, issueReplyLetter, open, registerCitizen, samplePdf, sendComplaint, signInAsStaff, signInCitizen, waitForMail } from './support/pages.js';
 
 /**
  * The postbox (issue 4): a citizen registers, applies while signed in, gets the clerk's question in
@@ -73,13 +73,8 @@ describe('Postfach: question and decision reach a signed-in applicant in the pos
     assert.equal((await photo.body()).subarray(0, 5).toString('latin1'), '%PDF-');
     await clerk.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
     await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Entscheiden' }));
-    await open(clerk, `${caseUrl}/bescheide`);
-    await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
-    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
-    await clerk.getByLabel('Empfänger (Name)').fill('Frau Greta Quandt');
-    await clerk.getByLabel('Antwort', { exact: true }).fill('Wir haben den Eigentümer aufgefordert, die Hecke bis Monatsende zu schneiden.');
-    assert.match(await clerk.getByRole('main').innerText(), /Der Bescheid wird in ihr Postfach zugestellt/);
-    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+    const letterForm = await issueReplyLetter(clerk, caseUrl, { recipient: 'Frau Greta Quandt', reply: 'Wir haben den Eigentümer aufgefordert, die Hecke bis Monatsende zu schneiden.' });
+    assert.match(letterForm, /Der Bescheid wird in ihr Postfach zugestellt/);
     assert.match(await clerk.getByRole('main').innerText(), /In das Postfach des Servicekontos zugestellt/);
     await clerkContext.close();
 

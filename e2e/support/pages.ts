@@ -270,6 +270,21 @@ export async function signInCitizen(page: Page, baseUrl: string, account: { emai
   assert.equal(new URL(page.url()).pathname, '/konto', 'signed in');
 }
 
+/**
+ * Issues the reply letter ("Antwort auf Ihr Anliegen") of a "Kontakt und Beschwerde" case as the
+ * signed-in clerk; returns the text of the filled-in form as it stood before issuing.
+ */
+export async function issueReplyLetter(clerk: Page, caseUrl: string, values: { recipient: string; reply: string }): Promise<string> {
+  await open(clerk, `${caseUrl}/bescheide`);
+  await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
+  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
+  await clerk.getByLabel('Empfänger (Name)').fill(values.recipient);
+  await clerk.getByLabel('Antwort', { exact: true }).fill(values.reply);
+  const form = await clerk.getByRole('main').innerText();
+  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+  return form;
+}
+
 /** Sends a "Kontakt und Beschwerde" message through the form (whoever the page is signed in as); returns its reference. */
 export async function sendComplaint(page: Page, baseUrl: string, input: { subject: string; message: string; email: string }): Promise<string> {
   await open(page, `${baseUrl}/leistungen/kontakt-beschwerde/antrag`);

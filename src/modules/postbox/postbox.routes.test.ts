@@ -282,6 +282,19 @@ describe('the postbox of a citizen account', () => {
     assert.deepEqual(await caseRow(decided.caseId), { status: 'decided', version: 5 });
   });
 
+  it('writes the notice in the account\'s language, whatever language the form was filled in', async () => {
+    const english = await createAccount(db(), tenant.id);
+    await sql`update accounts set language = 'en' where id = ${english.id}`.execute(db());
+    const browser = new TestBrowser(app.app, host);
+    await signInAccount(browser, english);
+    const { caseId } = await startedCase(browser, 'Sprache');
+    await ask(caseId);
+    const [notice] = await mailsTo(english.email);
+    assert.equal(notice!.subject, `New message in your postbox – ${tenant.name}`);
+    assert.match(notice!.text, /a new message is waiting for you in your postbox/);
+    assert.doesNotMatch(notice!.text, /Bauamt|Hecke/);
+  });
+
   it('keeps the status-link mails for an application without an account', async () => {
     const postboxNotices = async () => (await listOutbox(db(), 500)).filter((m) => m.subject.startsWith('Neue Nachricht in Ihrem Postfach')).length;
     await app.jobs.runDue();
