@@ -34,7 +34,7 @@ import { administrationJobHandlers, administrationRoutes } from './modules/admin
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
 import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
-import { postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
+import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -133,7 +133,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
-  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
+  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, postboxDataSection] });
   await app.register(organisationRoutes, deps);
   await app.register(postboxRoutes, deps);
 

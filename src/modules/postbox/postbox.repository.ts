@@ -14,7 +14,7 @@ interface MessageRow {
   due_on: string | null;
   title: string | null;
   document_number: string | null;
-  read: boolean;
+  read_at: Date | null;
 }
 
 /**
@@ -30,32 +30,33 @@ function messages(accountId: string) {
   return sql<MessageRow>`
     select 'question' as kind, m.id, c.id as case_id, c.reference, c.service_id, c.status as case_status, m.requested_at as sent_at,
            m.state, m.due_on::text as due_on, null::text as title, null::text as document_number,
-           exists (select 1 from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.request_id = m.id) as read
+           (select p.read_at from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.request_id = m.id) as read_at
     from applicant_requests m ${ownCase}
     union all
     select 'letter', m.id, c.id, c.reference, c.service_id, c.status, m.delivered_at,
            null, null, m.title, m.document_number,
-           exists (select 1 from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.document_id = m.id)
+           (select p.read_at from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.document_id = m.id)
     from case_documents m ${ownCase}
     where m.delivery = 'postbox'`;
 }
 
 function toMessage(r: MessageRow): PostboxMessage {
-  const base = { id: r.id, caseId: r.case_id, reference: r.reference, serviceId: r.service_id, caseStatus: r.case_status, sentAt: new Date(r.sent_at), read: r.read };
+  const base = { id: r.id, caseId: r.case_id, reference: r.reference, serviceId: r.service_id, caseStatus: r.case_status, sentAt: new Date(r.sent_at), readAt: r.read_at && new Date(r.read_at) };
   return r.kind === 'question'
     ? { ...base, kind: 'question', state: r.state as 'open' | 'answered' | 'withdrawn', dueOn: r.due_on! }
     : { ...base, kind: 'letter', title: r.title!, documentNumber: r.document_number! };
 }
 
-/** A page of the account's messages, newest first. */
-export async function listMessages(trx: Trx, accountId: string, page: { limit: number; offset: number }): Promise<PostboxMessage[]> {
-  const result = await sql<MessageRow>`select * from (${messages(accountId)}) m order by sent_at desc, id limit ${page.limit} offset ${page.offset}`.execute(trx);
+/** A page of the account's messages (all of them without `page`), newest first. */
+export async function listMessages(trx: Trx, accountId: string, page?: { limit: number; offset: number }): Promise<PostboxMessage[]> {
+  const paging = page ? sql`limit ${page.limit} offset ${page.offset}` : sql``;
+  const result = await sql<MessageRow>`select * from (${messages(accountId)}) m order by sent_at desc, id ${paging}`.execute(trx);
   return result.rows.map(toMessage);
 }
 
 /** How many of the account's messages it has not opened yet. */
 export async function countUnread(trx: Trx, accountId: string): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from (${messages(accountId)}) m where not m.read`.execute(trx);
+  const result = await sql<{ n: number }>`select count(*)::int as n from (${messages(accountId)}) m where m.read_at is null`.execute(trx);
   return Number(result.rows[0]!.n);
 }
 

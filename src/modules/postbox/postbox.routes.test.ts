@@ -5,7 +5,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { berlinDay, formatIsoDate } from '../../platform/i18n/i18n.js';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
-import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { createAccount, readZip, signInAccount, type TestAccount } from '../../test-support/accounts.js';
 import { complainInBrowser, complaintAnswers, submitViaApi } from '../../test-support/applications.js';
 import { fakeExecutable, samplePdf, TestBrowser } from '../../test-support/browser.js';
 import { pdfText } from '../../test-support/pdf.js';
@@ -312,6 +312,33 @@ describe('the postbox of a citizen account', () => {
     assert.equal(letter.delivery, 'online');
     assert.ok((await mailsTo('api@example.org')).some((m) => m.subject === `Neues Dokument zu Ihrem Antrag ${anonymousCase.reference}` && /\/status\//.test(m.text)));
     assert.equal(await postboxNotices(), noticesBefore, 'no postbox notice for them');
+  });
+
+  it('puts the postbox into the account\'s data export, and lets the read marks go with a deleted account', async () => {
+    const account = await createAccount(db(), tenant.id);
+    const browser = new TestBrowser(app.app, host);
+    await signInAccount(browser, account);
+    const { caseId, reference } = await startedCase(browser, 'Export');
+    const requestId = await ask(caseId);
+    await browser.get(`/konto/postfach/fragen/${requestId}`);
+    const letter = await issueLetter(caseId, 3);
+
+    const exported = await browser.get('/konto/daten/export.zip');
+    assert.equal(exported.statusCode, 200);
+    const data = JSON.parse((await readZip(exported.rawPayload)).get('konto.json')!.toString('utf8'));
+    const [letterMessage, question] = data.postbox;
+    assert.deepEqual([letterMessage.kind, letterMessage.documentNumber, letterMessage.readAt], ['letter', letter.document_number, null]);
+    assert.equal(question.kind, 'question');
+    assert.equal(question.reference, reference);
+    assert.equal(question.question, secretQuestion);
+    assert.deepEqual(question.documentsRequested, ['Foto der Hecke']);
+    assert.ok(question.readAt, 'when the question was opened');
+
+    await browser.get('/konto/loeschen');
+    assert.equal((await browser.post('/konto/loeschen', { confirm: 'yes', password: account.password })).statusCode, 303);
+    const marks = await sql<{ n: number }>`select count(*)::int as n from postbox_reads where account_id = ${account.id}`.execute(db());
+    assert.equal(marks.rows[0]!.n, 0);
+    assert.equal((await requestRow(requestId)).state, 'open', 'the question stays with the town');
   });
 
   it('loses a message only when retention deletes its case, read marks and all', async () => {

@@ -14,7 +14,8 @@ interface MessageBase {
   /** The case's status now (a question of a closed application can no longer be answered). */
   caseStatus: string;
   sentAt: Date;
-  read: boolean;
+  /** When the account first opened it; null while unread. */
+  readAt: Date | null;
 }
 
 /** One message as the postbox lists it (no content: a question's text shows only when opened). */

@@ -41,10 +41,10 @@ export function PostboxPage(props: { ctx: PageContext; messages: PostboxMessage[
       {props.messages.length === 0 ? <p class="kern-body">{t(lang, 'empty')}</p> : (
         <ul class="kern-list postbox-messages" aria-label={t(lang, 'messagesLabel')}>
           {props.messages.map((m) => (
-            <li class={m.read ? 'postbox-message' : 'postbox-message postbox-message--unread'} key={`${m.kind}-${m.id}`}>
+            <li class={m.readAt ? 'postbox-message' : 'postbox-message postbox-message--unread'} key={`${m.kind}-${m.id}`}>
               <h2 class="kern-heading-small">
                 <a class="kern-link" href={messagePath(m)}>{messageTitle(lang, m)}</a>
-                {!m.read && <>{' '}<span class="kern-badge kern-badge--info"><span class="kern-label kern-label--small">{t(lang, 'unread')}</span></span></>}
+                {!m.readAt && <>{' '}<span class="kern-badge kern-badge--info"><span class="kern-label kern-label--small">{t(lang, 'unread')}</span></span></>}
               </h2>
               <p class="kern-body kern-body--small">{messageDetails(lang, m, props.serviceTitle(m.serviceId))}</p>
             </li>
