@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { pdfText } from '../src/test-support/pdf.js';
-import { expectNoAxeViolations, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
 import { clickAndLoad, issueReplyLetter, open, registerCitizen, samplePdf, sendComplaint, signInAsStaff, signInCitizen, waitForMail } from './support/pages.js';
+
+/** axe (WCAG 2.1 A/AA) on the current page, and no sideways scrolling at 320 px. */
+async function checkPage(page: Page, name: string): Promise<void> {
+  await expectNoAxeViolations(page, name);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectNoHorizontalScroll(page, name.replace(/\W+/g, '-'), 'postbox');
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 /**
  * The postbox (issue 4): a citizen registers, applies while signed in, gets the clerk's question in
@@ -49,14 +58,14 @@ describe('Postfach: question and decision reach a signed-in applicant in the pos
     const axeContext = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const checker = await axeContext.newPage();
     await signInCitizen(checker, base, account);
-    await expectNoAxeViolations(checker, 'account overview with the postbox');
+    await checkPage(checker, 'account overview with the postbox');
     await open(checker, `${base}/konto/postfach`);
-    await expectNoAxeViolations(checker, 'postbox with a question');
+    await checkPage(checker, 'postbox with a question');
     await open(checker, questionUrl);
-    await expectNoAxeViolations(checker, 'question in the postbox');
+    await checkPage(checker, 'question in the postbox');
     await clickAndLoad(checker, checker.getByRole('button', { name: 'Antwort senden' }));
     assert.equal(await checker.getByRole('alert').count(), 1, 'an empty answer is refused');
-    await expectNoAxeViolations(checker, 'question with a refused answer');
+    await checkPage(checker, 'question with a refused answer');
 
     await citizen.getByLabel('Ihre Antwort').fill('Das Foto ist angehängt.');
     await citizen.getByLabel('Foto der Hecke (optional)', { exact: true }).setInputFiles({ name: 'hecke.pdf', mimeType: 'application/pdf', buffer: samplePdf('Hecke') });
@@ -83,13 +92,13 @@ describe('Postfach: question and decision reach a signed-in applicant in the pos
     await open(citizen, `${base}/konto`);
     await clickAndLoad(citizen, citizen.getByRole('link', { name: 'Postfach – 1 ungelesene Nachricht' }));
     await open(checker, `${base}/konto/postfach`);
-    await expectNoAxeViolations(checker, 'postbox with an unread letter');
+    await checkPage(checker, 'postbox with an unread letter');
     await clickAndLoad(citizen, citizen.getByRole('link', { name: /^Antwort auf Ihr Anliegen – / }));
     const letterPage = await citizen.getByRole('main').innerText();
     const number = letterPage.match(/[A-Z]+-B-\d{4}-\d{6}/)?.[0];
     assert.ok(number && letterPage.includes(reference), 'the letter page names the document and the application');
     await open(checker, citizen.url());
-    await expectNoAxeViolations(checker, 'letter in the postbox');
+    await checkPage(checker, 'letter in the postbox');
 
     const [download] = await Promise.all([citizen.waitForEvent('download'), citizen.getByRole('link', { name: `PDF herunterladen ${number}` }).click()]);
     const pdf = await readFile((await download.path())!);
