@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, germanDate, issueReplyLetter, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
 import { registerAndSignIn } from './support/accounts.js';
 
 const crawlLimit = 60;
@@ -284,17 +284,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     // The applicant sends a message; the browser that sent it sees the status under its receipt.
     const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await citizen.newPage();
-    await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
-    await page.getByLabel('Ich möchte mich beschweren').check();
-    await page.getByLabel('Betreff').fill('Gehweg am Markt');
-    await page.getByLabel('Ihre Nachricht').fill('Der Gehweg am Markt ist seit Tagen vereist.');
-    await continueStep(page);
-    await page.getByLabel('E-Mail-Adresse').fill('greta.quandt@example.org');
-    await page.getByRole('group', { name: 'Möchten Sie eine Antwort erhalten?' }).getByLabel('Ja').check();
-    await continueStep(page);
-    await page.getByLabel('Ich bestätige die Erklärung.').check();
-    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
-    const reference = (await page.getByTestId('reference').innerText()).trim();
+    const reference = await sendComplaint(page, base, { subject: 'Gehweg am Markt', message: 'Der Gehweg am Markt ist seit Tagen vereist.', email: 'greta.quandt@example.org' });
     await open(page, `${page.url()}/status`);
     await expectNoAxeViolations(page, 'status page under the receipt');
 
@@ -339,7 +329,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     // Signed in: the draft waits in the account; continued from the list, then sent.
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const page = await context.newPage();
-    await registerAndSignIn(page, base, 'meine-antraege@example.org');
+    await registerAndSignIn(page, base, { email: 'meine-antraege@example.org' });
     await expectNoAxeViolations(page, 'account overview');
     await saveComplaintForLater(page, 'Öffnungszeiten');
     assert.equal(new URL(page.url()).pathname, '/konto/antraege');
@@ -386,6 +376,42 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await open(other, link, 404);
     await expectNoAxeViolations(other, 'resume link used up');
     await second.close();
+  });
+
+  it('the postbox of a citizen account: empty, with a question and a letter, in German and English', async () => {
+    const base = suite.portal.baseUrl;
+    const citizen = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await citizen.newPage();
+    await registerAndSignIn(page, base, { email: 'axe.postfach@example.org', password: 'Kastanienbaum am Marktplatz 9' });
+    await open(page, `${base}/konto/postfach`);
+    await expectNoAxeViolations(page, 'empty postbox');
+    const reference = await sendComplaint(page, base, { subject: 'Bank am Teich', message: 'Die Bank am Teich ist zerbrochen.', email: 'axe.postfach@example.org' });
+
+    // The clerk asks a question and sends the reply letter to the postbox.
+    const staff = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const clerk = await signInAsStaff(staff, base, suite.portal.credentialsFor('zentrale@musterstadt.example'));
+    await clickAndLoad(clerk, clerk.getByRole('link', { name: reference, exact: true }));
+    await expectNoAxeViolations(clerk, 'case page of an application with an account');
+    const caseUrl = clerk.url();
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bearbeitung beginnen' }));
+    await clerk.getByLabel('Frage an die antragstellende Person').fill('Seit wann ist die Bank zerbrochen?');
+    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Nachforderung senden' }));
+    await issueReplyLetter(clerk, caseUrl, { recipient: 'Frau Anna Axe', reply: 'Die Bank wird ersetzt.' });
+    await staff.close();
+
+    for (const language of ['de', 'en'] as const) {
+      if (language === 'en') await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
+      await open(page, `${base}/konto`);
+      await expectNoAxeViolations(page, `account overview (${language})`);
+      await open(page, `${base}/konto/postfach`);
+      await expectNoAxeViolations(page, `postbox with messages (${language})`);
+      const messages = page.getByRole('list', { name: language === 'de' ? 'Nachrichten, neueste zuerst' : 'Messages, newest first' }).getByRole('link');
+      for (const href of await messages.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))) {
+        await open(page, href);
+        await expectNoAxeViolations(page, `${href} (${language})`);
+      }
+    }
+    await citizen.close();
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { dogAnswers } from '../src/test-support/applications.js';
 import { expectNoAxeViolations, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, open, samplePdf, signInAsStaff, submitViaApi } from './support/pages.js';
+import { clickAndLoad, open, samplePdf, signInAsStaff, submitViaApi, waitForMail } from './support/pages.js';
 
 /**
  * Nachforderung: the Steueramt asks the applicant for a missing document; the applicant answers on
@@ -60,16 +60,7 @@ describe('Nachforderung: the clerk asks, the applicant answers with a PDF throug
 
 /** The status link from the question mail for an application, read from the development outbox. */
 async function questionLink(page: Page, baseUrl: string, reference: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    await open(page, `${baseUrl}/dev/postausgang`);
-    const mail = page.locator('article.outbox-mail').filter({ hasText: `Frage zu Ihrem Antrag ${reference}` });
-    if ((await mail.count()) > 0) {
-      const text = await mail.first().innerText();
-      assert.doesNotMatch(text, /Impfausweis|Frieda/, 'the mail names no content');
-      return text.match(/http:\/\/\S+\/status\/[A-Za-z0-9_-]{43}/)![0];
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no question mail for ${reference} in the outbox`);
+  const text = await waitForMail(page, baseUrl, [`Frage zu Ihrem Antrag ${reference}`]);
+  assert.doesNotMatch(text, /Impfausweis|Frieda/, 'the mail names no content');
+  return text.match(/http:\/\/\S+\/status\/[A-Za-z0-9_-]{43}/)![0];
 }

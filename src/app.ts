@@ -36,6 +36,7 @@ import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSe
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
+import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -93,6 +94,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...handoffJobHandlers({ tenants, db: database.db, config }),
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
+      ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -133,11 +135,12 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
-  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection, profileDataSection] });
+  await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection, profileDataSection, postboxDataSection] });
   await app.register(organisationRoutes, deps);
   await app.register(applicationRoutes, deps);
   await app.register(profileRoutes, deps);
   await app.register(documentSafeRoutes, deps);
+  await app.register(postboxRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { mkdir } from 'node:fs/promises';
@@ -50,6 +51,20 @@ export async function expectNoAxeViolations(page: Page, label = page.url()): Pro
     ]);
     throw new Error(`axe found ${result.violations.length} violation(s) on ${label}:\n${lines.join('\n')}`);
   }
+}
+
+/** WCAG 1.4.10 Reflow: at 320 CSS pixels nothing may need horizontal scrolling. */
+export async function expectNoHorizontalScroll(page: Page, name: string, shotPrefix: string): Promise<void> {
+  await screenshot(page, `${shotPrefix}-${name}`);
+  const { scrollWidth, clientWidth, offenders } = await page.evaluate(() => {
+    const root = document.documentElement;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 0.5)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} (right ${Math.round(el.getBoundingClientRect().right)})`);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, offenders: wide };
+  });
+  assert.ok(scrollWidth <= 320, `${name} (${page.url()}) scrolls horizontally: scrollWidth ${scrollWidth} > 320 (client ${clientWidth}); too wide: ${offenders.join(', ')}`);
 }
 
 /** Saves a full-page screenshot under screenshotDir and returns its path. */

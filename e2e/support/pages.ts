@@ -226,21 +226,63 @@ export async function submitViaApi(baseUrl: string, serviceId: string, answers: 
  * whose text contains `containing`, waiting until the job worker has sent it.
  */
 export async function mailedLinkFor(page: Page, baseUrl: string, containing: string, pathPrefix: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    await open(page, `${baseUrl}/dev/postausgang`);
-    const mail = page.locator('article.outbox-mail').filter({ hasText: containing });
-    if ((await mail.count()) > 0) {
-      const link = (await mail.first().innerText()).match(new RegExp(`http://\\S+${pathPrefix}/[A-Za-z0-9_-]{43}`));
-      assert.ok(link, `the mail with "${containing}" gives a link to ${pathPrefix}`);
-      return link[0];
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no mail with "${containing}" in the outbox`);
+  const link = (await waitForMail(page, baseUrl, [containing])).match(new RegExp(`http://\\S+${pathPrefix}/[A-Za-z0-9_-]{43}`));
+  assert.ok(link, `the mail with "${containing}" gives a link to ${pathPrefix}`);
+  return link[0];
 }
 
 /** The status link from the confirmation mail of an application. */
 export function statusLinkFor(page: Page, baseUrl: string, reference: string): Promise<string> {
   return mailedLinkFor(page, baseUrl, `Eingangsbestätigung ${reference}`, '/status');
+}
+
+/** The mails in the development outbox (/dev/postausgang, newest first) that contain all the given texts (subject, recipient …). */
+async function outboxMails(page: Page, baseUrl: string, texts: string[]): Promise<Locator> {
+  await open(page, `${baseUrl}/dev/postausgang`);
+  return texts.reduce((found, text) => found.filter({ hasText: text }), page.locator('article.outbox-mail'));
+}
+
+/**
+ * The text of the newest mail in the development outbox that contains all the given texts,
+ * waiting up to 30 s for the job worker to send it; with `moreThan`, only once there are more such
+ * mails than that (a second notice to the same address).
+ */
+export async function waitForMail(page: Page, baseUrl: string, texts: string[], options: { moreThan?: number } = {}): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const mails = await outboxMails(page, baseUrl, texts);
+    if ((await mails.count()) > (options.moreThan ?? 0)) return mails.first().innerText();
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no mail with ${texts.join(', ')} in the outbox`);
+}
+
+/**
+ * Issues the reply letter ("Antwort auf Ihr Anliegen") of a "Kontakt und Beschwerde" case as the
+ * signed-in clerk; returns the text of the filled-in form as it stood before issuing.
+ */
+export async function issueReplyLetter(clerk: Page, caseUrl: string, values: { recipient: string; reply: string }): Promise<string> {
+  await open(clerk, `${caseUrl}/bescheide`);
+  await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
+  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
+  await clerk.getByLabel('Empfänger (Name)').fill(values.recipient);
+  await clerk.getByLabel('Antwort', { exact: true }).fill(values.reply);
+  const form = await clerk.getByRole('main').innerText();
+  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+  return form;
+}
+
+/** Sends a "Kontakt und Beschwerde" message through the form (whoever the page is signed in as); returns its reference. */
+export async function sendComplaint(page: Page, baseUrl: string, input: { subject: string; message: string; email: string }): Promise<string> {
+  await open(page, `${baseUrl}/leistungen/kontakt-beschwerde/antrag`);
+  await page.getByLabel('Ich möchte mich beschweren').check();
+  await page.getByLabel('Betreff').fill(input.subject);
+  await page.getByLabel('Ihre Nachricht').fill(input.message);
+  await continueStep(page);
+  await page.getByLabel('E-Mail-Adresse').fill(input.email);
+  await page.getByRole('group', { name: 'Möchten Sie eine Antwort erhalten?' }).getByLabel('Ja').check();
+  await continueStep(page);
+  await page.getByLabel('Ich bestätige die Erklärung.').check();
+  await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+  return (await page.getByTestId('reference').innerText()).trim();
 }

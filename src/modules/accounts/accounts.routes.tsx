@@ -10,6 +10,7 @@ import { sendPage } from '../../platform/views/html.js';
 import { MessagePage } from '../../platform/views/message-page.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { recordAudit } from '../audit/index.js';
+import { postboxArea } from '../postbox/index.js';
 import { isLinkToken, maxPasswordLength, minPasswordLength, normalizeEmail, type passwordProblem } from './account.js';
 import { accountPaths } from './account-mail.js';
 import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
@@ -201,6 +202,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const { lang } = signedIn.ctx;
     const areas = [
       { href: '/konto/antraege', label: t(lang, 'applicationsTitle'), description: t(lang, 'applicationsIntro') },
+      await postboxArea(db, { tenantId: request.tenant.id, accountId: signedIn.account.id }, lang),
       { href: '/konto/profil', label: t(lang, 'profileTitle'), description: t(lang, 'profileArea') },
       { href: '/konto/dokumente', label: t(lang, 'documentsTitle'), description: t(lang, 'documentsArea') },
       { href: '/konto/sicherheit', label: t(lang, 'securityTitle'), description: t(lang, 'sessionsIntro') },

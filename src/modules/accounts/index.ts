@@ -4,4 +4,4 @@ export { coreAccountDataSections, zipSegment, type AccountDataSection, type Expo
 export { accountJobHandlers, accountPaths } from './account-mail.js';
 export { currentAccount, requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 export { isLinkToken, meetsTrustLevel, normalizeEmail, type Account } from './account.js';
-export { findAccount, updateAccountLanguage } from './accounts.repository.js';
+export { findAccount, findMailAddress, updateAccountLanguage } from './accounts.repository.js';

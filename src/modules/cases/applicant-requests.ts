@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay, parseDay, type Lang } from '../../platform/i18n/i18n.js';
-import { enqueueJob } from '../../platform/jobs/jobs.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import { applicantEmail, resolveDefinition, type Answers, type ReceivedFile, type StepDefinition } from '../forms/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { t } from './applicant-requests.i18n.js';
+import { enqueueApplicantNotice, type ApplicantContact } from './applicant-notice.js';
 import type { CaseStatus } from './case.js';
 import { findCaseWithSubmission, insertCaseEvent, lockCase, updateCase } from './cases.repository.js';
 import { asClerk, changeCaseIn, type ChangeOutcome } from './cases.service.js';
@@ -18,7 +18,7 @@ import { refusal, type DepartmentRole } from './workflow.js';
 /** The job that tells the applicant a question is waiting (handled by the status module, which makes the link). */
 export const applicantRequestJob = 'mail.applicant-request';
 
-/** How an applicant reached the answer form; the postbox (citizen account) will be a third way. */
+/** How an applicant reached the answer form: a status link, the receipt in the submitting browser, or the account's postbox. */
 export type AnswerChannel = 'status-link' | 'receipt' | 'postbox';
 
 // Upload inputs are numbered per requested document; the multipart limit in app.ts allows 10 files.
@@ -119,8 +119,9 @@ export type AskOutcome = ChangeOutcome | 'requestOpen';
 /**
  * Asks the applicant (Nachforderung): moves the case to "waiting for the applicant" through the
  * workflow (on the version the clerk saw), stores the question, writes the history and audit
- * entries and, when the application has an e-mail address, the mail job, in one transaction. The
- * mail names no content; the status module adds a fresh status link when it sends it.
+ * entries and the notice job, in one transaction: for an application of an account the postbox
+ * notice, else, when the application has an e-mail address, the mail to which the status module
+ * adds a fresh status link. Neither names the content.
  */
 export async function askApplicant(
   deps: { db: Db; services: Map<string, Service> },
@@ -142,27 +143,25 @@ export async function askApplicant(
     }).execute();
     await insertCaseEvent(trx, { tenantId: input.tenantId, caseId: input.caseId, staffId: input.staff.id, kind: 'request', details: { action: 'asked', requestId, dueOn: input.dueOn, documents: input.documents.length } });
     // The question stays out of the audit log and the mail: it may name people and circumstances.
-    await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${input.staff.id}`, action: 'case.request-sent', subject: `case:${input.caseId}`, details: { reference: recipient.reference, dueOn: input.dueOn, mail: recipient.email ? 'yes' : 'no' } });
-    if (recipient.email) {
-      await enqueueJob(trx, { tenantId: input.tenantId, kind: applicantRequestJob, payload: { to: recipient.email, reference: recipient.reference, lang: recipient.language, dueOn: input.dueOn } });
-    }
+    const notice = await enqueueApplicantNotice(trx, input.tenantId, recipient, { kind: applicantRequestJob, payload: { dueOn: input.dueOn } });
+    await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${input.staff.id}`, action: 'case.request-sent', subject: `case:${input.caseId}`, details: { reference: recipient.reference, dueOn: input.dueOn, notice } });
     return 'done';
   });
 }
 
-/** The case's reference and the applicant's e-mail address (if the form asks for one) and language, read as the clerk. */
-async function applicantContact(deps: { db: Db; services: Map<string, Service> }, input: { tenantId: string; staff: StaffMember; caseId: string }) {
+/** The case's reference, the applicant's account (if applied while signed in), e-mail address (if the form asks for one) and language, read as the clerk. */
+async function applicantContact(deps: { db: Db; services: Map<string, Service> }, input: { tenantId: string; staff: StaffMember; caseId: string }): Promise<ApplicantContact | undefined> {
   const found = await asClerk(deps.db, input.tenantId, input.staff, async (trx) => {
     const c = await findCaseWithSubmission(trx, input.caseId);
     if (!c) return undefined;
     // A linked case (another department involved) cannot read the submission; the workflow refuses it.
-    const submission = await trx.selectFrom('submissions').select(['language', 'answers', 'definition_hash']).where('id', '=', c.submission_id).executeTakeFirst();
+    const submission = await trx.selectFrom('submissions').select(['language', 'answers', 'definition_hash', 'account_id']).where('id', '=', c.submission_id).executeTakeFirst();
     return { reference: c.reference, submission };
   });
   if (!found) return undefined;
   const s = found.submission;
   const email = s ? applicantEmail(await resolveDefinition(deps.db, deps.services, s.definition_hash), s.answers as Answers) : undefined;
-  return { reference: found.reference, language: (s?.language ?? 'de') as Lang, email };
+  return { reference: found.reference, language: (s?.language ?? 'de') as Lang, email, accountId: s?.account_id ?? null };
 }
 
 /** Why a request was not withdrawn, or "done". */
@@ -235,7 +234,7 @@ export type AnswerOutcome =
  * the application's submission), a history entry, an audit entry with the actor "applicant", and
  * returns the case to the inbox: "in progress" when it has an assignee, else "received" (the "new"
  * view), at its next version. The actor is whatever row-level security knows the applicant by (a
- * status link's token, the receipt; later the postbox account), so every channel shares this.
+ * status link's token, the receipt, the signed-in account of the postbox), so every channel shares this.
  * A late answer is taken; a request answered or withdrawn before is refused.
  */
 export async function answerApplicantRequest(

@@ -184,6 +184,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         assigneeName={found.assignee_id ? (staffNames.get(found.assignee_id) ?? null) : null}
         stepLabel={found.step ? (stepLabels.get(found.step) ?? found.step) : null}
         decision={found.decision}
+        applicantHasAccount={found.account_id !== null}
         departmentName={departmentName(found.department_id)}
         service={service.definition}
         answers={found.answers}
@@ -195,7 +196,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
           requests: found.requests,
           mayAsk: !asked && !found.requests.some((r) => r.state === 'open') && refusal(state, { kind: 'ask' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined,
           mayWithdraw: refusal(state, { kind: 'withdrawRequest' }, actor, { stepIds: [], departmentStaffIds: [] }) === undefined,
-          reachableByMail: applicantEmail(service, found.answers) !== undefined,
+          reachableByMail: applicantEmail(service, found.answers) !== undefined || found.account_id !== null,
           defaultDueOn: addDays(berlinDay(new Date()), defaultDeadlineDays),
         }}
         handoffs={found.handoffs}

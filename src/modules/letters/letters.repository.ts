@@ -10,7 +10,7 @@ export async function findCaseForLetters(trx: Trx, caseId: string) {
     .innerJoin('departments', (j) => j.onRef('departments.tenant_id', '=', 'cases.tenant_id').onRef('departments.id', '=', 'cases.department_id'))
     .select([
       'cases.id', 'cases.reference', 'cases.status', 'cases.decision', 'cases.version', 'cases.assignee_id', 'cases.department_id', 'cases.service_id',
-      'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language', 'departments.name as department_name',
+      'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language', 'submissions.account_id', 'departments.name as department_name',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
@@ -47,7 +47,7 @@ export interface NewDocument {
   sha256: string;
   fileSha256: string;
   fileSize: number;
-  delivery: 'online' | 'post';
+  delivery: 'online' | 'postbox' | 'post';
   createdBy: string;
   supersedesId: string | null;
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay, localize, type Lang } from '../../platform/i18n/i18n.js';
-import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import { applicantEmail, resolveDefinition, type Answers } from '../forms/index.js';
+import { enqueueApplicantNotice, noticeChannel } from '../cases/applicant-notice.js';
 import { isLead, type DepartmentRole } from '../cases/workflow.js';
 import type { StaffMember } from '../staff/index.js';
 import type { Tenant } from '../tenants/tenant.js';
@@ -25,7 +25,8 @@ export interface CaseDocument {
   deliveredAt: Date;
   /** SHA-256 of the check text (printed on the PDF). */
   fingerprint: string;
-  delivery: 'online' | 'post';
+  /** Where the letter was delivered: the status page (notice by status link), the account's postbox, or on paper. */
+  delivery: 'online' | 'postbox' | 'post';
   /** For delivery by post: the day it was posted (YYYY-MM-DD), once recorded. */
   postedOn: string | null;
   supersedes: { id: string; number: string } | null;
@@ -49,6 +50,8 @@ export interface LetterCase {
   /** The definition the application was made with. */
   service: Service;
   applicantEmail: string | undefined;
+  /** The account the application belongs to (applied while signed in): letters go to its postbox. */
+  applicantAccountId: string | null;
   documents: CaseDocument[];
 }
 
@@ -119,6 +122,7 @@ export async function loadLetterCase(db: Db, services: Map<string, Service>, inp
     answers,
     service,
     applicantEmail: applicantEmail(service, answers),
+    applicantAccountId: row.account_id,
     documents,
   };
 }
@@ -151,6 +155,12 @@ export function composeForCase(c: LetterCase, tenant: Tenant, template: LetterTe
   }, options.supersedes);
 }
 
+/** How a letter for the case is delivered: to the account's postbox, on the status page (by e-mail), or by post. */
+export function letterDelivery(c: Pick<LetterCase, 'applicantAccountId' | 'applicantEmail'>): CaseDocument['delivery'] {
+  const channel = noticeChannel({ accountId: c.applicantAccountId, email: c.applicantEmail });
+  return channel === 'postbox' ? 'postbox' : channel === 'status-link' ? 'online' : 'post';
+}
+
 /** Why a letter was not issued, or that it was. */
 export type IssueOutcome =
   | { kind: 'done'; documentId: string; number: string }
@@ -160,8 +170,8 @@ export type IssueOutcome =
 /**
  * Issues a letter: checks the case (version the clerk saw, permission, fitting template), fills
  * the template, numbers it, renders and stores the PDF, and then stores the document, the case's
- * next version, a history entry, an audit entry and, for applicants with an e-mail address, the
- * notice mail job in ONE transaction that locks the case and checks its version again. The PDF is
+ * next version, a history entry, an audit entry and the notice job (postbox notice for an account,
+ * else a status-link mail for an applicant with an e-mail address) in ONE transaction that locks the case and checks its version again. The PDF is
  * rendered between the two transactions, so no lock is held while it is drawn; a number drawn for
  * a letter that then meets a conflict stays unused (numbers may have gaps, see ADR 0004).
  */
@@ -197,13 +207,13 @@ export async function issueLetter(
     if (version !== input.version) return false;
     await insertDocument(trx, {
       tenantId: tenant.id, id: documentId, caseId: c.id, templateId: input.template.id, title: letter.title, number, content, sha256,
-      fileSha256, fileSize: pdf.length, delivery: c.applicantEmail ? 'online' : 'post', createdBy: staff.id, supersedesId: supersedes?.id ?? null,
+      fileSha256, fileSize: pdf.length, delivery: letterDelivery(c), createdBy: staff.id, supersedesId: supersedes?.id ?? null,
     });
     await bumpCaseVersion(trx, c.id, version);
     await insertDocumentEvent(trx, { tenantId: tenant.id, caseId: c.id, staffId: staff.id, details: { action: 'issued', documentId, number, title: letter.title } });
     await recordAudit(trx, { tenantId: tenant.id, actor: `staff:${staff.id}`, action: 'case.document-issued', subject: `case:${c.id}`, details: { reference: c.reference, number, sha256 } });
-    // The mail says only that something is waiting; the applicant opens it through a status link.
-    if (c.applicantEmail) await enqueueJob(trx, { tenantId: tenant.id, kind: documentReadyJob, payload: { to: c.applicantEmail, reference: c.reference, lang: c.language } });
+    // The mail says only that something is waiting, in the postbox or behind a status link.
+    await enqueueApplicantNotice(trx, tenant.id, { accountId: c.applicantAccountId, email: c.applicantEmail, reference: c.reference, language: c.language }, { kind: documentReadyJob });
     return true;
   });
   return done ? { kind: 'done', documentId, number } : { kind: 'conflict' };
@@ -231,7 +241,7 @@ export async function recordPosting(db: Db, input: { tenantId: string; staff: St
 export async function readDocumentForDownload(
   trx: Trx,
   files: FileStore,
-  input: { tenantId: string; caseId: string; documentId: string; actor: string; via: 'case-file' | 'status-link' | 'receipt'; format: 'pdf' | 'text' },
+  input: { tenantId: string; caseId: string; documentId: string; actor: string; via: 'case-file' | 'status-link' | 'receipt' | 'postbox'; format: 'pdf' | 'text' },
 ): Promise<{ number: string; checkText: string; pdf: () => Promise<Buffer> } | undefined> {
   const document = await findCaseDocument(trx, input.caseId, input.documentId);
   if (!document) return undefined;

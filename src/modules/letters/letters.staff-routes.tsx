@@ -13,7 +13,7 @@ import { loadLetterTemplates, type LetterTemplate } from './letter-template.js';
 import { readLetterValues, valueInputName } from './letter-values.js';
 import { assessCase } from '../taxes/index.js';
 import type { TenantProfile } from '../../platform/db/schema.js';
-import { composeForCase, fittingTemplates, issueLetter, loadLetterCase, mayIssueLetters, readDocumentForDownload, recordPosting, type LetterCase } from './letters.service.js';
+import { composeForCase, fittingTemplates, issueLetter, letterDelivery, loadLetterCase, mayIssueLetters, readDocumentForDownload, recordPosting, type LetterCase } from './letters.service.js';
 import { t } from './letters.i18n.js';
 import { LettersPage, type LetterDraft } from './views/letter-pages.js';
 
@@ -50,6 +50,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
       errors: { ...read.errors, ...errors },
       letter,
       missing: letter.missing.map(label),
+      delivery: letterDelivery(c),
       applicantEmail: c.applicantEmail,
     };
   }

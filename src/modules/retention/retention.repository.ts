@@ -106,10 +106,11 @@ export async function countDeletedSince(trx: Trx, departmentIds: string[], since
 /**
  * Deletes due cases with everything that belongs to them, in the caller's transaction (as the
  * retention job's role): first a stub per case (the policies allow deleting only what has one), then
- * involvements, history, documents, the cases, status links, file rows and the submission. The
- * stored files' addresses are queued in file_deletions; the bytes go after the commit. Returns
- * the stubs. Throws, and so rolls everything back, when any row the deletion needs is hidden or
- * still referenced (a table added later that points at cases stops it with its foreign key).
+ * involvements, postbox read marks, history, documents, the cases, status links, file rows and the
+ * submission. The stored files' addresses are queued in file_deletions; the bytes go after the
+ * commit. Returns the stubs. Throws, and so rolls everything back, when any row the deletion needs
+ * is hidden or still referenced (a table added later that points at cases stops it with its
+ * foreign key).
  */
 export async function deleteCases(trx: Trx, tenantId: string, rules: RetentionRule[], parents: DueCase[]): Promise<CaseStub[]> {
   if (parents.length === 0) return [];
@@ -132,6 +133,8 @@ export async function deleteCases(trx: Trx, tenantId: string, rules: RetentionRu
     union select tenant_id, file_sha256 from case_documents where case_id in (${sql.join(caseIds)})
     on conflict do nothing`.execute(trx);
   await trx.deleteFrom('case_involvements').where('parent_case_id', 'in', parentIds).execute();
+  // The postbox's read marks name the questions and letters deleted next.
+  await trx.deleteFrom('postbox_reads').where('case_id', 'in', caseIds).execute();
   await trx.deleteFrom('case_events').where('case_id', 'in', caseIds).execute();
   await trx.deleteFrom('case_documents').where('case_id', 'in', caseIds).execute();
   await trx.deleteFrom('handoff_deliveries').where('case_id', 'in', caseIds).execute();

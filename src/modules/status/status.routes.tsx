@@ -4,10 +4,8 @@ import { hashToken, isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type Trx } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { findSession, isValidCsrfToken } from '../../platform/http/session.js';
-import { formatDate } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
-import { answerApplicantRequest, applicantRequestTexts, checkReply, replyUploadStep, withdrawApplication, type AnswerFormState } from '../cases/index.js';
-import { readMultipartStep } from '../forms/index.js';
+import { answerApplicantRequest, answerRefusalText, readAnswerForm, withdrawApplication, type AnswerFormState } from '../cases/index.js';
 import { readDocumentForDownload, sendDocument } from '../letters/index.js';
 import { readApplicantStatus } from './applicant-status.js';
 import { isStatusToken } from './status-links.js';
@@ -87,22 +85,13 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const status = access && isUuid(requestId) && (await loadStatus(request, access));
     const question = status ? status.requests.find((r) => r.id === requestId) : undefined;
     if (!access || !status || !question) return reply.callNotFound();
-    if (!request.isMultipart()) return sendErrorPage(request, reply, 400);
-    const parsed = await readMultipartStep(request, replyUploadStep(question.documents), lang);
-    if (parsed.unknownFileField || Object.keys(parsed.raw).some((name) => name !== 'antwort' && name !== '_csrf')) return sendErrorPage(request, reply, 400);
-    if (access.csrfToken !== undefined && !isValidCsrfToken({ csrfToken: access.csrfToken }, parsed.raw._csrf)) return sendErrorPage(request, reply, 403);
-    const text = typeof parsed.raw.antwort === 'string' ? parsed.raw.antwort.replace(/\r\n/g, '\n').trim() : '';
-    const errors = { ...parsed.fileErrors };
-    const textError = checkReply(text, parsed.files.length, lang);
-    if (textError) errors.antwort = textError;
-    if (Object.keys(errors).length > 0) return showStatus(request, reply, access, { requestId, reply: text, errors }, 422);
-    const outcome = await answerApplicantRequest(deps, { actor: access.actor, via: access.via, caseId: status.caseId, requestId, reply: text, files: parsed.files });
+    const posted = await readAnswerForm(request, question.documents, lang, access.csrfToken);
+    if (posted.kind === 'refused') return sendErrorPage(request, reply, posted.status);
+    if (posted.kind === 'invalid') return showStatus(request, reply, access, { requestId, reply: posted.reply, errors: posted.errors }, 422);
+    const outcome = await answerApplicantRequest(deps, { actor: access.actor, via: access.via, caseId: status.caseId, requestId, reply: posted.reply, files: posted.files });
     if (outcome.kind === 'done') return reply.redirect(`${access.page}#fragen`, 303);
     if (outcome.kind === 'notFound') return reply.callNotFound();
-    const alert = outcome.kind === 'alreadyAnswered'
-      ? applicantRequestTexts(lang, 'alreadyAnswered', { date: formatDate(outcome.answeredAt, lang, true) })
-      : applicantRequestTexts(lang, outcome.kind === 'withdrawn' ? 'withdrawnForApplicant' : 'caseClosed');
-    return showStatus(request, reply, access, { requestId, reply: text, errors: {}, alert }, 409);
+    return showStatus(request, reply, access, { requestId, reply: posted.reply, errors: {}, alert: answerRefusalText(lang, outcome) }, 409);
   }
 
   /** The applicant withdraws the application: 303 back to the page, 422 without the confirmation, 409 once it is no longer open. */

@@ -332,6 +332,15 @@ export interface Database {
     withdrawn_by: string | null;
     withdrawn_at: Date | null;
   };
+  /** Which postbox messages (a question or a letter of the account's cases) an account has opened. */
+  postbox_reads: {
+    tenant_id: string;
+    account_id: string;
+    case_id: string;
+    request_id: string | null;
+    document_id: string | null;
+    read_at: Generated<Date>;
+  };
   handoff_targets: {
     tenant_id: string;
     service_id: string;

@@ -185,6 +185,8 @@ export function CasePage(props: {
   assigneeName: string | null;
   stepLabel: string | null;
   decision: string | null;
+  /** The application was made while signed in: questions and letters go to the account's postbox. */
+  applicantHasAccount: boolean;
   departmentName: string;
   service: ServiceDefinition;
   answers: Answers;
@@ -231,6 +233,7 @@ export function CasePage(props: {
           { key: t(lang, 'assignee'), value: props.assigneeName ?? t(lang, 'unassigned') },
           { key: t(lang, 'dueAt'), value: props.dueAt ? <>{formatDate(props.dueAt, lang)}{overdue && <strong>{` (${t(lang, 'overdue')})`}</strong>}</> : t(lang, 'noDeadline') },
           { key: t(lang, 'received'), value: formatDate(props.submittedAt, lang, true) },
+          ...(props.applicantHasAccount ? [{ key: t(lang, 'applicantAccount'), value: t(lang, 'applicantAccountPostbox') }] : []),
         ]}
       />
 

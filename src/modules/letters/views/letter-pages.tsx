@@ -40,6 +40,7 @@ export function LetterView(props: { letter: ComposedLetter; reference: string; d
 /** How a document reached (or must reach) the applicant. */
 export function deliveryText(lang: Lang, d: CaseDocument): string {
   if (d.delivery === 'online') return t(lang, 'deliveredOnline');
+  if (d.delivery === 'postbox') return t(lang, 'deliveredToPostbox');
   return d.postedOn ? t(lang, 'postedOn', { date: formatDate(berlinMidnight(d.postedOn), lang) }) : t(lang, 'postRequired');
 }
 
@@ -101,6 +102,8 @@ export interface LetterDraft {
   letter: ComposedLetter;
   /** Messages for the placeholders that are still open. */
   missing: string[];
+  /** How the letter will be delivered, and to which address the status-link notice goes. */
+  delivery: CaseDocument['delivery'];
   applicantEmail: string | undefined;
 }
 
@@ -200,7 +203,9 @@ export function LettersPage(props: {
                 options={supersedable.map((d) => ({ value: d.id, label: `${d.number} – ${d.title}` }))}
               />
             )}
-            <p class="kern-body">{draft.applicantEmail ? t(lang, 'deliveryByMail', { email: draft.applicantEmail }) : <strong>{t(lang, 'deliveryByPost')}</strong>}</p>
+            <p class="kern-body">
+              {draft.delivery === 'postbox' ? t(lang, 'deliveryToPostbox') : draft.delivery === 'online' ? t(lang, 'deliveryByMail', { email: draft.applicantEmail ?? '' }) : <strong>{t(lang, 'deliveryByPost')}</strong>}
+            </p>
             <div class="form-actions">
               <Button variant="secondary" name="aktion" value="vorschau">{t(lang, 'updatePreview')}</Button>
               <Button name="aktion" value="erstellen">{t(lang, 'issue')}</Button>

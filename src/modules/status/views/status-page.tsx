@@ -75,11 +75,13 @@ export function StatusHistory(props: { lang: Lang; status: Pick<ApplicantStatus,
   );
 }
 
-function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string }) {
+/** A letter for the applicant: title, number, date, what it supersedes, fingerprint, and the downloads under `base` (also the postbox's letter page). */
+export function DocumentEntry(props: { lang: Lang; document: CaseDocument; base: string; headingLevel?: 'h2' | 'h3' }) {
   const { lang, document: d } = props;
+  const Heading = props.headingLevel ?? 'h3';
   return (
     <section class="case-document" aria-labelledby={`dokument-${d.id}`}>
-      <h3 class="kern-heading-medium" id={`dokument-${d.id}`} lang="de">{d.title}</h3>
+      <Heading class="kern-heading-medium" id={`dokument-${d.id}`} lang="de">{d.title}</Heading>
       <SummaryList
         lang={lang}
         rows={[

@@ -1,0 +1,3 @@
+export { postboxArea, postboxRoutes } from './postbox.routes.js';
+export { postboxJobHandlers } from './postbox-mail.js';
+export { postboxDataSection } from './postbox-data.js';
