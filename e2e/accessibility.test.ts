@@ -75,7 +75,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await open(page, `${suite.portal.baseUrl}/`);
     await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
+    for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/leistungen/wohngeld', '/leistungen/wohngeld/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
       await open(page, `${suite.portal.baseUrl}${path}`);
       await expectNoAxeViolations(page);
     }
@@ -85,6 +85,18 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     const visited = await crawlWithAxe(await other.newPage(), `${suite.portal.townUrl('beispieldorf')}/`, 12);
     assert.ok(visited.length >= 5);
     await other.close();
+  });
+
+  it('a service that requires a trust level: its page and the explanation where the town has no IdP', async () => {
+    // The pages with a town IdP (sign-in button, step-up, refusal, security section) are checked in account-idp.test.ts.
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await open(page, `${suite.portal.baseUrl}/leistungen/wohngeld`);
+    await expectNoAxeViolations(page, 'Wohngeld service page');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Online beantragen' }));
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Für diesen Antrag müssen Sie sich ausweisen');
+    await expectNoAxeViolations(page, 'step-up page without a town IdP');
+    await context.close();
   });
 
   it('every page of a whole application, its error states, the receipt, and the staff pages', async () => {

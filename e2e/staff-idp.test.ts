@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,22 +7,7 @@ import type { Browser } from 'playwright-core';
 import { startTestIdp, type TestIdp } from '../src/test-support/oidc-provider.js';
 import { expectNoAxeViolations, jsModes, launchBrowser, newCitizenContext, screenshot } from './support/browser.js';
 import { clickAndLoad, open } from './support/pages.js';
-import { freePort, startPortal, type RunningPortal } from './support/server.js';
-
-/** Runs `npm run cli -- ...` on the portal's data directory (while the portal is stopped). */
-function cli(dataDir: string, args: string[], stdin = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // The embedded database of the portal, as startPortal uses it, even when DATABASE_URL is set.
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], { env });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${args.join(' ')} failed:\n${out}`))));
-    child.stdin.end(stdin);
-  });
-}
+import { freePort, runCli as cli, startPortal, type RunningPortal } from './support/server.js';
 
 /**
  * Musterstadt with its own IdP (a real oidc-provider on 127.0.0.1) in Chromium: the button on the

@@ -29,6 +29,21 @@ export interface RunningPortal {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Runs `npm run cli -- ...` on a portal's data directory (while that portal is stopped) and returns what it printed. */
+export function runCli(dataDir: string, args: string[], stdin = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // The embedded database of the portal, as startPortal uses it, even when DATABASE_URL is set.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], { cwd: repoRoot, env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli ${args.join(' ')} failed:\n${out}`))));
+    child.stdin.end(stdin);
+  });
+}
+
 /** Asks the kernel for a free port; the tiny race until the portal binds it is acceptable for tests. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
