@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, fillDemoApplicant, germanDate, open, samplePdf, samplePng, signInAsStaff, fillDemoAddress, statusLinkFor } from './support/pages.js';
 
 const crawlLimit = 60;
 
@@ -113,14 +113,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     assert.equal(await page.getByRole('alert').count(), 1);
     await expectNoAxeViolations(page, 'step 1 with errors');
 
-    await page.getByLabel('Vorname', { exact: true }).fill('Erika');
-    await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
-    await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
-    await page.getByLabel('Straße').fill('Hauptstraße');
-    await page.getByLabel('Hausnummer').fill('12a');
-    await page.getByLabel('Postleitzahl').fill('45657');
-    await page.getByLabel('Ort').fill('Musterstadt');
-    await page.getByLabel('E-Mail-Adresse').fill('erika@example.org');
+    await fillDemoApplicant(page, 'erika@example.org');
     await continueStep(page);
 
     await expectNoAxeViolations(page, 'dog step');

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startTestIdp, type TestIdp } from '../src/test-support/oidc-provider.js';
-import { expectNoAxeViolations, jsModes, launchBrowser, newCitizenContext, screenshot } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, open } from './support/pages.js';
-import { freePort, runCli, startPortal, type RunningPortal } from './support/server.js';
+import { describe, it } from 'node:test';
+import { e2eIdpClient, expectNoAxeViolations, jsModes, newCitizenContext, screenshot, usePortalWithIdp } from './support/browser.js';
+import { clickAndLoad, continueStep, fillDemoApplicant, open } from './support/pages.js';
 
 /**
  * Musterstadt with a citizen IdP (a real oidc-provider on 127.0.0.1, standing in for BundID) in
@@ -15,34 +9,17 @@ import { freePort, runCli, startPortal, type RunningPortal } from './support/ser
  * IdP and comes back to the form; the new pages are checked with axe.
  */
 describe('Citizen sign-in through the town\'s IdP and the Wohngeld step-up in the browser', { timeout: 300_000 }, () => {
-  let dataDir: string;
-  let portal: RunningPortal;
-  let browser: Browser;
-  let idp: TestIdp;
-
-  before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-e2e-account-idp-'));
-    const port = await freePort();
-    // The first start seeds the demo towns; the IdP is configured by the CLI while the portal is down.
-    await (await startPortal({ dataDir, port })).stop();
-    idp = await startTestIdp([{ clientId: 'rathaus-musterstadt', clientSecret: 'e2e-citizen-secret', redirectUris: [`http://localhost:${port}/konto/anmelden/idp/antwort`] }]);
-    await runCli(dataDir, ['account-idp', 'set', '--tenant', 'musterstadt', '--issuer', idp.issuer, '--client-id', 'rathaus-musterstadt', '--secret-stdin', '--name', 'Bürger-Login'], 'e2e-citizen-secret\n');
-    [portal, browser] = await Promise.all([startPortal({ dataDir, port }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await portal?.stop();
-    await idp?.close();
-    await rm(dataDir, { recursive: true, force: true });
+  const suite = usePortalWithIdp('/konto/anmelden/idp/antwort', async (cli, idp) => {
+    await cli(['account-idp', 'set', '--tenant', 'musterstadt', '--issuer', idp.issuer, '--client-id', e2eIdpClient.clientId, '--secret-stdin', '--name', 'Bürger-Login'], `${e2eIdpClient.clientSecret}\n`);
   });
 
   for (const mode of jsModes) {
     it(`signs in through the IdP at level substantial and reaches the Wohngeld form (${mode.name})`, async () => {
       const sub = `e2e-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
-      idp.accounts.set(sub, { sub, email: `${sub}@example.org`, emailVerified: true });
-      const context = await newCitizenContext(browser, mode);
+      suite.idp.accounts.set(sub, { sub, email: `${sub}@example.org`, emailVerified: true });
+      const context = await newCitizenContext(suite.browser, mode);
       const page = await context.newPage();
-      await open(page, `${portal.baseUrl}/leistungen/wohngeld`);
+      await open(page, `${suite.portal.baseUrl}/leistungen/wohngeld`);
       assert.match(await page.getByRole('main').innerText(), /Vertrauensniveau „substanziell“/);
       // axe runs as a script in the page: only where scripts run.
       if (mode.javaScriptEnabled) await expectNoAxeViolations(page, 'Wohngeld service page with its trust level');
@@ -55,26 +32,19 @@ describe('Citizen sign-in through the town\'s IdP and the Wohngeld step-up in th
       }
 
       // The IdP leads the person to the method of the level asked for (acr_values).
-      idp.nextSignIn = { accountId: sub, acr: 'requested' };
+      suite.idp.nextSignIn = { accountId: sub, acr: 'requested' };
       await clickAndLoad(page, page.getByRole('link', { name: 'Weiter zu Bürger-Login' }));
       assert.equal(new URL(page.url()).pathname, '/leistungen/wohngeld/antrag', page.url());
-      assert.equal(idp.requests.at(-1)?.acrValues[0], 'STORK-QAA-Level-3');
+      assert.equal(suite.idp.requests.at(-1)?.acrValues[0], 'STORK-QAA-Level-3');
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Antragstellerin oder Antragsteller');
       if (mode.javaScriptEnabled) await expectNoAxeViolations(page, 'first Wohngeld step');
 
-      await page.getByLabel('Vorname', { exact: true }).fill('Erika');
-      await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
-      await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
-      await page.getByLabel('Straße').fill('Hauptstraße');
-      await page.getByLabel('Hausnummer').fill('12a');
-      await page.getByLabel('Postleitzahl').fill('45657');
-      await page.getByLabel('Ort').fill('Musterstadt');
-      await page.getByLabel('E-Mail-Adresse').fill(`${sub}@example.org`);
+      await fillDemoApplicant(page, `${sub}@example.org`);
       await continueStep(page);
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Ihre Wohnung');
 
       // Signed in: the account's security page shows the link to the IdP (the account's only way in).
-      await open(page, `${portal.baseUrl}/konto/sicherheit`);
+      await open(page, `${suite.portal.baseUrl}/konto/sicherheit`);
       const main = await page.getByRole('main').innerText();
       assert.match(main, /mit Bürger-Login verknüpft/);
       assert.match(main, /substanziell/);
@@ -84,13 +54,13 @@ describe('Citizen sign-in through the town\'s IdP and the Wohngeld step-up in th
   }
 
   it('shows the sign-in button and a refusal page that pass axe on a small screen', async () => {
-    idp.accounts.set('e2e-unverified', { sub: 'e2e-unverified', email: 'e2e-unverified@example.org', emailVerified: false });
-    const context = await newCitizenContext(browser, { javaScriptEnabled: true, width: 320 });
+    suite.idp.accounts.set('e2e-unverified', { sub: 'e2e-unverified', email: 'e2e-unverified@example.org', emailVerified: false });
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true, width: 320 });
     const page = await context.newPage();
-    await open(page, `${portal.baseUrl}/konto/anmelden`);
+    await open(page, `${suite.portal.baseUrl}/konto/anmelden`);
     await expectNoAxeViolations(page, 'citizen sign-in page with IdP at 320 px');
     await screenshot(page, 'account-idp-sign-in-320');
-    idp.nextSignIn = { accountId: 'e2e-unverified' };
+    suite.idp.nextSignIn = { accountId: 'e2e-unverified' };
     const response = await clickAndLoad(page, page.getByRole('link', { name: 'Anmelden mit Bürger-Login' }));
     assert.equal(response?.status(), 403);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Wir brauchen eine bestätigte E-Mail-Adresse');

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../src/config.js';
 import { loadTotpKey } from '../src/platform/crypto/secret-box.js';
 import type { Db } from '../src/platform/db/database.js';
 import {
   accountIdpInputProblems, accountIdpPaths, defaultAcrLevels, parseAcrLevels, removeAccountIdp, setAccountIdp, showAccountIdp,
 } from '../src/modules/accounts/index.js';
-import { checkIdpCommand, clientSecretOf, idpOptions, openTown, printRedirectUris } from './idp-cli.js';
+import { clientSecretOf, idpSummaryLines, openTown, parseIdpCommand, printRedirectUris } from './idp-cli.js';
 
 /** The `account-idp` commands in `npm run cli -- --help` (ADR 0018). */
 export const accountIdpHelp = `  npm run cli -- account-idp set --tenant <slug> --issuer <url> --client-id <id> [--secret-stdin | --public-client]
@@ -36,14 +35,10 @@ type AccountIdpCommand = ReturnType<typeof parseAccountIdpCommand>;
  * without the database, so a mistyped command fails at once.
  */
 function parseAccountIdpCommand(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    allowNegative: true,
-    options: { ...idpOptions, acr: { type: 'string', multiple: true }, 'acr-defaults': { type: 'boolean' } },
+  const { action, values } = parseIdpCommand('account-idp', argv, ['set', 'show', 'remove'], accountIdpHelp, {
+    acr: { type: 'string', multiple: true },
+    'acr-defaults': { type: 'boolean' },
   });
-  const action = positionals.join(' ');
-  checkIdpCommand('account-idp', action, ['set', 'show', 'remove'], accountIdpHelp, values);
   let acrLevels = values['acr-defaults'] ? { ...defaultAcrLevels } : undefined;
   if (action === 'set' && values.acr) {
     if (acrLevels) throw new Error('Give either --acr or --acr-defaults.');
@@ -81,10 +76,7 @@ async function runAccountIdpCommand(db: Db, config: Config, { action, values, ac
       return;
     }
     console.log([
-      `issuer:          ${idp.issuer}`,
-      `client id:       ${idp.clientId}`,
-      `client secret:   ${idp.hasSecret ? 'stored (encrypted)' : 'none (public client)'}`,
-      `button:          Anmelden mit ${idp.displayName}`,
+      ...idpSummaryLines(idp),
       `link by e-mail:  ${idp.linkByEmail ? 'yes' : 'no (password once)'}`,
       `linked accounts: ${idp.linkedAccounts}`,
       'acr → trust level (any other acr: low):',

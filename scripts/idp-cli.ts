@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { sql } from 'kysely';
 import type { Config } from '../src/config.js';
 import { isLoopbackUrl } from '../src/platform/auth/oidc.js';
@@ -26,14 +27,23 @@ export interface IdpOptionValues {
   'public-client'?: boolean;
 }
 
-/** Checks the action and the options every IdP command needs, so a mistyped command fails before the database opens. */
-export function checkIdpCommand(command: string, action: string, actions: readonly string[], help: string, values: IdpOptionValues): void {
+/**
+ * Reads `<command> <action> ...` (argv after the command word) with idpOptions and the command's
+ * own options, and checks the action and the options every IdP command needs, so a mistyped
+ * command fails before the database opens.
+ */
+export function parseIdpCommand<O extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], actions: readonly string[], help: string, ownOptions: O) {
+  const config = { args: argv, allowPositionals: true, allowNegative: true, options: { ...idpOptions, ...ownOptions } };
+  const { values, positionals } = parseArgs(config as typeof config & { allowPositionals: true; options: typeof idpOptions & O });
+  const action = positionals.join(' ');
+  const common = values as IdpOptionValues;
   if (!actions.includes(action)) throw new Error(`Unknown command "${command} ${action}".\n\n${help}`);
-  if (!values.tenant) throw new Error(`${command} ${action} needs --tenant.`);
+  if (!common.tenant) throw new Error(`${command} ${action} needs --tenant.`);
   if (action === 'set') {
-    if (!values.issuer || !values['client-id']) throw new Error(`${command} set needs --issuer and --client-id.`);
-    if (values['secret-stdin'] && values['public-client']) throw new Error('Give either --secret-stdin or --public-client.');
+    if (!common.issuer || !common['client-id']) throw new Error(`${command} set needs --issuer and --client-id.`);
+    if (common['secret-stdin'] && common['public-client']) throw new Error('Give either --secret-stdin or --public-client.');
   }
+  return { action, values };
 }
 
 /** The client secret `set` was given: read from stdin, null for a public client, undefined to keep the stored one. */
@@ -66,4 +76,14 @@ export function printRedirectUris(hosts: string[], config: Pick<Config, 'port'>,
     const base = isLoopbackUrl(new URL(`http://${host}`)) ? `http://${host}:${config.port}` : `https://${host}`;
     console.log(`  ${base}${path}`);
   }
+}
+
+/** The first lines of `show`, the same for every IdP (never the secret itself). */
+export function idpSummaryLines(idp: { issuer: string; clientId: string; hasSecret: boolean; displayName: string }): string[] {
+  return [
+    `issuer:          ${idp.issuer}`,
+    `client id:       ${idp.clientId}`,
+    `client secret:   ${idp.hasSecret ? 'stored (encrypted)' : 'none (public client)'}`,
+    `button:          Anmelden mit ${idp.displayName}`,
+  ];
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../src/config.js';
 import { loadTotpKey } from '../src/platform/crypto/secret-box.js';
 import type { Db } from '../src/platform/db/database.js';
 import { linkStaffToIdp, removeStaffIdp, setStaffIdp, showStaffIdp, staffIdpInputProblems, unlinkStaffFromIdp } from '../src/modules/staff/index.js';
-import { checkIdpCommand, clientSecretOf, idpOptions, openTown, printRedirectUris } from './idp-cli.js';
+import { clientSecretOf, idpSummaryLines, openTown, parseIdpCommand, printRedirectUris } from './idp-cli.js';
 
 // The redirect URI of the staff sign-in (src/modules/staff/views/oidc-pages.tsx).
 const callbackPath = '/verwaltung/anmelden/oidc/callback';
@@ -36,19 +35,11 @@ type StaffIdpCommand = ReturnType<typeof parseStaffIdpCommand>;
  * without the database, so a mistyped command fails at once.
  */
 function parseStaffIdpCommand(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    allowNegative: true,
-    options: {
-      ...idpOptions,
-      'mfa-acr': { type: 'string', multiple: true },
-      email: { type: 'string' },
-      subject: { type: 'string' },
-    },
+  const { action, values } = parseIdpCommand('staff-idp', argv, ['set', 'show', 'remove', 'link', 'unlink'], staffIdpHelp, {
+    'mfa-acr': { type: 'string', multiple: true },
+    email: { type: 'string' },
+    subject: { type: 'string' },
   });
-  const action = positionals.join(' ');
-  checkIdpCommand('staff-idp', action, ['set', 'show', 'remove', 'link', 'unlink'], staffIdpHelp, values);
   if (action === 'set') {
     const problems = staffIdpInputProblems({ issuer: values.issuer!, clientId: values['client-id']!, displayName: values.name, mfaAcrValues: values['mfa-acr']?.filter((v) => v !== '') });
     if (problems.length) throw new Error(problems.join('\n'));
@@ -82,10 +73,7 @@ async function runStaffIdpCommand(db: Db, config: Config, { action, values }: St
       return;
     }
     console.log([
-      `issuer:          ${idp.issuer}`,
-      `client id:       ${idp.clientId}`,
-      `client secret:   ${idp.hasSecret ? 'stored (encrypted)' : 'none (public client)'}`,
-      `button:          Anmelden mit ${idp.displayName}`,
+      ...idpSummaryLines(idp),
       `link by e-mail:  ${idp.linkByEmail ? 'yes' : 'no'}`,
       `MFA acr values:  ${idp.mfaAcrValues.join(', ') || '(none; amr mfa/otp/hwk only)'}`,
       `linked accounts: ${idp.linkedAccounts}`,

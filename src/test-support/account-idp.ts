@@ -7,6 +7,7 @@ import { loadTotpKey } from '../platform/crypto/secret-box.js';
 import { hashToken } from '../platform/crypto/tokens.js';
 import type { TestApp } from './app.js';
 import type { TestBrowser } from './browser.js';
+import { asTownOwner } from './database.js';
 import type { TestIdp, TestIdpClient, TestIdpSignIn } from './oidc-provider.js';
 
 /** The redirect URI of the citizen sign-in through the IdP. */
@@ -20,10 +21,8 @@ export function accountIdpClient(host: string): TestIdpClient {
 /** Sets the town's citizen IdP to the test IdP's issuer with the client's id and secret (as the CLI does). */
 export async function configureAccountIdp(app: TestApp, tenant: Tenant, issuer: string, client: TestIdpClient, extra: Partial<AccountIdpInput> = {}): Promise<void> {
   const key = await loadTotpKey(app.config);
-  await app.database.db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
-    await setAccountIdp(trx, key, tenant.id, { issuer, clientId: client.clientId, clientSecret: client.clientSecret, displayName: 'Bürger-Login', ...extra });
-  });
+  await asTownOwner(app.database.db, tenant.id, (trx) =>
+    setAccountIdp(trx, key, tenant.id, { issuer, clientId: client.clientId, clientSecret: client.clientSecret, displayName: 'Bürger-Login', ...extra }));
 }
 
 /** A person with an account at the test IdP (a new subject), releasing the e-mail claims given. */

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { accountIdpClient, configureAccountIdp, idpPerson, sessionOf, signInThroughAccountIdp } from '../../test-support/account-idp.js';
 import { createAccount, signInAccount } from '../../test-support/accounts.js';
 import { TestBrowser } from '../../test-support/browser.js';
+import { asTownOwner } from '../../test-support/database.js';
 import { startTestIdp, type TestIdp, type TestIdpClient } from '../../test-support/oidc-provider.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { acrValuesFor, defaultAcrLevels, parseAcrLevels, removeAccountIdp, setAccountIdp, showAccountIdp, trustLevelOf } from './oidc-login.js';
@@ -30,11 +31,7 @@ describe('citizen sign-in through the town\'s identity provider', () => {
   // Everything personal that passed through the portal, to look for in the logs at the end.
   const personal: string[] = [];
 
-  const asOwner = <T,>(tenant: Tenant, fn: (trx: Trx) => Promise<T>) =>
-    app.database.db.transaction().execute(async (trx) => {
-      await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
-      return fn(trx);
-    });
+  const asOwner = <T,>(tenant: Tenant, fn: (trx: Trx) => Promise<T>) => asTownOwner(app.database.db, tenant.id, fn);
   const newTown = async (): Promise<Town> => {
     const { tenant, host } = await app.createTown();
     return { tenant, host, client: accountIdpClient(host) };

@@ -1,4 +1,4 @@
-import { idpDisplayName, idpSecretBox, idpSettingsProblems, isVisibleAscii, type IdpSettingsInput } from '../../platform/auth/idp-settings.js';
+import { idpDisplayName, idpSecretBox, idpSettingsProblems, isVisibleAscii, openIdpSettings, type IdpSettingsInput } from '../../platform/auth/idp-settings.js';
 import type { OidcIdentity, OidcProviderSettings } from '../../platform/auth/oidc.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { trustLevels, type TrustLevel } from '../../platform/db/schema.js';
@@ -63,14 +63,7 @@ export function acrValuesFor(required: TrustLevel, acrLevels: Record<string, Tru
 export async function findAccountIdp(db: Db, key: Buffer, tenantId: string): Promise<AccountIdp | null> {
   const row = await inTransaction(db, { tenantId }, (trx) => findAccountIdpRow(trx, tenantId));
   if (!row) return null;
-  return {
-    issuer: row.issuer,
-    clientId: row.client_id,
-    clientSecret: idpSecretBox(key, 'account_idp', tenantId).open(row),
-    displayName: row.display_name,
-    acrLevels: row.acr_levels,
-    linkByEmail: row.link_by_email,
-  };
+  return { ...openIdpSettings(key, 'account_idp', tenantId, row), acrLevels: row.acr_levels, linkByEmail: row.link_by_email };
 }
 
 /** The label of the town's citizen IdP for buttons and explanations, or null when the town has none. */

@@ -1,4 +1,4 @@
-import { idpDisplayName, idpSecretBox, idpSettingsProblems, isVisibleAscii, type IdpSettingsInput } from '../../platform/auth/idp-settings.js';
+import { idpDisplayName, idpSecretBox, idpSettingsProblems, isVisibleAscii, openIdpSettings, type IdpSettingsInput } from '../../platform/auth/idp-settings.js';
 import type { OidcIdentity, OidcProviderSettings } from '../../platform/auth/oidc.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
@@ -37,14 +37,7 @@ export const mfaAmrValues = ['mfa', 'otp', 'hwk'] as const;
 export async function findStaffIdp(db: Db, key: Buffer, tenantId: string): Promise<StaffIdp | null> {
   const row = await inTransaction(db, { tenantId }, (trx) => findStaffIdpRow(trx, tenantId));
   if (!row) return null;
-  return {
-    issuer: row.issuer,
-    clientId: row.client_id,
-    clientSecret: idpSecretBox(key, 'staff_idp', tenantId).open(row),
-    displayName: row.display_name,
-    linkByEmail: row.link_by_email,
-    mfaAcrValues: row.mfa_acr_values,
-  };
+  return { ...openIdpSettings(key, 'staff_idp', tenantId, row), linkByEmail: row.link_by_email, mfaAcrValues: row.mfa_acr_values };
 }
 
 /** The label of the town's IdP for the sign-in button, or null when the town has none. */

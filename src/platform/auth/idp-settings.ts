@@ -1,5 +1,5 @@
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
-import { issuerProblem } from './oidc.js';
+import { issuerProblem, type OidcProviderSettings } from './oidc.js';
 
 /**
  * What a town's IdP configuration has in common, whoever signs in through it (staff or citizens):
@@ -64,4 +64,9 @@ export function idpSecretBox(key: Buffer, kind: 'staff_idp' | 'account_idp', ten
 /** The label of the sign-in button when none was given: the stored one, or the issuer's host name. */
 export function idpDisplayName(old: StoredIdpSettings | undefined, input: IdpSettingsInput): string {
   return input.displayName ?? old?.display_name ?? new URL(input.issuer).hostname;
+}
+
+/** A stored IdP configuration as the relying party needs it (client secret opened), with its button label. */
+export function openIdpSettings(key: Buffer, kind: 'staff_idp' | 'account_idp', tenantId: string, row: StoredIdpSettings): OidcProviderSettings & { displayName: string } {
+  return { issuer: row.issuer, clientId: row.client_id, clientSecret: idpSecretBox(key, kind, tenantId).open(row), displayName: row.display_name };
 }
