@@ -46,6 +46,12 @@ export async function findLinkOfAccount(trx: Trx, tenantId: string, accountId: s
   return row && { subject: row.subject, linkedAt: row.linked_at };
 }
 
+/** Every link of an account, to whichever issuer (the town may have changed its IdP). */
+export async function listLinksOfAccount(trx: Trx, accountId: string): Promise<Array<{ issuer: string; subject: string; linkedAt: Date }>> {
+  const rows = await trx.selectFrom('account_oidc_links').select(['issuer', 'subject', 'linked_at']).where('account_id', '=', accountId).orderBy('linked_at').execute();
+  return rows.map((r) => ({ issuer: r.issuer, subject: r.subject, linkedAt: r.linked_at }));
+}
+
 /** Links an account to a subject; false when the account or the subject is linked to the issuer already. */
 export async function insertAccountLink(trx: Trx, link: { tenantId: string; accountId: string; issuer: string; subject: string }): Promise<boolean> {
   const row = await trx

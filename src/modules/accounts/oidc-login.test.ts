@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { inTransaction, type Trx } from '../../platform/db/database.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { accountIdpClient, configureAccountIdp, idpPerson, sessionOf, signInThroughAccountIdp } from '../../test-support/account-idp.js';
-import { createAccount, signInAccount } from '../../test-support/accounts.js';
+import { createAccount, readZip, signInAccount } from '../../test-support/accounts.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
 import { startTestIdp, type TestIdp, type TestIdpClient } from '../../test-support/oidc-provider.js';
@@ -296,6 +296,25 @@ describe('citizen sign-in through the town\'s identity provider', () => {
     const removed = await inTransaction(app.database.db, { tenantId: town.tenant.id, accountId: other.id }, (trx) => deleteAccountLink(trx, town.tenant.id, onlyAccount!.id, idp.issuer));
     assert.equal(removed, false);
     assert.equal((await linksOf(onlyAccount!.id)).length, 1);
+  });
+
+  it('exports an account\'s IdP link with its data, and deletes an account without a password together with its link', async () => {
+    const email = 'export.idp@example.org';
+    const sub = person({ email, emailVerified: true });
+    const browser = browserOf(town);
+    await signInThroughAccountIdp(browser, idp, { accountId: sub, acr: 'STORK-QAA-Level-3' });
+    const [account] = await accountsWithEmail(town.tenant, email);
+    const data = JSON.parse((await readZip((await browser.get('/konto/daten/export.zip')).rawPayload)).get('konto.json')!.toString('utf8'));
+    assert.deepEqual(data.identityProviderLinks.map((l: { issuer: string; subject: string }) => [l.issuer, l.subject]), [[idp.issuer, sub]]);
+    assert.equal(data.account.sessions[0].trustLevel, 'substantial');
+
+    await browser.get('/konto/loeschen');
+    assert.equal((await browser.post('/konto/loeschen', { confirm: 'yes' })).headers.location, '/konto/geloescht', 'no password to ask for');
+    assert.equal((await accountsWithEmail(town.tenant, email)).length, 0);
+    assert.deepEqual(await linksOf(account!.id), [], 'the link went with the account');
+    // The same person signing in again gets a new account.
+    await signInThroughAccountIdp(browserOf(town), idp, { accountId: sub });
+    assert.equal((await accountsWithEmail(town.tenant, email)).length, 1);
   });
 
   it('refuses a tampered state, a callback in another browser, and one without any flow', async () => {

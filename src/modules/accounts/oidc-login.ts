@@ -4,10 +4,11 @@ import { inTransaction, type Db, type Trx } from '../../platform/db/database.js'
 import { trustLevels, type TrustLevel } from '../../platform/db/schema.js';
 import { recordAudit } from '../audit/index.js';
 import { normalizeEmail } from './account.js';
+import type { AccountDataSection } from './account-data.js';
 import { expireTokens, findCredentials } from './accounts.repository.js';
 import {
   claimUnverifiedAccount, countAccountLinks, deleteAccountIdpRow, deleteAccountLink, findAccountIdpRow, findLinkedAccountId, findLinkOfAccount,
-  insertAccountLink, insertIdpAccount, upsertAccountIdpRow,
+  insertAccountLink, insertIdpAccount, listLinksOfAccount, upsertAccountIdpRow,
 } from './oidc-login.repository.js';
 
 /**
@@ -171,6 +172,15 @@ export async function unlinkIdp(db: Db, tenantId: string, account: { id: string;
     return 'unlinked';
   });
 }
+
+/** The account's links to identity providers, for its data export (GDPR Art. 15): issuer, subject, since when. */
+export const idpLinksDataSection: AccountDataSection = {
+  name: 'identityProviderLinks',
+  async collect(trx, accountId) {
+    const links = await listLinksOfAccount(trx, accountId);
+    return { data: links.map((l) => ({ issuer: l.issuer, subject: l.subject, linkedAt: l.linkedAt })), files: [] };
+  },
+};
 
 /** What `account-idp set` changes; an omitted field keeps its stored value (the secret too). */
 export interface AccountIdpInput extends IdpSettingsInput {
