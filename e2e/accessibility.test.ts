@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, germanDate, issueReplyLetter, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, fillDemoApplicant, germanDate, issueReplyLetter, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
 import { registerAndSignIn } from './support/accounts.js';
 
 const crawlLimit = 60;
@@ -76,7 +76,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await open(page, `${suite.portal.baseUrl}/`);
     await clickAndLoad(page, page.getByRole('link', { name: 'Switch to English' }));
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
+    for (const path of ['/', '/leistungen', '/leistungen?q=dog', '/leistungen/hund-anmelden', '/leistungen/hund-anmelden/antrag', '/leistungen/wohngeld', '/leistungen/wohngeld/antrag', '/barrierefreiheit', '/verwaltung/anmelden']) {
       await open(page, `${suite.portal.baseUrl}${path}`);
       await expectNoAxeViolations(page);
     }
@@ -86,6 +86,18 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     const visited = await crawlWithAxe(await other.newPage(), `${suite.portal.townUrl('beispieldorf')}/`, 12);
     assert.ok(visited.length >= 5);
     await other.close();
+  });
+
+  it('a service that requires a trust level: its page and the explanation where the town has no IdP', async () => {
+    // The pages with a town IdP (sign-in button, step-up, refusal, security section) are checked in account-idp.test.ts.
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await open(page, `${suite.portal.baseUrl}/leistungen/wohngeld`);
+    await expectNoAxeViolations(page, 'Wohngeld service page');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Online beantragen' }));
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Für diesen Antrag müssen Sie sich ausweisen');
+    await expectNoAxeViolations(page, 'step-up page without a town IdP');
+    await context.close();
   });
 
   it('every page of a whole application, its error states, the receipt, and the staff pages', async () => {
@@ -102,14 +114,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     assert.equal(await page.getByRole('alert').count(), 1);
     await expectNoAxeViolations(page, 'step 1 with errors');
 
-    await page.getByLabel('Vorname', { exact: true }).fill('Erika');
-    await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
-    await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
-    await page.getByLabel('Straße').fill('Hauptstraße');
-    await page.getByLabel('Hausnummer').fill('12a');
-    await page.getByLabel('Postleitzahl').fill('45657');
-    await page.getByLabel('Ort').fill('Musterstadt');
-    await page.getByLabel('E-Mail-Adresse').fill('erika@example.org');
+    await fillDemoApplicant(page, 'erika@example.org');
     await continueStep(page);
 
     await expectNoAxeViolations(page, 'dog step');

@@ -15,7 +15,8 @@ import { sealAuditLog, verifyAuditChain } from '../src/modules/audit/index.js';
 import { loadServices } from '../src/modules/catalog/index.js';
 import { createFileStore } from '../src/platform/files/file-store.js';
 import { retentionReport, runRetention } from '../src/modules/retention/index.js';
-import { parseStaffIdpCommand, runStaffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
+import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
+import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
 import { loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 
@@ -53,6 +54,8 @@ const help = `Rathaus command line (uses DATABASE_URL or the embedded database i
   npm run cli -- department deactivate|activate --tenant <slug> --key <key>
       Deactivate a department without open cases and services, or reactivate it.
 ${staffIdpHelp}
+
+${accountIdpHelp}
 
   npm run cli -- audit seal [--tenant <slug>]
       Seal the audit entries not sealed yet into the hash chain (the portal does this every
@@ -127,14 +130,14 @@ function roleArguments(values: string[] | undefined): Array<{ department: string
 }
 
 async function main(argv: string[]): Promise<void> {
-  // Its own options and block (scripts/staff-idp-cli.ts), apart from the staff commands.
-  if (argv[0] === 'staff-idp' && !argv.includes('--help') && !argv.includes('-h')) {
-    const command = parseStaffIdpCommand(argv.slice(1));
+  // Their own options and blocks (scripts/staff-idp-cli.ts, scripts/account-idp-cli.ts), apart from the other commands.
+  if ((argv[0] === 'staff-idp' || argv[0] === 'account-idp') && !argv.includes('--help') && !argv.includes('-h')) {
+    const run = argv[0] === 'staff-idp' ? staffIdpCommand(argv.slice(1)) : accountIdpCommand(argv.slice(1));
     const config = loadConfig();
     const database = await openDatabase(config);
     try {
       await migrate(database.db);
-      await runStaffIdpCommand(database.db, config, command);
+      await run(database.db, config);
     } finally {
       await database.close();
     }

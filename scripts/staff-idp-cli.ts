@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import type { Config } from '../src/config.js';
-import { isLoopbackUrl } from '../src/platform/auth/oidc.js';
 import { loadTotpKey } from '../src/platform/crypto/secret-box.js';
-import type { Db, Trx } from '../src/platform/db/database.js';
-import { listTenants } from '../src/modules/tenants/tenants.repository.js';
+import type { Db } from '../src/platform/db/database.js';
 import { linkStaffToIdp, removeStaffIdp, setStaffIdp, showStaffIdp, staffIdpInputProblems, unlinkStaffFromIdp } from '../src/modules/staff/index.js';
+import { clientSecretOf, idpSummaryLines, openTown, parseIdpCommand, printRedirectUris } from './idp-cli.js';
+
+// The redirect URI of the staff sign-in (src/modules/staff/views/oidc-pages.tsx).
+const callbackPath = '/verwaltung/anmelden/oidc/callback';
 
 /** The `staff-idp` commands in `npm run cli -- --help` (ADR 0014). */
 export const staffIdpHelp = `  npm run cli -- staff-idp set --tenant <slug> --issuer <url> --client-id <id> [--secret-stdin] [--name <label>]
@@ -28,46 +28,20 @@ export const staffIdpHelp = `  npm run cli -- staff-idp set --tenant <slug> --is
   npm run cli -- staff-idp unlink --tenant <slug> --email <address>
       Remove a staff account's link.`;
 
-async function readSecret(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (!secret) throw new Error('No client secret on stdin.');
-  return secret;
-}
-
-/** A parsed `staff-idp` command line. */
-export type StaffIdpCommand = ReturnType<typeof parseStaffIdpCommand>;
+type StaffIdpCommand = ReturnType<typeof parseStaffIdpCommand>;
 
 /**
  * Reads `staff-idp <action> ...` (argv after the word staff-idp) and checks what can be checked
  * without the database, so a mistyped command fails at once.
  */
-export function parseStaffIdpCommand(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    allowNegative: true,
-    options: {
-      tenant: { type: 'string' },
-      issuer: { type: 'string' },
-      'client-id': { type: 'string' },
-      'secret-stdin': { type: 'boolean' },
-      'public-client': { type: 'boolean' },
-      name: { type: 'string' },
-      'link-by-email': { type: 'boolean' },
-      'mfa-acr': { type: 'string', multiple: true },
-      email: { type: 'string' },
-      subject: { type: 'string' },
-    },
+function parseStaffIdpCommand(argv: string[]) {
+  const { action, values } = parseIdpCommand('staff-idp', argv, ['set', 'show', 'remove', 'link', 'unlink'], staffIdpHelp, {
+    'mfa-acr': { type: 'string', multiple: true },
+    email: { type: 'string' },
+    subject: { type: 'string' },
   });
-  const action = positionals.join(' ');
-  if (!['set', 'show', 'remove', 'link', 'unlink'].includes(action)) throw new Error(`Unknown command "staff-idp ${action}".\n\n${staffIdpHelp}`);
-  if (!values.tenant) throw new Error(`staff-idp ${action} needs --tenant.`);
   if (action === 'set') {
-    if (!values.issuer || !values['client-id']) throw new Error('staff-idp set needs --issuer and --client-id.');
-    if (values['secret-stdin'] && values['public-client']) throw new Error('Give either --secret-stdin or --public-client.');
-    const problems = staffIdpInputProblems({ issuer: values.issuer, clientId: values['client-id'], displayName: values.name, mfaAcrValues: values['mfa-acr']?.filter((v) => v !== '') });
+    const problems = staffIdpInputProblems({ issuer: values.issuer!, clientId: values['client-id']!, displayName: values.name, mfaAcrValues: values['mfa-acr']?.filter((v) => v !== '') });
     if (problems.length) throw new Error(problems.join('\n'));
   }
   if (action === 'link' && (!values.email || !values.subject)) throw new Error('staff-idp link needs --email and --subject.');
@@ -76,18 +50,11 @@ export function parseStaffIdpCommand(argv: string[]) {
 }
 
 /** Runs a parsed `staff-idp` command on the open database. */
-export async function runStaffIdpCommand(db: Db, config: Config, { action, values }: StaffIdpCommand): Promise<void> {
-  const town = (await listTenants(db)).find((t) => t.slug === values.tenant);
-  if (!town) throw new Error(`No town with slug "${values.tenant ?? ''}". See: npm run cli -- tenant list`);
-  // As the schema owner with the town set, like the other staff commands.
-  const inTown = <T>(fn: (trx: Trx) => Promise<T>) =>
-    db.transaction().execute(async (trx) => {
-      await sql`select set_config('app.tenant_id', ${town.id}, true)`.execute(trx);
-      return fn(trx);
-    });
+async function runStaffIdpCommand(db: Db, config: Config, { action, values }: StaffIdpCommand): Promise<void> {
+  const { town, inTown } = await openTown(db, values.tenant);
 
   if (action === 'set') {
-    const clientSecret = values['secret-stdin'] ? await readSecret() : values['public-client'] ? null : undefined;
+    const clientSecret = await clientSecretOf(values);
     const key = await loadTotpKey(config);
     const { removedLinks } = await inTown((trx) => setStaffIdp(trx, key, town.id, {
       issuer: values.issuer!,
@@ -98,7 +65,7 @@ export async function runStaffIdpCommand(db: Db, config: Config, { action, value
       mfaAcrValues: values['mfa-acr']?.filter((v) => v !== ''),
     }));
     console.log(`Staff IdP of ${town.slug} set.${removedLinks ? ` ${removedLinks} link(s) to the previous issuer removed.` : ''}`);
-    printRedirectUris(town.hosts, config);
+    printRedirectUris(town.hosts, config, callbackPath);
   } else if (action === 'show') {
     const idp = await inTown((trx) => showStaffIdp(trx, town.id));
     if (!idp) {
@@ -106,15 +73,12 @@ export async function runStaffIdpCommand(db: Db, config: Config, { action, value
       return;
     }
     console.log([
-      `issuer:          ${idp.issuer}`,
-      `client id:       ${idp.clientId}`,
-      `client secret:   ${idp.hasSecret ? 'stored (encrypted)' : 'none (public client)'}`,
-      `button:          Anmelden mit ${idp.displayName}`,
+      ...idpSummaryLines(idp),
       `link by e-mail:  ${idp.linkByEmail ? 'yes' : 'no'}`,
       `MFA acr values:  ${idp.mfaAcrValues.join(', ') || '(none; amr mfa/otp/hwk only)'}`,
       `linked accounts: ${idp.linkedAccounts}`,
     ].join('\n'));
-    printRedirectUris(town.hosts, config);
+    printRedirectUris(town.hosts, config, callbackPath);
   } else if (action === 'remove') {
     const removed = await inTown((trx) => removeStaffIdp(trx, town.id));
     console.log(removed ? `Staff IdP of ${town.slug} removed.` : `${town.slug} had no staff IdP.`);
@@ -127,11 +91,11 @@ export async function runStaffIdpCommand(db: Db, config: Config, { action, value
   }
 }
 
-/** The redirect URIs to register at the IdP: https on every host of the town (http with port on localhost). */
-function printRedirectUris(hosts: string[], config: Pick<Config, 'port'>): void {
-  console.log('Redirect URI(s) to register at the IdP:');
-  for (const host of hosts) {
-    const base = isLoopbackUrl(new URL(`http://${host}`)) ? `http://${host}:${config.port}` : `https://${host}`;
-    console.log(`  ${base}/verwaltung/anmelden/oidc/callback`);
-  }
+/**
+ * A `staff-idp` command line (argv after the word staff-idp), checked as far as it can be without
+ * the database, as the function that runs it on the open database.
+ */
+export function staffIdpCommand(argv: string[]): (db: Db, config: Config) => Promise<void> {
+  const command = parseStaffIdpCommand(argv);
+  return (db, config) => runStaffIdpCommand(db, config, command);
 }

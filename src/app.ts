@@ -32,7 +32,7 @@ import { retentionJobHandlers, retentionRoutes } from './modules/retention/index
 import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
-import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
+import { accountDataRoutes, accountJobHandlers, accountOidcRoutes, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
@@ -135,6 +135,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(statisticsRoutes, deps);
   await app.register(administrationRoutes, deps);
   await app.register(accountRoutes, deps);
+  await app.register(accountOidcRoutes, deps);
   await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection, savedDraftsDataSection, profileDataSection, postboxDataSection] });
   await app.register(organisationRoutes, deps);
   await app.register(applicationRoutes, deps);

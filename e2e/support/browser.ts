@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startPortal, type RunningPortal } from './server.js';
+import { startTestIdp, type TestIdp } from '../../src/test-support/oidc-provider.js';
+import { freePort, runCliOn, startPortal, type RunningPortal } from './server.js';
 
 /** Debian's Chromium; CI installs it with apt. Never a downloaded Playwright build. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -87,6 +90,34 @@ export function usePortalAndBrowser(): { portal: RunningPortal; browser: Browser
   after(async () => {
     await suite.browser?.close();
     await suite.portal?.stop();
+  });
+  return suite;
+}
+
+/** Musterstadt's client at the test IdP of usePortalWithIdp. */
+export const e2eIdpClient = { clientId: 'rathaus-musterstadt', clientSecret: 'e2e-client-secret' } as const;
+
+/**
+ * Like usePortalAndBrowser, with a real test IdP on 127.0.0.1 that knows Musterstadt's client
+ * (redirect URI `callbackPath` on localhost): the first start seeds the demo towns, then
+ * `configure` runs the CLI (`cli(args, stdin)`) while the portal is down, and the portal starts again.
+ */
+export function usePortalWithIdp(callbackPath: string, configure: (cli: (args: string[], stdin?: string) => Promise<string>, idp: TestIdp) => Promise<void>): { portal: RunningPortal; browser: Browser; idp: TestIdp } {
+  const suite = {} as { portal: RunningPortal; browser: Browser; idp: TestIdp };
+  let dataDir: string | undefined;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-e2e-idp-'));
+    const port = await freePort();
+    await (await startPortal({ dataDir, port })).stop();
+    suite.idp = await startTestIdp([{ ...e2eIdpClient, redirectUris: [`http://localhost:${port}${callbackPath}`] }]);
+    await configure((args, stdin) => runCliOn(dataDir!, args, stdin), suite.idp);
+    [suite.portal, suite.browser] = await Promise.all([startPortal({ dataDir, port }), launchBrowser()]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.portal?.stop();
+    await suite.idp?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   return suite;
 }

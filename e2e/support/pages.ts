@@ -214,6 +214,18 @@ export async function fillDemoAddress(scope: Page | Locator): Promise<void> {
   await scope.getByLabel('Ort').fill('Musterstadt');
 }
 
+/** Fills a first step's name, date of birth, address and e-mail address with Erika Mustermann's demo data. */
+export async function fillDemoApplicant(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Vorname', { exact: true }).fill('Erika');
+  await page.getByLabel('Nachname', { exact: true }).fill('Mustermann');
+  await fillDate(page.getByLabel('Geburtsdatum', { exact: true }), '12.08.1984');
+  await page.getByLabel('Straße').fill('Hauptstraße');
+  await page.getByLabel('Hausnummer').fill('12a');
+  await page.getByLabel('Postleitzahl').fill('45657');
+  await page.getByLabel('Ort').fill('Musterstadt');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+}
+
 /** Submits an application through the portal's JSON API; returns its reference. */
 export async function submitViaApi(baseUrl: string, serviceId: string, answers: unknown): Promise<string> {
   const response = await fetch(`${baseUrl}/api/v1/services/${serviceId}/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../src/test-support/cli.js';
 
 /** A demo staff account as printed once on the portal's first start. */
 export interface StaffCredentials {
@@ -28,6 +29,16 @@ export interface RunningPortal {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Runs `npm run cli -- ...` on a portal's data directory (while that portal is stopped) and returns what it printed. */
+export async function runCliOn(dataDir: string, args: string[], stdin = ''): Promise<string> {
+  // The embedded database of the portal, as startPortal uses it, even when DATABASE_URL is set.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  const { code, out, err } = await runCli(env, args, stdin);
+  if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${out}${err}`);
+  return out + err;
+}
 
 /** Asks the kernel for a free port; the tiny race until the portal binds it is acceptable for tests. */
 export async function freePort(): Promise<number> {

@@ -17,6 +17,20 @@ export function dogAnswers(overrides: { email?: string; dogName?: string } = {})
   };
 }
 
+/** Answers of a complete Wohngeld application (rent subsidy, no documents) through the API. */
+export function housingBenefitAnswers(email = 'wohngeld@example.org') {
+  return {
+    antragsteller: {
+      vorname: 'Erika', nachname: 'Mustermann', geburtsdatum: '1984-08-12',
+      anschrift: { street: 'Hauptstraße', houseNumber: '12a', postcode: '45657', city: 'Musterstadt' }, email,
+    },
+    wohnung: { art: 'miete', wohnflaeche: 62, miete: 540 },
+    haushalt: { personen: 2, einkommen: 1850, transferleistungen: false },
+    nachweise: {},
+    konto: { iban: 'DE02120300000000202051', kontoinhaber: 'Erika Mustermann' },
+  };
+}
+
 /** Answers of a "Kontakt und Beschwerde" message. */
 export function complaintAnswers(message: string, email = 'anliegen@example.org') {
   return { anliegen: { art: 'beschwerde', betreff: 'Gehweg', nachricht: message }, kontakt: { name: 'Greta Quandt', email, antwortErwuenscht: true } };

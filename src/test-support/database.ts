@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { openDatabase, type DatabaseHandle, type Db } from '../platform/db/database.js';
+import { sql } from 'kysely';
+import { openDatabase, type DatabaseHandle, type Db, type Trx } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { insertTenant } from '../modules/tenants/tenants.repository.js';
 import type { Tenant } from '../modules/tenants/tenant.js';
@@ -40,4 +41,12 @@ export async function buildTenant(db: Db, overrides: { hosts?: string[] } = {}):
       })),
     }),
   );
+}
+
+/** Runs fn as the database owner with the town set (as the CLI does), for set-up the portal's role may not do. */
+export function asTownOwner<T>(db: Db, tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    return fn(trx);
+  });
 }

@@ -10,8 +10,19 @@ export interface TestIdpAccount {
   emailVerified?: boolean;
 }
 
-/** How the next person signs in at the IdP's login step, or the error the IdP answers instead. */
+/**
+ * How the next person signs in at the IdP's login step, or the error the IdP answers instead.
+ * `acr: 'requested'` signs in at the first acr value the relying party asked for (acr_values), as
+ * an IdP does that leads the person to the method of that level.
+ */
 export type TestIdpSignIn = { accountId: string; amr?: string[]; acr?: string } | { error: string };
+
+/** What the relying party asked for in an authorization request that reached the login step. */
+export interface TestIdpRequest {
+  scope: string;
+  /** The acr_values asked for, in order; empty when none. */
+  acrValues: string[];
+}
 
 /** A client registered at the test IdP (one per town). */
 export interface TestIdpClient {
@@ -30,6 +41,8 @@ export interface TestIdp {
   issuer: string;
   accounts: Map<string, TestIdpAccount>;
   nextSignIn: TestIdpSignIn;
+  /** Every authorization request that reached the login step, the latest last. */
+  requests: TestIdpRequest[];
   /**
    * Follows an authorization URL through the IdP like a browser with a fresh cookie jar, and
    * returns where the IdP finally sends the browser (the relying party's redirect URI).
@@ -85,6 +98,7 @@ export async function startTestIdp(clients: TestIdpClient[], options: { acrValue
     issuer,
     accounts,
     nextSignIn: { error: 'access_denied' },
+    requests: [],
     async authorize(url) {
       const jar = new Map<string, string>();
       let next = new URL(url);
@@ -109,13 +123,16 @@ export async function startTestIdp(clients: TestIdpClient[], options: { acrValue
   /** The login step: signs in the account of `nextSignIn`, or answers with its error. */
   async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const details = await provider.interactionDetails(req, res);
+    const acrValues = typeof details.params.acr_values === 'string' ? details.params.acr_values.split(' ') : [];
+    idp.requests.push({ scope: String(details.params.scope ?? ''), acrValues });
     const signIn = idp.nextSignIn;
     if ('error' in signIn) {
       await provider.interactionFinished(req, res, { error: signIn.error, error_description: 'The person cancelled the sign-in' }, { mergeWithLastSubmission: false });
       return;
     }
     if (details.prompt.name !== 'login') throw new Error(`unexpected prompt ${details.prompt.name}`);
-    await provider.interactionFinished(req, res, { login: { accountId: signIn.accountId, amr: signIn.amr, acr: signIn.acr } }, { mergeWithLastSubmission: false });
+    const acr = signIn.acr === 'requested' ? acrValues[0] : signIn.acr;
+    await provider.interactionFinished(req, res, { login: { accountId: signIn.accountId, amr: signIn.amr, acr } }, { mergeWithLastSubmission: false });
   }
 
   const handle = provider.callback();

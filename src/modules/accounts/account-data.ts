@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
+import { idpLinksDataSection } from './oidc-login.js';
 
 /** A file to put into the export, by its address in the file store. */
 export interface ExportFile {
@@ -92,4 +93,4 @@ export const auditSection: AccountDataSection = {
 };
 
 /** The sections of the accounts module itself; other modules add theirs in app.ts. */
-export const coreAccountDataSections: AccountDataSection[] = [accountSection, applicationsSection, auditSection];
+export const coreAccountDataSections: AccountDataSection[] = [accountSection, idpLinksDataSection, applicationsSection, auditSection];

@@ -16,6 +16,7 @@ import { accountPaths } from './account-mail.js';
 import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 import { changePassword, confirmEmail, registerAccount, requestPasswordReset, resetPassword, signInWithPassword } from './accounts.service.js';
 import { t } from './accounts.i18n.js';
+import { idpSecuritySection, idpSignInLink } from './oidc-login.routes.js';
 import {
   AccountPage, ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, RegisterSentPage, ResetPasswordPage, SecurityPage,
 } from './views/account-pages.js';
@@ -124,7 +125,8 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
 
   app.get(accountPaths.login, async (request: FormRequest, reply) => {
     const ctx = await formContext(request, reply);
-    return sendPage(reply, <LoginPage ctx={ctx} email="" next={safeNextPath(request.query.weiter)} errors={{}} notice={notice(request.lang, request.query)} />);
+    const next = safeNextPath(request.query.weiter);
+    return sendPage(reply, <LoginPage ctx={ctx} email="" next={next} errors={{}} notice={notice(request.lang, request.query)}>{await idpSignInLink(db, request, next)}</LoginPage>);
   });
 
   app.post(accountPaths.login, { config: formLimit }, async (request: FormRequest, reply) => {
@@ -149,7 +151,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
         : result.kind === 'unverified' ? t(lang, 'loginUnverified')
         : t(lang, 'loginFailed');
     }
-    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email={input.typed} next={next} errors={errors} />, errors.email && !('error' in input) ? 401 : 422);
+    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email={input.typed} next={next} errors={errors}>{await idpSignInLink(db, request, next)}</LoginPage>, errors.email && !('error' in input) ? 401 : 422);
   });
 
   app.post('/konto/abmelden', async (request: FormRequest, reply) => {
@@ -215,7 +217,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   async function sendSecurityPage(reply: FastifyReply, signedIn: SignedInAccount, errors: FieldErrors = {}, noticeText?: string, status = 200) {
     const sessions = await inTransaction(db, { tenantId: reply.request.tenant.id, accountId: signedIn.account.id }, (trx) =>
       listAccountSessions(trx, signedIn.account.id, signedIn.session));
-    return sendPage(reply, <SecurityPage ctx={signedIn.ctx} account={signedIn.account} sessions={sessions} errors={errors} notice={noticeText} />, status);
+    return sendPage(reply, <SecurityPage ctx={signedIn.ctx} account={signedIn.account} sessions={sessions} errors={errors} notice={noticeText}>{await idpSecuritySection(db, reply.request, signedIn)}</SecurityPage>, status);
   }
 
   app.get('/konto/sicherheit', async (request: FormRequest, reply) => {

@@ -31,7 +31,9 @@ function presentService(entry: CatalogEntry, lang: Lang, baseUrl: string) {
     lifeSituations: d.lifeSituations,
     fees: d.fees.map((f) => ({ label: localize(f.label, lang), amountCents: f.amountCents, currency: 'EUR' })),
     department: { key: entry.department.key, name: localize(entry.department.name, lang) },
-    onlineApplication: d.form ? { form: `${baseUrl}/api/v1/services/${d.id}/form`, submissions: `${baseUrl}/api/v1/services/${d.id}/submissions` } : null,
+    onlineApplication: d.form
+      ? { form: `${baseUrl}/api/v1/services/${d.id}/form`, submissions: `${baseUrl}/api/v1/services/${d.id}/submissions`, minimumTrustLevel: d.minimumTrustLevel ?? null }
+      : null,
     url: `${baseUrl}/leistungen/${d.id}`,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // The schema file directly, not the forms module's front door: that one pulls in the routes, which need the catalog.
 import { formDefinition, localized } from '../forms/form-definition.js';
+import { trustLevels } from '../../platform/db/schema.js';
 
 /** Life situations the catalog is browsed by; a closed set so every town's catalog lines up. */
 export const lifeSituations = ['umzug', 'kind', 'gewerbe', 'bauen', 'hund', 'abfall', 'ausweise', 'soziales', 'kontakt'] as const;
@@ -36,6 +37,11 @@ export const serviceDefinition = z.strictObject({
   lifeSituations: z.array(z.enum(lifeSituations)).min(1),
   keywords: z.array(z.string().min(2)).default([]),
   maturity: z.enum(maturities),
+  /**
+   * The eIDAS level of assurance an online application needs (docs/adr/0018): only a citizen
+   * account signed in at this level or higher (through the town's IdP) may start and send it.
+   */
+  minimumTrustLevel: z.enum(trustLevels).optional(),
   relatedServices: z.array(z.string()).default([]),
   /**
    * The service's own steps while a case is in progress (e.g. "Ortstermin geplant"), shown to
@@ -76,6 +82,7 @@ export const serviceDefinition = z.strictObject({
   ]).optional(),
   form: formDefinition.optional(),
 }).superRefine((service, ctx) => {
+  if (service.minimumTrustLevel && !service.form) ctx.addIssue({ code: 'custom', path: ['minimumTrustLevel'], message: 'only a service with an online form can require a trust level' });
   const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));
   const a = service.assessment;
   if (a) {

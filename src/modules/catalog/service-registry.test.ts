@@ -9,8 +9,8 @@ import { loadServices } from './service-registry.js';
 
 const townsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds/towns.yaml');
 
-const onlineServices = ['hund-anmelden', 'meldebescheinigung', 'gewerbeanmeldung', 'sperrmuell-anmeldung', 'kontakt-beschwerde'];
-const infoServices = ['hundesteuer', 'hund-abmelden', 'personalausweis', 'wohnsitz-anmelden', 'wohngeld', 'bauantrag', 'kita-anmeldung'];
+const onlineServices = ['hund-anmelden', 'meldebescheinigung', 'gewerbeanmeldung', 'sperrmuell-anmeldung', 'kontakt-beschwerde', 'wohngeld'];
+const infoServices = ['hundesteuer', 'hund-abmelden', 'personalausweis', 'wohnsitz-anmelden', 'bauantrag', 'kita-anmeldung'];
 
 interface SeedTown {
   slug: string;
@@ -119,6 +119,25 @@ declaration: { de: Erklärung }
     });
     try {
       await assert.rejects(loadServices(dir), /services\/formular: form\.steps\.0\.fields\.0\.id:/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets Wohngeld require the trust level substantial, and refuses an unknown level or one without an online form', async () => {
+    assert.equal((await loadServices()).get('wohngeld')!.definition.minimumTrustLevel, 'substantial');
+    assert.equal((await loadServices()).get('hund-anmelden')!.definition.minimumTrustLevel, undefined);
+    const form = 'steps:\n  - id: schritt\n    title: { de: Schritt }\n    fields:\n      - { id: feld, type: text, label: { de: Feld } }\ndeclaration: { de: Erklärung }\n';
+    const dir = await servicesFixture({
+      unbekannt: { 'service.yaml': `${validService('unbekannt').replace('in_person', 'online')}minimumTrustLevel: mittel\n`, 'form.yaml': form },
+      ohneformular: { 'service.yaml': `${validService('ohneformular')}minimumTrustLevel: high\n` },
+    });
+    try {
+      await assert.rejects(loadServices(dir), (error: Error) => {
+        assert.match(error.message, /services\/unbekannt: minimumTrustLevel:/);
+        assert.match(error.message, /services\/ohneformular: minimumTrustLevel: only a service with an online form/);
+        return true;
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

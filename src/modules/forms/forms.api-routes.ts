@@ -9,6 +9,7 @@ import { findSubmission, listSubmissionFiles } from './forms.repository.js';
 import { createSubmissionWriter, submitApplication } from './forms.service.js';
 import { renderReceiptPdf } from './receipt.js';
 import { resolveDefinition } from './definitions.js';
+import { ensureTrustLevelForApi, trustLevelProblemSchema } from '../accounts/index.js';
 
 const submissionBody = {
   type: 'object',
@@ -52,12 +53,14 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
       summary: 'Submit an application',
       params: { type: 'object', properties: { serviceId: { type: 'string' } } },
       body: submissionBody,
-      response: { 201: submissionCreated, 400: errorResponse, 404: errorResponse, 422: errorResponse },
+      response: { 201: submissionCreated, 400: errorResponse, 403: trustLevelProblemSchema, 404: errorResponse, 422: errorResponse },
     },
   }, async (request: FastifyRequest<{ Params: { serviceId: string }; Body: { answers: unknown; language?: Lang } }>, reply) => {
     const entry = await catalog.find(request.tenant.id, request.params.serviceId);
     const form = entry?.service.definition.form;
     if (!entry || !form) return reply.code(404).send({ error: 'no online form for this service' });
+    // A service that requires a trust level takes applications only from an account signed in at it.
+    if (!(await ensureTrustLevelForApi(db, request, reply, entry.service.definition.minimumTrustLevel))) return reply;
     const lang = request.body.language ?? 'de';
     const { raw, problems } = apiAnswersToRawInput(form, request.body.answers);
     if (problems.length > 0) return reply.code(400).send({ error: 'answers do not match the form', details: problems });

@@ -9,6 +9,7 @@ import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type
 import { sendPage } from '../../platform/views/html.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import type { PageContext } from '../../platform/views/layout.js';
+import { ensureTrustLevel } from '../accounts/index.js';
 import type { CatalogEntry, Service } from '../catalog/index.js';
 import { findSafeDocuments, listSafeDocuments, prefillSource } from '../profile/index.js';
 import {
@@ -229,6 +230,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.get('/leistungen/:serviceId/antrag', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
     const entry = await onlineService(request, request.params.serviceId);
     if (!entry) return reply.callNotFound();
+    if (!(await ensureTrustLevel(db, request, reply, entry.service.definition, request.url))) return reply;
     const session = await ensureSession(db, request, reply);
     const step = entry.service.definition.form!.steps[0]!;
     reply.header('cache-control', 'no-store');
@@ -239,6 +241,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.post('/leistungen/:serviceId/antrag', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
     const entry = await onlineService(request, request.params.serviceId);
     if (!entry) return reply.callNotFound();
+    if (!(await ensureTrustLevel(db, request, reply, entry.service.definition, request.url))) return reply;
     const session = await findSession(db, request);
     const step = entry.service.definition.form!.steps[0]!;
     return handleStepPost(request, reply, { session, service: entry.service, entry, step, returnToCheck: false });
@@ -247,6 +250,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.get('/antrag/:draftId/pruefen', async (request: FastifyRequest<{ Params: { draftId: string } }>, reply) => {
     const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
+    if (!(await ensureTrustLevel(db, request, reply, loaded.entry.service.definition, request.url))) return reply;
     return renderCheckPage(request, reply, loaded, {}, 200);
   });
 
@@ -273,6 +277,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const loaded = await loadDraft(deps, request, request.params.draftId);
     // A second click on "send" lands here too: the first one committed and consumed the draft.
     if (!loaded) return draftGone(request, reply);
+    if (!(await ensureTrustLevel(db, request, reply, loaded.entry.service.definition, `/antrag/${loaded.draft.id}/pruefen`))) return reply;
     const body = request.body ?? {};
     if (!isValidCsrfToken(loaded.session, body._csrf)) return sendErrorPage(request, reply, 403);
     if (!Object.keys(body).every((k) => ['_csrf', 'declaration'].includes(k))) return sendErrorPage(request, reply, 400);
@@ -309,6 +314,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.get('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
     const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
+    if (!(await ensureTrustLevel(db, request, reply, loaded.entry.service.definition, request.url))) return reply;
     const steps = visibleSteps(loaded.service.definition.form!, loaded.draft.answers);
     const step = steps.find((s) => s.id === request.params.stepId);
     if (!step) return reply.callNotFound();
@@ -329,6 +335,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   app.post('/antrag/:draftId/:stepId', async (request: FastifyRequest<{ Params: StepParams; Querystring: { pruefen?: string } }>, reply) => {
     const loaded = await loadDraft(deps, request, request.params.draftId);
     if (!loaded) return draftGone(request, reply);
+    if (!(await ensureTrustLevel(db, request, reply, loaded.entry.service.definition, request.url))) return reply;
     const step = visibleSteps(loaded.service.definition.form!, loaded.draft.answers).find((s) => s.id === request.params.stepId);
     if (!step) return sendErrorPage(request, reply, 400);
     return handleStepPost(request, reply, { session: loaded.session, draft: loaded.draft, service: loaded.service, entry: loaded.entry, step, returnToCheck: request.query.pruefen === '1' });

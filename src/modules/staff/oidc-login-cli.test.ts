@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../../platform/db/database.js';
 import { migrate } from '../../platform/db/migrate.js';
+import { runCli } from '../../test-support/cli.js';
 import { buildTenant } from '../../test-support/database.js';
 import { createStaff } from './index.js';
 
@@ -16,16 +16,7 @@ describe('staff-idp CLI', () => {
   let slug: string;
   let host: string;
   const open = (): Promise<DatabaseHandle> => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
-  const cli = (args: string[], stdin = '') =>
-    new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'staff-idp', ...args], { env });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-      child.stdin.end(stdin);
-    });
+  const cli = (args: string[], stdin = '') => runCli(env, ['staff-idp', ...args], stdin);
 
   before(async () => {
     env.DATA_DIR = await mkdtemp(path.join(tmpdir(), 'rathaus-idp-cli-'));

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { beginOidcSignIn, finishOidcSignIn, isLoopbackUrl, OidcSignInError, type OidcFailure, type OidcIdentity } from '../../platform/auth/oidc.js';
+import { beginOidcSignIn, finishOidcSignIn, oidcFailureMessages, OidcSignInError, redirectUriFor, type OidcIdentity } from '../../platform/auth/oidc.js';
 import { loadTotpKey } from '../../platform/crypto/secret-box.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
@@ -15,29 +15,8 @@ const callbackPath = `${idpSignInPath}/callback`;
 // Each start and each callback costs the IdP (and us) a round trip; people sign in a few times a day.
 const signInLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
-// What the person is told for each failure of the relying party.
-const failureKinds: Record<OidcFailure, IdpFailureKind> = {
-  no_flow: 'flow',
-  expired: 'flow',
-  state_mismatch: 'flow',
-  idp_error: 'cancelled',
-  wrong_issuer: 'invalid',
-  invalid_response: 'invalid',
-  unavailable: 'unavailable',
-};
-
 /** What the IdP said about how the person signed in, for the audit log. */
 const assurance = (identity: OidcIdentity) => ({ amr: identity.amr.join(' '), acr: identity.acr ?? '' });
-
-/**
- * The redirect URI registered at the IdP for this host. Always https (sessions live in a Secure
- * cookie), except on this machine, where a laptop and the tests speak plain http.
- */
-function callbackUrl(request: FastifyRequest): string {
-  const host = request.headers.host ?? '';
-  const scheme = isLoopbackUrl(new URL(`http://${host}`)) ? request.protocol : 'https';
-  return `${scheme}://${host}${callbackPath}`;
-}
 
 /** Staff sign-in through the town's own OpenID Connect IdP; 404 for a town without one. */
 export async function staffOidcRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
@@ -60,13 +39,13 @@ export async function staffOidcRoutes(app: FastifyInstance, deps: ModuleDeps): P
     const session = await ensureSession(db, request, reply);
     try {
       const url = await beginOidcSignIn(db, { tenantId: request.tenant.id, sessionHash: session.idHash }, 'staff_sign_in', idp, {
-        redirectUri: callbackUrl(request),
+        redirectUri: redirectUriFor(request, callbackPath),
         // The e-mail address only for linking on first sign-in; name and roles come from Rathaus.
         scope: 'openid email',
       });
       return reply.redirect(url.href, 303);
     } catch (error) {
-      if (error instanceof OidcSignInError) return refuse(request, reply, idp, failureKinds[error.reason], error.reason);
+      if (error instanceof OidcSignInError) return refuse(request, reply, idp, oidcFailureMessages[error.reason], error.reason);
       throw error;
     }
   });
@@ -84,7 +63,7 @@ export async function staffOidcRoutes(app: FastifyInstance, deps: ModuleDeps): P
         emailFromUserInfo: idp.linkByEmail,
       });
     } catch (error) {
-      if (error instanceof OidcSignInError) return refuse(request, reply, idp, failureKinds[error.reason], error.reason, error.idpError);
+      if (error instanceof OidcSignInError) return refuse(request, reply, idp, oidcFailureMessages[error.reason], error.reason, error.idpError);
       throw error;
     }
     const staffId = await findStaffForIdentity(db, request.tenant.id, idp, identity);

@@ -1,5 +1,5 @@
-import { issuerProblem, type OidcIdentity, type OidcProviderSettings } from '../../platform/auth/oidc.js';
-import { openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
+import { idpDisplayName, idpSecretBox, idpSettingsProblems, isVisibleAscii, openIdpSettings, type IdpSettingsInput } from '../../platform/auth/idp-settings.js';
+import type { OidcIdentity, OidcProviderSettings } from '../../platform/auth/oidc.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import {
@@ -33,21 +33,11 @@ export interface StaffIdpSummary {
 /** amr values (RFC 8176) that by themselves say more than a password was used. */
 export const mfaAmrValues = ['mfa', 'otp', 'hwk'] as const;
 
-// Bound to town, issuer and client: a sealed secret copied to another town or IdP does not open.
-const secretContext = (tenantId: string, issuer: string, clientId: string) => `staff_idp:${tenantId}:${issuer}:${clientId}`;
-
 /** The town's staff IdP with its client secret opened, or null when the town has none. */
 export async function findStaffIdp(db: Db, key: Buffer, tenantId: string): Promise<StaffIdp | null> {
   const row = await inTransaction(db, { tenantId }, (trx) => findStaffIdpRow(trx, tenantId));
   if (!row) return null;
-  return {
-    issuer: row.issuer,
-    clientId: row.client_id,
-    clientSecret: row.client_secret_sealed ? openSecret(key, row.client_secret_sealed, secretContext(tenantId, row.issuer, row.client_id)) : null,
-    displayName: row.display_name,
-    linkByEmail: row.link_by_email,
-    mfaAcrValues: row.mfa_acr_values,
-  };
+  return { ...openIdpSettings(key, 'staff_idp', tenantId, row), linkByEmail: row.link_by_email, mfaAcrValues: row.mfa_acr_values };
 }
 
 /** The label of the town's IdP for the sign-in button, or null when the town has none. */
@@ -83,25 +73,15 @@ export async function findStaffForIdentity(db: Db, tenantId: string, idp: Pick<S
 }
 
 /** What `staff-idp set` changes; an omitted field keeps its stored value (the secret too). */
-export interface StaffIdpInput {
-  issuer: string;
-  clientId: string;
-  /** A new secret; null makes the client public; undefined keeps the stored one. */
-  clientSecret?: string | null;
-  displayName?: string;
+export interface StaffIdpInput extends IdpSettingsInput {
   linkByEmail?: boolean;
   mfaAcrValues?: string[];
 }
 
 /** Checks the input of `staff-idp set`; returns what is wrong, one line each. */
 export function staffIdpInputProblems(input: StaffIdpInput): string[] {
-  const problems: string[] = [];
-  const issuer = issuerProblem(input.issuer);
-  if (issuer) problems.push(`--issuer ${issuer}`);
-  if (!/^[\x21-\x7e]{1,255}$/.test(input.clientId)) problems.push('--client-id must be 1 to 255 visible ASCII characters');
-  if (input.clientSecret !== undefined && input.clientSecret !== null && !/^[\x20-\x7e]{1,512}$/.test(input.clientSecret)) problems.push('the client secret must be 1 to 512 printable ASCII characters');
-  if (input.displayName !== undefined && !/^[^\s\p{C}]([^\p{C}]{0,58}[^\s\p{C}])?$/u.test(input.displayName)) problems.push('--name must be 1 to 60 characters without leading or trailing spaces');
-  for (const acr of input.mfaAcrValues ?? []) if (!/^[\x21-\x7e]{1,255}$/.test(acr)) problems.push(`--mfa-acr "${acr}" must be 1 to 255 visible ASCII characters`);
+  const problems = idpSettingsProblems(input);
+  for (const acr of input.mfaAcrValues ?? []) if (!isVisibleAscii(acr)) problems.push(`--mfa-acr "${acr}" must be 1 to 255 visible ASCII characters`);
   return problems;
 }
 
@@ -114,16 +94,13 @@ export async function setStaffIdp(trx: Trx, key: Buffer, tenantId: string, input
   const problems = staffIdpInputProblems(input);
   if (problems.length) throw new Error(problems.join('\n'));
   const old = await findStaffIdpRow(trx, tenantId);
-  let secret: string | null;
-  if (input.clientSecret !== undefined) secret = input.clientSecret;
-  else secret = old?.client_secret_sealed ? openSecret(key, old.client_secret_sealed, secretContext(tenantId, old.issuer, old.client_id)) : null;
   const removedLinks = old && old.issuer !== input.issuer ? await deleteLinks(trx, tenantId) : 0;
   await upsertStaffIdpRow(trx, {
     tenant_id: tenantId,
     issuer: input.issuer,
     client_id: input.clientId,
-    client_secret_sealed: secret === null ? null : sealSecret(key, secret, secretContext(tenantId, input.issuer, input.clientId)),
-    display_name: input.displayName ?? old?.display_name ?? new URL(input.issuer).hostname,
+    client_secret_sealed: idpSecretBox(key, 'staff_idp', tenantId).next(old, input),
+    display_name: idpDisplayName(old, input),
     link_by_email: input.linkByEmail ?? old?.link_by_email ?? false,
     mfa_acr_values: input.mfaAcrValues ?? old?.mfa_acr_values ?? [],
   });
@@ -162,7 +139,7 @@ export async function removeStaffIdp(trx: Trx, tenantId: string): Promise<boolea
 export async function linkStaffToIdp(trx: Trx, tenantId: string, email: string, subject: string): Promise<void> {
   const idp = await findStaffIdpRow(trx, tenantId);
   if (!idp) throw new Error('The town has no staff IdP. Set one first: staff-idp set');
-  if (!/^[\x21-\x7e]{1,255}$/.test(subject)) throw new Error('--subject must be 1 to 255 visible ASCII characters (the IdP\'s "sub" claim)');
+  if (!isVisibleAscii(subject)) throw new Error('--subject must be 1 to 255 visible ASCII characters (the IdP\'s "sub" claim)');
   const staffId = await findStaffIdByEmail(trx, tenantId, email);
   if (!staffId) throw new Error(`No staff account ${email} in this town.`);
   await deleteLinks(trx, tenantId, staffId);

@@ -5,7 +5,7 @@ import { hashToken } from '../crypto/tokens.js';
 
 /**
  * OpenID Connect relying party (authorization code flow with PKCE, state and nonce), shared by
- * every sign-in through an external identity provider (staff IdP now, citizen IdPs later).
+ * every sign-in through an external identity provider (the staff IdP, the citizens' IdP).
  * The flow's secrets are kept server-side in `oidc_flows`, bound to the browser session that
  * started the flow, and used at most once.
  */
@@ -20,7 +20,7 @@ export interface OidcProviderSettings {
 }
 
 /** Which sign-in a flow belongs to (a closed set, also in the CHECK constraint of oidc_flows). */
-export type OidcPurpose = 'staff_sign_in';
+export type OidcPurpose = 'staff_sign_in' | 'account_sign_in';
 
 /** The browser session a flow is bound to, and its town (row-level security sees both). */
 export interface OidcFlowOwner {
@@ -41,6 +41,11 @@ export interface OidcIdentity {
   acr: string | null;
 }
 
+/** A finished sign-in: who signed in, and where the flow was to lead afterwards (if it said). */
+export interface OidcSignIn extends OidcIdentity {
+  returnTo: string | null;
+}
+
 /** Why a sign-in through an IdP failed; each reason has its own message for the person. */
 export type OidcFailure =
   /** No flow under way for this session (never started, already used, or the session ended). */
@@ -55,6 +60,20 @@ export type OidcFailure =
   | 'invalid_response'
   /** The IdP could not be reached or answered nonsense at discovery. */
   | 'unavailable';
+
+/** The four messages a person gets for the failures (which one exactly goes to the log only). */
+export type OidcFailureMessage = 'flow' | 'cancelled' | 'invalid' | 'unavailable';
+
+/** Which message each failure gets. */
+export const oidcFailureMessages: Readonly<Record<OidcFailure, OidcFailureMessage>> = {
+  no_flow: 'flow',
+  expired: 'flow',
+  state_mismatch: 'flow',
+  idp_error: 'cancelled',
+  wrong_issuer: 'invalid',
+  invalid_response: 'invalid',
+  unavailable: 'unavailable',
+};
 
 /** A failed sign-in through an IdP; `idpError` is the IdP's error code, if it sent one. */
 export class OidcSignInError extends Error {
@@ -73,6 +92,16 @@ const discoveryCache = new Map<string, { configuration: Promise<client.Configura
 export function isLoopbackUrl(url: URL): boolean {
   const host = url.hostname.toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The redirect URI registered at the IdP for a path on the request's host. Always https (sessions
+ * live in a Secure cookie), except on this machine, where a laptop and the tests speak plain http.
+ */
+export function redirectUriFor(request: { protocol: string; headers: { host?: string } }, path: string): string {
+  const host = request.headers.host ?? '';
+  const scheme = isLoopbackUrl(new URL(`http://${host}`)) ? request.protocol : 'https';
+  return `${scheme}://${host}${path}`;
 }
 
 /**
@@ -119,14 +148,15 @@ function configurationFor(settings: OidcProviderSettings): Promise<client.Config
 /**
  * Starts a sign-in: stores a new flow (replacing any earlier one of the session for the same
  * purpose) and returns the IdP's authorization URL to redirect the browser to. The URL carries
- * only the client id, scopes, the redirect URI and random values, no personal data.
+ * only the client id, scopes, the redirect URI, the acr values asked for and random values, no
+ * personal data; `returnTo` (a path of the portal) stays with the flow.
  */
 export async function beginOidcSignIn(
   db: Db,
   owner: OidcFlowOwner,
   purpose: OidcPurpose,
   settings: OidcProviderSettings,
-  request: { redirectUri: string; scope: string; acrValues?: string[] },
+  request: { redirectUri: string; scope: string; acrValues?: string[]; returnTo?: string },
 ): Promise<URL> {
   const configuration = await configurationFor(settings);
   const flow = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier() };
@@ -149,6 +179,7 @@ export async function beginOidcSignIn(
     state: flow.state,
     nonce: flow.nonce,
     code_verifier: flow.codeVerifier,
+    return_to: request.returnTo ?? null,
     expires_at: new Date(Date.now() + flowMinutes * 60_000),
   };
   await inTransaction(db, owner, (trx) =>
@@ -181,7 +212,7 @@ export async function finishOidcSignIn(
   settings: OidcProviderSettings,
   query: string,
   options: { emailFromUserInfo?: boolean } = {},
-): Promise<OidcIdentity> {
+): Promise<OidcSignIn> {
   const flow = await inTransaction(db, owner, (trx) =>
     trx
       .deleteFrom('oidc_flows')
@@ -237,6 +268,7 @@ export async function finishOidcSignIn(
     // Bounded: the values end up in the audit log.
     amr: Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string').slice(0, 16).map((m) => m.slice(0, 64)) : [],
     acr: typeof claims.acr === 'string' ? claims.acr.slice(0, 255) : null,
+    returnTo: flow.return_to,
   };
 }
 

@@ -3,8 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
+/** eIDAS levels of assurance of a sign-in, weakest first. */
+export const trustLevels = ['low', 'substantial', 'high'] as const;
 /** eIDAS level of assurance of a sign-in. */
-export type TrustLevel = 'low' | 'substantial' | 'high';
+export type TrustLevel = (typeof trustLevels)[number];
 
 /** Kysely's view of the tables created by migrations/*.sql. */
 export interface Database {
@@ -172,10 +174,22 @@ export interface Database {
     updated_at: Timestamp;
   };
   staff_oidc_links: { tenant_id: string; staff_id: string; issuer: string; subject: string; linked_at: Timestamp };
+  account_idps: {
+    tenant_id: string;
+    issuer: string;
+    client_id: string;
+    client_secret_sealed: string | null;
+    display_name: string;
+    acr_levels: ColumnType<Record<string, TrustLevel>, string, string>;
+    link_by_email: ColumnType<boolean, boolean | undefined, boolean>;
+    updated_at: Timestamp;
+  };
+  account_oidc_links: { tenant_id: string; account_id: string; issuer: string; subject: string; linked_at: Timestamp };
   oidc_flows: {
     tenant_id: string;
     session_hash: string;
     purpose: string;
+    return_to: ColumnType<string | null, string | null | undefined, string | null>;
     issuer: string;
     redirect_uri: string;
     state: string;

@@ -1,6 +1,7 @@
 import { formatEuro, localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { Alert } from '../../../platform/views/components.js';
+import { ServiceTrustLevelNote } from '../../accounts/index.js';
 import type { CatalogEntry } from '../catalog.js';
 import { lifeSituations, type LifeSituation } from '../service-definition.js';
 import { lifeSituationNames, t } from '../catalog.i18n.js';
@@ -109,7 +110,10 @@ export function ServicePage(props: { ctx: PageContext; entry: CatalogEntry; rela
       <MaturityBadge entry={props.entry} lang={lang} />
       <p class="kern-body">{localize(d.description, lang)}</p>
       {d.form ? (
-        <p><a class="kern-btn kern-btn--primary" href={`/leistungen/${d.id}/antrag`}><span class="kern-label">{t(lang, 'applyOnline')}</span></a></p>
+        <>
+          {d.minimumTrustLevel && <ServiceTrustLevelNote lang={lang} level={d.minimumTrustLevel} />}
+          <p><a class="kern-btn kern-btn--primary" href={`/leistungen/${d.id}/antrag`}><span class="kern-label">{t(lang, 'applyOnline')}</span></a></p>
+        </>
       ) : (
         <Alert kind="info" title={t(lang, d.maturity === 'appointment' ? 'appointmentOnly' : 'inPersonOnly')}>
           <p class="kern-body">{t(lang, d.maturity === 'appointment' ? 'appointmentHint' : 'inPersonHint')}</p>
