@@ -9,7 +9,7 @@ create table account_passkeys (
   id uuid not null default gen_random_uuid(),
   account_id uuid not null,
   -- The credential id, base64url, as the browser reports it.
-  credential_id text not null check (credential_id ~ '^[A-Za-z0-9_-]{16,1400}$'),
+  credential_id text not null check (length(credential_id) between 16 and 1400 and credential_id ~ '^[A-Za-z0-9_-]+$'),
   public_key bytea not null,
   -- The authenticator's signature counter; a sign-in must report a higher one (0 = it keeps none).
   sign_count bigint not null default 0 check (sign_count >= 0),

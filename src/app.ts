@@ -32,8 +32,8 @@ import { retentionJobHandlers, retentionRoutes } from './modules/retention/index
 import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
-import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
+import { accountDataRoutes, accountJobHandlers, accountRoutes, coreAccountDataSections, signInMethodRoutes } from './modules/accounts/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -133,6 +133,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(accountRoutes, deps);
   await app.register(accountDataRoutes, { ...deps, sections: [...coreAccountDataSections, organisationsDataSection] });
   await app.register(organisationRoutes, deps);
+  await app.register(signInMethodRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);
