@@ -4,15 +4,10 @@ import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
 import { nextAccountCode, turnOnTotp, type AccountTotp } from '../../test-support/account-totp.js';
-import { TestBrowser } from '../../test-support/browser.js';
+import { fieldError, TestBrowser } from '../../test-support/browser.js';
 import { currentTimeStep, totpCode, wrongTotpCode } from '../../test-support/totp.js';
 import { addPasskey, signInWithPasskey, SoftwareAuthenticator } from '../../test-support/webauthn.js';
 import type { Tenant } from '../tenants/tenant.js';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 describe('citizen accounts: TOTP as a second factor', () => {
   let app: TestApp;

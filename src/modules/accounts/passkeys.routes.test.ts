@@ -5,14 +5,9 @@ import { sql } from 'kysely';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
-import { TestBrowser } from '../../test-support/browser.js';
+import { fieldError, TestBrowser } from '../../test-support/browser.js';
 import { addPasskey, fetchPasskeyOptions, signInWithPasskey, SoftwareAuthenticator } from '../../test-support/webauthn.js';
 import type { Tenant } from '../tenants/tenant.js';
-
-/** The text of a field's error message (next to the field), or undefined. */
-function fieldError(page: string, name: string): string | undefined {
-  return page.match(new RegExp(`id="f-${name}-error"[^>]*>[\\s\\S]*?<span>([^<]*)</span>`))?.[1];
-}
 
 describe('citizen accounts: passkeys (WebAuthn)', () => {
   let app: TestApp;

@@ -49,32 +49,21 @@ export function relyingPartyFor(request: FastifyRequest, name: string): RelyingP
 }
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/).max(16_384);
-const clientResults = z.record(z.string(), z.unknown());
 // What the browser script posts (the JSON forms of PublicKeyCredential), checked before any use.
-const registrationSchema = z.object({
+const credentialFields = {
   id: base64url.min(16).max(1400),
   rawId: base64url,
   type: z.literal('public-key'),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: clientResults,
-  response: z.object({
-    clientDataJSON: base64url,
-    attestationObject: base64url,
-    transports: z.array(z.string().max(20)).max(10).optional(),
-  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+};
+const registrationSchema = z.object({
+  ...credentialFields,
+  response: z.object({ clientDataJSON: base64url, attestationObject: base64url, transports: z.array(z.string().max(20)).max(10).optional() }),
 });
 const authenticationSchema = z.object({
-  id: base64url.min(16).max(1400),
-  rawId: base64url,
-  type: z.literal('public-key'),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: clientResults,
-  response: z.object({
-    clientDataJSON: base64url,
-    authenticatorData: base64url,
-    signature: base64url,
-    userHandle: base64url.max(128).optional(),
-  }),
+  ...credentialFields,
+  response: z.object({ clientDataJSON: base64url, authenticatorData: base64url, signature: base64url, userHandle: base64url.max(128).optional() }),
 });
 
 function parseJson<T>(schema: z.ZodType<T>, input: string): T | null {
