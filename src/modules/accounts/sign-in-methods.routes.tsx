@@ -17,7 +17,7 @@ import {
 } from '../../platform/views/second-factor.js';
 import { recordAudit } from '../audit/index.js';
 import { maxPasswordLength } from './account.js';
-import { requireAccount, safeNextPath, type SignedInAccount } from './account-session.js';
+import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 import type { SignInResult } from './accounts.service.js';
 import { addPasskey, removePasskey, renamePasskey, signInWithPasskey, startPasskeyRegistration, listAccountPasskeys } from './passkeys.service.js';
 import { accountTotpOwner, confirmPassword, turnOffTotp } from './second-factor.service.js';
@@ -68,14 +68,6 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   const totpKey = await loadTotpKey(deps.config);
   const relyingParty = (request: FastifyRequest) => relyingPartyFor(request, request.tenant.name);
   const challengeOwner = (request: FastifyRequest, session: Session): ChallengeOwner => ({ tenantId: request.tenant.id, sessionHash: session.idHash });
-
-  /** A signed-in account posting a form with a valid CSRF token, or null (redirected to sign in, or 403). */
-  async function signedInForm(request: FormRequest | PasskeyRequest, reply: FastifyReply): Promise<SignedInAccount | null> {
-    const signedIn = await requireAccount(db, request, reply);
-    if (signedIn && isValidCsrfToken(signedIn.session, request.body?._csrf)) return signedIn;
-    if (signedIn) sendErrorPage(request, reply, 403);
-    return null;
-  }
 
   /** Sends a change of sign-in methods to the password page unless the sign-in is recent; true when sent. */
   function needsReauthentication(reply: FastifyReply, signedIn: SignedInAccount, back: string): boolean {
@@ -202,7 +194,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(paths.reauthenticate, { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const next = safeNextPath(request.query.weiter);
     const password = field(request.body, 'password', maxPasswordLength);
@@ -219,7 +211,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   // Passkeys of the signed-in account.
 
   app.post(paths.passkeyOptions, { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     // The script then posts the form without a credential, and the form's answer says what to do.
     if (!isRecentSignIn(signedIn.session.authenticatedAt)) return reply.code(403).send({ error: 'reauthenticate' });
@@ -227,7 +219,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(paths.passkeys, { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn || needsReauthentication(reply, signedIn, paths.security)) return reply;
     const { lang } = request;
     const body = request.body ?? {};
@@ -260,7 +252,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(`${paths.passkeys}/:id`, { config: formLimit }, async (request: PasskeyRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     const passkey = signedIn && (await ownPasskey(request, reply, signedIn));
     if (!signedIn || !passkey) return reply;
     const typedName = field(request.body, 'passkeyName', passkeyNameMaxLength + 100);
@@ -274,7 +266,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(`${paths.passkeys}/:id/entfernen`, { config: formLimit }, async (request: PasskeyRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     const passkey = signedIn && (await ownPasskey(request, reply, signedIn));
     if (!signedIn || !passkey || needsReauthentication(reply, signedIn, paths.security)) return reply;
     await removePasskey(db, request.tenant.id, signedIn.account.id, passkey.id);
@@ -299,7 +291,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(paths.totp, { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn || needsReauthentication(reply, signedIn, paths.totp)) return reply;
     const input = readTotpCode(request.lang, request.body ?? {});
     if ('error' in input) return sendEnrolPage(request, reply, signedIn, { code: input.error }, 422);
@@ -312,7 +304,7 @@ export async function signInMethodRoutes(app: FastifyInstance, deps: ModuleDeps)
   });
 
   app.post(paths.totpOff, { config: formLimit }, async (request: FormRequest, reply) => {
-    const signedIn = await signedInForm(request, reply);
+    const signedIn = await requireAccountForm(db, request, reply);
     if (!signedIn) return reply;
     const { lang } = request;
     const rawCode = field(request.body, 'totpCode', 20);
