@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, fillDate, fillDemoApplicant, germanDate, issueReplyLetter, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
 import { registerAndSignIn } from './support/accounts.js';
+import { generate } from 'otplib';
 
 const crawlLimit = 60;
 
@@ -417,6 +418,52 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
       }
     }
     await citizen.close();
+  });
+
+  it('the citizen account: second factor set-up, recovery codes, code and recovery-code sign-in, password confirmation', async () => {
+    const base = suite.portal.baseUrl;
+    const email = 'zwei.faktoren@example.org';
+    const password = 'Brunnen hinter dem Rathaus';
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base, { email, password });
+    await open(page, `${base}/konto/sicherheit/bestaetigen?weiter=%2Fkonto%2Fsicherheit`);
+    await expectNoAxeViolations(page, 'password confirmation');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Bestätigen', exact: true }));
+    assert.equal(await page.getByRole('alert').count(), 1);
+    await expectNoAxeViolations(page, 'password confirmation with an error');
+
+    await open(page, `${base}/konto/sicherheit`);
+    await clickAndLoad(page, page.getByRole('link', { name: 'Authenticator-App einrichten' }));
+    await expectNoAxeViolations(page, 'account TOTP set-up');
+    const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
+    const step = Math.floor(Date.now() / 30_000);
+    await page.getByLabel('6-stelliger Code aus der App').fill('12');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Einrichtung bestätigen' }));
+    await expectNoAxeViolations(page, 'account TOTP set-up with an error');
+    await page.getByLabel('6-stelliger Code aus der App').fill(await generate({ secret, epoch: step * 30 }));
+    await clickAndLoad(page, page.getByRole('button', { name: 'Einrichtung bestätigen' }));
+    assert.equal(await page.getByTestId('recovery-codes').locator('li').count(), 10);
+    await expectNoAxeViolations(page, 'account recovery codes');
+    const recoveryCode = await page.getByTestId('recovery-codes').locator('li').first().innerText();
+    await clickAndLoad(page, page.getByRole('link', { name: 'Weiter zu Anmeldung und Sicherheit' }));
+    await expectNoAxeViolations(page, 'security page with TOTP on');
+
+    await open(page, `${base}/konto`);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Abmelden' }));
+    await page.getByLabel('E-Mail-Adresse').fill(email);
+    await page.getByLabel('Passwort', { exact: true }).fill(password);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+    await expectNoAxeViolations(page, 'account code page');
+    await page.getByLabel('6-stelliger Code aus der App').fill('000000');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Code bestätigen' }));
+    await expectNoAxeViolations(page, 'account code page with an error');
+    await clickAndLoad(page, page.getByRole('link', { name: /Mit einem Wiederherstellungscode anmelden/ }));
+    await expectNoAxeViolations(page, 'account recovery-code page');
+    await page.getByLabel('Wiederherstellungscode').fill(recoveryCode);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+    assert.match(await page.getByRole('main').innerText(), /Angemeldet als zwei\.faktoren@example\.org/);
+    await context.close();
   });
 });
 

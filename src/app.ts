@@ -32,7 +32,7 @@ import { retentionJobHandlers, retentionRoutes } from './modules/retention/index
 import { statisticsRoutes } from './modules/statistics/index.js';
 import { administrationJobHandlers, administrationRoutes } from './modules/administration/index.js';
 import { handoffJobHandlers, handoffStaffRoutes } from './modules/handoff/index.js';
-import { accountDataRoutes, accountJobHandlers, accountOidcRoutes, accountRoutes, coreAccountDataSections } from './modules/accounts/index.js';
+import { accountDataRoutes, accountJobHandlers, accountOidcRoutes, accountRoutes, coreAccountDataSections, signInMethodRoutes } from './modules/accounts/index.js';
 import { organisationJobHandlers, organisationRoutes, organisationsDataSection } from './modules/organisations/index.js';
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
@@ -142,6 +142,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(profileRoutes, deps);
   await app.register(documentSafeRoutes, deps);
   await app.register(postboxRoutes, deps);
+  await app.register(signInMethodRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

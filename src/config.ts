@@ -34,7 +34,7 @@ export type Config = {
   submissionRateLimit: number;
   /** Which reverse proxies may set X-Forwarded-For (client IPs for rate limits); none by default. */
   trustProxy: boolean | string[];
-  /** Key that encrypts the staff TOTP secrets and the towns' IdP client secrets; without it (never in production) one is kept in DATA_DIR/keys. */
+  /** Key that encrypts the TOTP secrets (staff and citizen accounts) and the towns' IdP client secrets; without it (never in production) one is kept in DATA_DIR/keys. */
   totpKey?: Buffer;
   /** Key that encrypts the signing secrets of hand-off targets; without it (never in production) one is kept in DATA_DIR/keys. */
   handoffKey?: Buffer;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
-import { createSession, destroySession, endAccountSessions, ensureSession, findSession, isValidCsrfToken, listAccountSessions } from '../../platform/http/session.js';
+import { createSession, destroySession, endAccountSessions, ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { formatDate, type Lang } from '../../platform/i18n/i18n.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import type { FieldErrors } from '../../platform/views/components.js';
@@ -15,10 +15,15 @@ import { isLinkToken, maxPasswordLength, minPasswordLength, normalizeEmail, type
 import { accountPaths } from './account-mail.js';
 import { requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 import { changePassword, confirmEmail, registerAccount, requestPasswordReset, resetPassword, signInWithPassword } from './accounts.service.js';
+import { findSecondFactorState } from '../../platform/auth/second-factor.js';
+import { accountTotpOwner } from './second-factor.service.js';
+import { sendSecurityPage as sendSecurityPageWithMethods, signInMethodNotice } from './security-page.js';
+import { signInMethodPaths, withNext } from './sign-in-methods.js';
+import { PasskeySignIn } from './views/sign-in-method-pages.js';
 import { t } from './accounts.i18n.js';
-import { idpSecuritySection, idpSignInLink } from './oidc-login.routes.js';
+import { idpSignInLink } from './oidc-login.routes.js';
 import {
-  AccountPage, ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, RegisterSentPage, ResetPasswordPage, SecurityPage,
+  AccountPage, ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
 } from './views/account-pages.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown>; Querystring: Record<string, unknown> }>;
@@ -126,7 +131,7 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   app.get(accountPaths.login, async (request: FormRequest, reply) => {
     const ctx = await formContext(request, reply);
     const next = safeNextPath(request.query.weiter);
-    return sendPage(reply, <LoginPage ctx={ctx} email="" next={next} errors={{}} notice={notice(request.lang, request.query)}>{await idpSignInLink(db, request, next)}</LoginPage>);
+    return sendPage(reply, <LoginPage ctx={ctx} email="" next={next} errors={{}} notice={notice(request.lang, request.query)}>{await idpSignInLink(db, request, next)}<PasskeySignIn ctx={ctx} next={next} /></LoginPage>);
   });
 
   app.post(accountPaths.login, { config: formLimit }, async (request: FormRequest, reply) => {
@@ -143,15 +148,18 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if ('email' in input && password) {
       const result = await signInWithPassword(db, request.tenant.id, { email: input.email, password, clientAddress: request.ip });
       if (result.kind === 'signedIn') {
+        // With TOTP on, only half signed in until the code (sign-in-methods.routes.tsx).
+        const secondFactor = await findSecondFactorState(db, accountTotpOwner(request.tenant.id, result.accountId));
         // A new session id at sign-in (session fixation); the receipts of this browser stay with it.
-        await createSession(db, request, reply, { accountId: result.accountId, trustLevel: 'low' }, { receipts: session.receipts });
-        return reply.redirect(next, 303);
+        await createSession(db, request, reply, secondFactor.enrolled ? { pendingAccountId: result.accountId } : { accountId: result.accountId, trustLevel: 'low' }, { receipts: session.receipts });
+        return reply.redirect(secondFactor.enrolled ? withNext(signInMethodPaths.code, next) : next, 303);
       }
       errors.email = result.kind === 'blocked' ? t(lang, 'loginBlocked', { time: formatDate(result.until, lang, true) })
         : result.kind === 'unverified' ? t(lang, 'loginUnverified')
         : t(lang, 'loginFailed');
     }
-    return sendPage(reply, <LoginPage ctx={pageContext(request, session.csrfToken)} email={input.typed} next={next} errors={errors}>{await idpSignInLink(db, request, next)}</LoginPage>, errors.email && !('error' in input) ? 401 : 422);
+    const ctx = pageContext(request, session.csrfToken);
+    return sendPage(reply, <LoginPage ctx={ctx} email={input.typed} next={next} errors={errors}>{await idpSignInLink(db, request, next)}<PasskeySignIn ctx={ctx} next={next} /></LoginPage>, errors.email && !('error' in input) ? 401 : 422);
   });
 
   app.post('/konto/abmelden', async (request: FormRequest, reply) => {
@@ -215,15 +223,13 @@ export async function accountRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   });
 
   async function sendSecurityPage(reply: FastifyReply, signedIn: SignedInAccount, errors: FieldErrors = {}, noticeText?: string, status = 200) {
-    const sessions = await inTransaction(db, { tenantId: reply.request.tenant.id, accountId: signedIn.account.id }, (trx) =>
-      listAccountSessions(trx, signedIn.account.id, signedIn.session));
-    return sendPage(reply, <SecurityPage ctx={signedIn.ctx} account={signedIn.account} sessions={sessions} errors={errors} notice={noticeText}>{await idpSecuritySection(db, reply.request, signedIn)}</SecurityPage>, status);
+    return sendSecurityPageWithMethods(db, reply, signedIn, { errors, notice: noticeText, status });
   }
 
   app.get('/konto/sicherheit', async (request: FormRequest, reply) => {
     const signedIn = await requireAccount(db, request, reply);
     if (!signedIn) return reply;
-    return sendSecurityPage(reply, signedIn, {}, notice(request.lang, request.query));
+    return sendSecurityPage(reply, signedIn, {}, notice(request.lang, request.query) ?? signInMethodNotice(request.lang, request.query));
   });
 
   app.post('/konto/sicherheit/sitzungen/:publicId/beenden', async (request: FastifyRequest<{ Params: { publicId: string }; Body: Record<string, unknown>; Querystring: Record<string, unknown> }>, reply) => {

@@ -1,6 +1,4 @@
-import type { Selectable } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
-import type { Database } from '../../platform/db/schema.js';
 
 /** A staff member with the departments they work in. */
 export interface StaffMember {
@@ -56,52 +54,7 @@ export async function findStaffMember(trx: Trx, id: string): Promise<StaffMember
   return { ...staff, departments };
 }
 
-/** A staff member's TOTP enrolment, as stored (the secret still sealed). */
-export type TotpRow = Selectable<Database['staff_totp']>;
-
-/** The TOTP enrolment of a staff member; `forUpdate` serialises attempts on it (counters, replay). */
-export async function findTotp(trx: Trx, staffId: string, options: { forUpdate?: boolean } = {}): Promise<TotpRow | undefined> {
-  const query = trx.selectFrom('staff_totp').selectAll().where('staff_id', '=', staffId);
-  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
-}
-
-/** Stores an unconfirmed TOTP secret unless the staff member already has one. */
-export async function insertTotpIfMissing(trx: Trx, row: { tenantId: string; staffId: string; secretSealed: string }): Promise<void> {
-  await trx
-        .insertInto('staff_totp')
-    .values({ tenant_id: row.tenantId, staff_id: row.staffId, secret_sealed: row.secretSealed, confirmed_at: null, last_time_step: null, locked_until: null })
-    .onConflict((oc) => oc.columns(['tenant_id', 'staff_id']).doNothing())
-    .execute();
-}
-
-/** Updates the enrolment after an attempt: confirmation, last accepted step, failures, lock. */
-export async function updateTotp(trx: Trx, staffId: string, changes: Partial<Pick<TotpRow, 'confirmed_at' | 'last_time_step' | 'failed_attempts' | 'locked_until'>>): Promise<void> {
-  await trx.updateTable('staff_totp').set(changes).where('staff_id', '=', staffId).execute();
-}
-
-/** Replaces a staff member's recovery codes by new ones (given as hashes). */
-export async function replaceRecoveryCodes(trx: Trx, tenantId: string, staffId: string, codeHashes: string[]): Promise<void> {
-  const db = trx;
-  await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
-  await db.insertInto('staff_recovery_codes').values(codeHashes.map((code_hash) => ({ tenant_id: tenantId, staff_id: staffId, code_hash, used_at: null }))).execute();
-}
-
-/** Marks an unused recovery code as used; false when there is no such unused code. */
-export async function useRecoveryCode(trx: Trx, staffId: string, codeHash: string): Promise<boolean> {
-  const result = await trx
-        .updateTable('staff_recovery_codes')
-    .set({ used_at: new Date() })
-    .where('staff_id', '=', staffId)
-    .where('code_hash', '=', codeHash)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-/** Removes a staff member's TOTP enrolment, recovery codes and sessions (reset by an administrator). */
-export async function deleteSecondFactor(trx: Trx, staffId: string): Promise<void> {
-  const db = trx;
-  await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
-  await db.deleteFrom('staff_totp').where('staff_id', '=', staffId).execute();
-  await db.deleteFrom('sessions').where((eb) => eb.or([eb('staff_id', '=', staffId), eb('pending_staff_id', '=', staffId)])).execute();
+/** Ends every session of a staff member, signed in or half-way (second factor reset by an administrator). */
+export async function deleteStaffSessions(trx: Trx, staffId: string): Promise<void> {
+  await trx.deleteFrom('sessions').where((eb) => eb.or([eb('staff_id', '=', staffId), eb('pending_staff_id', '=', staffId)])).execute();
 }

@@ -4,19 +4,20 @@ import { loadTotpKey } from '../../platform/crypto/secret-box.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { createSession, destroySession, ensureSession, findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
-import { formatDate, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
+import {
+  CancelSignIn, lockedMessage, readRecoveryCode, readTotpCode, RecoveryCodeSignInPage, RecoveryCodesPage, refusalMessage, TotpCodePage, TotpEnrolPage,
+} from '../../platform/views/second-factor.js';
+import { qrCodeSvg, totpUri } from '../../platform/auth/totp.js';
 import { recordAudit } from '../audit/index.js';
 import { findStaffIdpName } from './oidc-login.js';
-import { normalizeTotpCode, qrCodeSvg, totpUri, type SecondFactorResult } from './second-factor.js';
 import {
   confirmTotpEnrolment, findSecondFactorState, redeemRecoveryCode, startTotpEnrolment, verifyStaffLogin, verifyTotpCode, type SecondFactorState,
 } from './staff.service.js';
 import { t } from './staff.i18n.js';
 import { LoginPage } from './views/login-page.js';
-import { CodePage, EnrolPage, RecoveryCodeSignInPage, RecoveryCodesPage } from './views/second-factor-pages.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
 
@@ -37,23 +38,8 @@ function pageContext(request: FastifyRequest, csrfToken: string): PageContext {
   return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken };
 }
 
-function lockedMessage(lang: Lang, lockedUntil: Date | null): string {
-  return t(lang, 'locked', { time: formatDate(lockedUntil ?? new Date(), lang, true) });
-}
-
-/** The message for a refused attempt, next to the field it belongs to. */
-function refusal(lang: Lang, result: SecondFactorResult, state: SecondFactorState, wrong: 'codeWrong' | 'recoveryWrong'): string {
-  if (result === 'locked') return lockedMessage(lang, state.lockedUntil);
-  return t(lang, result === 'replayed' ? 'codeReplayed' : wrong);
-}
-
-/** The six digits typed, or the message saying what is wrong with the input. */
-function readCode(lang: Lang, body: Record<string, unknown>): { code: string } | { error: string } {
-  const raw = typeof body.code === 'string' ? body.code.slice(0, 20) : '';
-  if (!raw.trim()) return { error: t(lang, 'codeRequired') };
-  const code = normalizeTotpCode(raw);
-  return code ? { code } : { error: t(lang, 'codeMalformed') };
-}
+/** Lets a half-signed-in clerk give up and start again (ends the session). */
+const cancel = (ctx: PageContext) => <CancelSignIn ctx={ctx} action="/verwaltung/abmelden" />;
 
 /** Staff sign-in (password, then TOTP or a recovery code) and sign-out under /verwaltung. */
 export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
@@ -92,8 +78,15 @@ export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
     if (!enrolment) return reply.redirect(codePath, 303);
     const issuer = request.tenant.name;
     const qrSvg = await qrCodeSvg(totpUri(issuer, enrolment.label, enrolment.secret));
-    return sendPage(reply, <EnrolPage ctx={pending.ctx} qrSvg={qrSvg} secret={enrolment.secret} issuer={issuer} label={enrolment.label} errors={errors} />, status);
+    return sendPage(reply, (
+      <TotpEnrolPage ctx={pending.ctx} action={enrolPath} intro={t(pending.ctx.lang, 'enrolIntro')} qrSvg={qrSvg} secret={enrolment.secret} issuer={issuer} label={enrolment.label} errors={errors} wayOut={cancel(pending.ctx)} />
+    ), status);
   }
+
+  const codePage = (request: FastifyRequest, pending: PendingSignIn, errors: FieldErrors) =>
+    <TotpCodePage ctx={pending.ctx} action={codePath} recoveryHref={recoveryPath} issuer={request.tenant.name} errors={errors} wayOut={cancel(pending.ctx)} />;
+  const recoveryPage = (pending: PendingSignIn, errors: FieldErrors) =>
+    <RecoveryCodeSignInPage ctx={pending.ctx} action={recoveryPath} codeHref={codePath} intro={t(pending.ctx.lang, 'recoveryIntro')} errors={errors} wayOut={cancel(pending.ctx)} />;
 
   /** A page visited while the lock lasts says so at once. */
   const lockErrors = (pending: PendingSignIn, field: string): FieldErrors =>
@@ -141,60 +134,60 @@ export async function staffRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
     const pending = await pendingSignIn(request, reply, request.body ?? {});
     if (!pending) return reply;
     if (pending.state.enrolled) return reply.redirect(codePath, 303);
-    const input = readCode(pending.ctx.lang, request.body ?? {});
+    const input = readTotpCode(pending.ctx.lang, request.body ?? {});
     if ('error' in input) return sendEnrolPage(request, reply, pending, { code: input.error }, 422);
     const { result, recoveryCodes } = await confirmTotpEnrolment(db, totpKey, request.tenant.id, pending.staffId, input.code);
     if (result !== 'accepted') {
       const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
-      return sendEnrolPage(request, reply, pending, { code: refusal(pending.ctx.lang, result, state, 'codeWrong') }, 422);
+      return sendEnrolPage(request, reply, pending, { code: refusalMessage(pending.ctx.lang, result, state.lockedUntil, 'code') }, 422);
     }
     const session = await completeSignIn(request, reply, pending.staffId, 'totp');
     // Answered here rather than after a redirect: the codes are stored hashed, so no later page could show them.
-    return sendPage(reply, <RecoveryCodesPage ctx={pageContext(request, session.csrfToken)} codes={recoveryCodes} />);
+    return sendPage(reply, <RecoveryCodesPage ctx={pageContext(request, session.csrfToken)} codes={recoveryCodes} next={{ href: '/verwaltung', label: t(request.lang, 'continueToInbox') }} />);
   });
 
   app.get(codePath, async (request, reply) => {
     const pending = await pendingSignIn(request, reply);
     if (!pending) return reply;
     if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
-    return sendPage(reply, <CodePage ctx={pending.ctx} issuer={request.tenant.name} errors={lockErrors(pending, 'code')} />);
+    return sendPage(reply, codePage(request, pending, lockErrors(pending, 'code')));
   });
 
   app.post(codePath, { config: signInLimit }, async (request: FormRequest, reply) => {
     const pending = await pendingSignIn(request, reply, request.body ?? {});
     if (!pending) return reply;
     if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
-    const input = readCode(pending.ctx.lang, request.body ?? {});
+    const input = readTotpCode(pending.ctx.lang, request.body ?? {});
     const result = 'error' in input ? null : await verifyTotpCode(db, totpKey, request.tenant.id, pending.staffId, input.code);
     if (result === 'accepted') {
       await completeSignIn(request, reply, pending.staffId, 'totp');
       return reply.redirect('/verwaltung', 303);
     }
     const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
-    const error = 'error' in input ? input.error : refusal(pending.ctx.lang, result!, state, 'codeWrong');
-    return sendPage(reply, <CodePage ctx={pending.ctx} issuer={request.tenant.name} errors={{ code: error }} />, 422);
+    const error = 'error' in input ? input.error : refusalMessage(pending.ctx.lang, result!, state.lockedUntil, 'code');
+    return sendPage(reply, codePage(request, pending, { code: error }), 422);
   });
 
   app.get(recoveryPath, async (request, reply) => {
     const pending = await pendingSignIn(request, reply);
     if (!pending) return reply;
     if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
-    return sendPage(reply, <RecoveryCodeSignInPage ctx={pending.ctx} errors={lockErrors(pending, 'recoveryCode')} />);
+    return sendPage(reply, recoveryPage(pending, lockErrors(pending, 'recoveryCode')));
   });
 
   app.post(recoveryPath, { config: signInLimit }, async (request: FormRequest, reply) => {
     const pending = await pendingSignIn(request, reply, request.body ?? {});
     if (!pending) return reply;
     if (!pending.state.enrolled) return reply.redirect(enrolPath, 303);
-    const input = typeof request.body?.recoveryCode === 'string' ? request.body.recoveryCode.slice(0, 40) : '';
-    const result = input.trim() ? await redeemRecoveryCode(db, request.tenant.id, pending.staffId, input) : null;
+    const input = readRecoveryCode(pending.ctx.lang, request.body ?? {});
+    const result = 'code' in input ? await redeemRecoveryCode(db, request.tenant.id, pending.staffId, input.code) : null;
     if (result === 'accepted') {
       await completeSignIn(request, reply, pending.staffId, 'recovery_code');
       return reply.redirect('/verwaltung', 303);
     }
     const state = await findSecondFactorState(db, request.tenant.id, pending.staffId);
-    const error = result ? refusal(pending.ctx.lang, result, state, 'recoveryWrong') : t(pending.ctx.lang, 'recoveryRequired');
-    return sendPage(reply, <RecoveryCodeSignInPage ctx={pending.ctx} errors={{ recoveryCode: error }} />, 422);
+    const error = 'error' in input ? input.error : refusalMessage(pending.ctx.lang, result!, state.lockedUntil, 'recoveryCode');
+    return sendPage(reply, recoveryPage(pending, { recoveryCode: error }), 422);
   });
 
   app.post('/verwaltung/abmelden', async (request: FormRequest, reply) => {

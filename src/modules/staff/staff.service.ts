@@ -1,21 +1,16 @@
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../../platform/views/layout.js';
-import { hashToken } from '../../platform/crypto/tokens.js';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
-import { openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
+import * as secondFactor from '../../platform/auth/second-factor.js';
+import type { SecondFactorState, TotpOwner } from '../../platform/auth/second-factor.js';
+import type { SecondFactorResult } from '../../platform/auth/totp.js';
 import { findSession } from '../../platform/http/session.js';
 import { recordAudit } from '../audit/index.js';
-import {
-  deleteSecondFactor, findStaffCredentials, findStaffMember, findTotp, insertStaff, insertTotpIfMissing, replaceRecoveryCodes,
-  updateTotp, useRecoveryCode, type StaffMember, type TotpRow,
-} from './staff.repository.js';
-import {
-  lockMinutes, matchTotpStep, maxFailedAttempts, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, type SecondFactorResult,
-} from './second-factor.js';
+import { deleteStaffSessions, findStaffCredentials, findStaffMember, insertStaff, type StaffMember } from './staff.repository.js';
 import type { Trx } from '../../platform/db/database.js';
 
-export { hashPassword };
+export { hashPassword, type SecondFactorState };
 
 /** Staff passwords are at least this long (argon2id makes guessing slow, length makes it hopeless). */
 export const minPasswordLength = 12;
@@ -60,98 +55,48 @@ export async function requireStaff(db: Db, request: FastifyRequest, reply: Fasti
   return { ...signedIn, ctx: { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: signedIn.csrfToken, staffAdministration: administers } };
 }
 
-/** Where a staff member whose password was verified stands with the second factor. */
-export interface SecondFactorState {
-  enrolled: boolean;
-  lockedUntil: Date | null;
+/** The staff member as the owner of a second factor; its events go to the audit log. */
+function totpOwner(tenantId: string, staffId: string): TotpOwner {
+  return {
+    kind: 'staff',
+    id: staffId,
+    actor: { tenantId },
+    record: (trx, event) => recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: `staff.${event}`, subject: `staff:${staffId}` }),
+  };
 }
 
 /** The second-factor state of a staff member (not enrolled when nothing is stored). */
-export async function findSecondFactorState(db: Db, tenantId: string, staffId: string): Promise<SecondFactorState> {
-  const row = await inTransaction(db, { tenantId }, (trx) => findTotp(trx, staffId));
-  return { enrolled: Boolean(row?.confirmed_at), lockedUntil: row?.locked_until && row.locked_until > new Date() ? row.locked_until : null };
+export function findSecondFactorState(db: Db, tenantId: string, staffId: string): Promise<SecondFactorState> {
+  return secondFactor.findSecondFactorState(db, totpOwner(tenantId, staffId));
 }
-
-// The secret is bound to its owner: a sealed value copied to another account does not open.
-const secretContext = (row: Pick<TotpRow, 'tenant_id' | 'staff_id'>) => `staff_totp:${row.tenant_id}:${row.staff_id}`;
 
 /**
  * The secret and account label to show for enrolment: a new secret, or the one shown before if the
  * enrolment was not confirmed yet (the app may hold it already). Null once enrolment is confirmed.
  */
 export async function startTotpEnrolment(db: Db, key: Buffer, tenantId: string, staffId: string): Promise<{ secret: string; label: string } | null> {
-  return inTransaction(db, { tenantId }, async (trx) => {
-    const owner = { tenant_id: tenantId, staff_id: staffId };
-    await insertTotpIfMissing(trx, { tenantId, staffId, secretSealed: sealSecret(key, newTotpSecret(), secretContext(owner)) });
-    const row = (await findTotp(trx, staffId))!;
-    if (row.confirmed_at) return null;
-    const staff = await findStaffMember(trx, staffId);
-    return { secret: openSecret(key, row.secret_sealed, secretContext(row)), label: staff!.email };
-  });
-}
-
-/**
- * Runs one second-factor attempt with the enrolment row locked, so parallel attempts neither
- * reuse a code nor escape the failure count. While the lock lasts nothing is checked at all.
- */
-async function attemptSecondFactor(db: Db, tenantId: string, staffId: string, check: (trx: Trx, row: TotpRow) => Promise<Exclude<SecondFactorResult, 'locked'>>): Promise<SecondFactorResult> {
-  return inTransaction(db, { tenantId }, async (trx) => {
-    const row = await findTotp(trx, staffId, { forUpdate: true });
-    if (!row) return 'wrong';
-    if (row.locked_until && row.locked_until > new Date()) return 'locked';
-    const result = await check(trx, row);
-    if (result === 'accepted') {
-      await updateTotp(trx, staffId, { failed_attempts: 0, locked_until: null });
-      return result;
-    }
-    const failed = row.failed_attempts + 1;
-    if (failed < maxFailedAttempts) {
-      await updateTotp(trx, staffId, { failed_attempts: failed });
-      return result;
-    }
-    await updateTotp(trx, staffId, { failed_attempts: 0, locked_until: new Date(Date.now() + lockMinutes * 60_000) });
-    await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'staff.second_factor_locked', subject: `staff:${staffId}` });
-    return 'locked';
-  });
-}
-
-/** Checks a TOTP code against the secret; a code of the last accepted time step or an earlier one is a replay. */
-async function checkTotp(trx: Trx, key: Buffer, row: TotpRow, code: string): Promise<'accepted' | 'wrong' | 'replayed'> {
-  const step = await matchTotpStep(openSecret(key, row.secret_sealed, secretContext(row)), code);
-  if (step === null) return 'wrong';
-  if (row.last_time_step !== null && step <= row.last_time_step) return 'replayed';
-  await updateTotp(trx, row.staff_id, { last_time_step: step });
-  return 'accepted';
+  const secret = await secondFactor.startTotpEnrolment(db, key, totpOwner(tenantId, staffId));
+  if (!secret) return null;
+  const staff = await inTransaction(db, { tenantId }, (trx) => findStaffMember(trx, staffId));
+  return { secret, label: staff!.email };
 }
 
 /**
  * Confirms enrolment with the first code from the app; on success returns the ten recovery codes,
  * the only time they exist in plain text.
  */
-export async function confirmTotpEnrolment(db: Db, key: Buffer, tenantId: string, staffId: string, code: string): Promise<{ result: SecondFactorResult; recoveryCodes: string[] }> {
-  const recoveryCodes = newRecoveryCodes();
-  const result = await attemptSecondFactor(db, tenantId, staffId, async (trx, row) => {
-    if (row.confirmed_at) return 'wrong';
-    const checked = await checkTotp(trx, key, row, code);
-    if (checked !== 'accepted') return checked;
-    await updateTotp(trx, staffId, { confirmed_at: new Date() });
-    await replaceRecoveryCodes(trx, tenantId, staffId, recoveryCodes.map((c) => hashToken(normalizeRecoveryCode(c)!)));
-    await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'staff.second_factor_enrolled', subject: `staff:${staffId}` });
-    return 'accepted';
-  });
-  return { result, recoveryCodes: result === 'accepted' ? recoveryCodes : [] };
+export function confirmTotpEnrolment(db: Db, key: Buffer, tenantId: string, staffId: string, code: string): Promise<{ result: SecondFactorResult; recoveryCodes: string[] }> {
+  return secondFactor.confirmTotpEnrolment(db, key, totpOwner(tenantId, staffId), code);
 }
 
 /** Checks a code from the app of an enrolled staff member. */
 export function verifyTotpCode(db: Db, key: Buffer, tenantId: string, staffId: string, code: string): Promise<SecondFactorResult> {
-  return attemptSecondFactor(db, tenantId, staffId, (trx, row) => (row.confirmed_at ? checkTotp(trx, key, row, code) : Promise.resolve('wrong')));
+  return secondFactor.verifyTotpCode(db, key, totpOwner(tenantId, staffId), code);
 }
 
 /** Accepts an unused recovery code, once; a wrong one counts towards the lock like a wrong code from the app. */
 export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, input: string): Promise<SecondFactorResult> {
-  const code = normalizeRecoveryCode(input);
-  return attemptSecondFactor(db, tenantId, staffId, async (trx, row) =>
-    row.confirmed_at && code && (await useRecoveryCode(trx, staffId, hashToken(code))) ? 'accepted' : 'wrong');
+  return secondFactor.redeemRecoveryCode(db, totpOwner(tenantId, staffId), input);
 }
 
 /**
@@ -162,7 +107,8 @@ export function redeemRecoveryCode(db: Db, tenantId: string, staffId: string, in
 export async function resetSecondFactor(trx: Trx, tenantId: string, email: string, actor = 'cli'): Promise<boolean> {
   const credentials = await findStaffCredentials(trx, tenantId, email);
   if (!credentials) return false;
-  await deleteSecondFactor(trx, credentials.id);
+  await secondFactor.deleteSecondFactor(trx, totpOwner(tenantId, credentials.id));
+  await deleteStaffSessions(trx, credentials.id);
   await recordAudit(trx, { tenantId, actor, action: 'staff.second_factor_reset', subject: `staff:${credentials.id}` });
   return true;
 }

@@ -25,7 +25,7 @@ export function openSecret(key: Buffer, sealed: string, context: string): string
 }
 
 /**
- * The key for staff TOTP secrets: TOTP_KEY, or (outside production, where config requires
+ * The key for TOTP secrets (staff and citizen accounts): TOTP_KEY, or (outside production, where config requires
  * TOTP_KEY) a key generated once into DATA_DIR/keys/totp.key, so a laptop needs no set-up and the
  * secrets stay readable across restarts.
  */

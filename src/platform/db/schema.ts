@@ -62,6 +62,8 @@ export interface Database {
     pending_account_id: ColumnType<string | null, string | null | undefined, string | null>;
     trust_level: ColumnType<TrustLevel | null, TrustLevel | null | undefined, TrustLevel | null>;
     user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+    /** When the owner last proved a credential in this session (sign-in, password asked again). */
+    authenticated_at: ColumnType<Date, Date | undefined, Date>;
   };
   accounts: {
     tenant_id: string;
@@ -144,6 +146,38 @@ export interface Database {
     failures: number;
     blocked_until: Date | null;
     last_failure_at: Date;
+  };
+  account_passkeys: {
+    tenant_id: string;
+    id: Generated<string>;
+    account_id: string;
+    /** base64url, as the browser reports it. */
+    credential_id: string;
+    /** The COSE public key from the registration. */
+    public_key: Buffer;
+    /** The authenticator's signature counter (uint32, so bigint in SQL). */
+    sign_count: ColumnType<number, number | undefined, number>;
+    transports: ColumnType<string[], string[] | undefined, string[]>;
+    name: string;
+    created_at: Generated<Date>;
+    last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  };
+  account_totp: {
+    tenant_id: string;
+    account_id: string;
+    secret_sealed: string;
+    confirmed_at: Date | null;
+    last_time_step: number | null;
+    failed_attempts: ColumnType<number, number | undefined, number>;
+    locked_until: Date | null;
+  };
+  account_recovery_codes: { tenant_id: string; account_id: string; code_hash: string; used_at: Date | null };
+  webauthn_challenges: {
+    tenant_id: string;
+    session_hash: string;
+    purpose: 'register' | 'sign_in';
+    challenge: string;
+    expires_at: Date;
   };
   staff_totp: {
     tenant_id: string;

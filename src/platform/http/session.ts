@@ -21,6 +21,8 @@ export interface Session {
   pendingAccountId: string | null;
   /** What the sign-in of the account proved (eIDAS level); null without an account. */
   trustLevel: TrustLevel | null;
+  /** When the owner last proved a credential here (sign-in, or the password asked again). */
+  authenticatedAt: Date;
 }
 
 // __Host- binds the cookie to this exact host, over HTTPS, for path / (no subdomain can set it).
@@ -32,7 +34,7 @@ const absoluteHours = 12;
 export type SessionOwner = { staffId?: string; pendingStaffId?: string; accountId?: string; pendingAccountId?: string; trustLevel?: TrustLevel };
 
 /** The session columns a Session is made of. */
-const sessionColumns = ['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts', 'account_id', 'pending_account_id', 'trust_level'] as const;
+const sessionColumns = ['id_hash', 'csrf_token', 'staff_id', 'pending_staff_id', 'receipts', 'account_id', 'pending_account_id', 'trust_level', 'authenticated_at'] as const;
 
 /** Whether a session is still valid: within its absolute lifetime and not idle for too long. */
 function isLive(row: { expires_at: Date; last_seen_at: Date }): boolean {
@@ -56,7 +58,7 @@ export async function findSession(db: Db, request: FastifyRequest): Promise<Sess
     return row
       ? {
           idHash: row.id_hash, csrfToken: row.csrf_token, staffId: row.staff_id, pendingStaffId: row.pending_staff_id, receipts: row.receipts,
-          accountId: row.account_id, pendingAccountId: row.pending_account_id, trustLevel: row.trust_level,
+          accountId: row.account_id, pendingAccountId: row.pending_account_id, trustLevel: row.trust_level, authenticatedAt: row.authenticated_at,
         }
       : null;
   });
@@ -69,13 +71,15 @@ export async function ensureSession(db: Db, request: FastifyRequest, reply: Fast
 
 /**
  * Starts a new session, replacing the old one; called at each step of sign-in so a session id
- * known before a step is worthless after it (session fixation).
+ * known before a step is worthless after it (session fixation), and at each change of privilege.
+ * `carry.authenticatedAt` keeps the time of the last sign-in across such a change (default: now).
  */
-export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, owner: SessionOwner = {}, carry: Pick<Session, 'receipts'> = { receipts: [] }): Promise<Session> {
+export async function createSession(db: Db, request: FastifyRequest, reply: FastifyReply, owner: SessionOwner = {}, carry: Pick<Session, 'receipts'> & { authenticatedAt?: Date } = { receipts: [] }): Promise<Session> {
   const token = newToken();
   const session: Session = {
     idHash: hashToken(token), csrfToken: newToken(), staffId: owner.staffId ?? null, pendingStaffId: owner.pendingStaffId ?? null, receipts: carry.receipts,
     accountId: owner.accountId ?? null, pendingAccountId: owner.pendingAccountId ?? null, trustLevel: owner.accountId ? owner.trustLevel ?? 'low' : null,
+    authenticatedAt: carry.authenticatedAt ?? new Date(),
   };
   const old = request.cookies[sessionCookie];
   const oldHash = old ? hashToken(old) : undefined;
@@ -98,6 +102,7 @@ export async function createSession(db: Db, request: FastifyRequest, reply: Fast
         trust_level: session.trustLevel,
         // Shown on the account's list of sessions, so the owner can tell them apart.
         user_agent: session.accountId ? (request.headers['user-agent'] ?? '').slice(0, 200) || null : null,
+        authenticated_at: session.authenticatedAt,
         expires_at: new Date(Date.now() + absoluteHours * 3_600_000),
       })
       .execute();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { currentTimeStep, totpCode } from '../../test-support/staff.js';
-import { groupInFours, matchTotpStep, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, normalizeTotpCode, totpUri } from './second-factor.js';
+import { currentTimeStep, totpCode } from '../../test-support/totp.js';
+import { groupInFours, matchTotpStep, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, normalizeTotpCode, totpUri } from './totp.js';
 
 describe('TOTP rules', () => {
   it('accepts a code of the current time step and of one step before or after, and names its step', async () => {
