@@ -378,7 +378,10 @@ describe('citizen sign-in through the town\'s identity provider', () => {
     assert.equal((await browser.get('/konto/anmelden/idp/antwort?code=x&state=y')).statusCode, 404);
     const account = await createAccount(app.database.db, plain.tenant.id);
     await signInAccount(browser, account);
-    assert.doesNotMatch((await browser.get('/konto/sicherheit')).body, /<h2[^>]*>Anmeldung mit|\/konto\/anmelden\/idp/);
+    // No IdP section (the passkey section's text also says "Anmeldung mit Passkey").
+    const security = (await browser.get('/konto/sicherheit')).body;
+    assert.match(security, /<h1[^>]*>Anmeldung und Sicherheit<\/h1>/);
+    assert.doesNotMatch(security, /id="idp-section"|\/konto\/anmelden\/idp|verknüpfen/);
   });
 
   it('stores the client secret sealed, keeps it and the links when only the label changes, and shows the mapping', async () => {
