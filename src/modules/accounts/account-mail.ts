@@ -5,7 +5,7 @@ import { formatDate } from '../../platform/i18n/i18n.js';
 import type { JobHandler } from '../../platform/jobs/jobs.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
-import { findMailAddress } from './accounts.repository.js';
+import { findAccountRecord } from './accounts.repository.js';
 import { accountMailJobs, issueAccountLink } from './accounts.service.js';
 import { accountDeletedJob } from './data-rights.js';
 import { t } from './accounts.i18n.js';
@@ -51,7 +51,7 @@ export function accountJobHandlers(deps: { db: Db; config: Config; mailer: Maile
     [accountMailJobs.alreadyRegistered]: async (job) => {
       const { accountId } = job.payload as { accountId: string };
       const town = townOf(job.tenantId);
-      const account = await inTransaction(deps.db, { tenantId: town.id }, (trx) => findMailAddress(trx, accountId));
+      const account = await inTransaction(deps.db, { tenantId: town.id }, (trx) => findAccountRecord(trx, accountId));
       if (!account) return;
       await deps.mailer.send({
         tenantId: town.id,

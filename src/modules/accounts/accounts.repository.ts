@@ -24,9 +24,9 @@ export async function findAccount(trx: Trx, id: string): Promise<Account | undef
   return row ? { id: row.id, email: row.email, language: row.language, hasPassword: row.password_hash !== null } : undefined;
 }
 
-/** The e-mail address and language of an account, verified or not (for its mails). */
-export function findMailAddress(trx: Trx, id: string) {
-  return trx.selectFrom('accounts').select(['email', 'language', 'verified_at']).where('id', '=', id).executeTakeFirst();
+/** An account by id, confirmed or not: its address and language (for mails) and password hash (to confirm a change with it). */
+export function findAccountRecord(trx: Trx, id: string) {
+  return trx.selectFrom('accounts').select(['email', 'language', 'verified_at', 'password_hash']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Creates an unverified account; undefined when the address is taken (also by a parallel registration). */

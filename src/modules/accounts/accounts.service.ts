@@ -7,7 +7,7 @@ import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import { passwordProblem, resetPasswordMinutes, verifyEmailHours } from './account.js';
 import {
-  consumeToken, expireTokens, findCredentials, findMailAddress, findUsableToken, insertAccount, insertToken, markVerified, updatePasswordHash,
+  consumeToken, expireTokens, findCredentials, findAccountRecord, findUsableToken, insertAccount, insertToken, markVerified, updatePasswordHash,
 } from './accounts.repository.js';
 
 /** Job kinds of the account mails; each mail is made (with a fresh token) when it is sent. */
@@ -47,7 +47,7 @@ export async function registerAccount(db: Db, tenantId: string, input: { email: 
 /** A new link token for an account's mail; only its hash is stored. */
 export async function issueAccountLink(db: Db, tenantId: string, accountId: string, purpose: 'verify_email' | 'reset_password'): Promise<{ token: string; email: string; language: 'de' | 'en'; expiresAt: Date } | null> {
   return inTransaction(db, { tenantId }, async (trx) => {
-    const account = await findMailAddress(trx, accountId);
+    const account = await findAccountRecord(trx, accountId);
     if (!account || (purpose === 'verify_email' && account.verified_at)) return null;
     const token = newToken();
     const validMs = purpose === 'verify_email' ? verifyEmailHours * 3_600_000 : resetPasswordMinutes * 60_000;
@@ -121,7 +121,7 @@ export async function resetPassword(db: Db, tenantId: string, token: string, pas
   const tokenHash = hashToken(token);
   const email = await inTransaction(db, { tenantId }, async (trx) => {
     const accountId = await findUsableToken(trx, tokenHash, 'reset_password');
-    return accountId ? (await findMailAddress(trx, accountId))?.email : undefined;
+    return accountId ? (await findAccountRecord(trx, accountId))?.email : undefined;
   });
   if (!email) return { ok: false, problem: 'invalidLink' };
   const problem = passwordProblem(password, email);
@@ -145,11 +145,8 @@ export async function resetPassword(db: Db, tenantId: string, token: string, pas
  */
 export async function changePassword(db: Db, tenantId: string, session: Session, input: { current: string; password: string }): Promise<{ ok: true } | { ok: false; problem: 'wrongCurrent' | NonNullable<RegistrationProblem> }> {
   const accountId = session.accountId!;
-  const account = await inTransaction(db, { tenantId, accountId }, async (trx) => {
-    const address = await findMailAddress(trx, accountId);
-    return address ? findCredentials(trx, tenantId, address.email).then((c) => ({ email: address.email, hash: c?.password_hash ?? null })) : null;
-  });
-  if (!account || !(await verifyPassword(account.hash, input.current))) return { ok: false, problem: 'wrongCurrent' };
+  const account = await inTransaction(db, { tenantId, accountId }, (trx) => findAccountRecord(trx, accountId));
+  if (!account || !(await verifyPassword(account.password_hash, input.current))) return { ok: false, problem: 'wrongCurrent' };
   const problem = passwordProblem(input.password, account.email);
   if (problem) return { ok: false, problem };
   const passwordHash = await hashPassword(input.password);

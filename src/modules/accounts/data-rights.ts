@@ -8,7 +8,7 @@ import type { Localized } from '../../platform/i18n/i18n.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import type { AccountDataSection, ExportFile } from './account-data.js';
-import { findCredentials, findMailAddress } from './accounts.repository.js';
+import { findAccountRecord } from './accounts.repository.js';
 
 /** Job kind of the mail confirming a deletion (to the address the account had). */
 export const accountDeletedJob = 'account.deleted';
@@ -86,12 +86,9 @@ export async function listRetainedApplications(db: Db, tenantId: string, account
  * An account with a password must confirm with it. The audit entry names only the account id.
  */
 export async function deleteAccount(db: Db, tenantId: string, accountId: string, password: string | null): Promise<'deleted' | 'wrongPassword'> {
-  const account = await inTransaction(db, { tenantId, accountId }, async (trx) => {
-    const address = await findMailAddress(trx, accountId);
-    return address ? { ...address, hash: (await findCredentials(trx, tenantId, address.email))?.password_hash ?? null } : null;
-  });
+  const account = await inTransaction(db, { tenantId, accountId }, (trx) => findAccountRecord(trx, accountId));
   if (!account) return 'deleted';
-  if (account.hash && !(password !== null && (await verifyPassword(account.hash, password)))) return 'wrongPassword';
+  if (account.password_hash && !(password !== null && (await verifyPassword(account.password_hash, password)))) return 'wrongPassword';
   await inTransaction(db, { tenantId, accountId }, async (trx) => {
     await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
     await recordAudit(trx, { tenantId, actor: `account:${accountId}`, action: 'account.deleted', subject: `account:${accountId}` });

@@ -5,7 +5,7 @@ export { signInMethodRoutes } from './sign-in-methods.routes.js';
 export { accountJobHandlers, accountPaths } from './account-mail.js';
 export { currentAccount, requireAccount, requireAccountForm, safeNextPath, type SignedInAccount } from './account-session.js';
 export { isLinkToken, meetsTrustLevel, normalizeEmail, type Account } from './account.js';
-export { findAccount, findMailAddress, updateAccountLanguage } from './accounts.repository.js';
+export { findAccount, findAccountRecord, updateAccountLanguage } from './accounts.repository.js';
 export { accountOidcRoutes } from './oidc-login.routes.js';
 export {
   accountIdpInputProblems, defaultAcrLevels, parseAcrLevels, removeAccountIdp, setAccountIdp, showAccountIdp, type AccountIdpInput,

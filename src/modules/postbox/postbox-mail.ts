@@ -3,7 +3,7 @@ import { inTransaction, type Db } from '../../platform/db/database.js';
 import { townUrl } from '../../platform/http/town-url.js';
 import type { JobHandler } from '../../platform/jobs/jobs.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { findMailAddress } from '../accounts/index.js';
+import { findAccountRecord } from '../accounts/index.js';
 import { postboxNoticeJob } from '../cases/index.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import { postboxPath } from './postbox.js';
@@ -21,7 +21,7 @@ export function postboxJobHandlers(deps: { db: Db; config: Config; mailer: Maile
       const { accountId } = job.payload as { accountId: string };
       const town = job.tenantId ? deps.tenants.findById(job.tenantId) : undefined;
       if (!town) throw new Error('the town of the job does not exist');
-      const account = await inTransaction(deps.db, { tenantId: town.id }, (trx) => findMailAddress(trx, accountId));
+      const account = await inTransaction(deps.db, { tenantId: town.id }, (trx) => findAccountRecord(trx, accountId));
       if (!account) return;
       const lang = account.language;
       await deps.mailer.send({
