@@ -94,6 +94,7 @@ export async function findCaseWithSubmission(trx: Trx, caseId: string) {
       'cases.id', 'cases.reference', 'cases.status', 'cases.created_at', 'cases.department_id', 'cases.service_id',
       'cases.version', 'cases.assignee_id', 'cases.due_at', 'cases.step', 'cases.decision', 'cases.parent_case_id', 'cases.shared_answers',
       'cases.submission_id', 'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.account_id',
+      'submissions.organisation_name',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();

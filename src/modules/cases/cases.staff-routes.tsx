@@ -185,6 +185,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         stepLabel={found.step ? (stepLabels.get(found.step) ?? found.step) : null}
         decision={found.decision}
         applicantHasAccount={found.account_id !== null}
+        applicantOrganisation={found.organisation_name}
         departmentName={departmentName(found.department_id)}
         service={service.definition}
         answers={found.answers}
@@ -336,7 +337,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     const pdf = await renderReceiptPdf({
       tenant: deps.tenants.findById(request.tenant.id)!,
       service,
-      submission: { reference: found.reference, submitted_at: found.submitted_at, answers: found.answers },
+      submission: { reference: found.reference, submitted_at: found.submitted_at, answers: found.answers, organisation_name: found.organisation_name },
       // The receipt shows what was submitted, not what the applicant sent later.
       files: found.files.filter((f) => f.request_id === null),
       departmentName: (await departmentNames(request))(found.department_id),

@@ -42,6 +42,11 @@ export const serviceDefinition = z.strictObject({
    * account signed in at this level or higher (through the town's IdP) may start and send it.
    */
   minimumTrustLevel: z.enum(trustLevels).optional(),
+  /**
+   * Whether a signed-in member of an organisation account may apply in its name (docs/adr/0023),
+   * as businesses do for a Gewerbeanmeldung; the form then first asks for whom.
+   */
+  organisationsMayApply: z.boolean().default(false),
   relatedServices: z.array(z.string()).default([]),
   /**
    * The service's own steps while a case is in progress (e.g. "Ortstermin geplant"), shown to
@@ -83,6 +88,7 @@ export const serviceDefinition = z.strictObject({
   form: formDefinition.optional(),
 }).superRefine((service, ctx) => {
   if (service.minimumTrustLevel && !service.form) ctx.addIssue({ code: 'custom', path: ['minimumTrustLevel'], message: 'only a service with an online form can require a trust level' });
+  if (service.organisationsMayApply && !service.form) ctx.addIssue({ code: 'custom', path: ['organisationsMayApply'], message: 'only a service with an online form can be applied for by organisations' });
   const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));
   const a = service.assessment;
   if (a) {

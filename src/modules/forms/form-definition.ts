@@ -27,11 +27,12 @@ const base = {
 };
 
 // `prefill` says what a field asks for, so a signed-in applicant's profile can fill it in (with their
-// consent). Each kind fits one field type only: names a text field, the birth date a date field, …
+// consent), or the organisation applied for its name. Each kind fits one field type only: names a
+// text field, the birth date a date field, …
 const simpleFields = [
   z.strictObject({
     ...base, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200), digitsOnly: z.boolean().default(false),
-    prefill: z.enum(['person.givenName', 'person.familyName', 'person.fullName']).optional(),
+    prefill: z.enum(['person.givenName', 'person.familyName', 'person.fullName', 'organisation.name']).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(10_000).default(2000) }),
   z.strictObject({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true) }),
@@ -68,8 +69,12 @@ const groupField = z.strictObject({
 
 export const fieldDefinition = z.union([simpleField, groupField]);
 
+// The pages of a draft beside its steps share the path /antrag/<draft>/<name> (a hyphenated name, as
+// "fuer-wen", never meets a step's identifier).
+const draftPageNames = ['pruefen', 'absenden', 'spaeter'];
+
 export const stepDefinition = z.strictObject({
-  id: identifier,
+  id: identifier.refine((id) => !draftPageNames.includes(id), 'names a page of the application, not a step'),
   title: localized,
   intro: localized.optional(),
   when: condition.optional(),

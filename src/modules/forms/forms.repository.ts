@@ -10,6 +10,8 @@ export interface Draft {
   answers: Answers;
   updatedAt: Date;
   accountId: string | null;
+  /** The organisation the account applies for (ADR 0023); null: for the applicant personally. */
+  organisationId: string | null;
 }
 
 /** Stores a definition version once, so every submission can be shown with the definition it used. */
@@ -27,17 +29,28 @@ export async function findDefinitionSnapshot(trx: Trx | Db, hash: string): Promi
 }
 
 /** Creates an empty draft for the session, or for the signed-in account. */
-export async function insertDraft(trx: Trx, draft: { tenantId: string; id: string; sessionHash: string; accountId: string | null; serviceId: string; definitionHash: string }): Promise<void> {
+export async function insertDraft(trx: Trx, draft: { tenantId: string; id: string; sessionHash: string; accountId: string | null; organisationId?: string | null; serviceId: string; definitionHash: string }): Promise<void> {
   await trx
     .insertInto('drafts')
-    .values({ tenant_id: draft.tenantId, id: draft.id, session_hash: draft.sessionHash, account_id: draft.accountId, service_id: draft.serviceId, definition_hash: draft.definitionHash })
+    .values({
+      tenant_id: draft.tenantId, id: draft.id, session_hash: draft.sessionHash, account_id: draft.accountId, organisation_id: draft.organisationId ?? null,
+      service_id: draft.serviceId, definition_hash: draft.definitionHash,
+    })
     .execute();
+}
+
+/** Changes for whom the draft's account applies. */
+export async function updateDraftOrganisation(trx: Trx, id: string, organisationId: string | null): Promise<void> {
+  await trx.updateTable('drafts').set({ organisation_id: organisationId, updated_at: new Date() }).where('id', '=', id).execute();
 }
 
 /** The draft, if the session or account may reach it (row-level security hides the others). */
 export async function findDraft(trx: Trx, id: string): Promise<Draft | undefined> {
-  const row = await trx.selectFrom('drafts').select(['id', 'service_id', 'definition_hash', 'answers', 'updated_at', 'account_id']).where('id', '=', id).executeTakeFirst();
-  return row && { id: row.id, serviceId: row.service_id, definitionHash: row.definition_hash, answers: row.answers as Answers, updatedAt: row.updated_at, accountId: row.account_id };
+  const row = await trx.selectFrom('drafts').select(['id', 'service_id', 'definition_hash', 'answers', 'updated_at', 'account_id', 'organisation_id']).where('id', '=', id).executeTakeFirst();
+  return row && {
+    id: row.id, serviceId: row.service_id, definitionHash: row.definition_hash, answers: row.answers as Answers, updatedAt: row.updated_at,
+    accountId: row.account_id, organisationId: row.organisation_id,
+  };
 }
 
 /** A draft as "Meine Anträge" lists it: what, when last saved, and until when it is kept. */
@@ -184,6 +197,8 @@ export interface NewSubmission {
   searchText: string;
   /** The signed-in account applying, if any: the application then shows under "Meine Anträge". */
   accountId: string | undefined;
+  /** The organisation the account applies for (its members see the application), if any. */
+  organisationId: string | undefined;
 }
 
 /**
@@ -201,6 +216,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
     answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
     dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText, accountId: s.accountId ?? null,
+    organisationId: s.organisationId ?? null,
   }));
   const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
     select submission_id, reference, submitted_at
@@ -213,7 +229,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
 export async function findSubmission(trx: Trx, id: string) {
   return trx
     .selectFrom('submissions')
-    .select(['id', 'reference', 'service_id', 'definition_hash', 'department_id', 'answers', 'language', 'submitted_at'])
+    .select(['id', 'reference', 'service_id', 'definition_hash', 'department_id', 'answers', 'language', 'submitted_at', 'organisation_name'])
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -11,10 +11,11 @@ import type { FieldErrors } from '../../platform/views/components.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { ensureTrustLevel } from '../accounts/index.js';
 import type { CatalogEntry, Service } from '../catalog/index.js';
+import { accountActor, listMyOrganisations } from '../organisations/index.js';
 import { findSafeDocuments, listSafeDocuments, prefillSource } from '../profile/index.js';
 import {
   berlinToday, findIncompleteSteps, groupItemCount, isKnownInputName, parseStep, pruneHiddenSteps, toRawInput, visibleSteps,
-  type Answers, type FileRef, type RawInput, type StepAnswers,
+  type Answers, type FileRef, type RawInput,
 } from './answers.js';
 import type { StepDefinition } from './form-definition.js';
 import { draftActor, loadDraft, type LoadedDraft } from './draft-access.js';
@@ -24,6 +25,7 @@ import { t } from './forms.i18n.js';
 import { findReceipt, receiptDefinition, sendReceiptPdf } from './receipt-access.js';
 import { savedDraftLater } from './saved-drafts.js';
 import { savedDraftRoutes } from './saved-drafts.routes.js';
+import { applicantRoutes, organisationChoices } from './applicant.routes.js';
 import { prefillStep } from './prefill.js';
 import { fileProblem, pickedSafeDocuments, readMultipartStep, type ReceivedFile } from './uploads.js';
 import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
@@ -94,12 +96,18 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
 
   /**
    * What a step shows when it is opened: the answers given, or for a step not answered yet what a
-   * signed-in applicant's profile fills in (only with their consent, which prefillSource checks).
+   * signed-in applicant's profile fills in (only with their consent, which prefillSource checks)
+   * and the name of the organisation applied for.
    */
-  async function initialInput(request: FastifyRequest, session: Session, step: StepDefinition, stored: StepAnswers | undefined): Promise<{ raw: RawInput; prefilled: string[] }> {
-    const asked = step.fields.some((f) => 'prefill' in f && f.prefill);
-    const source = !stored && asked && session.accountId ? await prefillSource(db, request.tenant.id, session.accountId) : null;
-    return source ? prefillStep(step, source) : { raw: toRawInput(step, stored), prefilled: [] };
+  async function initialInput(request: FastifyRequest, session: Session, step: StepDefinition, draft: Pick<Draft, 'answers' | 'organisationId'>): Promise<{ raw: RawInput; prefilled: string[] }> {
+    const stored = draft.answers[step.id];
+    const asks = (key?: string) => step.fields.some((f) => 'prefill' in f && f.prefill && (!key || f.prefill === key));
+    if (stored || !session.accountId || !asks()) return { raw: toRawInput(step, stored), prefilled: [] };
+    const profile = await prefillSource(db, request.tenant.id, session.accountId);
+    const organisation = draft.organisationId && asks('organisation.name')
+      ? (await listMyOrganisations(db, request.tenant.id, session.accountId)).find((o) => o.id === draft.organisationId)
+      : undefined;
+    return prefillStep(step, { ...profile, ...(organisation && { 'organisation.name': organisation.name }) });
   }
 
   async function renderStep(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: Service; step: StepDefinition; answers: Answers; action: string; raw: RawInput; files: Record<string, FileRef[]>; errors: FieldErrors; status: number; prefilled?: string[] }) {
@@ -172,9 +180,9 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     let draft = ctx.draft;
     if (!draft) {
       // Signed in, the draft is the account's from the start: it can be resumed wherever the account signs in.
-      draft = { id: randomUUID(), serviceId: service.definition.id, definitionHash: service.hash, answers: {}, updatedAt: new Date(), accountId: session.accountId };
+      draft = { id: randomUUID(), serviceId: service.definition.id, definitionHash: service.hash, answers: {}, updatedAt: new Date(), accountId: session.accountId, organisationId: null };
       const newDraft = draft;
-      await inTransaction(db, actor, (trx) => insertDraft(trx, { tenantId: request.tenant.id, id: newDraft.id, sessionHash: session.idHash, accountId: newDraft.accountId, serviceId: newDraft.serviceId, definitionHash: newDraft.definitionHash }));
+      await inTransaction(db, actor, (trx) => insertDraft(trx, { ...newDraft, tenantId: request.tenant.id, sessionHash: session.idHash }));
     }
     const answers: Answers = structuredClone(draft.answers);
     const files = fileAnswers(step, answers);
@@ -232,9 +240,13 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     if (!entry) return reply.callNotFound();
     if (!(await ensureTrustLevel(db, request, reply, entry.service.definition, request.url))) return reply;
     const session = await ensureSession(db, request, reply);
+    // A member of organisations is first asked for whom the application is (ADR 0023).
+    if ((await organisationChoices(db, request.tenant.id, session, entry.service.definition)).length > 0) {
+      return reply.redirect(`/leistungen/${entry.service.definition.id}/antrag/fuer-wen`, 303);
+    }
     const step = entry.service.definition.form!.steps[0]!;
     reply.header('cache-control', 'no-store');
-    const input = await initialInput(request, session, step, undefined);
+    const input = await initialInput(request, session, step, { answers: {}, organisationId: null });
     return renderStep(request, reply, { session, service: entry.service, step, answers: {}, action: `/leistungen/${entry.service.definition.id}/antrag`, ...input, files: {}, errors: {}, status: 200 });
   });
 
@@ -254,9 +266,20 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     return renderCheckPage(request, reply, loaded, {}, 200);
   });
 
-  function renderCheckPage(request: FastifyRequest, reply: FastifyReply, loaded: LoadedDraft, errors: FieldErrors, status: number) {
+  /** For whom the draft applies, as the check page names it; undefined when the applicant has no choice. */
+  async function applicantLabel(request: FastifyRequest, loaded: LoadedDraft): Promise<string | undefined> {
+    const organisations = await organisationChoices(db, request.tenant.id, loaded.session, loaded.service.definition);
+    const chosen = loaded.draft.organisationId;
+    if (organisations.length === 0 && !chosen) return undefined;
+    if (!chosen) return t(request.lang, 'applicantPerson');
+    const name = organisations.find((o) => o.id === chosen)?.name;
+    return name ? t(request.lang, 'applicantOrganisation', { name }) : t(request.lang, 'applicantUnknownOrganisation');
+  }
+
+  async function renderCheckPage(request: FastifyRequest, reply: FastifyReply, loaded: LoadedDraft, errors: FieldErrors, status: number) {
     const form = loaded.service.definition.form!;
     const incomplete = findIncompleteSteps(form, loaded.draft.answers, request.lang, berlinToday());
+    const applicant = await applicantLabel(request, loaded);
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
@@ -268,6 +291,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         draftId={loaded.draft.id}
         errors={errors}
         incomplete={incomplete}
+        applicant={applicant}
       />,
       status,
     );
@@ -289,11 +313,16 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
       errors[`step-${step.id}`] = t(request.lang, 'incompleteStep', { step: localize(step.title, request.lang) });
     }
     if (body.declaration !== 'yes') errors.declaration = t(request.lang, 'declarationRequired');
+    // In an organisation's name only while a member: the memberships are read now, and row-level
+    // security refuses the submission with any other organisation.
+    const organisationId = loaded.draft.organisationId ?? undefined;
+    const memberships = organisationId && loaded.session.accountId ? await accountActor(db, request.tenant.id, loaded.session.accountId) : undefined;
+    if (organisationId && !memberships?.organisationIds?.includes(organisationId)) errors.applicant = t(request.lang, 'applicantNoLongerMember');
     if (Object.keys(errors).length > 0) return renderCheckPage(request, reply, loaded, errors, 422);
 
     const tenant = deps.tenants.findById(request.tenant.id)!;
     try {
-      const receipt = await submitDraft(db, { id: loaded.draft.id, sessionHash: loaded.session.idHash }, {
+      const receipt = await submitDraft(db, { id: loaded.draft.id, sessionHash: loaded.session.idHash, organisationIds: memberships?.organisationIds }, {
         tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
         service: loaded.service,
         departmentId: loaded.entry.department.id,
@@ -301,6 +330,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         language: request.lang,
         actor: loaded.session.accountId ? `account:${loaded.session.accountId}` : 'citizen',
         accountId: loaded.session.accountId ?? undefined,
+        organisationId,
       });
       deps.jobs.kick();
       await addReceiptToSession(db, tenant.id, loaded.session, receipt.receiptTokenHash);
@@ -325,7 +355,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
       step,
       answers: loaded.draft.answers,
       action: request.url.split('#')[0]!,
-      ...(await initialInput(request, loaded.session, step, loaded.draft.answers[step.id])),
+      ...(await initialInput(request, loaded.session, step, loaded.draft)),
       files: fileAnswers(step, loaded.draft.answers),
       errors: {},
       status: 200,
@@ -376,4 +406,5 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
   });
 
   await savedDraftRoutes(app, deps);
+  await applicantRoutes(app, deps);
 }

@@ -26,6 +26,8 @@ export interface SubmitApplication {
   actor: string;
   /** The signed-in account applying, if any. */
   accountId?: string;
+  /** The organisation the account applies for (ADR 0023), if any. */
+  organisationId?: string;
 }
 
 /** The outcome shown on the receipt. */
@@ -92,6 +94,7 @@ function prepare(input: SubmitApplication): { submission: NewSubmission; receipt
       dueAt: dueDate(input.service),
       searchText: searchText(input.service.definition.form!, input.answers),
       accountId: input.accountId,
+      organisationId: input.organisationId,
     },
   };
 }
@@ -112,11 +115,15 @@ export async function submitApplication(write: SubmissionWriter, input: SubmitAp
 /**
  * Submits the browser journey's draft: the submission (with its case, audit entry and mail job)
  * and the move of the draft's files are ONE transaction. The draft is locked first, so a second
- * click on "send" waits and then finds it gone.
+ * click on "send" waits and then finds it gone. `organisationIds` are the account's memberships as
+ * read from the database (accountActor): row-level security refuses an organisation not among them.
  */
-export async function submitDraft(db: Db, draft: { id: string; sessionHash: string }, input: SubmitApplication): Promise<SubmissionReceipt> {
+export async function submitDraft(db: Db, draft: { id: string; sessionHash: string; organisationIds?: readonly string[] }, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = prepare(input);
-  const actor = { tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, receiptTokenHashes: [submission.receiptTokenHash] };
+  const actor = {
+    tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, organisationIds: draft.organisationIds,
+    receiptTokenHashes: [submission.receiptTokenHash],
+  };
   const saved = await inTransaction(db, actor, async (trx) => {
     if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
     const [written] = await insertSubmissions(trx, [submission]);

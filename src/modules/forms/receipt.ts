@@ -30,7 +30,7 @@ export function receiptSections(service: Service, answers: Answers, files: Array
 export function renderReceiptPdf(input: {
   tenant: Tenant;
   service: Service;
-  submission: { reference: string; submitted_at: Date; answers: Record<string, unknown> };
+  submission: { reference: string; submitted_at: Date; answers: Record<string, unknown>; organisation_name: string | null };
   files: Array<{ filename: string; size: number }>;
   departmentName: string;
   lang: Lang;
@@ -44,6 +44,7 @@ export function renderReceiptPdf(input: {
     meta: [
       { label: t(lang, 'receiptReference'), value: submission.reference },
       { label: t(lang, 'receiptService'), value: localize(service.definition.title, lang) },
+      ...(submission.organisation_name ? [{ label: t(lang, 'receiptOrganisation'), value: submission.organisation_name }] : []),
       { label: t(lang, 'receiptDate'), value: formatDate(submission.submitted_at, lang, true) },
       { label: t(lang, 'receiptDepartment'), value: input.departmentName },
     ],

@@ -1,3 +1,3 @@
 export { organisationRoutes } from './organisations.routes.js';
 export { organisationJobHandlers } from './organisation-mail.js';
-export { accountActor, organisationsDataSection } from './organisations.service.js';
+export { accountActor, listMyOrganisations, organisationsDataSection } from './organisations.service.js';

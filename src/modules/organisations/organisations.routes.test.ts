@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
-import { createAccount, mailedLink, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { createAccount, signInAccount, type TestAccount } from '../../test-support/accounts.js';
+import { foundOrganisation, inviteToOrganisation } from '../../test-support/organisations.js';
 import { TestBrowser, fieldError } from '../../test-support/browser.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { accountActor } from './index.js';
@@ -25,21 +26,8 @@ describe('organisation accounts', () => {
     return { browser, account: who };
   }
 
-  async function found(browser: TestBrowser, name: string): Promise<string> {
-    await browser.get('/konto/organisationen');
-    const response = await browser.post('/konto/organisationen', { name });
-    assert.equal(response.statusCode, 303, response.body.slice(0, 300));
-    return String(response.headers.location).match(/organisationen\/([0-9a-f-]{36})/)![1]!;
-  }
-
-  /** Invites an address as the owner and returns the link the mail carries. */
-  async function invite(owner: TestBrowser, organisationId: string, email: string, role = 'member'): Promise<string> {
-    await owner.get(`/konto/organisationen/${organisationId}`);
-    const response = await owner.post(`/konto/organisationen/${organisationId}/einladen`, { email, role });
-    assert.equal(response.headers.location, `/konto/organisationen/${organisationId}?erledigt=invited`, response.body.slice(0, 300));
-    await app.jobs.runDue();
-    return (await mailedLink(app.database.db, tenant.id, email, '/konto/einladung'))!;
-  }
+  const found = foundOrganisation;
+  const invite = (owner: TestBrowser, organisationId: string, email: string, role?: string) => inviteToOrganisation(app, tenant.id, owner, organisationId, email, role);
 
   it('founds an organisation with the founder as owner, and refuses a missing or too short name', async () => {
     const { browser } = await signedIn();

@@ -19,14 +19,14 @@ interface MessageRow {
 
 /**
  * The account's messages, derived from the tables that hold them (nothing is copied): the
- * questions on its applications' cases, and their letters delivered to the postbox, each with
- * whether the account has opened it. Row-level security shows an account only its own cases; the
- * explicit account condition says the same for whoever reads the query. Linked cases (another
+ * questions on its applications' cases (its own and its organisations'), and their letters
+ * delivered to the postbox, each with whether the account has opened it. Row-level security shows
+ * an account only those cases; the explicit condition says the same for whoever reads the query. Linked cases (another
  * department involved) never write to the applicant.
  */
 function messages(accountId: string) {
   const ownCase = sql`join cases c on c.tenant_id = m.tenant_id and c.id = m.case_id and c.parent_case_id is null
-    join submissions s on s.tenant_id = c.tenant_id and s.id = c.submission_id and s.account_id = ${accountId}`;
+    join submissions s on s.tenant_id = c.tenant_id and s.id = c.submission_id and app_applies_for(s.account_id, s.organisation_id)`;
   return sql<MessageRow>`
     select 'question' as kind, m.id, c.id as case_id, c.reference, c.service_id, c.status as case_status, m.requested_at as sent_at,
            m.state, m.due_on::text as due_on, null::text as title, null::text as document_number,

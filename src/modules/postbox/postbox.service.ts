@@ -2,6 +2,7 @@ import { inTransaction, type Actor, type Db } from '../../platform/db/database.j
 import type { FileStore } from '../../platform/files/file-store.js';
 import type { ReceivedFile } from '../forms/index.js';
 import { answerApplicantRequest, listApplicantRequests, withdrawableStatuses, type AnswerOutcome, type ApplicantRequest } from '../cases/index.js';
+import { accountActor } from '../organisations/index.js';
 import { listCaseDocuments, readDocumentForDownload, type CaseDocument } from '../letters/index.js';
 import { messagesPerPage, type PostboxMessage } from './postbox.js';
 import { countUnread, findMessage, listMessages, markRead } from './postbox.repository.js';
@@ -12,19 +13,20 @@ export interface PostboxOwner {
   accountId: string;
 }
 
-const actorOf = (owner: PostboxOwner): Actor => ({ tenantId: owner.tenantId, accountId: owner.accountId });
+/** The account with its memberships: the applications of its organisations are its own too (ADR 0023). */
+const actorOf = (db: Db, owner: PostboxOwner): Promise<Actor> => accountActor(db, owner.tenantId, owner.accountId);
 
 /** A page of the postbox (1 is the newest), whether an older page follows, and the unread count. */
 export async function loadPostbox(db: Db, owner: PostboxOwner, page: number): Promise<{ messages: PostboxMessage[]; hasOlder: boolean; unread: number }> {
-  return inTransaction(db, actorOf(owner), async (trx) => {
+  return inTransaction(db, await actorOf(db, owner), async (trx) => {
     const rows = await listMessages(trx, owner.accountId, { limit: messagesPerPage + 1, offset: (page - 1) * messagesPerPage });
     return { messages: rows.slice(0, messagesPerPage), hasOlder: rows.length > messagesPerPage, unread: await countUnread(trx, owner.accountId) };
   });
 }
 
 /** How many messages the account has not opened (for the account overview). */
-export function countUnreadMessages(db: Db, owner: PostboxOwner): Promise<number> {
-  return inTransaction(db, actorOf(owner), (trx) => countUnread(trx, owner.accountId));
+export async function countUnreadMessages(db: Db, owner: PostboxOwner): Promise<number> {
+  return inTransaction(db, await actorOf(db, owner), (trx) => countUnread(trx, owner.accountId));
 }
 
 /** A question as its message page shows it: the request with its state, and whether it can still be answered. */
@@ -37,7 +39,7 @@ export interface QuestionMessage {
 
 /** Opens a question of the account's applications and marks it read; undefined when it is not the account's. */
 export async function openQuestion(db: Db, owner: PostboxOwner, requestId: string): Promise<QuestionMessage | undefined> {
-  return inTransaction(db, actorOf(owner), async (trx) => {
+  return inTransaction(db, await actorOf(db, owner), async (trx) => {
     const message = await findMessage(trx, owner.accountId, 'question', requestId);
     if (message?.kind !== 'question') return undefined;
     const request = (await listApplicantRequests(trx, message.caseId)).find((r) => r.id === requestId)!;
@@ -54,7 +56,7 @@ export interface LetterMessage {
 
 /** Opens a letter delivered to the account's postbox and marks it read; undefined when it is not the account's. */
 export async function openLetter(db: Db, owner: PostboxOwner, documentId: string): Promise<LetterMessage | undefined> {
-  return inTransaction(db, actorOf(owner), async (trx) => {
+  return inTransaction(db, await actorOf(db, owner), async (trx) => {
     const message = await findMessage(trx, owner.accountId, 'letter', documentId);
     if (message?.kind !== 'letter') return undefined;
     const document = (await listCaseDocuments(trx, message.caseId)).find((d) => d.id === documentId)!;
@@ -69,7 +71,7 @@ export async function openLetter(db: Db, owner: PostboxOwner, documentId: string
  * It stays downloadable as long as the case exists, that is until retention deletes the case.
  */
 export async function downloadLetter(db: Db, files: FileStore, owner: PostboxOwner, documentId: string, format: 'pdf' | 'text') {
-  return inTransaction(db, actorOf(owner), async (trx) => {
+  return inTransaction(db, await actorOf(db, owner), async (trx) => {
     const message = await findMessage(trx, owner.accountId, 'letter', documentId);
     if (!message) return undefined;
     await markRead(trx, { ...owner, message });
@@ -82,10 +84,10 @@ export async function downloadLetter(db: Db, files: FileStore, owner: PostboxOwn
  * answer (text and files into the case and its E-Akte, history, audit, the case back in the inbox),
  * acting as the account.
  */
-export function answerQuestion(
+export async function answerQuestion(
   deps: { db: Db; files: FileStore },
   owner: PostboxOwner,
   input: { caseId: string; requestId: string; reply: string; files: ReceivedFile[] },
 ): Promise<AnswerOutcome> {
-  return answerApplicantRequest(deps, { actor: actorOf(owner), via: 'postbox', ...input });
+  return answerApplicantRequest(deps, { actor: await actorOf(deps.db, owner), via: 'postbox', ...input });
 }

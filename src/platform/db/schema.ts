@@ -243,6 +243,8 @@ export interface Database {
     updated_at: Timestamp;
     /** The account the draft belongs to; null while it is the browser session's (ADR 0019). */
     account_id: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The organisation the account applies for; null: for the applicant personally (ADR 0023). */
+    organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
   };
   draft_resume_links: {
     tenant_id: string;
@@ -265,6 +267,9 @@ export interface Database {
     submitted_at: Timestamp;
     /** The account it was made from (null without one, or after the account was deleted). */
     account_id: ColumnType<string | null, never, never>;
+    /** The organisation applied for (ADR 0023), and its name at the time (kept when it is dissolved). */
+    organisation_id: ColumnType<string | null, never, never>;
+    organisation_name: ColumnType<string | null, never, never>;
   };
   files: {
     tenant_id: string;

@@ -66,7 +66,10 @@ export function ApplicationsPage(props: {
             {props.applications.map((a) => (
               <tr class="kern-table__row" key={a.caseId}>
                 <td class="kern-table__cell"><a class="kern-link reference-number" href={applicationPaths.detail(a.caseId)}>{a.reference}</a></td>
-                <td class="kern-table__cell">{a.serviceTitle}</td>
+                <td class="kern-table__cell">
+                  {a.serviceTitle}
+                  {a.organisationName && <><br /><span class="kern-body--small">{t(lang, 'forOrganisation', { name: a.organisationName })}</span></>}
+                </td>
                 <td class="kern-table__cell">{formatDate(a.submittedAt, lang)}</td>
                 <td class="kern-table__cell">{a.status}</td>
               </tr>
@@ -89,6 +92,7 @@ export function ApplicationsPage(props: {
 export function ApplicationPage(props: { ctx: PageContext; caseId: string; detail: ApplicationDetail; withdraw?: WithdrawState }) {
   const { lang } = props.ctx;
   const s = props.detail.status;
+  const organisation = props.detail.receipt.submission.organisation_name;
   return (
     <Layout ctx={props.ctx} title={`${props.withdraw ? `${statusTexts(lang, 'notSent')}: ` : ''}${t(lang, 'detailTitle', { reference: s.reference })}`}>
       <p class="kern-body"><a class="kern-link" href={applicationPaths.list}>{t(lang, 'title')}</a></p>
@@ -99,6 +103,7 @@ export function ApplicationPage(props: { ctx: PageContext; caseId: string; detai
         rows={[
           { key: statusTexts(lang, 'reference'), value: <span class="reference-number">{s.reference}</span> },
           { key: statusTexts(lang, 'service'), value: s.serviceTitle },
+          ...(organisation ? [{ key: t(lang, 'appliedFor'), value: organisation }] : []),
           { key: statusTexts(lang, 'received'), value: formatDate(s.receivedAt, lang) },
           { key: statusTexts(lang, 'current'), value: <strong>{s.current}</strong> },
         ]}

@@ -187,6 +187,8 @@ export function CasePage(props: {
   decision: string | null;
   /** The application was made while signed in: questions and letters go to the account's postbox. */
   applicantHasAccount: boolean;
+  /** The organisation the application was made for (ADR 0023), if any. */
+  applicantOrganisation: string | null;
   departmentName: string;
   service: ServiceDefinition;
   answers: Answers;
@@ -233,6 +235,7 @@ export function CasePage(props: {
           { key: t(lang, 'assignee'), value: props.assigneeName ?? t(lang, 'unassigned') },
           { key: t(lang, 'dueAt'), value: props.dueAt ? <>{formatDate(props.dueAt, lang)}{overdue && <strong>{` (${t(lang, 'overdue')})`}</strong>}</> : t(lang, 'noDeadline') },
           { key: t(lang, 'received'), value: formatDate(props.submittedAt, lang, true) },
+          ...(props.applicantOrganisation ? [{ key: t(lang, 'applicantOrganisation'), value: props.applicantOrganisation }] : []),
           ...(props.applicantHasAccount ? [{ key: t(lang, 'applicantAccount'), value: t(lang, 'applicantAccountPostbox') }] : []),
         ]}
       />

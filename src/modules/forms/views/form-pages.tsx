@@ -91,6 +91,8 @@ export function CheckAnswersPage(props: {
   draftId: string;
   errors: FieldErrors;
   incomplete: string[];
+  /** For whom the application is made, when the applicant could choose (ADR 0023). */
+  applicant?: string;
 }) {
   const { ctx, service } = props;
   const lang = ctx.lang;
@@ -101,6 +103,12 @@ export function CheckAnswersPage(props: {
       <p class="kern-preline">{localize(service.title, lang)}</p>
       <h1 class="kern-heading-x-large">{t(lang, 'checkTitle')}</h1>
       <p class="kern-body">{t(lang, 'checkIntro')}</p>
+      {props.applicant !== undefined && (
+        <section aria-labelledby="f-applicant" class="check-section">
+          <h2 class="kern-heading-medium" id="f-applicant" tabindex={-1}>{t(lang, 'applicantRow')}</h2>
+          <SummaryList lang={lang} rows={[{ key: t(lang, 'applicantRow'), value: props.applicant, changeHref: `/antrag/${props.draftId}/fuer-wen`, changeLabel: t(lang, 'applicantChange') }]} />
+        </section>
+      )}
       {props.steps.map((step) => (
         <section key={step.id} aria-labelledby={`step-${step.id}`} class="check-section">
           <h2 class="kern-heading-medium" id={`step-${step.id}`}>{localize(step.title, lang)}</h2>
