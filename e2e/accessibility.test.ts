@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
-import { clickAndLoad, continueStep, fillDate, fillDemoApplicant, germanDate, issueReplyLetter, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
+import { clickAndLoad, continueStep, fillDate, fillDemoApplicant, germanDate, open, samplePdf, samplePng, sendComplaint, signInAsStaff, fillDemoAddress, statusLinkFor, mailedLinkFor } from './support/pages.js';
 import { registerAndSignIn } from './support/accounts.js';
+import { askApplicant, issueReplyLetter } from './support/casework.js';
 import { generate } from 'otplib';
 
 const crawlLimit = 60;
@@ -400,8 +401,7 @@ describe('Every page passes axe (WCAG 2.1 A and AA) with zero violations', () =>
     await expectNoAxeViolations(clerk, 'case page of an application with an account');
     const caseUrl = clerk.url();
     await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bearbeitung beginnen' }));
-    await clerk.getByLabel('Frage an die antragstellende Person').fill('Seit wann ist die Bank zerbrochen?');
-    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Nachforderung senden' }));
+    await askApplicant(clerk, { question: 'Seit wann ist die Bank zerbrochen?' });
     await issueReplyLetter(clerk, caseUrl, { recipient: 'Frau Anna Axe', reply: 'Die Bank wird ersetzt.' });
     await staff.close();
 

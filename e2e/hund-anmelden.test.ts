@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
+import { approveCase, issueLetter } from './support/casework.js';
 import { clickAndLoad, continueStep, fillDate, fillDogStep, open, samplePdf, samplePng, signInAsStaff } from './support/pages.js';
 
 /**
@@ -149,20 +150,14 @@ async function processWithOrdnungsamt(suite: ReturnType<typeof usePortalAndBrows
 
   await open(page, caseUrl);
   assert.ok((await page.getByRole('main').innerText()).includes('Erlaubnis liegt vor (Az. 32-LHundG-7).'), 'the statement is back in the Steueramt\'s case');
-  await page.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
-  await clickAndLoad(page, page.getByRole('button', { name: 'Entscheiden' }));
+  await approveCase(page);
   assert.ok((await page.getByRole('main').innerText()).includes('Entschieden'));
 
   // The tax assessment: the amounts come from the case, the tag number from the clerk.
-  await clickAndLoad(page, page.getByRole('link', { name: 'Bescheide ansehen und erstellen' }));
-  await page.getByLabel('Bescheid über die Festsetzung der Hundesteuer').check();
-  await clickAndLoad(page, page.getByRole('button', { name: 'Vorlage wählen' }));
-  assert.equal(await page.getByLabel('Hundesteuer im Jahr').inputValue(), '600,00\u00a0€', 'the dangerous-dog rate is filled in');
-  await page.getByLabel('Nummer der Hundesteuermarke').fill('0815');
-  await clickAndLoad(page, page.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
-  const issued = await page.getByRole('main').innerText();
-  assert.match(issued, /MST-B-\d{4}-\d{6}/, 'the letter has its document number');
-  assert.match(issued, /[0-9a-f]{64}/, 'and its fingerprint');
+  await issueLetter(page, caseUrl, 'Bescheid über die Festsetzung der Hundesteuer', { 'Nummer der Hundesteuermarke': '0815' }, async (form) => {
+    assert.equal(await form.getByLabel('Hundesteuer im Jahr').inputValue(), '600,00\u00a0€', 'the dangerous-dog rate is filled in');
+  });
+  assert.match(await page.getByRole('main').innerText(), /MST-B-\d{4}-\d{6}/, 'the letter has its document number');
 }
 
 async function expectStepHeading(page: Page, heading: string): Promise<void> {

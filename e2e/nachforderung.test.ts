@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { dogAnswers } from '../src/test-support/applications.js';
 import { expectNoAxeViolations, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
+import { askApplicant, openAndStartCase } from './support/casework.js';
 import { clickAndLoad, open, samplePdf, signInAsStaff, submitViaApi, waitForMail } from './support/pages.js';
 
 /**
@@ -20,14 +21,9 @@ describe('Nachforderung: the clerk asks, the applicant answers with a PDF throug
     // axe needs JavaScript; the applicant's side runs without it.
     const clerkContext = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
     const clerk = await signInAsStaff(clerkContext, base, suite.portal.credentialsFor('steuer@musterstadt.example'));
-    await clickAndLoad(clerk, clerk.getByRole('link', { name: reference, exact: true }));
-    const caseUrl = clerk.url();
-    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bearbeitung beginnen' }));
-    await clerk.getByLabel('Frage an die antragstellende Person').fill('Bitte senden Sie uns den Impfausweis von Frieda.');
-    await clerk.getByLabel('Fehlende Unterlagen').fill('Impfausweis');
-    await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Nachforderung senden' }));
-    const asked = await clerk.getByRole('main').innerText();
-    assert.ok(asked.includes('Antwort ausstehend') && asked.includes('Wartet auf Antragsteller'), 'the case waits for the answer');
+    const caseUrl = await openAndStartCase(clerk, reference);
+    await askApplicant(clerk, { question: 'Bitte senden Sie uns den Impfausweis von Frieda.', missing: 'Impfausweis' });
+    assert.ok((await clerk.getByRole('main').innerText()).includes('Wartet auf Antragsteller'), 'the case waits for the applicant');
     await expectNoAxeViolations(clerk, 'case page with an open request');
 
     const link = await questionLink(clerk, base, reference);

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { expectNoHorizontalScroll, jsModes, usePortalAndBrowser, newCitizenContext } from './support/browser.js';
 import { clickAndLoad, continueStep, open, fillDemoAddress, samplePdf, signInAsStaff, statusLinkFor, submitViaApi } from './support/pages.js';
 import { registerAndSignIn, saveProfile } from './support/accounts.js';
+import { approveCase, issueLetter, openAndStartCase } from './support/casework.js';
 
 /** Fills the Meldebescheinigung's first step with a long name and address. */
 async function fillLongPerson(page: Page): Promise<void> {
@@ -90,7 +91,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       const prefix = mode.javaScriptEnabled ? 'js' : 'nojs';
       const base = suite.portal.baseUrl;
       // With JavaScript a reply to a message; without, a bulky waste date, which needs a decision first.
-      const letter = mode.javaScriptEnabled
+      const letter: { service: string; account: string; template: string; decide: boolean; answers: unknown; values: Record<string, string> } = mode.javaScriptEnabled
         ? { service: 'kontakt-beschwerde', account: 'zentrale@musterstadt.example', template: 'Antwort auf Ihr Anliegen', decide: false,
             answers: { anliegen: { art: 'frage', betreff: 'Öffnungszeiten des Bürgerbüros am Mittwochnachmittag', nachricht: 'Wann hat das Bürgerbüro geöffnet?' }, kontakt: { email: 'erika.mustermann-schmidt@beispiel-provider.example.org', antwortErwuenscht: true } },
             values: { 'Empfänger (Name)': 'Frau Erika Mustermann-Schmidt-Oberhausen', 'Antwort': 'Das Bürgerbüro ist montags bis freitags von 8 bis 12 Uhr geöffnet.' } }
@@ -100,18 +101,9 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       const reference = await submitViaApi(base, letter.service, letter.answers);
       const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled, width: 320 });
       const page = await signInAsStaff(context, base, suite.portal.credentialsFor(letter.account));
-      await clickAndLoad(page, page.getByRole('link', { name: reference, exact: true }));
-      await clickAndLoad(page, page.getByRole('button', { name: 'Bearbeitung beginnen' }));
-      if (letter.decide) {
-        await page.getByRole('group', { name: 'Entscheidung' }).getByLabel('Bewilligt', { exact: true }).check();
-        await clickAndLoad(page, page.getByRole('button', { name: 'Entscheiden' }));
-      }
-      await open(page, `${page.url()}/bescheide`);
-      await page.getByLabel(letter.template).check();
-      await clickAndLoad(page, page.getByRole('button', { name: 'Vorlage wählen' }));
-      await expectNoHorizontalScroll(page, 'letter-preview', prefix);
-      for (const [label, value] of Object.entries(letter.values)) await page.getByLabel(label, { exact: true }).fill(value);
-      await clickAndLoad(page, page.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
+      const caseUrl = await openAndStartCase(page, reference);
+      if (letter.decide) await approveCase(page);
+      await issueLetter(page, caseUrl, letter.template, letter.values, (preview) => expectNoHorizontalScroll(preview, 'letter-preview', prefix));
       assert.ok((await page.getByRole('main').innerText()).includes('Fingerabdruck'), 'the letter is listed');
       await expectNoHorizontalScroll(page, 'letters-issued', prefix);
 

@@ -70,6 +70,18 @@ export async function expectNoHorizontalScroll(page: Page, name: string, shotPre
   assert.ok(scrollWidth <= 320, `${name} (${page.url()}) scrolls horizontally: scrollWidth ${scrollWidth} > 320 (client ${clientWidth}); too wide: ${offenders.join(', ')}`);
 }
 
+/**
+ * The checks every page a citizen sees must pass: axe (only with JavaScript, which axe needs in
+ * the page) at full width, then no sideways scrolling at 320 px, with a screenshot named
+ * `${shotPrefix}-${name}`. The viewport is back at 1280 × 900 afterwards.
+ */
+export async function checkPage(page: Page, name: string, options: { javaScript: boolean; shotPrefix: string }): Promise<void> {
+  if (options.javaScript) await expectNoAxeViolations(page, name);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectNoHorizontalScroll(page, name.replace(/\W+/g, '-'), options.shotPrefix);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /** Saves a full-page screenshot under screenshotDir and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });

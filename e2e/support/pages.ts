@@ -75,8 +75,8 @@ async function wrongCode(secret: string): Promise<string> {
   return ['000000', '111111', '222222', '333333', '444444', '555555'].find((c) => !near.includes(c))!;
 }
 
-/** Called on each second-factor page a sign-in passes, with a name for messages and screenshots. */
-export type SecondFactorPageCheck = (page: Page, name: string) => Promise<void>;
+/** Called on each page a step of a journey passes (axe, 320 px …), with a name for messages and screenshots. */
+export type PageCheck = (page: Page, name: string) => Promise<void>;
 
 /**
  * Signs a clerk in at /verwaltung/anmelden and lands on the inbox. The first sign-in of an account
@@ -84,7 +84,7 @@ export type SecondFactorPageCheck = (page: Page, name: string) => Promise<void>;
  * later ones enter a code. With `check`, it also visits the error and recovery-code states and
  * calls `check` on every second-factor page.
  */
-export async function signInAsStaff(context: BrowserContext, baseUrl: string, credentials: { email: string; password: string }, check?: SecondFactorPageCheck): Promise<Page> {
+export async function signInAsStaff(context: BrowserContext, baseUrl: string, credentials: { email: string; password: string }, check?: PageCheck): Promise<Page> {
   const page = await context.newPage();
   await open(page, `${baseUrl}/verwaltung/anmelden`);
   await page.getByLabel('Dienstliche E-Mail-Adresse').fill(credentials.email);
@@ -267,21 +267,6 @@ export async function waitForMail(page: Page, baseUrl: string, texts: string[], 
     await page.waitForTimeout(500);
   }
   throw new Error(`no mail with ${texts.join(', ')} in the outbox`);
-}
-
-/**
- * Issues the reply letter ("Antwort auf Ihr Anliegen") of a "Kontakt und Beschwerde" case as the
- * signed-in clerk; returns the text of the filled-in form as it stood before issuing.
- */
-export async function issueReplyLetter(clerk: Page, caseUrl: string, values: { recipient: string; reply: string }): Promise<string> {
-  await open(clerk, `${caseUrl}/bescheide`);
-  await clerk.getByLabel('Antwort auf Ihr Anliegen').check();
-  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Vorlage wählen' }));
-  await clerk.getByLabel('Empfänger (Name)').fill(values.recipient);
-  await clerk.getByLabel('Antwort', { exact: true }).fill(values.reply);
-  const form = await clerk.getByRole('main').innerText();
-  await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Bescheid erstellen und zustellen' }));
-  return form;
 }
 
 /** Sends a "Kontakt und Beschwerde" message through the form (whoever the page is signed in as); returns its reference. */
