@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
+import type { Lang } from '../../platform/i18n/i18n.js';
 import { idpLinksDataSection } from './oidc-login.js';
 
 /** A file to put into the export, by its address in the file store. */
@@ -14,6 +15,15 @@ export interface AccountDataSection {
   /** Key in the export's JSON (e.g. "applications"). */
   name: string;
   collect(trx: Trx, accountId: string): Promise<{ data: unknown; files: ExportFile[] }>;
+  /**
+   * What deleting the account does to the module's data beyond its foreign keys: `describe` tells
+   * the deletion page (one sentence each), `run` does it before the account goes, in the module's
+   * own transactions (it may need rights the account only has with its memberships).
+   */
+  deletion?: {
+    describe(db: Db, tenantId: string, accountId: string, lang: Lang): Promise<string[]>;
+    run(db: Db, tenantId: string, accountId: string): Promise<void>;
+  };
 }
 
 /** A name safe as one path segment inside a ZIP (no separators, no dot-dot, no control characters). */
