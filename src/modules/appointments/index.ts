@@ -1,0 +1,3 @@
+export { appointmentAdminRoutes } from './appointments.admin-routes.js';
+export { seedAppointmentLocation, type SeedLocation } from './appointments.seed.js';
+export { appointmentMinutes, checkSlot, freeSlots, holidayRegions, type BusySpan, type Schedule, type Slot, type SlotDay } from './slots.js';
