@@ -24,6 +24,9 @@ const refusals = {
     hoursOverlap: 'Die Zeiträume eines Tages dürfen sich nicht überschneiden.',
     dayInvalid: 'Geben Sie ein Datum wie 24.12.2026 ein.',
     closureOrder: 'Der letzte Tag darf nicht vor dem ersten liegen.',
+    contactNameRequired: 'Geben Sie Ihren Namen ein.',
+    emailRequired: 'Geben Sie Ihre E-Mail-Adresse ein.',
+    emailInvalid: 'Geben Sie eine E-Mail-Adresse im Format name@beispiel.de ein.',
   },
   en: {
     tooLong: 'This is too long.',
@@ -47,6 +50,9 @@ const refusals = {
     hoursOverlap: 'The periods of a day must not overlap.',
     dayInvalid: 'Enter a date like 24.12.2026.',
     closureOrder: 'The last day must not be before the first.',
+    contactNameRequired: 'Enter your name.',
+    emailRequired: 'Enter your e-mail address.',
+    emailInvalid: 'Enter an e-mail address like name@example.org.',
   },
 };
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { AppointmentLocation, AppointmentResource, LocationClosure, LocationOffer, LocationSetup } from './appointments.js';
-import type { HolidayRegion, OpeningInterval } from './slots.js';
+import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './slots.js';
 
 /** A location's columns as the module writes them. */
 export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
@@ -120,4 +120,57 @@ export async function findActiveDepartmentId(trx: Trx, key: string): Promise<str
 /** The ids of the catalog services the town offers. */
 export async function listTownServiceIds(trx: Trx): Promise<string[]> {
   return (await trx.selectFrom('tenant_services').select('service_id').orderBy('service_id').execute()).map((r) => r.service_id);
+}
+
+/** The spans taken on a location's counters around [from, to): confirmed bookings and holds not expired at `now`. */
+export async function listBusySpans(trx: Trx, locationId: string, from: Date, to: Date, now: Date): Promise<BusySpan[]> {
+  const rows = await trx.selectFrom('appointment_bookings')
+    .select(['resource_id', sql<Date>`lower(span)`.as('start'), sql<Date>`upper(span)`.as('end')])
+    .where('location_id', '=', locationId)
+    .where(sql<boolean>`span && tstzrange(${from}, ${to})`)
+    .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb.and([eb('status', '=', 'held'), eb('hold_expires_at', '>', now)])]))
+    .execute();
+  return rows.map((r) => ({ resourceId: r.resource_id, start: new Date(r.start), end: new Date(r.end) }));
+}
+
+/** Marks the holds expired at `now` that overlap a span of a counter, so their time can be booked. */
+export async function expireHoldsOn(trx: Trx, resourceId: string, start: Date, end: Date, now: Date): Promise<void> {
+  await trx.updateTable('appointment_bookings').set({ status: 'expired', hold_expires_at: null })
+    .where('resource_id', '=', resourceId).where('status', '=', 'held').where('hold_expires_at', '<=', now)
+    .where(sql<boolean>`span && tstzrange(${start}, ${end})`).execute();
+}
+
+/** Marks every hold of the town expired at `now` (housekeeping); returns how many. */
+export async function expireHolds(trx: Trx, now: Date): Promise<number> {
+  const result = await trx.updateTable('appointment_bookings').set({ status: 'expired', hold_expires_at: null })
+    .where('status', '=', 'held').where('hold_expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Inserts a held booking with who booked it; returns its id. */
+export async function insertHold(trx: Trx, tenantId: string, hold: { locationId: string; departmentId: string; resourceId: string; start: Date; end: Date; services: ServiceChoice[]; expiresAt: Date; name: string; email: string; language: 'de' | 'en' }): Promise<string> {
+  const { id } = await trx.insertInto('appointment_bookings').values({
+    tenant_id: tenantId, location_id: hold.locationId, resource_id: hold.resourceId, span: sql<string>`tstzrange(${hold.start}, ${hold.end})`,
+    services: JSON.stringify(hold.services), status: 'held', hold_expires_at: hold.expiresAt,
+  }).returning('id').executeTakeFirstOrThrow();
+  await trx.insertInto('appointment_booking_contacts').values({ tenant_id: tenantId, booking_id: id, department_id: hold.departmentId, name: hold.name, email: hold.email, language: hold.language }).execute();
+  return id;
+}
+
+/** Stores the hash of a held booking's confirmation token; false when the booking is no longer held. */
+export async function setConfirmTokenHash(trx: Trx, bookingId: string, tokenHash: string): Promise<boolean> {
+  const result = await trx.updateTable('appointment_bookings').set({ confirm_token_hash: tokenHash }).where('id', '=', bookingId).where('status', '=', 'held').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Confirms the hold with this token hash if it is still held at `now`; returns its id. */
+export async function confirmHold(trx: Trx, tokenHash: string, now: Date): Promise<string | undefined> {
+  const row = await trx.updateTable('appointment_bookings').set({ status: 'confirmed', confirmed_at: now, hold_expires_at: null })
+    .where('confirm_token_hash', '=', tokenHash).where('status', '=', 'held').where('hold_expires_at', '>', now).returning('id').executeTakeFirst();
+  return row?.id;
+}
+
+/** The status of the booking with this token hash, or undefined. */
+export async function findBookingStatusByToken(trx: Trx, tokenHash: string): Promise<string | undefined> {
+  return (await trx.selectFrom('appointment_bookings').select('status').where('confirm_token_hash', '=', tokenHash).executeTakeFirst())?.status;
 }

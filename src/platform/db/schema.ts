@@ -498,6 +498,8 @@ export interface Database {
     created_at: Generated<Date>;
     confirmed_at: Date | null;
     cancelled_at: Date | null;
+    /** SHA-256 of the confirmation link's token, set when the mail is sent. */
+    confirm_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
   };
   appointment_booking_contacts: { tenant_id: string; booking_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
 }

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
+import { inTransaction, type Db } from '../../platform/db/database.js';
+import { offersOf, scheduleOf, type AppointmentText } from './appointments.js';
+import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, listBusySpans, setConfirmTokenHash } from './appointments.repository.js';
+import { parseInput } from './appointments.schema.js';
+import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
+
+/** How long a hold waits for its e-mail confirmation before its time is free again. */
+export const holdMinutes = 15;
+/** How many days of free slots a refusal offers instead. */
+const alternativeDays = 3;
+
+// One bare address with a dot in the domain, as the administration accepts for staff.
+const emailPattern = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
+const contactSchema = z.object({
+  name: z.string().trim().min(1, { error: 'contactNameRequired' }).max(120, { error: 'tooLong' }),
+  email: z.string().trim().toLowerCase().min(1, { error: 'emailRequired' }).max(254, { error: 'tooLong' }).regex(emailPattern, { error: 'emailInvalid' }),
+});
+
+/** A citizen's request to hold a slot: where, when, what for, and who. */
+export interface HoldRequest {
+  locationId: string;
+  start: Date;
+  services: ServiceChoice[];
+  name: string;
+  email: string;
+  language: 'de' | 'en';
+}
+
+/** Why a hold was refused: the input, the services, or the slot (then with the next free slots). */
+export type HoldRefusal =
+  | { kind: 'invalid'; errors: Record<string, AppointmentText> }
+  | { kind: 'locationUnknown' }
+  | { kind: 'services'; problem: DurationProblem }
+  | { kind: 'slot'; problem: SlotProblem; nextFree: SlotDay[] };
+
+/**
+ * Holds a slot for a citizen for 15 minutes on the first free counter: checks the request from
+ * first principles (a forged, outdated or tampered slot is refused), marks expired holds on that
+ * time as expired and inserts the hold. The exclusion constraint decides between concurrent
+ * requests: the loser looks again at what is then busy (another counter, or the next free slots).
+ */
+export async function holdAppointment(db: Db, tenantId: string, request: HoldRequest, now = new Date()): Promise<{ ok: true; bookingId: string; end: Date } | ({ ok: false } & HoldRefusal)> {
+  const contact = parseInput(contactSchema, { name: request.name, email: request.email });
+  if (!contact.ok) return { ok: false, kind: 'invalid', errors: contact.errors };
+  if (!isUuid(request.locationId) || Number.isNaN(request.start.getTime())) return { ok: false, kind: 'locationUnknown' };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await inTransaction(db, { tenantId }, async (trx) => {
+        const setup = await findLocationSetup(trx, request.locationId);
+        if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
+        const minutes = appointmentMinutes(offersOf(setup), request.services);
+        if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem } as const;
+        const schedule = scheduleOf(setup);
+        const horizonEnd = new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000);
+        const busy = await listBusySpans(trx, setup.location.id, now, horizonEnd, now);
+        const checks = schedule.resourceIds.map((resourceId) => ({ resourceId, check: checkSlot(schedule, busy, { start: request.start, minutes: minutes.minutes, resourceId, now }) }));
+        const free = checks.find((c) => c.check.ok);
+        if (!free || !free.check.ok) {
+          const problem = checks.find((c) => !c.check.ok && c.check.problem !== 'resourceUnknown')?.check;
+          return {
+            ok: false, kind: 'slot', problem: problem && !problem.ok ? problem.problem : 'taken',
+            nextFree: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
+          } as const;
+        }
+        const end = free.check.end;
+        await expireHoldsOn(trx, free.resourceId, request.start, end, now);
+        const bookingId = await insertHold(trx, tenantId, {
+          locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: free.resourceId, start: request.start, end,
+          services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
+        });
+        return { ok: true, bookingId, end } as const;
+      });
+    } catch (error) {
+      // 23P01: a concurrent booking took the counter first; look again at what is free now. Each
+      // loss shows one more taken counter, so a few attempts end in a hold or in "taken".
+      if ((error as { code?: string }).code !== '23P01' || attempt >= 4) throw error;
+    }
+  }
+}
+
+/**
+ * Makes the token of a hold's confirmation link and stores its hash; the mail job calls it when it
+ * sends the mail, so the token is never stored. Undefined when the booking is no longer held.
+ */
+export function issueConfirmationToken(db: Db, tenantId: string, bookingId: string): Promise<string | undefined> {
+  const token = newToken();
+  return inTransaction(db, { tenantId }, async (trx) => ((await setConfirmTokenHash(trx, bookingId, hashToken(token))) ? token : undefined));
+}
+
+/** What a confirmation link did. */
+export type ConfirmOutcome = 'confirmed' | 'alreadyConfirmed' | 'expired' | 'unknown';
+
+/** Confirms a hold by the token of its e-mail link while the hold lasts. */
+export function confirmAppointment(db: Db, tenantId: string, token: string, now = new Date()): Promise<{ outcome: ConfirmOutcome; bookingId?: string }> {
+  const tokenHash = hashToken(token);
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const bookingId = await confirmHold(trx, tokenHash, now);
+    if (bookingId) return { outcome: 'confirmed', bookingId };
+    const status = await findBookingStatusByToken(trx, tokenHash);
+    return { outcome: status === 'confirmed' ? 'alreadyConfirmed' : status === undefined ? 'unknown' : 'expired' };
+  });
+}
+
+/** Marks the town's holds that have run out as expired (housekeeping); returns how many. */
+export function expireAppointmentHolds(db: Db, tenantId: string, now = new Date()): Promise<number> {
+  return inTransaction(db, { tenantId }, (trx) => expireHolds(trx, now));
+}
