@@ -89,7 +89,7 @@ describe('holding and confirming appointments', () => {
     assert.ok(late.ok);
     const lateToken = (await issueConfirmationToken(database.db, town.id, late.bookingId))!;
     assert.deepEqual(await confirmAppointment(database.db, town.id, lateToken, new Date(friday.getTime() + 16 * 60_000)), { outcome: 'expired' });
-    assert.ok((await expireAppointmentHolds(database.db, town.id, new Date(friday.getTime() + 16 * 60_000))) >= 1);
+    assert.ok((await inTransaction(database.db, { tenantId: town.id }, (trx) => expireAppointmentHolds(trx, new Date(friday.getTime() + 16 * 60_000)))) >= 1);
     assert.equal(await issueConfirmationToken(database.db, town.id, late.bookingId), undefined, 'an expired hold gets no new link');
     assert.deepEqual(await confirmAppointment(database.db, town.id, lateToken, new Date(friday.getTime() + 17 * 60_000)), { outcome: 'expired' });
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
-import { inTransaction, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { offersOf, scheduleOf, type AppointmentText } from './appointments.js';
 import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, listBusySpans, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
@@ -103,7 +103,7 @@ export function confirmAppointment(db: Db, tenantId: string, token: string, now 
   });
 }
 
-/** Marks the town's holds that have run out as expired (housekeeping); returns how many. */
-export function expireAppointmentHolds(db: Db, tenantId: string, now = new Date()): Promise<number> {
-  return inTransaction(db, { tenantId }, (trx) => expireHolds(trx, now));
+/** Marks the town's holds that have run out as expired (housekeeping, in its transaction); returns how many. */
+export function expireAppointmentHolds(trx: Trx, now = new Date()): Promise<number> {
+  return expireHolds(trx, now);
 }
