@@ -174,3 +174,16 @@ export async function confirmHold(trx: Trx, tokenHash: string, now: Date): Promi
 export async function findBookingStatusByToken(trx: Trx, tokenHash: string): Promise<string | undefined> {
   return (await trx.selectFrom('appointment_bookings').select('status').where('confirm_token_hash', '=', tokenHash).executeTakeFirst())?.status;
 }
+
+/** A booking with its location, as its mails describe it. */
+export async function findBookingForMail(trx: Trx, bookingId: string): Promise<{ status: string; start: Date; end: Date; locationName: string; address: string; departmentId: string; services: ServiceChoice[] } | undefined> {
+  const row = await trx.selectFrom('appointment_bookings as b').innerJoin('appointment_locations as l', 'l.id', 'b.location_id')
+    .select(['b.status', sql<Date>`lower(b.span)`.as('start'), sql<Date>`upper(b.span)`.as('end'), 'l.name', 'l.address', 'l.department_id', 'b.services'])
+    .where('b.id', '=', bookingId).executeTakeFirst();
+  return row && { status: row.status, start: new Date(row.start), end: new Date(row.end), locationName: row.name, address: row.address, departmentId: row.department_id, services: row.services };
+}
+
+/** Where to mail about a booking (readable only as the location's department). */
+export async function findBookingContact(trx: Trx, bookingId: string): Promise<{ email: string; language: 'de' | 'en' } | undefined> {
+  return trx.selectFrom('appointment_booking_contacts').select(['email', 'language']).where('booking_id', '=', bookingId).executeTakeFirst();
+}

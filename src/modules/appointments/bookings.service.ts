@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
-import { offersOf, scheduleOf, type AppointmentText } from './appointments.js';
-import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, listBusySpans, setConfirmTokenHash } from './appointments.repository.js';
+import { enqueueJob } from '../../platform/jobs/jobs.js';
+import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
+import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
@@ -10,6 +11,10 @@ import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type Se
 export const holdMinutes = 15;
 /** How many days of free slots a refusal offers instead. */
 const alternativeDays = 3;
+/** How many days with free slots the search shows per location. */
+const searchDays = 5;
+/** The job that mails a hold's confirmation link. */
+export const confirmationLinkJob = 'appointments.confirmation_link';
 
 // One bare address with a dot in the domain, as the administration accepts for staff.
 const emailPattern = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
@@ -70,6 +75,8 @@ export async function holdAppointment(db: Db, tenantId: string, request: HoldReq
           locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: free.resourceId, start: request.start, end,
           services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
         });
+        // The mail leaves after commit (outbox); its token is made when it is sent.
+        await enqueueJob(trx, { tenantId, kind: confirmationLinkJob, payload: { bookingId } });
         return { ok: true, bookingId, end } as const;
       });
     } catch (error) {
@@ -106,4 +113,36 @@ export function confirmAppointment(db: Db, tenantId: string, token: string, now 
 /** Marks the town's holds that have run out as expired (housekeeping, in its transaction); returns how many. */
 export function expireAppointmentHolds(trx: Trx, now = new Date()): Promise<number> {
   return expireHolds(trx, now);
+}
+
+/** The town's locations that can be booked: active, with an active counter and a service. */
+export function listBookableLocations(db: Db, tenantId: string): Promise<LocationSetup[]> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const setups: LocationSetup[] = [];
+    for (const row of await listLocationRows(trx)) {
+      const setup = row.active && row.counters > 0 && row.services > 0 ? await findLocationSetup(trx, row.id) : undefined;
+      if (setup) setups.push(setup);
+    }
+    return setups;
+  });
+}
+
+/** The free slots of one location for a set of services. */
+export interface LocationSlots {
+  location: AppointmentLocation;
+  minutes: number;
+  days: SlotDay[];
+}
+
+/** The next free slots at every bookable location that offers all chosen services (for as many persons). */
+export async function searchFreeSlots(db: Db, tenantId: string, choices: ServiceChoice[], now = new Date()): Promise<LocationSlots[]> {
+  const results: LocationSlots[] = [];
+  for (const setup of await listBookableLocations(db, tenantId)) {
+    const minutes = appointmentMinutes(offersOf(setup), choices);
+    if (!minutes.ok) continue;
+    const schedule = scheduleOf(setup);
+    const busy = await inTransaction(db, { tenantId }, (trx) => listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now));
+    results.push({ location: setup.location, minutes: minutes.minutes, days: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays }) });
+  }
+  return results;
 }
