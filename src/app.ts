@@ -96,7 +96,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
-      ...appointmentJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...appointmentJobHandlers({ mailer, tenants, db: database.db, config, services }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),

@@ -85,6 +85,22 @@ describe('booking an appointment as a citizen', () => {
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /Ihr Termin ist gebucht/);
     assert.equal(await status(), 'confirmed');
+
+    // The confirmation mail carries the appointment as a calendar file, in UTC.
+    await app.jobs.runDue();
+    const booked = (await listOutbox(app.database.db, 100)).find((m) => m.to === 'erika@example.org' && m.subject.startsWith('Ihr Termin ist gebucht'));
+    assert.ok(booked, 'a mail about the booked appointment');
+    assert.ok(!booked.text.includes('Erika Muster'));
+    assert.equal(booked.attachments.length, 1);
+    const ics = booked.attachments[0]!;
+    assert.equal(ics.filename, 'termin.ics');
+    assert.match(ics.contentType, /^text\/calendar/);
+    const start = new Date(new URL(link, 'http://x').searchParams.get('beginn')!);
+    const utc = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    assert.match(ics.content, /BEGIN:VCALENDAR/);
+    assert.match(ics.content, new RegExp(`DTSTART:${utc(start)}`));
+    assert.match(ics.content, new RegExp(`DTEND:${utc(new Date(start.getTime() + 45 * 60_000))}`));
+    assert.match(ics.content, /LOCATION:Bürgerbüro im Rathaus\\, Rathausplatz 1/);
     await citizen.get(path);
     assert.match((await citizen.post(path, {})).body, /Ihr Termin ist bereits gebucht/);
     await citizen.get(path);

@@ -44,6 +44,8 @@ export const t = defineMessages({
     unknownText: 'Der Link ist unvollständig oder gehört zu keinem Termin. Bitte buchen Sie erneut.',
     bookAgain: 'Termin buchen',
     confirmMailSubject: 'Bitte bestätigen Sie Ihren Termin – {town}',
+    confirmedMailSubject: 'Ihr Termin ist gebucht – {town}',
+    confirmedMailBody: 'Guten Tag,\n\nIhr Termin ist gebucht:\n\n{when}\n{where}\n{services}\n\nDen Termin finden Sie als Kalenderdatei im Anhang. Bitte bringen Sie die nötigen Unterlagen mit.\n\n{town}',
     confirmMailBody: 'Guten Tag,\n\nSie haben einen Termin vorgemerkt:\n\n{when}\n{where}\n\nBitte bestätigen Sie ihn innerhalb von {minutes} Minuten mit diesem Link, sonst wird er wieder frei:\n\n{url}\n\nHaben Sie keinen Termin vorgemerkt, ignorieren Sie diese E-Mail.\n\n{town}',
   },
   en: {
@@ -88,6 +90,8 @@ export const t = defineMessages({
     unknownText: 'The link is incomplete or belongs to no appointment. Please book again.',
     bookAgain: 'Book an appointment',
     confirmMailSubject: 'Please confirm your appointment – {town}',
+    confirmedMailSubject: 'Your appointment is booked – {town}',
+    confirmedMailBody: 'Hello,\n\nyour appointment is booked:\n\n{when}\n{where}\n{services}\n\nThe appointment is attached as a calendar file. Please bring the documents needed.\n\n{town}',
     confirmMailBody: 'Hello,\n\nyou have reserved an appointment:\n\n{when}\n{where}\n\nPlease confirm it within {minutes} minutes with this link, or it becomes free again:\n\n{url}\n\nIf you did not reserve an appointment, ignore this e-mail.\n\n{town}',
   },
 });

@@ -15,6 +15,8 @@ const alternativeDays = 3;
 const searchDays = 5;
 /** The job that mails a hold's confirmation link. */
 export const confirmationLinkJob = 'appointments.confirmation_link';
+/** The job that mails a confirmed appointment with its calendar file. */
+export const confirmedMailJob = 'appointments.confirmed';
 
 // One bare address with a dot in the domain, as the administration accepts for staff.
 const emailPattern = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
@@ -99,12 +101,15 @@ export function issueConfirmationToken(db: Db, tenantId: string, bookingId: stri
 /** What a confirmation link did. */
 export type ConfirmOutcome = 'confirmed' | 'alreadyConfirmed' | 'expired' | 'unknown';
 
-/** Confirms a hold by the token of its e-mail link while the hold lasts. */
+/** Confirms a hold by the token of its e-mail link while the hold lasts; the confirmation mail with the calendar file follows. */
 export function confirmAppointment(db: Db, tenantId: string, token: string, now = new Date()): Promise<{ outcome: ConfirmOutcome; bookingId?: string }> {
   const tokenHash = hashToken(token);
   return inTransaction(db, { tenantId }, async (trx) => {
     const bookingId = await confirmHold(trx, tokenHash, now);
-    if (bookingId) return { outcome: 'confirmed', bookingId };
+    if (bookingId) {
+      await enqueueJob(trx, { tenantId, kind: confirmedMailJob, payload: { bookingId } });
+      return { outcome: 'confirmed', bookingId };
+    }
     const status = await findBookingStatusByToken(trx, tokenHash);
     return { outcome: status === 'confirmed' ? 'alreadyConfirmed' : status === undefined ? 'unknown' : 'expired' };
   });

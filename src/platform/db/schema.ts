@@ -8,6 +8,13 @@ export const trustLevels = ['low', 'substantial', 'high'] as const;
 /** eIDAS level of assurance of a sign-in. */
 export type TrustLevel = (typeof trustLevels)[number];
 
+/** A small text attachment of a mail in the developer outbox. */
+export interface MailAttachmentRow {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 /** Kysely's view of the tables created by migrations/*.sql. */
 export interface Database {
   tenants: {
@@ -449,6 +456,7 @@ export interface Database {
     recipient: string;
     subject: string;
     body: string;
+    attachments: ColumnType<MailAttachmentRow[], string | undefined, string>;
     created_at: Timestamp;
   };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
