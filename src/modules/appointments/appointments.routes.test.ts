@@ -79,7 +79,7 @@ describe('booking an appointment as a citizen', () => {
     // Opening the link books nothing; the button does, once.
     const confirmPage = await citizen.get(path);
     assert.equal(confirmPage.statusCode, 200);
-    const status = async () => (await sql<{ status: string }>`select b.status from appointment_bookings b join appointment_booking_contacts c on c.booking_id = b.id where c.email = 'erika@example.org'`.execute(app.database.db)).rows[0]!.status;
+    const status = async () => (await sql<{ status: string }>`select b.status from appointment_bookings b join appointment_booking_contacts c on c.booking_id = b.id where c.email = 'erika@example.org' and b.tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.status;
     assert.equal(await status(), 'held');
     const confirmed = await citizen.post(path, {});
     assert.equal(confirmed.statusCode, 200);
@@ -88,7 +88,7 @@ describe('booking an appointment as a citizen', () => {
 
     // The confirmation mail carries the appointment as a calendar file, in UTC.
     await app.jobs.runDue();
-    const booked = (await listOutbox(app.database.db, 100)).find((m) => m.to === 'erika@example.org' && m.subject.startsWith('Ihr Termin ist gebucht'));
+    const booked = (await listOutbox(app.database.db, 100)).find((m) => m.to === 'erika@example.org' && m.tenantId === tenant.id && m.subject.startsWith('Ihr Termin ist gebucht'));
     assert.ok(booked, 'a mail about the booked appointment');
     assert.ok(!booked.text.includes('Erika Muster'));
     assert.equal(booked.attachments.length, 1);
