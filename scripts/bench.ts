@@ -680,7 +680,8 @@ async function countCommitted(engine: Engine, target: string): Promise<{ submiss
     }
   }
   const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = new PGlite(target);
+  const { pgliteExtensions } = await import('../src/platform/db/pglite-extensions.js');
+  const pglite = new PGlite(target, { extensions: pgliteExtensions });
   try {
     return (await pglite.query<{ submissions: number; cases: number; audit: number; jobs: number }>(sqlText)).rows[0]!;
   } finally {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../src/platform/db/database.js';
 import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff } from '../src/modules/staff/index.js';
+import { holidayRegions, seedAppointmentLocation } from '../src/modules/appointments/index.js';
 import { projectRoot } from '../src/platform/project-root.js';
 
 const text = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
@@ -31,6 +32,19 @@ const townsFile = z.array(z.strictObject({
     contact: z.strictObject({ email: z.string(), phone: z.string(), room: z.string().optional(), hours: text.optional() }),
   })),
   services: z.array(z.strictObject({ service: z.string(), department: z.string() })),
+  appointments: z.array(z.strictObject({
+    name: z.string(),
+    department: z.string(),
+    address: z.string(),
+    accessibility: z.string().optional(),
+    holidayRegion: z.enum(holidayRegions).optional(),
+    horizonDays: z.number().int().optional(),
+    leadHours: z.number().int().optional(),
+    slotMinutes: z.number().int().optional(),
+    counters: z.array(z.string()),
+    services: z.array(z.strictObject({ service: z.string(), minutes: z.number().int(), minutesPerExtraPerson: z.number().int().optional(), maxPersons: z.number().int().optional() })),
+    openingHours: z.record(z.coerce.number().int().min(1).max(7), z.string()),
+  })).optional(),
   staff: z.array(z.strictObject({ email: z.string(), name: z.string(), townAdmin: z.boolean().optional(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
 }));
 
@@ -54,6 +68,7 @@ export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email
       if (await trx.selectFrom('tenants').select('id').where('slug', '=', town.slug).executeTakeFirst()) return;
       const tenant = await insertTenant(trx, town);
       for (const s of town.services) await adoptService(trx, tenant.id, s.service, s.department);
+      for (const location of town.appointments ?? []) await seedAppointmentLocation(trx, tenant.id, location);
       await Promise.all(staff.map((s) => createStaff(trx, { tenantId: tenant.id, email: s.email, name: s.name, password: s.password, townAdmin: s.townAdmin, departments: s.departments })));
       credentials.push(...staff.map((s) => ({ town: town.name, email: s.email, password: s.password })));
     });

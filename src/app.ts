@@ -37,6 +37,7 @@ import { organisationJobHandlers, organisationRoutes, organisationsDataSection }
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
+import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes } from './modules/appointments/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
+      ...appointmentJobHandlers({ mailer, tenants, db: database.db, config, services }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -143,6 +145,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(documentSafeRoutes, deps);
   await app.register(postboxRoutes, deps);
   await app.register(signInMethodRoutes, deps);
+  await app.register(appointmentAdminRoutes, deps);
+  await app.register(appointmentRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

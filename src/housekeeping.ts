@@ -3,6 +3,7 @@ import { deleteExpiredSessions } from './platform/http/session.js';
 import { deleteAbandonedDrafts } from './modules/forms/index.js';
 import { sealAuditLog } from './modules/audit/index.js';
 import { scheduleRetentionRun } from './modules/retention/index.js';
+import { expireAppointmentHolds } from './modules/appointments/index.js';
 import type { TenantDirectory } from './modules/tenants/tenant-directory.js';
 
 /**
@@ -10,6 +11,7 @@ import type { TenantDirectory } from './modules/tenants/tenant-directory.js';
  * will come back for (expired sessions; drafts past their keeping time, with their uploads: an
  * anonymous one after a day or when its resume link expires, an account's after 30 days) and keeps
  * the nightly retention run queued (a durable job, so it survives restarts and runs on one worker).
+ * Appointment holds that ran out are marked expired (their time is free already; this tidies up).
  */
 export async function runHousekeeping(db: Db, tenants: TenantDirectory): Promise<void> {
   for (const tenant of tenants.all()) {
@@ -17,6 +19,7 @@ export async function runHousekeeping(db: Db, tenants: TenantDirectory): Promise
       await deleteExpiredSessions(trx);
       await deleteAbandonedDrafts(trx);
       await scheduleRetentionRun(trx, tenant.id);
+      await expireAppointmentHolds(trx);
     });
     await sealAuditLog(db, tenant.id);
   }

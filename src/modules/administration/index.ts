@@ -6,3 +6,5 @@ export {
 } from './administration.service.js';
 export { departmentRoles, isDepartmentRole, type AdminActor, type AdminText, type Outcome, type StaffAccount, type DepartmentRecord } from './administration.js';
 export { t as administrationText } from './administration.i18n.js';
+export { adminActorOf, mayManageTown } from './administration.policy.js';
+export { AdminFrame, ForbiddenPage, type AdminPageProps } from './views/admin-pages.js';

@@ -8,6 +8,7 @@ import type { Config } from '../../config.js';
 import { createPglitePool } from './pglite-pool.js';
 import type { Database } from './schema.js';
 import { restorePgliteTemplate } from './pglite-template.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -47,7 +48,7 @@ export async function openPglite(dir: string | undefined): Promise<PGlite> {
   v8.setFlagsFromString('--liftoff-only');
   if (dir) await mkdir(path.dirname(dir), { recursive: true });
   const loadDataDir = await restorePgliteTemplate(dir);
-  const options = { loadDataDir, startParams: pgliteStartParams };
+  const options = { loadDataDir, startParams: pgliteStartParams, extensions: pgliteExtensions };
   const pglite = dir ? new PGlite(dir, options) : new PGlite(options);
   await pglite.waitReady;
   return pglite;

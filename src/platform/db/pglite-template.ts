@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { projectRoot } from '../project-root.js';
 import { migrate, migrationFiles } from './migrate.js';
 import { createPglitePool } from './pglite-pool.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 import type { Database } from './schema.js';
 
 // PGlite's initdb takes 3–4 s on this machine kind, the migrations another ~0.5 s. The template has
@@ -49,7 +50,7 @@ export async function writePgliteTemplate(): Promise<{ dump: string; dir: string
   await mkdir(cacheDir, { recursive: true });
   const partial = path.join(cacheDir, `${name}.${process.pid}.tmp`);
 
-  const fresh = new PGlite();
+  const fresh = new PGlite({ extensions: pgliteExtensions });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPglitePool(fresh) }) });
   await migrate(db);
   const dump = Buffer.from(await (await fresh.dumpDataDir('gzip')).arrayBuffer());
@@ -57,7 +58,7 @@ export async function writePgliteTemplate(): Promise<{ dump: string; dir: string
   await writeFile(partial, dump);
   await rename(partial, template.dump);
 
-  const onDisk = new PGlite(partial, { loadDataDir: new Blob([dump]) });
+  const onDisk = new PGlite(partial, { loadDataDir: new Blob([dump]), extensions: pgliteExtensions });
   await onDisk.waitReady;
   await onDisk.close();
   await rm(template.dir, { recursive: true, force: true });

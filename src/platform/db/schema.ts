@@ -8,6 +8,13 @@ export const trustLevels = ['low', 'substantial', 'high'] as const;
 /** eIDAS level of assurance of a sign-in. */
 export type TrustLevel = (typeof trustLevels)[number];
 
+/** A small text attachment of a mail in the developer outbox. */
+export interface MailAttachmentRow {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 /** Kysely's view of the tables created by migrations/*.sql. */
 export interface Database {
   tenants: {
@@ -454,9 +461,60 @@ export interface Database {
     recipient: string;
     subject: string;
     body: string;
+    attachments: ColumnType<MailAttachmentRow[], string | undefined, string>;
     created_at: Timestamp;
   };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
+  appointment_locations: {
+    tenant_id: string;
+    id: Generated<string>;
+    department_id: string;
+    name: string;
+    address: string;
+    accessibility: ColumnType<string, string | undefined, string>;
+    holiday_region: ColumnType<string, string | undefined, string>;
+    horizon_days: number;
+    lead_minutes: number;
+    slot_minutes: number;
+    deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    created_at: Generated<Date>;
+  };
+  appointment_resources: {
+    tenant_id: string;
+    id: Generated<string>;
+    location_id: string;
+    name: string;
+    deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  };
+  appointment_location_services: {
+    tenant_id: string;
+    location_id: string;
+    service_id: string;
+    minutes: number;
+    minutes_per_extra_person: number;
+    max_persons: number;
+  };
+  /** Wall-clock times 'HH:MM:SS' (PostgreSQL time), Europe/Berlin. */
+  appointment_opening_hours: { tenant_id: string; location_id: string; weekday: number; opens: string; closes: string };
+  /** Days; the repository selects them as 'YYYY-MM-DD' text (drivers differ on dates). */
+  appointment_closures: { tenant_id: string; id: Generated<string>; location_id: string; first_day: ColumnType<string, string, string>; last_day: ColumnType<string, string, string>; reason: string };
+  appointment_bookings: {
+    tenant_id: string;
+    id: Generated<string>;
+    location_id: string;
+    resource_id: string;
+    /** A tstzrange literal '[start,end)'. */
+    span: string;
+    services: ColumnType<{ serviceId: string; persons: number }[], string, string>;
+    status: 'held' | 'confirmed' | 'cancelled' | 'expired';
+    hold_expires_at: Date | null;
+    created_at: Generated<Date>;
+    confirmed_at: Date | null;
+    cancelled_at: Date | null;
+    /** SHA-256 of the confirmation link's token, set when the mail is sent. */
+    confirm_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  appointment_booking_contacts: { tenant_id: string; booking_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
 }
 
 /** A town's public profile: letterhead, contact and the texts of its legal pages. */

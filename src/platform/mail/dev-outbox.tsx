@@ -24,6 +24,12 @@ export async function devOutboxRoutes(app: FastifyInstance, options: { db: Db })
             <h2 class="kern-heading-small">{m.subject}</h2>
             <p class="kern-body kern-body--small">{`An: ${m.to} · ${formatDate(m.createdAt, request.lang, true)}`}</p>
             <pre class="outbox-mail__body">{m.text}</pre>
+            {m.attachments.map((a) => (
+              <details key={a.filename}>
+                <summary>{`Anhang: ${a.filename} (${a.contentType})`}</summary>
+                <pre class="outbox-mail__body">{a.content}</pre>
+              </details>
+            ))}
           </article>
         ))}
       </Layout>,

@@ -116,6 +116,28 @@ describe('mailer', () => {
     }
   });
 
+  it('sends a text attachment as a second part over SMTP, and keeps it in the outbox without SMTP', async () => {
+    const calendar = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+    const attachments = [{ filename: 'termin.ics', contentType: 'text/calendar; charset=utf-8', content: calendar }];
+    const sink = await startSmtpSink();
+    const mailer = createMailer({ smtpUrl: sink.url, from, db: handle.db });
+    try {
+      await mailer.send({ tenantId: null, to: 'buerger@example.org', subject: 'Termin', text: 'Im Anhang.', attachments });
+      const raw = sink.received[0]!.raw;
+      assert.match(sink.received[0]!.headers.get('content-type') ?? '', /^multipart\/mixed/);
+      assert.match(raw, /Content-Type: text\/calendar; charset=utf-8; name=termin\.ics/);
+      assert.match(raw, /Content-Disposition: attachment; filename=termin\.ics/);
+      assert.ok(raw.includes('BEGIN:VCALENDAR') || raw.includes(Buffer.from(calendar).toString('base64').slice(0, 20)));
+    } finally {
+      mailer.close();
+      await sink.close();
+    }
+    const outbox = createMailer({ from, db: handle.db });
+    const to = `termin-${randomUUID()}@example.org`;
+    await outbox.send({ tenantId: null, to, subject: 'Termin', text: 'Im Anhang.', attachments });
+    assert.deepEqual((await listOutbox(handle.db, 50)).find((m) => m.to === to)?.attachments, attachments);
+  });
+
   it('rejects when the SMTP server refuses the recipient, so the job is retried', async () => {
     const sink = await startSmtpSink({
       onRcptTo(_address, _session, callback) {

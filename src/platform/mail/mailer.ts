@@ -3,12 +3,20 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { asApplicationRole, type Db } from '../db/database.js';
 import { createGroupCommit } from '../db/group-commit.js';
 
-/** A plain-text e-mail to one recipient. */
+/** A small text attachment, e.g. an ICS calendar entry. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/** A plain-text e-mail to one recipient, with optional text attachments. */
 export interface MailMessage {
   tenantId: string | null;
   to: string;
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 /** Sends mail by SMTP, or keeps it in the local outbox when no SMTP server is configured. */
@@ -27,6 +35,7 @@ export interface OutboxMail {
   to: string;
   subject: string;
   text: string;
+  attachments: MailAttachment[];
   createdAt: Date;
 }
 
@@ -50,7 +59,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
       write: async (_key, messages) => {
         // The application role may insert into and read the outbox but not change it.
         await asApplicationRole(db, (trx) =>
-          trx.insertInto('mail_outbox').values(messages.map((m) => ({ tenant_id: m.tenantId, recipient: m.to, subject: m.subject, body: m.text }))).execute(),
+          trx.insertInto('mail_outbox').values(messages.map((m) => ({ tenant_id: m.tenantId, recipient: m.to, subject: m.subject, body: m.text, attachments: JSON.stringify(m.attachments ?? []) }))).execute(),
         );
         return messages.map(() => undefined);
       },
@@ -76,6 +85,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
         subject: message.subject,
         text: message.text,
         textEncoding: 'quoted-printable',
+        attachments: message.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
         // RFC 3834: stops out-of-office replies to a sender nobody reads.
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
@@ -89,7 +99,7 @@ export async function listOutbox(db: Db, limit: number): Promise<OutboxMail[]> {
   const rows = await asApplicationRole(db, (trx) =>
     trx.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
   );
-  return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, to: r.recipient, subject: r.subject, text: r.body, createdAt: r.created_at }));
+  return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, to: r.recipient, subject: r.subject, text: r.body, attachments: r.attachments, createdAt: r.created_at }));
 }
 
 function parseFrom(value: string): { name: string; address: string } {

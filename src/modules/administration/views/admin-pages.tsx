@@ -14,6 +14,7 @@ export const adminPaths = {
   departments: '/verwaltung/admin/fachbereiche',
   newDepartment: '/verwaltung/admin/fachbereiche/neu',
   department: (id: string) => `/verwaltung/admin/fachbereiche/${id}`,
+  appointments: '/verwaltung/admin/termine',
 } as const;
 
 /** What every administration page knows: the signed-in admin and the outcome of the last change. */
@@ -29,7 +30,7 @@ export interface AdminPageProps {
 const roleName = (lang: Lang, role: DepartmentRole) => t(lang, `role_${role}`);
 
 /** The frame of an administration page: staff bar, sections, errors or success, heading. */
-function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments'; children: ComponentChildren }) {
+export function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments' | 'appointments'; doneText?: string; children: ComponentChildren }) {
   const { ctx } = props;
   const lang = ctx.lang;
   const failed = Object.keys(props.errors).length > 0;
@@ -41,11 +42,12 @@ function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 
           <ul class="kern-list">
             <li><a class="kern-link" href={adminPaths.staff} aria-current={props.section === 'staff' ? 'page' : undefined}>{t(lang, 'staffTitle')}</a></li>
             <li><a class="kern-link" href={adminPaths.departments} aria-current={props.section === 'departments' ? 'page' : undefined}>{t(lang, 'departmentsTitle')}</a></li>
+            <li><a class="kern-link" href={adminPaths.appointments} aria-current={props.section === 'appointments' ? 'page' : undefined}>{t(lang, 'appointmentsTitle')}</a></li>
           </ul>
         </nav>
       )}
       <ErrorSummary errors={props.errors} lang={lang} />
-      {props.done && !failed && <Alert kind="success" title={t(lang, `done_${props.done}`)} />}
+      {(props.doneText ?? props.done) && !failed && <Alert kind="success" title={props.doneText ?? t(lang, `done_${props.done!}`)} />}
       <h1 class="kern-heading-x-large">{props.title}</h1>
       {props.children}
     </Layout>

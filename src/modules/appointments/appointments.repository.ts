@@ -1,0 +1,189 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import type { AppointmentLocation, AppointmentResource, LocationClosure, LocationOffer, LocationSetup } from './appointments.js';
+import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './slots.js';
+
+/** A location's columns as the module writes them. */
+export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
+
+const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'deactivated_at'] as const;
+
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; deactivated_at: Date | null }): AppointmentLocation {
+  return {
+    id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, active: row.deactivated_at === null,
+  };
+}
+
+function locationRow(tenantId: string, v: LocationValues) {
+  return {
+    tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
+    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes,
+  };
+}
+
+/** The town's locations, by name, with how many active counters and services each has. */
+export async function listLocationRows(trx: Trx): Promise<Array<AppointmentLocation & { counters: number; services: number }>> {
+  const rows = await trx.selectFrom('appointment_locations as l')
+    .select([...locationColumns.map((c) => `l.${c}` as const)])
+    .select((eb) => [
+      eb.selectFrom('appointment_resources as r').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('counters'),
+      eb.selectFrom('appointment_location_services as s').whereRef('s.location_id', '=', 'l.id').select(sql<number>`count(*)::int`.as('n')).as('services'),
+    ])
+    .orderBy('l.name').execute();
+  return rows.map((r) => ({ ...toLocation(r), counters: r.counters ?? 0, services: r.services ?? 0 }));
+}
+
+/** Inserts a location; returns its id. */
+export async function insertLocation(trx: Trx, tenantId: string, values: LocationValues): Promise<string> {
+  return (await trx.insertInto('appointment_locations').values(locationRow(tenantId, values)).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Changes a location's details. */
+export async function updateLocation(trx: Trx, id: string, values: LocationValues): Promise<void> {
+  const { tenant_id: _, ...row } = locationRow('', values);
+  await trx.updateTable('appointment_locations').set(row).where('id', '=', id).execute();
+}
+
+/** A location with its counters, offers, opening hours and closures, or undefined. */
+export async function findLocationSetup(trx: Trx, id: string): Promise<LocationSetup | undefined> {
+  const row = await trx.selectFrom('appointment_locations').select([...locationColumns]).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const [resources, offers, hours, closures] = await Promise.all([
+    trx.selectFrom('appointment_resources').select(['id', 'name', 'deactivated_at']).where('location_id', '=', id).orderBy('name').execute(),
+    trx.selectFrom('appointment_location_services').select(['service_id', 'minutes', 'minutes_per_extra_person', 'max_persons']).where('location_id', '=', id).orderBy('service_id').execute(),
+    trx.selectFrom('appointment_opening_hours').select(['weekday', sql<string>`to_char(opens, 'HH24:MI')`.as('opens'), sql<string>`to_char(closes, 'HH24:MI')`.as('closes')])
+      .where('location_id', '=', id).orderBy('weekday').orderBy('opens').execute(),
+    trx.selectFrom('appointment_closures').select(['id', sql<string>`first_day::text`.as('first_day'), sql<string>`last_day::text`.as('last_day'), 'reason'])
+      .where('location_id', '=', id).orderBy('first_day').execute(),
+  ]);
+  return {
+    location: toLocation(row),
+    resources: resources.map((r): AppointmentResource => ({ id: r.id, name: r.name, active: r.deactivated_at === null })),
+    offers: offers.map((o): LocationOffer => ({ serviceId: o.service_id, minutes: o.minutes, minutesPerExtraPerson: o.minutes_per_extra_person, maxPersons: o.max_persons })),
+    openingHours: hours.map((h): OpeningInterval => ({ weekday: h.weekday, opens: h.opens, closes: h.closes })),
+    closures: closures.map((c): LocationClosure => ({ id: c.id, firstDay: c.first_day, lastDay: c.last_day, reason: c.reason })),
+  };
+}
+
+/** Adds a counter to a location; false when the location has one of that name already. */
+export async function insertResource(trx: Trx, tenantId: string, locationId: string, name: string): Promise<boolean> {
+  const row = await trx.insertInto('appointment_resources').values({ tenant_id: tenantId, location_id: locationId, name })
+    .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'name']).doNothing()).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Deactivates or reactivates a counter of a location; false when there is no such counter. */
+export async function setResourceDeactivated(trx: Trx, locationId: string, resourceId: string, deactivated: boolean): Promise<boolean> {
+  const result = await trx.updateTable('appointment_resources').set({ deactivated_at: deactivated ? new Date() : null })
+    .where('location_id', '=', locationId).where('id', '=', resourceId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Offers a service at a location, or changes its durations. */
+export async function upsertOffer(trx: Trx, tenantId: string, locationId: string, offer: LocationOffer): Promise<void> {
+  const values = { minutes: offer.minutes, minutes_per_extra_person: offer.minutesPerExtraPerson, max_persons: offer.maxPersons };
+  await trx.insertInto('appointment_location_services').values({ tenant_id: tenantId, location_id: locationId, service_id: offer.serviceId, ...values })
+    .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'service_id']).doUpdateSet(values)).execute();
+}
+
+/** Stops offering a service at a location; false when it was not offered. */
+export async function deleteOffer(trx: Trx, locationId: string, serviceId: string): Promise<boolean> {
+  const result = await trx.deleteFrom('appointment_location_services').where('location_id', '=', locationId).where('service_id', '=', serviceId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Replaces the whole week's opening hours of a location. */
+export async function replaceOpeningHours(trx: Trx, tenantId: string, locationId: string, intervals: readonly OpeningInterval[]): Promise<void> {
+  await trx.deleteFrom('appointment_opening_hours').where('location_id', '=', locationId).execute();
+  if (intervals.length === 0) return;
+  await trx.insertInto('appointment_opening_hours')
+    .values(intervals.map((i) => ({ tenant_id: tenantId, location_id: locationId, weekday: i.weekday, opens: i.opens, closes: i.closes }))).execute();
+}
+
+/** Adds closure days to a location. */
+export async function insertClosure(trx: Trx, tenantId: string, locationId: string, closure: Omit<LocationClosure, 'id'>): Promise<void> {
+  await trx.insertInto('appointment_closures').values({ tenant_id: tenantId, location_id: locationId, first_day: closure.firstDay, last_day: closure.lastDay, reason: closure.reason }).execute();
+}
+
+/** Removes closure days of a location; false when there were none with that id. */
+export async function deleteClosure(trx: Trx, locationId: string, closureId: string): Promise<boolean> {
+  const result = await trx.deleteFrom('appointment_closures').where('location_id', '=', locationId).where('id', '=', closureId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** The id of an active department of the town by its key. */
+export async function findActiveDepartmentId(trx: Trx, key: string): Promise<string | undefined> {
+  return (await trx.selectFrom('departments').select('id').where('key', '=', key).where('deactivated_at', 'is', null).executeTakeFirst())?.id;
+}
+
+/** The ids of the catalog services the town offers. */
+export async function listTownServiceIds(trx: Trx): Promise<string[]> {
+  return (await trx.selectFrom('tenant_services').select('service_id').orderBy('service_id').execute()).map((r) => r.service_id);
+}
+
+/** The spans taken on a location's counters around [from, to): confirmed bookings and holds not expired at `now`. */
+export async function listBusySpans(trx: Trx, locationId: string, from: Date, to: Date, now: Date): Promise<BusySpan[]> {
+  const rows = await trx.selectFrom('appointment_bookings')
+    .select(['resource_id', sql<Date>`lower(span)`.as('start'), sql<Date>`upper(span)`.as('end')])
+    .where('location_id', '=', locationId)
+    .where(sql<boolean>`span && tstzrange(${from}, ${to})`)
+    .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb.and([eb('status', '=', 'held'), eb('hold_expires_at', '>', now)])]))
+    .execute();
+  return rows.map((r) => ({ resourceId: r.resource_id, start: new Date(r.start), end: new Date(r.end) }));
+}
+
+/** Marks the holds expired at `now` that overlap a span of a counter, so their time can be booked. */
+export async function expireHoldsOn(trx: Trx, resourceId: string, start: Date, end: Date, now: Date): Promise<void> {
+  await trx.updateTable('appointment_bookings').set({ status: 'expired', hold_expires_at: null })
+    .where('resource_id', '=', resourceId).where('status', '=', 'held').where('hold_expires_at', '<=', now)
+    .where(sql<boolean>`span && tstzrange(${start}, ${end})`).execute();
+}
+
+/** Marks every hold of the town expired at `now` (housekeeping); returns how many. */
+export async function expireHolds(trx: Trx, now: Date): Promise<number> {
+  const result = await trx.updateTable('appointment_bookings').set({ status: 'expired', hold_expires_at: null })
+    .where('status', '=', 'held').where('hold_expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Inserts a held booking with who booked it; returns its id. */
+export async function insertHold(trx: Trx, tenantId: string, hold: { locationId: string; departmentId: string; resourceId: string; start: Date; end: Date; services: ServiceChoice[]; expiresAt: Date; name: string; email: string; language: 'de' | 'en' }): Promise<string> {
+  const { id } = await trx.insertInto('appointment_bookings').values({
+    tenant_id: tenantId, location_id: hold.locationId, resource_id: hold.resourceId, span: sql<string>`tstzrange(${hold.start}, ${hold.end})`,
+    services: JSON.stringify(hold.services), status: 'held', hold_expires_at: hold.expiresAt,
+  }).returning('id').executeTakeFirstOrThrow();
+  await trx.insertInto('appointment_booking_contacts').values({ tenant_id: tenantId, booking_id: id, department_id: hold.departmentId, name: hold.name, email: hold.email, language: hold.language }).execute();
+  return id;
+}
+
+/** Stores the hash of a held booking's confirmation token; false when the booking is no longer held. */
+export async function setConfirmTokenHash(trx: Trx, bookingId: string, tokenHash: string): Promise<boolean> {
+  const result = await trx.updateTable('appointment_bookings').set({ confirm_token_hash: tokenHash }).where('id', '=', bookingId).where('status', '=', 'held').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Confirms the hold with this token hash if it is still held at `now`; returns its id. */
+export async function confirmHold(trx: Trx, tokenHash: string, now: Date): Promise<string | undefined> {
+  const row = await trx.updateTable('appointment_bookings').set({ status: 'confirmed', confirmed_at: now, hold_expires_at: null })
+    .where('confirm_token_hash', '=', tokenHash).where('status', '=', 'held').where('hold_expires_at', '>', now).returning('id').executeTakeFirst();
+  return row?.id;
+}
+
+/** The status of the booking with this token hash, or undefined. */
+export async function findBookingStatusByToken(trx: Trx, tokenHash: string): Promise<string | undefined> {
+  return (await trx.selectFrom('appointment_bookings').select('status').where('confirm_token_hash', '=', tokenHash).executeTakeFirst())?.status;
+}
+
+/** A booking with its location, as its mails describe it. */
+export async function findBookingForMail(trx: Trx, bookingId: string): Promise<{ status: string; start: Date; end: Date; locationName: string; address: string; departmentId: string; services: ServiceChoice[] } | undefined> {
+  const row = await trx.selectFrom('appointment_bookings as b').innerJoin('appointment_locations as l', 'l.id', 'b.location_id')
+    .select(['b.status', sql<Date>`lower(b.span)`.as('start'), sql<Date>`upper(b.span)`.as('end'), 'l.name', 'l.address', 'l.department_id', 'b.services'])
+    .where('b.id', '=', bookingId).executeTakeFirst();
+  return row && { status: row.status, start: new Date(row.start), end: new Date(row.end), locationName: row.name, address: row.address, departmentId: row.department_id, services: row.services };
+}
+
+/** Where to mail about a booking (readable only as the location's department). */
+export async function findBookingContact(trx: Trx, bookingId: string): Promise<{ email: string; language: 'de' | 'en' } | undefined> {
+  return trx.selectFrom('appointment_booking_contacts').select(['email', 'language']).where('booking_id', '=', bookingId).executeTakeFirst();
+}
