@@ -5,6 +5,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
+import { pdfText } from '../../test-support/pdf.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { listPaymentEvents } from './payments.repository.js';
 import { createPayment, readPayment } from './payments.service.js';
@@ -62,6 +63,16 @@ describe('the payment pages and the sandbox provider', () => {
     assert.match(result.body, /SBX-[0-9]{9}/);
     assert.match(result.body, /href="\/eingang"/);
     assert.doesNotMatch(result.body, /Jetzt bezahlen/);
+    // The payment confirmation, linked from the page.
+    assert.match(result.body, new RegExp(`href="/zahlung/${id}/zahlungsbestaetigung.pdf"`));
+    const pdf = await browser.get(`/zahlung/${id}/zahlungsbestaetigung.pdf`);
+    assert.equal(pdf.statusCode, 200);
+    assert.equal(pdf.headers['content-type'], 'application/pdf');
+    assert.match(String(pdf.headers['content-disposition']), /^attachment; filename="Zahlungsbestaetigung-SBX-[0-9]{9}\.pdf"$/);
+    const text = await pdfText(pdf.rawPayload);
+    for (const expected of ['Zahlungsbestätigung', tenant.name, 'Gebühr für eine einfache Meldebescheinigung', '7,00', (await payment(id)).kassenzeichen!, (await payment(id)).requestId]) {
+      assert.ok(text.includes(expected), `${expected} missing in:\n${text}`);
+    }
     // The notification arrives afterwards and changes nothing.
     await app.jobs.runDue();
     assert.equal(await paidEvents(id), 1);
@@ -78,6 +89,8 @@ describe('the payment pages and the sandbox provider', () => {
     await browser.get(`/zahlung/${id}/zurueck?status=PAYED`);
     assert.equal((await payment(id)).status, 'pending');
     assert.match((await browser.get(`/zahlung/${id}`)).body, /Ergebnis steht noch aus/);
+    // No confirmation for a payment that is not paid.
+    assert.equal((await browser.get(`/zahlung/${id}/zahlungsbestaetigung.pdf`)).statusCode, 404);
   });
 
   it('shows a cancelled payment as not completed', async () => {

@@ -6,6 +6,7 @@ import { sendPage } from '../../platform/views/html.js';
 import { isSameOriginPath } from './payment.js';
 import { paymentPath, readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
 import { sandboxNotificationPath, type SandboxOutcome } from './providers/sandbox/sandbox-provider.js';
+import { renderPaymentReceiptPdf } from './receipt.js';
 import { PaymentPage, SandboxPage } from './views/payment-pages.js';
 
 // Starting a payment asks the provider; the limit keeps one client from flooding it.
@@ -47,6 +48,15 @@ export async function paymentRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if (!payment) return reply.callNotFound();
     await reconcilePayment(deps.payments, request.tenant.id, payment.id);
     return reply.redirect(paymentPath(payment.id), 303);
+  });
+
+  // The confirmation exists once the payment is paid (and stays for a refunded one: it was paid).
+  app.get(`/zahlung/:paymentId/zahlungsbestaetigung.pdf`, async (request: PaymentRequest, reply) => {
+    const payment = await readPayment(db, request.tenant.id, request.params.paymentId);
+    if (!payment?.paidAt) return reply.callNotFound();
+    const pdf = await renderPaymentReceiptPdf({ tenant: deps.tenants.findById(request.tenant.id)!, payment: { ...payment, paidAt: payment.paidAt }, lang: request.lang });
+    privateHeaders(reply);
+    return reply.header('content-disposition', `attachment; filename="Zahlungsbestaetigung-${(payment.kassenzeichen ?? payment.requestId).replace(/[^A-Za-z0-9-]/g, '')}.pdf"`).type('application/pdf').send(pdf);
   });
 
   const sandbox = deps.payments.providers.sandbox;

@@ -19,7 +19,11 @@ export function PaymentPage(props: { ctx: PageContext; payment: Payment }) {
   return (
     <Layout ctx={ctx} title={t(lang, 'paymentTitle')}>
       <h1 class="kern-heading-x-large">{t(lang, 'paymentTitle')}</h1>
-      {payment.status === 'paid' && <Alert kind="success" title={t(lang, 'paidTitle')} />}
+      {payment.status === 'paid' && (
+        <Alert kind="success" title={t(lang, 'paidTitle')}>
+          <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}/zahlungsbestaetigung.pdf`}>{t(lang, 'receiptLink')}</a></p>
+        </Alert>
+      )}
       {(payment.status === 'failed' || payment.status === 'cancelled') && (
         <Alert kind="warning" title={t(lang, 'failedTitle')}><p class="kern-body">{t(lang, 'failedHint')}</p></Alert>
       )}
