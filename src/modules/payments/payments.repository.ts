@@ -93,3 +93,15 @@ export async function findPaymentByRequest(trx: Trx, provider: PaymentProviderId
   const row = await trx.selectFrom('payments').selectAll().where('provider', '=', provider).where('request_id', '=', requestId).where('provider_transaction_id', 'is', null).executeTakeFirst();
   return row && toPayment(row);
 }
+
+/**
+ * The payments of a case, oldest first, read through the case: the join goes through the cases
+ * policy, so a clerk sees them only for cases of their own departments.
+ */
+export async function listCasePayments(trx: Trx, caseId: string): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments as p')
+    .innerJoin('cases as c', (join) => join.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.case_id'))
+    .selectAll('p').where('p.case_id', '=', caseId).orderBy('p.created_at').orderBy('p.id')
+    .execute();
+  return rows.map(toPayment);
+}

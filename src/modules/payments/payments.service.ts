@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
-import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
+import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
-import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, recordPaymentEvent, transitionPayment } from './payments.repository.js';
+import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, recordPaymentEvent, type PaymentEvent, transitionPayment } from './payments.repository.js';
 import type { PaymentProvider, ProviderReport, ProviderStatus } from './providers/provider.js';
 import { createSandboxProvider, sandboxNotifyJob, type SandboxProvider } from './providers/sandbox/sandbox-provider.js';
 
@@ -188,6 +188,25 @@ export async function refundPayment(deps: PaymentDeps, tenantId: string, payment
     if (!refunded) return 'notPaid';
     await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: null });
     return 'refunded';
+  });
+}
+
+/** A payment with its history, as the clerk's view of a case shows it. */
+export interface CasePayment {
+  payment: Payment;
+  events: PaymentEvent[];
+}
+
+/**
+ * The payments of a case with their histories, for the clerk's case page: read as the clerk, so
+ * a case of another department yields none (row-level security on cases).
+ */
+export async function listPaymentsOfCase(db: Db, clerk: Actor, caseId: string): Promise<CasePayment[]> {
+  if (!isUuid(caseId)) return [];
+  return inTransaction(db, clerk, async (trx) => {
+    const result: CasePayment[] = [];
+    for (const payment of await listCasePayments(trx, caseId)) result.push({ payment, events: await listPaymentEvents(trx, payment.id) });
+    return result;
   });
 }
 

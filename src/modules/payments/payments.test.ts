@@ -4,11 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
+import { renderToString } from 'preact-render-to-string';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import { complaintAnswers, submitViaApi } from '../../test-support/applications.js';
 import { asTownOwner } from '../../test-support/database.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { listPaymentEvents } from './payments.repository.js';
-import { createPayment, readPayment, receiveNotification, reconcilePayment, refundPayment, startPayment, type PaymentDeps } from './payments.service.js';
+import { createPayment, listPaymentsOfCase, readPayment, receiveNotification, reconcilePayment, refundPayment, startPayment, type PaymentDeps } from './payments.service.js';
+import { CasePaymentsSection } from './views/case-payments.js';
 import type { SandboxProvider } from './providers/sandbox/sandbox-provider.js';
 
 const fee = { purpose: 'Meldebescheinigung', description: 'Gebühr für eine einfache Meldebescheinigung', amountCents: 700, provider: 'sandbox', continuePath: '/eingang' } as const;
@@ -16,13 +19,14 @@ const fee = { purpose: 'Meldebescheinigung', description: 'Gebühr für eine ein
 describe('payments through the sandbox provider', () => {
   let app: TestApp;
   let tenant: Tenant;
+  let host: string;
   let deps: PaymentDeps;
   let sandbox: SandboxProvider;
   let secret: Buffer;
 
   before(async () => {
     app = await buildTestApp();
-    ({ tenant } = await app.createTown());
+    ({ tenant, host } = await app.createTown());
     deps = app.payments;
     sandbox = deps.providers.sandbox!;
     secret = await loadPaymentSandboxSecret(app.config);
@@ -235,6 +239,31 @@ describe('payments through the sandbox provider', () => {
     assert.equal(await receiveNotification(deps, tenant.id, 'sandbox', late.raw, late.headers), 'unchanged');
     assert.equal(await deliver(transactionId), 'unchanged');
     assert.equal(await refundPayment(deps, tenant.id, '00000000-0000-4000-8000-000000000000', 'x'), 'notFound');
+  });
+
+  it("shows a case's payments with their history to the case's department only", async () => {
+    const { caseId } = await submitViaApi(app, host, 'kontakt-beschwerde', complaintAnswers('Die Laterne am Markt ist defekt.'));
+    const departmentId = async (key: string) => (await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('departments').select('id').where('key', '=', key).executeTakeFirstOrThrow())).id;
+    const clerk = { tenantId: tenant.id, departmentIds: [await departmentId('zentrale')] };
+    const otherClerk = { tenantId: tenant.id, departmentIds: [await departmentId('bauamt')] };
+    assert.deepEqual(await listPaymentsOfCase(app.database.db, clerk, caseId), []);
+    assert.match(renderToString(CasePaymentsSection({ lang: 'de', payments: [] })), /keine Zahlungen/);
+
+    const { id } = await createPayment(app.database.db, tenant.id, { ...fee, caseId });
+    await startPayment(deps, tenant.id, id);
+    const { providerTransactionId: transactionId, requestId } = (await readPayment(app.database.db, tenant.id, id))!;
+    const wrong = signed({ transactionId, requestId, status: 'PAYED', amountCents: 70, currency: 'EUR', kassenzeichen: null });
+    await receiveNotification(deps, tenant.id, 'sandbox', wrong.raw, wrong.headers);
+    await sandbox.decide(tenant.id, transactionId!, 'pay');
+    await deliver(transactionId!);
+
+    const seen = await listPaymentsOfCase(app.database.db, clerk, caseId);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.payment.status, 'paid');
+    assert.deepEqual(seen[0]!.events.map((e) => `${e.source}:${e.outcome}`), ['start:applied', 'notification:refused', 'notification:applied']);
+    const html = renderToString(CasePaymentsSection({ lang: 'de', payments: seen }));
+    for (const expected of ['7,00', 'Bezahlt', 'abgewiesen (amount does not match the payment)', 'Benachrichtigung des Bezahldienstes', seen[0]!.payment.kassenzeichen!]) assert.ok(html.includes(expected), expected);
+    assert.deepEqual(await listPaymentsOfCase(app.database.db, otherClerk, caseId), []);
   });
 
   it('keeps the payment history append-only and each town to its own payments', async () => {
