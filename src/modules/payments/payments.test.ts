@@ -243,7 +243,7 @@ describe('payments through the sandbox provider', () => {
 
   it("shows a case's payments with their history to the case's department only", async () => {
     const { caseId } = await submitViaApi(app, host, 'kontakt-beschwerde', complaintAnswers('Die Laterne am Markt ist defekt.'));
-    const departmentId = async (key: string) => (await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('departments').select('id').where('key', '=', key).executeTakeFirstOrThrow())).id;
+    const departmentId = async (key: string) => (await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('departments').select('id').where('tenant_id', '=', tenant.id).where('key', '=', key).executeTakeFirstOrThrow())).id;
     const clerk = { tenantId: tenant.id, departmentIds: [await departmentId('zentrale')] };
     const otherClerk = { tenantId: tenant.id, departmentIds: [await departmentId('bauamt')] };
     assert.deepEqual(await listPaymentsOfCase(app.database.db, clerk, caseId), []);
