@@ -10,7 +10,7 @@ import { complaintAnswers, submitViaApi } from '../../test-support/applications.
 import { asTownOwner } from '../../test-support/database.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { listPaymentEvents } from './payments.repository.js';
-import { createPayment, listPaymentsOfCase, readPayment, receiveNotification, reconcilePayment, refundPayment, startPayment, type PaymentDeps } from './payments.service.js';
+import { createPayment, createPaymentProviders, listPaymentsOfCase, readPayment, receiveNotification, reconcilePayment, refundPayment, startPayment, type PaymentDeps } from './payments.service.js';
 import { CasePaymentsSection } from './views/case-payments.js';
 import type { SandboxProvider } from './providers/sandbox/sandbox-provider.js';
 
@@ -64,6 +64,13 @@ describe('payments through the sandbox provider', () => {
     await asTownOwner(app.database.db, tenant.id, (trx) => trx.updateTable('jobs').set({ run_at: new Date(0) }).where('kind', '=', kind).where('done_at', 'is', null).where('tenant_id', '=', tenant.id).execute());
     return app.jobs.runDue();
   }
+
+  it('has no sandbox in production unless its secret is set explicitly', async () => {
+    const production = { env: 'production' as const, dataDir: app.config.dataDir };
+    assert.equal((await createPaymentProviders(production, app.database.db)).sandbox, undefined);
+    const explicit = await createPaymentProviders({ ...production, paymentSandboxSecret: secret }, app.database.db);
+    assert.equal(explicit.sandbox?.id, 'sandbox');
+  });
 
   it('refuses amounts that are not whole positive cents, other currencies and long purposes', async () => {
     for (const bad of [{ amountCents: 7.5 }, { amountCents: 0 }, { amountCents: -700 }, { currency: 'USD' as 'EUR' }, { purpose: 'Meldebescheinigung mit Zusatz' }, { purpose: 'Gebühr' }]) {
