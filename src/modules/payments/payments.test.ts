@@ -196,6 +196,18 @@ describe('payments through the sandbox provider', () => {
     assert.equal(await paidEvents(paymentId), 1);
   });
 
+  it('delivers the notification after a restart when the worker died holding it', async () => {
+    const { paymentId, transactionId } = await startedPayment();
+    await sandbox.decide(tenant.id, transactionId, 'pay');
+    // A worker claimed the notification and died before committing anything: its lease has run out.
+    await asTownOwner(app.database.db, tenant.id, (trx) =>
+      trx.updateTable('jobs').set({ attempts: 1, locked_until: new Date(Date.now() - 1000) }).where('kind', '=', 'payment-sandbox-notify').where('done_at', 'is', null).where('tenant_id', '=', tenant.id).execute());
+    assert.equal(await status(paymentId), 'pending');
+    await app.jobs.runDue();
+    assert.equal(await status(paymentId), 'paid');
+    assert.equal(await paidEvents(paymentId), 1);
+  });
+
   it('keeps retrying the reconciliation while the payer has not decided', async () => {
     const { paymentId } = await startedPayment();
     await runJobsNow('payment-reconcile');
