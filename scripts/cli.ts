@@ -19,6 +19,7 @@ import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
 import { loadHandoffKey } from '../src/platform/crypto/secret-box.js';
+import { createPayment } from '../src/modules/payments/index.js';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -81,6 +82,11 @@ ${accountIdpHelp}
       List the configured targets (never the secrets).
   npm run cli -- handoff remove --tenant <slug> --service <id>
       Stop forwarding; deliveries still waiting then fail with that reason.
+  npm run cli -- payment create --tenant <slug> --purpose <text> --description <text> --amount-cents <n> [--continue <path>]
+      Create a payment request for the sandbox provider (docs/adr/0027) and print the address of
+      its payment page, where the payer pays. The purpose is the Verwendungszweck (at most 27
+      letters A-Z, digits, spaces, dashes); the amount is in euro cents. After paying, the page
+      leads on to --continue, a path on the town's host (default /).
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -106,7 +112,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -162,6 +168,10 @@ async function main(argv: string[]): Promise<void> {
       service: { type: 'string' },
       url: { type: 'string' },
       'secret-stdin': { type: 'boolean' },
+      purpose: { type: 'string' },
+      description: { type: 'string' },
+      'amount-cents': { type: 'string' },
+      continue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -225,6 +235,17 @@ async function main(argv: string[]): Promise<void> {
       }
     } else if (command.startsWith('handoff ')) {
       await handoffCommand(db, command, values);
+    } else if (command === 'payment create') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const amount = values['amount-cents'] ?? '';
+      if (!/^[1-9][0-9]{0,7}$/.test(amount)) throw new Error('payment create needs --amount-cents, a whole number of euro cents.');
+      if (!values.purpose || !values.description) throw new Error('payment create needs --purpose and --description.');
+      const payment = await createPayment(db, tenantId, {
+        purpose: values.purpose, description: values.description, amountCents: Number(amount), provider: 'sandbox', continuePath: values.continue ?? '/',
+      }).catch((error: Error) => {
+        throw new Error(`Refused: ${error.message}`);
+      });
+      console.log(`Payment page: /zahlung/${payment.id}`);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

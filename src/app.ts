@@ -38,6 +38,7 @@ import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes } from './modules/appointments/index.js';
+import { createPaymentProviders, paymentJobHandlers, paymentRoutes, type PaymentDeps } from './modules/payments/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -51,6 +52,7 @@ export interface ModuleDeps {
   mailer: Mailer;
   jobs: JobWorker;
   files: FileStore;
+  payments: PaymentDeps;
 }
 
 /** Everything a running portal holds; tests use it to reach the database and the job worker. */
@@ -74,6 +76,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const catalog = new Catalog(database.db, services, tenants);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: database.db });
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
+  const payments: PaymentDeps = { db: database.db, providers: await createPaymentProviders(config, database.db) };
 
   const app = Fastify({
     logger: { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
@@ -97,12 +100,13 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...organisationJobHandlers({ mailer, tenants, config }),
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
       ...appointmentJobHandlers({ mailer, tenants, db: database.db, config, services }),
+      ...paymentJobHandlers(payments),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
   });
 
-  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files };
+  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files, payments };
 
   addSecurityHeaders(app);
   await app.register(fastifyCookie);
@@ -147,6 +151,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(signInMethodRoutes, deps);
   await app.register(appointmentAdminRoutes, deps);
   await app.register(appointmentRoutes, deps);
+  await app.register(paymentRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

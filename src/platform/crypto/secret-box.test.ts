@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../config.js';
-import { loadTotpKey, openSecret, sealSecret } from './secret-box.js';
+import { loadPaymentSandboxSecret, loadTotpKey, openSecret, sealSecret } from './secret-box.js';
 
 describe('secret box (AES-256-GCM)', () => {
   const key = randomBytes(32);
@@ -56,5 +56,20 @@ describe('the TOTP key', () => {
     assert.equal(Buffer.from(await readFile(file, 'utf8'), 'base64').length, 32);
     await writeFile(file, 'short');
     await assert.rejects(loadTotpKey(config), /32-byte/);
+  });
+});
+
+describe('the sandbox payment provider secret', () => {
+  it('comes from PAYMENT_SANDBOX_SECRET, is refused in production without it, and is otherwise generated once', async () => {
+    const value = randomBytes(32).toString('base64');
+    assert.deepEqual(await loadPaymentSandboxSecret(loadConfig({ PAYMENT_SANDBOX_SECRET: value })), Buffer.from(value, 'base64'));
+    assert.throws(() => loadConfig({ PAYMENT_SANDBOX_SECRET: 'too short' }), /PAYMENT_SANDBOX_SECRET/);
+    const production = loadConfig({ NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64') });
+    await assert.rejects(loadPaymentSandboxSecret(production), /PAYMENT_SANDBOX_SECRET is required in production/);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-key-'));
+    const generated = await loadPaymentSandboxSecret(loadConfig({ DATA_DIR: dataDir }));
+    assert.equal(generated.length, 32);
+    assert.deepEqual(await loadPaymentSandboxSecret(loadConfig({ DATA_DIR: dataDir })), generated);
+    assert.equal((await stat(path.join(dataDir, 'keys', 'payment-sandbox.key'))).mode & 0o777, 0o600);
   });
 });

@@ -44,6 +44,17 @@ export function loadHandoffKey(config: Pick<Config, 'handoffKey' | 'dataDir' | '
   return loadLocalKey(config.dataDir, 'handoff.key');
 }
 
+/**
+ * The secret that signs the sandbox payment provider's notifications (HMAC-SHA256):
+ * PAYMENT_SANDBOX_SECRET, or outside production one generated once into
+ * DATA_DIR/keys/payment-sandbox.key. Production without it refuses only when the sandbox is used.
+ */
+export function loadPaymentSandboxSecret(config: Pick<Config, 'paymentSandboxSecret' | 'dataDir' | 'env'>): Promise<Buffer> {
+  if (config.paymentSandboxSecret) return Promise.resolve(config.paymentSandboxSecret);
+  if (config.env === 'production') return Promise.reject(new Error('PAYMENT_SANDBOX_SECRET is required in production to use the sandbox payment provider'));
+  return loadLocalKey(config.dataDir, 'payment-sandbox.key');
+}
+
 async function loadLocalKey(dataDir: string, name: string): Promise<Buffer> {
   const file = path.resolve(dataDir, 'keys', name);
   if (!existsSync(file)) {

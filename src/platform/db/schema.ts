@@ -464,6 +464,53 @@ export interface Database {
     attachments: ColumnType<MailAttachmentRow[], string | undefined, string>;
     created_at: Timestamp;
   };
+  payments: {
+    tenant_id: string;
+    id: Generated<string>;
+    case_id: string | null;
+    purpose: string;
+    description: string;
+    amount_cents: number;
+    currency: Generated<string>;
+    status: Generated<'created' | 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded'>;
+    provider: 'sandbox';
+    request_id: Generated<string>;
+    provider_transaction_id: string | null;
+    kassenzeichen: string | null;
+    continue_path: string;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+    paid_at: Date | null;
+    refunded_at: Date | null;
+    refund_reason: string | null;
+  };
+  payment_events: {
+    tenant_id: string;
+    id: Generated<string>;
+    payment_id: string;
+    source: 'start' | 'notification' | 'status_query' | 'refund';
+    provider_status: string | null;
+    amount_cents: number | null;
+    currency: string | null;
+    outcome: 'applied' | 'unchanged' | 'refused';
+    new_status: 'created' | 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded' | null;
+    detail: string | null;
+    recorded_at: Generated<Date>;
+  };
+  payment_sandbox_transactions: {
+    tenant_id: string;
+    id: Generated<string>;
+    request_id: string;
+    purpose: string;
+    description: string;
+    amount_cents: number;
+    currency: string;
+    return_url: string;
+    status: Generated<'INITIAL' | 'PAYED' | 'FAILED' | 'CANCELED' | 'REFUNDED'>;
+    kassenzeichen: string | null;
+    created_at: Generated<Date>;
+    decided_at: Date | null;
+  };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
   appointment_locations: {
     tenant_id: string;

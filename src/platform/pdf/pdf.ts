@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { TenantProfile } from '../db/schema.js';
 import { unpackWoff } from './woff.js';
 
 /** A piece of running text, bold or not. */
@@ -28,6 +29,12 @@ export interface PdfDocument {
   footer?: string;
   /** Recorded as the creation date; fixing it makes the output byte-for-byte reproducible. */
   createdAt?: Date;
+}
+
+/** A town's letterhead: its name, then address, phone · e-mail, and website. */
+export function townLetterhead(town: { name: string; profile: TenantProfile }): PdfDocument['letterhead'] {
+  const p = town.profile;
+  return { townName: town.name, lines: [`${p.address.street}, ${p.address.postcode} ${p.address.city}`, `${p.phone} · ${p.email}`, p.website] };
 }
 
 const require = createRequire(import.meta.url);

@@ -1,0 +1,7 @@
+export { paymentRoutes } from './payments.routes.js';
+export {
+  createPayment, createPaymentProviders, listPaymentsOfCase, paymentJobHandlers, readPayment, reconcilePayment, refundPayment, startPayment,
+  type CasePayment, type NewPayment, type PaymentDeps, type PaymentProviders,
+} from './payments.service.js';
+export { CasePaymentsSection } from './views/case-payments.js';
+export type { Payment, PaymentStatus } from './payment.js';

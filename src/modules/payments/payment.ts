@@ -1,0 +1,52 @@
+/** The states of a payment; the same closed set as the CHECK constraint on payments.status. */
+export const paymentStatuses = ['created', 'pending', 'paid', 'failed', 'cancelled', 'refunded'] as const;
+/** One state of a payment. */
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** Payment providers the portal can use; 'sandbox' is built in (providers/sandbox). */
+export const paymentProviderIds = ['sandbox'] as const;
+/** One payment provider. */
+export type PaymentProviderId = (typeof paymentProviderIds)[number];
+
+/** A payment as the services and views see it. */
+export interface Payment {
+  id: string;
+  tenantId: string;
+  caseId: string | null;
+  purpose: string;
+  description: string;
+  amountCents: number;
+  currency: string;
+  status: PaymentStatus;
+  provider: PaymentProviderId;
+  requestId: string;
+  providerTransactionId: string | null;
+  kassenzeichen: string | null;
+  continuePath: string;
+  createdAt: Date;
+  paidAt: Date | null;
+}
+
+/**
+ * From which states a provider's report may move a payment to each state. Paid wins over failed
+ * and cancelled: if the provider says the money arrived, a failure reported earlier (or reordered)
+ * must not lose it. Nothing a provider reports moves a payment out of paid; only a refund does.
+ */
+export const reportTransitions: Record<'pending' | 'paid' | 'failed' | 'cancelled', readonly PaymentStatus[]> = {
+  pending: ['created'],
+  paid: ['created', 'pending', 'failed', 'cancelled'],
+  failed: ['created', 'pending'],
+  cancelled: ['created', 'pending'],
+};
+
+/** States in which the payer can still (try to) pay. */
+export const openStatuses: readonly PaymentStatus[] = ['created', 'pending'];
+
+/**
+ * True for a path on the portal's own host (`/…`), the only kind of address a payment sends the
+ * payer on to: no scheme, no `//host`, no backslash (browsers read `/\host` as `//host`), no
+ * control characters.
+ */
+export function isSameOriginPath(value: string): boolean {
+  return /^\/(?![/\\])[^\\\s\u0000-\u001f\u007f]*$/.test(value) && value.length <= 500;
+}

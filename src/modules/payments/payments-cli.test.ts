@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { openDatabase, type DatabaseHandle } from '../../platform/db/database.js';
+import { migrate } from '../../platform/db/migrate.js';
+import { runCli } from '../../test-support/cli.js';
+import { buildTenant } from '../../test-support/database.js';
+import { readPayment } from './payments.service.js';
+
+/** `npm run cli -- payment create ...` on a real database (embedded in a temporary DATA_DIR, or PostgreSQL). */
+describe('payment CLI', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let slug: string;
+  let tenantId: string;
+  const open = (): Promise<DatabaseHandle> => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
+  const create = (extra: string[]) => runCli(env, ['payment', 'create', '--tenant', slug, '--purpose', 'Sondernutzung', '--description', 'Gebühr Sondernutzung', ...extra]);
+
+  before(async () => {
+    env.DATA_DIR = await mkdtemp(path.join(tmpdir(), 'rathaus-payment-cli-'));
+    const handle = await open();
+    await migrate(handle.db);
+    ({ slug, id: tenantId } = await buildTenant(handle.db));
+    await handle.close();
+  });
+
+  it('creates a sandbox payment and prints its page; refuses amounts that are not cents and addresses off the host', async () => {
+    const made = await create(['--amount-cents', '2450', '--continue', '/leistungen']);
+    assert.equal(made.code, 0, made.err);
+    const id = made.out.match(/Payment page: \/zahlung\/([0-9a-f-]{36})/)?.[1];
+    assert.ok(id, made.out);
+    const bad = [['--amount-cents', '24.50'], ['--amount-cents', '0'], ['--amount-cents', '2450', '--continue', '//evil.example/']];
+    for (const args of bad) {
+      const refused = await create(args);
+      assert.equal(refused.code, 1, args.join(' '));
+      assert.match(refused.err, /amount-cents|Refused/);
+    }
+    const handle = await open();
+    try {
+      const payment = await readPayment(handle.db, tenantId, id);
+      assert.deepEqual([payment?.amountCents, payment?.status, payment?.continuePath, payment?.provider], [2450, 'created', '/leistungen', 'sandbox']);
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
+import { isUuid } from '../../platform/crypto/tokens.js';
+import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
+import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
+import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
+import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, recordPaymentEvent, type PaymentEvent, transitionPayment } from './payments.repository.js';
+import type { PaymentProvider, ProviderReport, ProviderStatus } from './providers/provider.js';
+import { createSandboxProvider, sandboxNotifyJob, type SandboxProvider } from './providers/sandbox/sandbox-provider.js';
+
+/** The providers this installation can use (the sandbox is left out in production unless its secret is set). */
+export interface PaymentProviders {
+  sandbox?: SandboxProvider;
+}
+
+/** What the payment use cases need. */
+export interface PaymentDeps {
+  db: Db;
+  providers: PaymentProviders;
+}
+
+/** The job that asks the provider about a payment still open some time after the payer was sent there. */
+export const reconcileJob = 'payment-reconcile';
+// Most payers finish within minutes; the job then retries on the worker's back-off (2, 4, … 512 s)
+// while the payment stays open, covering about half an hour after the first query.
+const reconcileDelayMs = 10 * 60 * 1000;
+const reconcileAttempts = 10;
+
+/** The return address the provider sends the browser back to. */
+export const paymentReturnPath = (paymentId: string) => `/zahlung/${paymentId}/zurueck`;
+/** The payment's own page (amount, state, pay button). */
+export const paymentPath = (paymentId: string) => `/zahlung/${paymentId}`;
+
+/** Sets up the providers from the configuration. */
+export async function createPaymentProviders(config: Pick<Config, 'env' | 'dataDir' | 'paymentSandboxSecret'>, db: Db): Promise<PaymentProviders> {
+  // A sandbox in production would let anyone "pay" with a button: only with an explicit secret.
+  if (config.env === 'production' && !config.paymentSandboxSecret) return {};
+  return { sandbox: createSandboxProvider(db, await loadPaymentSandboxSecret(config)) };
+}
+
+function providerOf(deps: PaymentDeps, id: PaymentProviderId): PaymentProvider {
+  const provider = deps.providers[id];
+  if (!provider) throw new Error(`Payment provider ${id} is not configured`);
+  return provider;
+}
+
+const newPaymentSchema = z.strictObject({
+  caseId: z.string().refine(isUuid).nullable().default(null),
+  purpose: z.string().regex(/^[A-Za-z0-9 -]{1,27}$/, 'at most 27 letters A-Z, digits, spaces or dashes (XBezahldienste)'),
+  description: z.string().min(1).max(250),
+  amountCents: z.number().int().min(1).max(99_999_999),
+  currency: z.literal('EUR').default('EUR'),
+  provider: z.enum(paymentProviderIds),
+  continuePath: z.string().refine(isSameOriginPath, 'a path on this host'),
+});
+
+/** A payment to create: what for, how much (integer cents), through which provider, where the payer continues. */
+export type NewPayment = z.input<typeof newPaymentSchema>;
+
+/** Creates a payment in state created; throws on invalid input (callers pass computed fees, not user input). */
+export async function createPayment(db: Db, tenantId: string, input: NewPayment): Promise<Payment> {
+  const valid = newPaymentSchema.parse(input);
+  return inTransaction(db, { tenantId }, (trx) => insertPayment(trx, { tenantId, ...valid }));
+}
+
+/** A payment of the town; undefined for an unknown id. */
+export async function readPayment(db: Db, tenantId: string, paymentId: string): Promise<Payment | undefined> {
+  if (!isUuid(paymentId)) return undefined;
+  return inTransaction(db, { tenantId }, (trx) => findPayment(trx, paymentId));
+}
+
+/** The outcome of starting a payment: the provider's pay page, or the payment is not open any more. */
+export type StartOutcome = { kind: 'redirect'; url: string } | { kind: 'closed'; payment: Payment } | { kind: 'notFound' };
+
+/**
+ * Sends the payer to the provider. The request id was stored with the payment, so asking again
+ * (a second click, a lost answer) yields the same transaction; the first start schedules the
+ * reconciliation job, which decides if neither notification nor return ever arrive.
+ */
+export async function startPayment(deps: PaymentDeps, tenantId: string, paymentId: string): Promise<StartOutcome> {
+  const payment = await readPayment(deps.db, tenantId, paymentId);
+  if (!payment) return { kind: 'notFound' };
+  if (!openStatuses.includes(payment.status)) return { kind: 'closed', payment };
+  const provider = providerOf(deps, payment.provider);
+  const transaction = await provider.createPayment({
+    tenantId, requestId: payment.requestId, purpose: payment.purpose, description: payment.description,
+    amountCents: payment.amountCents, currency: payment.currency, returnUrl: paymentReturnPath(payment.id),
+  });
+  // Hardening against open redirects: the browser goes to the provider's own pay page or nowhere.
+  if (!provider.isOwnRedirectUrl(transaction.redirectUrl)) throw new Error('The provider named a pay page outside its own');
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    const started = await transitionPayment(trx, payment.id, ['created'], { status: 'pending', providerTransactionId: transaction.transactionId });
+    if (started) {
+      await recordPaymentEvent(trx, tenantId, payment.id, { source: 'start', providerStatus: 'INITIAL', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'pending', detail: null });
+      await enqueueJob(trx, { tenantId, kind: reconcileJob, payload: { paymentId: payment.id }, runAt: new Date(Date.now() + reconcileDelayMs), maxAttempts: reconcileAttempts });
+      return { kind: 'redirect', url: transaction.redirectUrl };
+    }
+    const now = (await findPayment(trx, payment.id))!;
+    return openStatuses.includes(now.status) ? { kind: 'redirect', url: transaction.redirectUrl } : { kind: 'closed', payment: now };
+  });
+}
+
+const reportedStatus: Record<ProviderStatus, 'pending' | 'paid' | 'failed' | 'cancelled' | undefined> = {
+  INITIAL: 'pending', PAYED: 'paid', FAILED: 'failed', CANCELED: 'cancelled',
+  // Only the portal's own refund (refundPayment) marks a payment refunded, with its reason.
+  REFUNDED: undefined,
+};
+
+/** What a provider's report did to its payment. */
+export type ReportOutcome = 'applied' | 'unchanged' | 'refused';
+
+/**
+ * Applies a notification or status query to its payment, and records it either way. A report
+ * whose request id, amount, currency or transaction id differs from the payment is refused: the
+ * provider must confirm exactly what was asked for. The state moves only along reportTransitions,
+ * by a conditional UPDATE, so replays and reordered reports leave one paid payment.
+ */
+async function applyReport(trx: Trx, payment: Payment, report: ProviderReport, source: 'notification' | 'status_query'): Promise<ReportOutcome> {
+  const event = { source, providerStatus: report.status, amountCents: report.amountCents, currency: report.currency };
+  const mismatch =
+    report.requestId !== payment.requestId ? 'request id'
+    : report.amountCents !== payment.amountCents ? 'amount'
+    : report.currency !== payment.currency ? 'currency'
+    : payment.providerTransactionId !== null && report.transactionId !== payment.providerTransactionId ? 'transaction id'
+    : undefined;
+  if (mismatch) {
+    await recordPaymentEvent(trx, payment.tenantId, payment.id, { ...event, outcome: 'refused', newStatus: null, detail: `${mismatch} does not match the payment` });
+    return 'refused';
+  }
+  const target = reportedStatus[report.status];
+  const changed = target && (await transitionPayment(trx, payment.id, reportTransitions[target], { status: target, providerTransactionId: report.transactionId, kassenzeichen: report.kassenzeichen }));
+  await recordPaymentEvent(trx, payment.tenantId, payment.id, { ...event, outcome: changed ? 'applied' : 'unchanged', newStatus: changed ? changed.status : null, detail: null });
+  return changed ? 'applied' : 'unchanged';
+}
+
+/** What became of a server-to-server notification. */
+export type NotificationOutcome = ReportOutcome | 'unverified' | 'unknown';
+
+/**
+ * Receives a provider's notification for the town: the signature first (an unverified one is not
+ * even looked at), then the payment it names, by transaction id or, when the portal never learnt
+ * the transaction id (it died after asking the provider), by the request id it chose itself.
+ */
+export async function receiveNotification(
+  deps: PaymentDeps, tenantId: string, providerId: PaymentProviderId, rawBody: string, headers: Record<string, string | string[] | undefined>,
+): Promise<NotificationOutcome> {
+  const provider = deps.providers[providerId];
+  const report = provider?.verifyNotification(tenantId, rawBody, headers);
+  if (!report) return 'unverified';
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    const payment = (await findPaymentByTransaction(trx, providerId, report.transactionId)) ?? (await findPaymentByRequest(trx, providerId, report.requestId));
+    if (!payment) return 'unknown';
+    return applyReport(trx, payment, report, 'notification');
+  });
+}
+
+/**
+ * Asks the provider about an open payment and applies the answer: what the return page and the
+ * reconciliation job do, since the browser's return itself proves nothing. A payment that never
+ * reached the provider (no transaction id) has nothing to ask about.
+ */
+export async function reconcilePayment(deps: PaymentDeps, tenantId: string, paymentId: string): Promise<Payment | undefined> {
+  const payment = await readPayment(deps.db, tenantId, paymentId);
+  if (!payment || !openStatuses.includes(payment.status) || !payment.providerTransactionId) return payment;
+  const report = await providerOf(deps, payment.provider).queryStatus(tenantId, payment.providerTransactionId);
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    if (report) await applyReport(trx, payment, report, 'status_query');
+    else await recordPaymentEvent(trx, tenantId, payment.id, { source: 'status_query', providerStatus: null, amountCents: null, currency: null, outcome: 'unchanged', newStatus: null, detail: 'the provider does not know the transaction' });
+    return findPayment(trx, payment.id);
+  });
+}
+
+/**
+ * Pays a paid payment back in full, with the reason recorded. The provider is asked first and
+ * must treat a repeat as done, so a crash between its refund and the local commit is repaired by
+ * refunding again. Who may refund (a team lead) is for the calling route to decide.
+ */
+export async function refundPayment(deps: PaymentDeps, tenantId: string, paymentId: string, reason: string): Promise<'refunded' | 'notPaid' | 'notFound'> {
+  const text = reason.trim();
+  if (text.length === 0 || text.length > 1000) throw new Error('A refund needs a reason of at most 1000 characters');
+  const payment = await readPayment(deps.db, tenantId, paymentId);
+  if (!payment) return 'notFound';
+  if (payment.status !== 'paid' || !payment.providerTransactionId) return 'notPaid';
+  await providerOf(deps, payment.provider).refund(tenantId, payment.providerTransactionId);
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    const refunded = await transitionPayment(trx, payment.id, ['paid'], { status: 'refunded', refundReason: text });
+    if (!refunded) return 'notPaid';
+    await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: null });
+    return 'refunded';
+  });
+}
+
+/** A payment with its history, as the clerk's view of a case shows it. */
+export interface CasePayment {
+  payment: Payment;
+  events: PaymentEvent[];
+}
+
+/**
+ * The payments of a case with their histories, for the clerk's case page: read as the clerk, so
+ * a case of another department yields none (row-level security on cases).
+ */
+export async function listPaymentsOfCase(db: Db, clerk: Actor, caseId: string): Promise<CasePayment[]> {
+  if (!isUuid(caseId)) return [];
+  return inTransaction(db, clerk, async (trx) => {
+    const result: CasePayment[] = [];
+    for (const payment of await listCasePayments(trx, caseId)) result.push({ payment, events: await listPaymentEvents(trx, payment.id) });
+    return result;
+  });
+}
+
+/** The payment job handlers: delivering the sandbox's notifications, reconciling open payments. */
+export function paymentJobHandlers(deps: PaymentDeps): Record<string, JobHandler> {
+  return {
+    // The sandbox is part of this process, so its notification reaches the same receiver as the
+    // HTTP endpoint in-process; any answer but a verified, known payment is retried like a
+    // provider retries a failed webhook.
+    [sandboxNotifyJob]: async (job) => {
+      const sandbox = deps.providers.sandbox;
+      if (!sandbox || !job.tenantId) throw new Error('The sandbox provider is not configured');
+      const signed = await sandbox.signNotification(job.tenantId, String(job.payload.transactionId));
+      if (!signed) return;
+      const outcome = await receiveNotification(deps, job.tenantId, 'sandbox', signed.body, signed.headers);
+      if (outcome === 'unverified' || outcome === 'unknown') throw new Error(`notification ${outcome}`);
+    },
+    [reconcileJob]: async (job) => {
+      if (!job.tenantId) return;
+      const payment = await reconcilePayment(deps, job.tenantId, String(job.payload.paymentId));
+      if (payment && openStatuses.includes(payment.status)) throw new Error('payment still open at the provider');
+    },
+  };
+}
