@@ -5,7 +5,8 @@
  *                    [--only pg|pglite] [--log-level info] [--json results.json] [--keep]
  *                    [--wait-quiet 0]   (seconds to wait, before each load, for other processes to go quiet)
  *
- * For each engine (PostgreSQL, then PGlite) it starts the real server as `npm start` does (`node scripts/start.mjs`) on
+ * For each engine (PostgreSQL, then PGlite) it starts the real server as `npm start` does (`node scripts/start.mjs`
+ * with the environment the start script sets) on
  * a fresh database, measures the first start and a restart, then loads, with autocannon on
  * 127.0.0.1, one after the other: a bare Fastify route (2 KB HTML, the ceiling for pages), the
  * catalog page, the search page (rotating terms), the search page with a cache miss on every
@@ -452,12 +453,30 @@ function readyLine(logFile: string): { startupMs?: number } | undefined {
   return undefined;
 }
 
+/**
+ * `npm start` as package.json spells it, `[NAME=value …] node <args>`: the server is started with the
+ * same arguments and environment (the malloc setting, docs/performance.md), but without npm and a
+ * shell in between, so their start-up time is not counted.
+ */
+function npmStart(): { args: string[]; env: Record<string, string> } {
+  const script = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Za-z_]\w*=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  if (words.shift() !== 'node' || words.some((w) => /[$'"`|&;<>]/.test(w))) throw new Error(`cannot run the start script without a shell: ${script}`);
+  return { args: words, env };
+}
+
 async function startApp(label: string, env: NodeJS.ProcessEnv, logFile: string): Promise<AppProcess> {
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const started = performance.now();
-  const child = spawnChild(`server (${label})`, process.execPath, ['scripts/start.mjs'], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+  const start = npmStart();
+  const child = spawnChild(`server (${label})`, process.execPath, start.args, {
+    env: { ...env, ...start.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
@@ -476,7 +495,8 @@ async function startApp(label: string, env: NodeJS.ProcessEnv, logFile: string):
 async function startBaseline(kind: 'bare' | 'raw-pg' | 'raw-pglite', target: string): Promise<{ child: Child; port: number }> {
   const port = await freePort();
   const child = spawnChild(`baseline ${kind}`, process.execPath, ['--import', 'tsx', self, '--serve-baseline', kind, String(port), target], {
-    env: { ...process.env },
+    // The raw PGlite insert runs with the portal's malloc setting too: same database, same allocator.
+    env: { ...process.env, ...(kind === 'raw-pglite' ? npmStart().env : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
