@@ -16,6 +16,8 @@ import { registerOperations } from './platform/http/operations.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import { startJobWorker, type JobWorker } from './platform/jobs/jobs.js';
 import { createFileStore, type FileStore } from './platform/files/file-store.js';
+import { Keyring } from './platform/crypto/keyring.js';
+import { loadAnswersKey } from './platform/crypto/secret-box.js';
 import './platform/http/request-context.js';
 import { TenantDirectory } from './modules/tenants/tenant-directory.js';
 import { tenantRoutes, resolveTenantHook } from './modules/tenants/tenants.routes.js';
@@ -50,6 +52,8 @@ export interface ModuleDeps {
   mailer: Mailer;
   jobs: JobWorker;
   files: FileStore;
+  /** Seals and opens the answers to fields marked sensitive (ADR 0025). */
+  keyring: Keyring;
 }
 
 /** Everything a running portal holds; tests use it to reach the database and the job worker. */
@@ -73,6 +77,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const catalog = new Catalog(database.db, services, tenants);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: database.db });
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
+  const keyring = new Keyring(await loadAnswersKey(config));
 
   const app = Fastify({
     logger: { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
@@ -91,7 +96,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
       ...retentionJobHandlers({ db: database.db, files, services }),
       ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
-      ...handoffJobHandlers({ tenants, db: database.db, config }),
+      ...handoffJobHandlers({ tenants, db: database.db, config, keyring }),
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
@@ -100,7 +105,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
   });
 
-  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files };
+  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files, keyring };
 
   addSecurityHeaders(app);
   await app.register(fastifyCookie);

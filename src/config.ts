@@ -15,8 +15,11 @@ const configSchema = z.object({
   TRUST_PROXY: z.string().regex(/^(true|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'true or a comma-separated list of proxy addresses/CIDRs').optional(),
   TOTP_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   HANDOFF_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+  ANSWERS_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   HANDOFF_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
-}).refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' });
+})
+  .refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' })
+  .refine((c) => c.ANSWERS_KEY || c.NODE_ENV !== 'production', { path: ['ANSWERS_KEY'], message: 'required when NODE_ENV=production' });
 
 /** Validated process configuration; the only place that reads process.env. */
 export type Config = {
@@ -38,6 +41,8 @@ export type Config = {
   totpKey?: Buffer;
   /** Key that encrypts the signing secrets of hand-off targets; without it (never in production) one is kept in DATA_DIR/keys. */
   handoffKey?: Buffer;
+  /** Master key that wraps the towns' data keys for sensitive answers (ADR 0025); without it (never in production) one is kept in DATA_DIR/keys. */
+  answersKey?: Buffer;
   /** Whether hand-offs may go to private, loopback or link-local addresses in production (docs/adr/0012). */
   handoffAllowPrivateTargets: boolean;
 };
@@ -66,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: c.TRUST_PROXY === undefined ? false : c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY.split(','),
     totpKey: c.TOTP_KEY ? Buffer.from(c.TOTP_KEY, 'base64') : undefined,
     handoffKey: c.HANDOFF_KEY ? Buffer.from(c.HANDOFF_KEY, 'base64') : undefined,
+    answersKey: c.ANSWERS_KEY ? Buffer.from(c.ANSWERS_KEY, 'base64') : undefined,
     handoffAllowPrivateTargets: c.HANDOFF_ALLOW_PRIVATE_TARGETS === 'true',
   };
 }

@@ -44,6 +44,14 @@ export function loadHandoffKey(config: Pick<Config, 'handoffKey' | 'dataDir' | '
   return loadLocalKey(config.dataDir, 'handoff.key');
 }
 
+/**
+ * The master key of the keyring for sensitive answers (ADR 0025): ANSWERS_KEY, or (outside
+ * production, where config requires ANSWERS_KEY) a key generated once into DATA_DIR/keys/answers.key.
+ */
+export function loadAnswersKey(config: Pick<Config, 'answersKey' | 'dataDir'>): Promise<Buffer> {
+  return config.answersKey ? Promise.resolve(config.answersKey) : loadLocalKey(config.dataDir, 'answers.key');
+}
+
 async function loadLocalKey(dataDir: string, name: string): Promise<Buffer> {
   const file = path.resolve(dataDir, 'keys', name);
   if (!existsSync(file)) {
