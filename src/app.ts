@@ -74,10 +74,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await registerDefinitionSnapshots(database.db, services);
   const tenants = new TenantDirectory(database.db);
   await tenants.reload();
+  const keyring = new Keyring(await loadAnswersKey(config));
+  await keyring.verify(database.db, tenants.all().map((t) => t.id));
   const catalog = new Catalog(database.db, services, tenants);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: database.db });
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
-  const keyring = new Keyring(await loadAnswersKey(config));
 
   const app = Fastify({
     logger: { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },

@@ -33,9 +33,11 @@ export function splitSensitive(form: FormDefinition, answers: Answers): { plain:
   const sensitive: Answers = {};
   for (const [stepId, stepAnswers] of Object.entries(answers)) {
     const step = form.steps.find((s) => s.id === stepId);
+    plain[stepId] = {};
     for (const [fieldId, value] of Object.entries(stepAnswers)) {
       const field = step?.fields.find((f) => f.id === fieldId);
-      ((field && isSensitive(field) ? sensitive : plain)[stepId] ??= {})[fieldId] = value;
+      if (field && isSensitive(field)) (sensitive[stepId] ??= {})[fieldId] = value;
+      else plain[stepId]![fieldId] = value;
     }
   }
   return { plain, sensitive };

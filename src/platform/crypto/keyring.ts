@@ -55,6 +55,17 @@ export class Keyring {
     return this.cached(this.byId, `${tenantId}/${id}`, () => this.unwrapStored(trx, tenantId, id));
   }
 
+  /**
+   * Opens each town's newest data key once (and keeps it as the current one), so a wrong
+   * ANSWERS_KEY stops the start with a clear error instead of failing the first reader.
+   */
+  async verify(db: Db, tenantIds: string[]): Promise<void> {
+    for (const tenantId of tenantIds) {
+      const newest = await inTransaction(db, { tenantId }, (trx) => newestKey(trx, tenantId));
+      if (newest) this.current.set(tenantId, Promise.resolve({ id: newest.id, key: this.unwrap(tenantId, newest.id, newest.wrapped_key) }));
+    }
+  }
+
   private cached<T>(cache: Map<string, Promise<T>>, id: string, load: () => Promise<T>): Promise<T> {
     let entry = cache.get(id);
     if (!entry) {
@@ -72,8 +83,7 @@ export class Keyring {
    */
   private async currentKey(db: Db, tenantId: string): Promise<DataKey> {
     return inTransaction(db, { tenantId }, async (trx) => {
-      const row = await trx.selectFrom('data_keys').select(['id', 'wrapped_key']).where('tenant_id', '=', tenantId)
-        .orderBy('created_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+      const row = await newestKey(trx, tenantId);
       if (row) return { id: row.id, key: this.unwrap(tenantId, row.id, row.wrapped_key) };
       const id = randomUUID();
       const key = randomBytes(32);
@@ -96,6 +106,10 @@ export class Keyring {
       throw new Error(`data key ${id} of town ${tenantId} does not open with ANSWERS_KEY: is it the key the data was sealed with?`);
     }
   }
+}
+
+function newestKey(trx: Trx, tenantId: string) {
+  return trx.selectFrom('data_keys').select(['id', 'wrapped_key']).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
 }
 
 /** A wrapped key opens only as the key of the town and id it was made for. */
