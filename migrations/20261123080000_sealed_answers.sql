@@ -18,6 +18,9 @@ alter table data_keys force row level security;
 create policy tenant_keys on data_keys for select using (tenant_id = app_tenant_id());
 create policy create_tenant_key on data_keys for insert with check (tenant_id = app_tenant_id());
 grant select, insert on data_keys to rathaus_app;
+-- Rotating ANSWERS_KEY re-wraps the keys in place (`npm run cli -- answers-key rotate`, as the
+-- table owner with the town set); the application role has no UPDATE grant.
+create policy rewrap_tenant_key on data_keys for update using (tenant_id = app_tenant_id());
 
 -- Old submissions have neither column and keep their answers as they were.
 alter table submissions

@@ -66,6 +66,22 @@ export class Keyring {
     }
   }
 
+  /**
+   * Re-wraps every data key of the town with a new master key (rotating ANSWERS_KEY): the sealed
+   * answers stay as they are. `trx` is the table owner's with the town set (the application role
+   * may not change keys). Returns how many keys were re-wrapped.
+   */
+  async rewrap(trx: Trx, tenantId: string, newMasterKey: Buffer): Promise<number> {
+    if (newMasterKey.length !== 32) throw new Error('the new master key must be 32 bytes');
+    const rows = await trx.selectFrom('data_keys').select(['id', 'wrapped_key']).where('tenant_id', '=', tenantId).forUpdate().execute();
+    for (const row of rows) {
+      const key = this.unwrap(tenantId, row.id, row.wrapped_key);
+      await trx.updateTable('data_keys').set({ wrapped_key: sealSecret(newMasterKey, key.toString('base64'), wrapContext(tenantId, row.id)) })
+        .where('tenant_id', '=', tenantId).where('id', '=', row.id).execute();
+    }
+    return rows.length;
+  }
+
   private cached<T>(cache: Map<string, Promise<T>>, id: string, load: () => Promise<T>): Promise<T> {
     let entry = cache.get(id);
     if (!entry) {
