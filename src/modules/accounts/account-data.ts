@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Keyring } from '../../platform/crypto/keyring.js';
-import type { Trx } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
+import type { Lang } from '../../platform/i18n/i18n.js';
 import { openAnswers } from '../forms/index.js';
 import { idpLinksDataSection } from './oidc-login.js';
 
@@ -17,6 +18,15 @@ export interface AccountDataSection {
   name: string;
   /** `keyring` opens the sensitive answers: the export holds the person's own data in the clear. */
   collect(trx: Trx, accountId: string, keyring: Keyring): Promise<{ data: unknown; files: ExportFile[] }>;
+  /**
+   * What deleting the account does to the module's data beyond its foreign keys: `describe` tells
+   * the deletion page (one sentence each), `run` does it before the account goes, in the module's
+   * own transactions (it may need rights the account only has with its memberships).
+   */
+  deletion?: {
+    describe(db: Db, tenantId: string, accountId: string, lang: Lang): Promise<string[]>;
+    run(db: Db, tenantId: string, accountId: string): Promise<void>;
+  };
 }
 
 /** A name safe as one path segment inside a ZIP (no separators, no dot-dot, no control characters). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { destroySession } from '../../platform/http/session.js';
 import { berlinDay } from '../../platform/i18n/i18n.js';
@@ -6,10 +6,10 @@ import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import { MessagePage } from '../../platform/views/message-page.js';
 import type { AccountDataSection } from './account-data.js';
-import { requireAccount, requireAccountForm } from './account-session.js';
+import { requireAccount, requireAccountForm, type SignedInAccount } from './account-session.js';
 import { maxPasswordLength } from './account.js';
 import { t } from './accounts.i18n.js';
-import { deleteAccount, exportAccountData, listRetainedApplications } from './data-rights.js';
+import { deleteAccount, describeDeletion, exportAccountData, listRetainedApplications } from './data-rights.js';
 import { DataPage, DeleteAccountPage } from './views/data-pages.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
@@ -34,11 +34,17 @@ export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps &
       .send(zip);
   });
 
+  /** The deletion page: what stays with the town, what else happens, and the confirmation. */
+  async function deletePage(request: FastifyRequest, reply: FastifyReply, signedIn: SignedInAccount, errors: FieldErrors, confirmed: boolean, status: number) {
+    const retained = await listRetainedApplications(db, request.tenant.id, signedIn.account.id, deps.services);
+    const consequences = await describeDeletion(db, request.tenant.id, signedIn.account.id, deps.sections, signedIn.ctx.lang);
+    return sendPage(reply, <DeleteAccountPage ctx={signedIn.ctx} retained={retained} consequences={consequences} askPassword={signedIn.account.hasPassword} errors={errors} confirmed={confirmed} />, status);
+  }
+
   app.get('/konto/loeschen', async (request, reply) => {
     const signedIn = await requireAccount(db, request, reply);
     if (!signedIn) return reply;
-    const retained = await listRetainedApplications(db, request.tenant.id, signedIn.account.id, deps.services);
-    return sendPage(reply, <DeleteAccountPage ctx={signedIn.ctx} retained={retained} askPassword={signedIn.account.hasPassword} errors={{}} confirmed={false} />);
+    return deletePage(request, reply, signedIn, {}, false, 200);
   });
 
   app.post('/konto/loeschen', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request: FormRequest, reply) => {
@@ -52,7 +58,7 @@ export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps &
     if (!confirmed) errors.confirm = t(lang, 'deleteConfirmRequired');
     if (signedIn.account.hasPassword && !password) errors.password = t(lang, 'passwordRequired');
     if (Object.keys(errors).length === 0) {
-      const result = await deleteAccount(db, request.tenant.id, signedIn.account.id, signedIn.account.hasPassword ? password : null);
+      const result = await deleteAccount(db, request.tenant.id, signedIn.account.id, signedIn.account.hasPassword ? password : null, deps.sections);
       if (result === 'deleted') {
         deps.jobs.kick();
         await destroySession(db, request, reply);
@@ -60,8 +66,7 @@ export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps &
       }
       errors.password = t(lang, 'passwordWrong');
     }
-    const retained = await listRetainedApplications(db, request.tenant.id, signedIn.account.id, deps.services);
-    return sendPage(reply, <DeleteAccountPage ctx={signedIn.ctx} retained={retained} askPassword={signedIn.account.hasPassword} errors={errors} confirmed={confirmed} />, 422);
+    return deletePage(request, reply, signedIn, errors, confirmed, 422);
   });
 
   app.get('/konto/geloescht', async (request, reply) =>

@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import type { Keyring } from '../../platform/crypto/keyring.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import type { Localized } from '../../platform/i18n/i18n.js';
+import type { Lang, Localized } from '../../platform/i18n/i18n.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import type { AccountDataSection, ExportFile } from './account-data.js';
@@ -81,15 +81,22 @@ export async function listRetainedApplications(db: Db, tenantId: string, account
   });
 }
 
+/** What deleting the account does beyond detaching its applications, one sentence per consequence (the sections' `deletion`). */
+export async function describeDeletion(db: Db, tenantId: string, accountId: string, sections: AccountDataSection[], lang: Lang): Promise<string[]> {
+  return (await Promise.all(sections.map((s) => s.deletion?.describe(db, tenantId, accountId, lang) ?? []))).flat();
+}
+
 /**
  * Deletes the account and everything that belongs only to it (sign-ins, links, and through their
  * foreign keys whatever other modules keep for it); its applications stay with the town, detached.
+ * The sections settle first what must not simply vanish with it (an organisation's last owner).
  * An account with a password must confirm with it. The audit entry names only the account id.
  */
-export async function deleteAccount(db: Db, tenantId: string, accountId: string, password: string | null): Promise<'deleted' | 'wrongPassword'> {
+export async function deleteAccount(db: Db, tenantId: string, accountId: string, password: string | null, sections: AccountDataSection[]): Promise<'deleted' | 'wrongPassword'> {
   const account = await inTransaction(db, { tenantId, accountId }, (trx) => findAccountRecord(trx, accountId));
   if (!account) return 'deleted';
   if (account.password_hash && !(password !== null && (await verifyPassword(account.password_hash, password)))) return 'wrongPassword';
+  for (const section of sections) await section.deletion?.run(db, tenantId, accountId);
   await inTransaction(db, { tenantId, accountId }, async (trx) => {
     await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
     await recordAudit(trx, { tenantId, actor: `account:${accountId}`, action: 'account.deleted', subject: `account:${accountId}` });

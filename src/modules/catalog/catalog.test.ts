@@ -27,6 +27,8 @@ describe('catalog search', () => {
     assert.ok((await ids('Anmeldungen')).includes('sperrmuell-anmeldung'));
     assert.ok((await ids('Steuer')).includes('hundesteuer'));
     assert.ok((await ids('Müll')).includes('sperrmuell-anmeldung'));
+    assert.ok((await ids('Gerüst')).includes('sondernutzung'));
+    assert.ok((await ids('Außengastronomie')).includes('sondernutzung'));
   });
 
   it('returns nothing for nonsense and copes with odd input', async () => {
@@ -41,6 +43,7 @@ describe('catalog search', () => {
     const situation = await app.app.inject({ url: '/leistungen?lebenslage=abfall', headers: { host } });
     assert.match(situation.body, /sperrmuell-anmeldung/);
     assert.doesNotMatch(situation.body, /hund-anmelden/);
+    for (const lebenslage of ['bauen', 'gewerbe']) assert.match((await app.app.inject({ url: `/leistungen?lebenslage=${lebenslage}`, headers: { host } })).body, /href="\/leistungen\/sondernutzung"/);
     const again = await app.app.inject({ url: '/leistungen?q=hund', headers: { host, 'if-none-match': page.headers.etag as string } });
     assert.equal(again.statusCode, 304);
   });

@@ -9,7 +9,7 @@ import { loadServices } from './service-registry.js';
 
 const townsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds/towns.yaml');
 
-const onlineServices = ['hund-anmelden', 'meldebescheinigung', 'gewerbeanmeldung', 'sperrmuell-anmeldung', 'kontakt-beschwerde', 'wohngeld'];
+const onlineServices = ['hund-anmelden', 'meldebescheinigung', 'gewerbeanmeldung', 'sperrmuell-anmeldung', 'kontakt-beschwerde', 'wohngeld', 'sondernutzung'];
 const infoServices = ['hundesteuer', 'hund-abmelden', 'personalausweis', 'wohnsitz-anmelden', 'bauantrag', 'kita-anmeldung'];
 
 interface SeedTown {

@@ -74,6 +74,35 @@ describe('answers', () => {
     assert.equal(resolveDateBound('today-18y', '2026-11-22'), '2008-11-22');
     assert.equal(resolveDateBound('today+90d', '2026-11-22'), '2027-02-20');
     assert.equal(resolveDateBound('2020-01-01', '2026-11-22'), '2020-01-01');
+    assert.equal(resolveDateBound('zeit.von+1y', '2026-11-22', { zeit: { von: '2027-02-01' } }), '2028-02-01');
+    assert.equal(resolveDateBound('zeit.von', '2026-11-22', {}), undefined, 'no start given: nothing to compare with');
+  });
+
+  it('keeps an end date between its start and a year after it, and says so in German', () => {
+    const period = formDefinition.parse({
+      declaration: { de: 'x' },
+      steps: [{ id: 'zeit', title: { de: 'Zeitraum' }, fields: [
+        { id: 'von', type: 'date', label: { de: 'Beginn' }, notBefore: 'today' },
+        { id: 'bis', type: 'date', label: { de: 'Ende' }, notBefore: 'zeit.von', notAfter: 'zeit.von+1y' },
+      ] }],
+    }).steps[0]!;
+    assert.deepEqual(parseStep(period, { von: '01.12.2026', bis: '01.12.2026' }, context).errors, {});
+    assert.equal(parseStep(period, { von: '10.12.2026', bis: '09.12.2026' }, context).errors.bis, 'Ende darf nicht vor dem 10.12.2026 liegen');
+    assert.equal(parseStep(period, { von: '10.12.2026', bis: '11.12.2027' }, context).errors.bis, 'Ende darf nicht nach dem 10.12.2027 liegen');
+    // An invalid start is its own error; the end is not compared with it.
+    assert.deepEqual(Object.keys(parseStep(period, { von: '31.02.2027', bis: '01.01.2027' }, context).errors), ['von']);
+  });
+
+  it('refuses a date bound naming a field that is no date or comes later', () => {
+    const fields = (bound: string) => formDefinition.safeParse({ declaration: { de: 'x' }, steps: [{ id: 's', title: { de: 's' }, fields: [
+      { id: 'name', type: 'text', label: { de: 'Name' } },
+      { id: 'bis', type: 'date', label: { de: 'Bis' }, notBefore: bound },
+      { id: 'von', type: 'date', label: { de: 'Von' } },
+    ] }] });
+    assert.equal(fields('s.name').success, false);
+    assert.equal(fields('s.von').success, false);
+    assert.equal(fields('s.nope+1d').success, false);
+    assert.equal(fields('today+1d').success, true);
   });
 
   it('refuses definitions whose conditions point at unknown fields', () => {

@@ -75,15 +75,21 @@ export function groupItemCount(raw: RawInput, groupId: string): number {
   return count;
 }
 
-/** Resolves "today", "today-18y", "today+3m" or an ISO date to an ISO date (Europe/Berlin). */
-export function resolveDateBound(bound: string, today: string): string {
-  const m = bound.match(/^today(?:([+-]\d+)([dmy]))?$/);
+/**
+ * Resolves "today", "today-18y", "today+3m", an ISO date or "step.field+1y" (another date answer)
+ * to an ISO date (Europe/Berlin); undefined when the field it names has no valid answer, so only
+ * that field's own error is shown.
+ */
+export function resolveDateBound(bound: string, today: string, answers: Answers = {}): string | undefined {
+  const m = bound.match(/^(today|([a-z][a-zA-Z0-9]*)\.([a-z][a-zA-Z0-9]*))(?:([+-]\d+)([dmy]))?$/);
   if (!m) return bound;
-  const date = new Date(`${today}T12:00:00Z`);
-  const n = Number(m[1] ?? 0);
-  if (m[2] === 'd') date.setUTCDate(date.getUTCDate() + n);
-  if (m[2] === 'm') date.setUTCMonth(date.getUTCMonth() + n);
-  if (m[2] === 'y') date.setUTCFullYear(date.getUTCFullYear() + n);
+  const start = m[1] === 'today' ? today : answers[m[2]!]?.[m[3]!];
+  if (typeof start !== 'string') return undefined;
+  const date = new Date(`${start}T12:00:00Z`);
+  const n = Number(m[4] ?? 0);
+  if (m[5] === 'd') date.setUTCDate(date.getUTCDate() + n);
+  if (m[5] === 'm') date.setUTCMonth(date.getUTCMonth() + n);
+  if (m[5] === 'y') date.setUTCFullYear(date.getUTCFullYear() + n);
   return date.toISOString().slice(0, 10);
 }
 
@@ -108,12 +114,20 @@ export function normalizeIban(input: string): string | null {
   return rest === 1 ? iban : null;
 }
 
+/** A number as typed in the language, without grouping: "7,5" in German, where "7.5" would read as seventy-five. */
+function formatNumber(n: number, lang: Lang): string {
+  return n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { useGrouping: false, maximumFractionDigits: 20 });
+}
+
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 
 interface Problem { name: string; message: string }
 
+/** What validating a field needs besides its input: language, submission day, the answers so far (for date bounds naming a field). */
+interface ParseContext { lang: Lang; today: string; answers: Answers }
+
 /** Validates one simple field from raw input under `name`; returns its normalised value (undefined when empty). */
-function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, lang: Lang, today: string, problems: Problem[]): SimpleValue | undefined {
+function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, { lang, today, answers }: ParseContext, problems: Problem[]): SimpleValue | undefined {
   const label = localize(field.label, lang);
   const fail = (key: Parameters<typeof t>[1], params: Record<string, string | number> = {}, at = name) => {
     problems.push({ name: at, message: t(lang, key, { label, ...params }) });
@@ -156,15 +170,17 @@ function parseSimple(field: SimpleFieldDefinition, raw: RawInput, name: string, 
       const n = Number(value.replace(/\s/g, '').replace(',', '.'));
       if (!/^-?[\d\s]+([.,]\d+)?$/.test(value) || !Number.isFinite(n)) return fail('notANumber');
       if (field.integer && !Number.isInteger(n)) return fail('notAnInteger');
-      if (field.min !== undefined && n < field.min) return fail('numberTooSmall', { min: field.min });
-      if (field.max !== undefined && n > field.max) return fail('numberTooLarge', { max: field.max });
+      if (field.min !== undefined && n < field.min) return fail('numberTooSmall', { min: formatNumber(field.min, lang) });
+      if (field.max !== undefined && n > field.max) return fail('numberTooLarge', { max: formatNumber(field.max, lang) });
       return n;
     }
     case 'date': {
       const iso = parseDay(value);
       if (!iso) return fail('invalidDate');
-      if (field.notBefore && iso < resolveDateBound(field.notBefore, today)) return fail('dateTooEarly', { date: formatIsoDate(resolveDateBound(field.notBefore, today)) });
-      if (field.notAfter && iso > resolveDateBound(field.notAfter, today)) return fail('dateTooLate', { date: formatIsoDate(resolveDateBound(field.notAfter, today)) });
+      const earliest = field.notBefore && resolveDateBound(field.notBefore, today, answers);
+      const latest = field.notAfter && resolveDateBound(field.notAfter, today, answers);
+      if (earliest && iso < earliest) return fail('dateTooEarly', { date: formatIsoDate(earliest) });
+      if (latest && iso > latest) return fail('dateTooLate', { date: formatIsoDate(latest) });
       return iso;
     }
     case 'email':
@@ -197,7 +213,7 @@ export function parseStep(step: StepDefinition, raw: RawInput, context: { answer
   const withThisStep: Answers = { ...context.answers, [step.id]: {} };
   for (const field of step.fields) {
     if (!isShown(field.when, withThisStep)) continue;
-    const value = parseField(field, raw, context, problems);
+    const value = parseField(field, raw, { ...context, answers: withThisStep }, problems);
     if (value !== undefined) {
       answers[field.id] = value;
       withThisStep[step.id]![field.id] = value;
@@ -209,7 +225,7 @@ export function parseStep(step: StepDefinition, raw: RawInput, context: { answer
   return { answers, errors };
 }
 
-function parseField(field: FieldDefinition, raw: RawInput, context: { files: Record<string, FileRef[]>; lang: Lang; today: string }, problems: Problem[]): FieldValue | undefined {
+function parseField(field: FieldDefinition, raw: RawInput, context: ParseContext & { files: Record<string, FileRef[]> }, problems: Problem[]): FieldValue | undefined {
   const label = localize(field.label, context.lang);
   if (field.type === 'file') {
     const files = context.files[field.id] ?? [];
@@ -226,7 +242,7 @@ function parseField(field: FieldDefinition, raw: RawInput, context: { files: Rec
     for (let i = 0; i < count; i++) {
       const item: Record<string, SimpleValue> = {};
       for (const sub of field.fields) {
-        const v = parseSimple(sub, raw, `${field.id}.${i}.${sub.id}`, context.lang, context.today, problems);
+        const v = parseSimple(sub, raw, `${field.id}.${i}.${sub.id}`, context, problems);
         if (v !== undefined) item[sub.id] = v;
       }
       items.push(item);
@@ -235,7 +251,7 @@ function parseField(field: FieldDefinition, raw: RawInput, context: { files: Rec
     if (items.length > field.max) problems.push({ name: field.id, message: t(context.lang, 'tooManyItems', { label, max: field.max }) });
     return items.length > 0 ? items : undefined;
   }
-  return parseSimple(field, raw, field.id, context.lang, context.today, problems);
+  return parseSimple(field, raw, field.id, context, problems);
 }
 
 /** Turns stored answers back into form input, so a step can be shown (or re-validated) as typed. */
@@ -304,6 +320,8 @@ export function displayValue(field: FieldDefinition, value: FieldValue | undefin
       return (value as string[]).map((v) => localize(field.options.find((o) => o.value === v)?.label ?? { de: v }, lang)).join(', ');
     case 'iban':
       return (value as string).replace(/(.{4})/g, '$1 ').trim();
+    case 'number':
+      return formatNumber(value as number, lang);
     default:
       return String(value);
   }

@@ -13,8 +13,18 @@ const condition = z.strictObject({
   in: z.array(z.string()).min(1).optional(),
 }).refine((c) => (c.equals === undefined) !== (c.in === undefined), 'give exactly one of equals or in');
 
-/** "today", "today-18y", "today+90d" or an ISO date: bounds for date fields, evaluated on submission day. */
-const dateBound = z.string().regex(/^(today([+-]\d{1,3}[dmy])?|\d{4}-\d{2}-\d{2})$/);
+/**
+ * Bounds for date fields, evaluated on submission day: "today", "today-18y", "today+90d", an ISO
+ * date, or another date field answered earlier ("zeitraum.von", "zeitraum.von+1y"), so that an end
+ * cannot lie before its start.
+ */
+const dateBound = z.string().regex(/^((today|[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*)([+-]\d{1,3}[dmy])?|\d{4}-\d{2}-\d{2})$/);
+
+/** The "step.field" a date bound refers to, or undefined for "today" and ISO dates. */
+export function dateBoundField(bound: string): string | undefined {
+  const m = bound.match(/^([a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*)(?:[+-]\d+[dmy])?$/);
+  return m?.[1];
+}
 
 const option = z.strictObject({ value: z.string().regex(/^[a-z0-9-]{1,60}$/), label: localized });
 
@@ -104,6 +114,17 @@ export const formDefinition = z.strictObject({
   const checkCondition = (when: z.infer<typeof condition> | undefined, path: (string | number)[]) => {
     if (when && !paths.has(when.field)) ctx.addIssue({ code: 'custom', path, message: `condition refers to unknown field ${when.field}` });
   };
+  // A bound naming another field needs that field's answer first: a date field of an earlier step, or earlier in this step.
+  const order = [...paths.keys()];
+  const checkDateBounds = (field: FieldDefinition, at: string, path: (string | number)[]) => {
+    if (field.type !== 'date') return;
+    for (const key of ['notBefore', 'notAfter'] as const) {
+      const ref = field[key] && dateBoundField(field[key]);
+      if (ref && (paths.get(ref)?.type !== 'date' || order.indexOf(ref) >= order.indexOf(at))) {
+        ctx.addIssue({ code: 'custom', path: [...path, key], message: `${ref} is no date field before this one` });
+      }
+    }
+  };
   form.steps.forEach((step, s) => {
     step.fields.forEach((f, i) => {
       // A profile has one name and one address: which item of a repeatable group would they fill?
@@ -113,6 +134,11 @@ export const formDefinition = z.strictObject({
     });
     checkCondition(step.when, ['steps', s, 'when']);
     step.fields.forEach((f, i) => checkCondition(f.when, ['steps', s, 'fields', i, 'when']));
+    step.fields.forEach((f, i) => {
+      const at = `${step.id}.${f.id}`;
+      checkDateBounds(f, at, ['steps', s, 'fields', i]);
+      if (f.type === 'group') f.fields.forEach((sub, j) => checkDateBounds(sub, at, ['steps', s, 'fields', i, 'fields', j]));
+    });
   });
   if (form.applicantEmail && paths.get(form.applicantEmail)?.type !== 'email') {
     ctx.addIssue({ code: 'custom', path: ['applicantEmail'], message: 'must name a field of type email' });

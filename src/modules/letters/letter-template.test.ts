@@ -39,13 +39,14 @@ describe('letter templates', () => {
     ...overrides,
   });
 
-  it('ships templates for the five services, every one valid against its service\'s form', () => {
+  it('ships templates for the six services, every one valid against its service\'s form', () => {
     const ids = Object.fromEntries([...templates].filter(([, list]) => list.length > 0).map(([service, list]) => [service, list.map((tpl) => tpl.id)]));
     assert.deepEqual(ids, {
       'gewerbeanmeldung': ['empfangsbestaetigung'],
       'hund-anmelden': ['ablehnung', 'steuerbescheid'],
       'kontakt-beschwerde': ['antwort'],
       'meldebescheinigung': ['meldebescheinigung'],
+      'sondernutzung': ['ablehnung', 'erlaubnis'],
       'sperrmuell-anmeldung': ['abholtermin'],
     });
     for (const list of templates.values()) {
@@ -62,13 +63,15 @@ describe('letter templates', () => {
 
   it('puts the legal remedy notice naming the town\'s administrative court where the template says, for decisions that can be challenged', () => {
     const byId = (service: string, id: string) => templates.get(service)!.find((tpl) => tpl.id === id)!;
-    for (const tpl of [byId('hund-anmelden', 'steuerbescheid'), byId('hund-anmelden', 'ablehnung')]) {
+    for (const tpl of [byId('hund-anmelden', 'steuerbescheid'), byId('hund-anmelden', 'ablehnung'), byId('sondernutzung', 'erlaubnis'), byId('sondernutzung', 'ablehnung')]) {
       assert.match(tpl.body, /## Rechtsbehelfsbelehrung/);
       assert.match(tpl.body, /innerhalb eines Monats nach seiner Bekanntgabe Klage/);
       assert.match(tpl.body, /\{\{town\.verwaltungsgericht\}\}/);
       assert.ok(tpl.body.indexOf('## Rechtsbehelfsbelehrung') < tpl.body.indexOf('Mit freundlichen Grüßen'), 'before the closing');
     }
     assert.match(byId('hund-anmelden', 'steuerbescheid').body, /keine aufschiebende Wirkung/, 'a tax notice says the tax is due despite an action');
+    assert.match(byId('sondernutzung', 'erlaubnis').body, /keine aufschiebende Wirkung/, 'a permit that sets fees says they are due despite an action');
+    assert.doesNotMatch(byId('sondernutzung', 'ablehnung').body, /keine aufschiebende Wirkung/, 'a rejection sets no fee');
     assert.doesNotMatch(byId('gewerbeanmeldung', 'empfangsbestaetigung').body, /Rechtsbehelfsbelehrung/, 'a confirmation of receipt is no decision');
   });
 

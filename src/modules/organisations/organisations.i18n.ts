@@ -3,6 +3,9 @@ import { defineMessages } from '../../platform/i18n/i18n.js';
 /** Texts of organisation accounts. */
 export const t = defineMessages({
   de: {
+    successionLeaves: '{name}: Sie scheiden als Mitglied aus.',
+    successionHandedOver: '{name}: Sie sind die einzige Eigentümerin oder der einzige Eigentümer. Die Eigentümerrolle geht an das am längsten beteiligte Mitglied über, {email}.',
+    successionDissolved: '{name}: Außer Ihnen gehört niemand der Organisation an; sie wird aufgelöst. Ihre Anträge bleiben bei der Stadt.',
     accountTitle: 'Mein Konto',
     listTitle: 'Organisationen',
     listIntro: 'Mit einer Organisation stellen Sie Anträge im Namen Ihres Unternehmens oder Vereins (zum Beispiel eine Gewerbeanmeldung). Eigentümerinnen und Eigentümer laden weitere Mitglieder per E-Mail ein.',
@@ -56,6 +59,9 @@ export const t = defineMessages({
     invitationMailBody: 'Guten Tag,\n\nSie wurden eingeladen, im Serviceportal von {town} der Organisation „{organisation}“ beizutreten. Mit diesem Link nehmen Sie die Einladung bis {until} Uhr an (dafür brauchen Sie ein Konto mit dieser E-Mail-Adresse):\n\n{url}\n\nKennen Sie die Organisation nicht, ignorieren Sie diese E-Mail.\n\n{town}',
   },
   en: {
+    successionLeaves: '{name}: you leave as a member.',
+    successionHandedOver: '{name}: you are the only owner. Ownership passes to the longest-standing member, {email}.',
+    successionDissolved: '{name}: nobody else belongs to the organisation; it is dissolved. Its applications stay with the town.',
     accountTitle: 'My account',
     listTitle: 'Organisations',
     listIntro: 'With an organisation you apply in the name of your business or association (for example a trade registration). Owners invite further members by e-mail.',

@@ -127,3 +127,8 @@ export async function deleteMember(trx: Trx, organisationId: string, accountId: 
   const result = await trx.deleteFrom('organisation_members').where('organisation_id', '=', organisationId).where('account_id', '=', accountId).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
+
+/** Dissolves an organisation (its memberships and invitations go with it; its applications stay, without it). */
+export async function deleteOrganisation(trx: Trx, organisationId: string): Promise<void> {
+  await trx.deleteFrom('organisations').where('id', '=', organisationId).execute();
+}

@@ -157,4 +157,40 @@ describe('organisation accounts', () => {
     await assert.rejects(inTransaction(app.database.db, actor, (trx) =>
       trx.insertInto('organisation_members').values({ tenant_id: tenant.id, organisation_id: id, account_id: outsiderAccount.id, role: 'owner' }).execute()), /row-level security/);
   });
+
+  it('leaves no organisation without owner when its last owner deletes the account: the longest member inherits, an empty one is dissolved', async () => {
+    const { browser: alice, account: aliceAccount } = await signedIn();
+    const shop = await found(alice, 'Nachfolge Bäckerei');
+    const { browser: bob, account: bobAccount } = await signedIn();
+    const { browser: carol, account: carolAccount } = await signedIn();
+    for (const [browser, account] of [[bob, bobAccount], [carol, carolAccount]] as const) {
+      const link = await invite(alice, shop, account.email);
+      await browser.get(link);
+      await browser.post(link, {});
+    }
+    const solo = await found(alice, 'Nur Alma e. K.');
+    const club = await found(carol, 'Verein ohne Alma');
+    const link = await invite(carol, club, aliceAccount.email);
+    await alice.get(link);
+    await alice.post(link, {});
+
+    const page = await alice.get('/konto/loeschen');
+    assert.match(page.body, /Was außerdem geschieht/);
+    assert.match(page.body, new RegExp(`Nachfolge Bäckerei: Sie sind die einzige Eigentümerin oder der einzige Eigentümer\. Die Eigentümerrolle geht an das am längsten beteiligte Mitglied über, ${bobAccount.email.replace(/\./g, '\\.')}`));
+    assert.match(page.body, /Nur Alma e\. K\.: Außer Ihnen gehört niemand der Organisation an; sie wird aufgelöst/);
+    assert.match(page.body, /Verein ohne Alma: Sie scheiden als Mitglied aus/);
+    const wrong = await alice.post('/konto/loeschen', { confirm: 'yes', password: 'nicht das Passwort' });
+    assert.equal(wrong.statusCode, 422);
+    assert.match((await alice.get(`/konto/organisationen/${solo}`)).body, /Ihre Rolle: Eigentümer\/in/, 'a refused deletion changes no organisation');
+
+    await alice.get('/konto/loeschen');
+    assert.equal((await alice.post('/konto/loeschen', { confirm: 'yes', password: aliceAccount.password })).headers.location, '/konto/geloescht');
+    assert.match((await bob.get(`/konto/organisationen/${shop}`)).body, /Ihre Rolle: Eigentümer\/in/, 'the longest member inherits');
+    assert.match((await carol.get(`/konto/organisationen/${shop}`)).body, /Ihre Rolle: Mitglied/);
+    assert.match((await carol.get(`/konto/organisationen/${club}`)).body, /Ihre Rolle: Eigentümer\/in/);
+    const left = await sql<{ n: number }>`select count(*)::int as n from organisations where id = ${solo}`.execute(app.database.db);
+    assert.equal(left.rows[0]!.n, 0, 'the organisation nobody else belonged to is dissolved');
+    const audit = await sql<{ action: string }>`select action from audit_log where subject in (${`organisation:${shop}`}, ${`organisation:${solo}`}) and action in ('organisation.ownership_inherited', 'organisation.dissolved') order by action`.execute(app.database.db);
+    assert.deepEqual(audit.rows.map((r) => r.action), ['organisation.dissolved', 'organisation.ownership_inherited']);
+  });
 });

@@ -3,9 +3,10 @@ import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import type { AccountDataSection } from '../accounts/index.js';
-import { invitationDays, type OrganisationDetail, type OrganisationRole, type OrganisationSummary } from './organisation.js';
+import { t } from './organisations.i18n.js';
+import { invitationDays, succession, type OrganisationDetail, type OrganisationRole, type OrganisationSummary, type Succession } from './organisation.js';
 import {
-  deleteMember, findMemberships, findOpenInvitation, findOrganisation, insertInvitation, lockMembership, insertMember, insertOrganisation, listMembers,
+  deleteMember, deleteOrganisation, findMemberships, findOpenInvitation, findOrganisation, insertInvitation, lockMembership, insertMember, insertOrganisation, listMembers,
   listOpenInvitations, listOrganisations, markAccepted, markRevoked, updateRole,
 } from './organisations.repository.js';
 
@@ -145,7 +146,35 @@ export async function acceptInvitation(db: Db, tenantId: string, account: { id: 
   });
 }
 
-/** The account's memberships for its data export. */
+/** What deleting the account would mean for each of its organisations, as of now. */
+function planSuccessions(trx: Trx, accountId: string): Promise<Succession[]> {
+  return listOrganisations(trx, accountId).then((organisations) =>
+    Promise.all(organisations.map(async (o) => succession(o, accountId, await listMembers(trx, o.id)))));
+}
+
+/**
+ * Before an account is deleted: no organisation it alone owns is left without an owner. The
+ * longest-standing member inherits the ownership; an organisation with nobody else in it is
+ * dissolved (its applications stay with the town, naming it). Each organisation is locked as for
+ * any change of members, and its members are read after the lock.
+ */
+async function settleOrganisations(db: Db, tenantId: string, accountId: string): Promise<void> {
+  await asAccount(db, tenantId, accountId, async (trx, actor) => {
+    for (const organisationId of actor.ownedOrganisationIds!) await lockMembership(trx, organisationId);
+    for (const s of await planSuccessions(trx, accountId)) {
+      if (s.outcome === 'leaves') continue;
+      if (s.outcome === 'dissolved') await deleteOrganisation(trx, s.organisationId);
+      else await updateRole(trx, s.organisationId, s.heir.accountId, 'owner');
+      await recordAudit(trx, {
+        tenantId, actor: `account:${accountId}`, subject: `organisation:${s.organisationId}`,
+        action: s.outcome === 'dissolved' ? 'organisation.dissolved' : 'organisation.ownership_inherited',
+        details: s.outcome === 'handedOver' ? { heir: s.heir.accountId } : undefined,
+      });
+    }
+  });
+}
+
+/** The account's memberships for its data export, and what its deletion means for them. */
 export const organisationsDataSection: AccountDataSection = {
   name: 'organisations',
   async collect(trx, accountId) {
@@ -156,5 +185,12 @@ export const organisationsDataSection: AccountDataSection = {
       .where('m.account_id', '=', accountId)
       .execute();
     return { data: rows.map((r) => ({ name: r.name, role: r.role, joinedAt: r.joined_at })), files: [] };
+  },
+  deletion: {
+    async describe(db, tenantId, accountId, lang) {
+      const plans = await asAccount(db, tenantId, accountId, (trx) => planSuccessions(trx, accountId));
+      return plans.map((s) => (s.outcome === 'handedOver' ? t(lang, 'successionHandedOver', { name: s.name, email: s.heir.email }) : t(lang, s.outcome === 'leaves' ? 'successionLeaves' : 'successionDissolved', { name: s.name })));
+    },
+    run: settleOrganisations,
   },
 };

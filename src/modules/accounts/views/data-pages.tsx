@@ -25,7 +25,7 @@ function keptFor(lang: PageContext['lang'], a: RetainedApplication): string {
 }
 
 /** What a deletion removes and what stays with the town (and why), then the confirmation. */
-export function DeleteAccountPage(props: { ctx: PageContext; retained: RetainedApplication[]; askPassword: boolean; errors: FieldErrors; confirmed: boolean }) {
+export function DeleteAccountPage(props: { ctx: PageContext; retained: RetainedApplication[]; consequences: string[]; askPassword: boolean; errors: FieldErrors; confirmed: boolean }) {
   const { lang } = props.ctx;
   return (
     <Layout ctx={props.ctx} title={t(lang, 'deleteTitle')}>
@@ -48,6 +48,12 @@ export function DeleteAccountPage(props: { ctx: PageContext; retained: RetainedA
               </tr>
             ))}
           </Table>
+        </>
+      )}
+      {props.consequences.length > 0 && (
+        <>
+          <h2 class="kern-heading-large">{t(lang, 'deleteConsequencesTitle')}</h2>
+          <ul class="kern-list">{props.consequences.map((c) => <li key={c}>{c}</li>)}</ul>
         </>
       )}
       <form method="post" action="/konto/loeschen" novalidate class="narrow-form form-actions">
