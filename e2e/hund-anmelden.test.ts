@@ -109,6 +109,7 @@ describe('Hund anmelden: a newcomer applies online and the Steueramt sees the ca
       assert.ok(caseText.includes(reference), 'the case page names the reference');
       assert.ok(caseText.includes(renamedDog), 'the case shows the dog name as last entered');
       assert.ok(caseText.includes(pdfName) && caseText.includes(pngName), 'the case lists both uploaded files');
+      assert.ok(caseText.includes('DE02 1203 0000 0000 2020 51'), 'the case shows the IBAN, stored sealed (ADR 0025)');
       if (mode === jsModes[0]) await processWithOrdnungsamt(suite, inbox, reference, renamedDog);
       await steuer.close();
 

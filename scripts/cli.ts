@@ -18,8 +18,11 @@ import { retentionReport, runRetention } from '../src/modules/retention/index.js
 import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
-import { loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { createPayment } from '../src/modules/payments/index.js';
+import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
+import { Keyring } from '../src/platform/crypto/keyring.js';
+import type { Config } from '../src/config.js';
+import { writeFile } from 'node:fs/promises';
 
 const help = `Rathaus command line (uses DATABASE_URL or the embedded database in DATA_DIR)
 
@@ -78,6 +81,11 @@ ${accountIdpHelp}
       HANDOFF_ALLOW_PRIVATE_TARGETS=true. The signing secret (whsec_..., Standard Webhooks) is
       read from stdin, or generated and printed once for a new target; changing the URL of a
       target keeps its secret unless a new one is given. Secrets are sealed with HANDOFF_KEY.
+  npm run cli -- answers-key rotate
+      Re-wrap every town's data keys for sensitive answers (ADR 0025) with a new master key read
+      from stdin (32 bytes, base64: openssl rand -base64 32); the old one is ANSWERS_KEY (or, on a
+      laptop, DATA_DIR/keys/answers.key, which then holds the new key). All towns in one
+      transaction. Stop the portal first and start it with ANSWERS_KEY set to the new key.
   npm run cli -- handoff list [--tenant <slug>]
       List the configured targets (never the secrets).
   npm run cli -- handoff remove --tenant <slug> --service <id>
@@ -103,6 +111,30 @@ async function readPassword(fromStdin: boolean | undefined): Promise<{ password:
   return { password, generated: false };
 }
 
+/** Re-wraps all data keys of sensitive answers with the master key from stdin (ADR 0025). */
+async function rotateAnswersKey(db: Db, config: Config): Promise<void> {
+  const typed = (await readStdin()).trim();
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(typed)) throw new Error('The new key must be 32 bytes, base64-encoded (openssl rand -base64 32), on stdin.');
+  const newKey = Buffer.from(typed, 'base64');
+  const keyring = new Keyring(await loadAnswersKey(config));
+  const towns = await listTenants(db);
+  const counts = await db.transaction().execute(async (trx) => {
+    const rewrapped: number[] = [];
+    for (const town of towns) {
+      await sql`select set_config('app.tenant_id', ${town.id}, true)`.execute(trx);
+      rewrapped.push(await keyring.rewrap(trx, town.id, newKey));
+    }
+    return rewrapped;
+  });
+  towns.forEach((town, i) => console.log(`${town.slug}: ${counts[i]} data keys re-wrapped`));
+  if (!config.answersKey) {
+    await writeFile(path.resolve(config.dataDir, 'keys', 'answers.key'), typed, { mode: 0o600 });
+    console.log('DATA_DIR/keys/answers.key now holds the new key.');
+  } else {
+    console.log('Start the portal with ANSWERS_KEY set to the new key.');
+  }
+}
+
 async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
   const tenant = (await listTenants(db)).find((t) => t.slug === slug);
   if (!tenant) throw new Error(`No town with slug "${slug ?? ''}". See: npm run cli -- tenant list`);
@@ -113,6 +145,7 @@ const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
   'handoff set', 'handoff list', 'handoff remove', 'payment create',
+  'handoff set', 'handoff list', 'handoff remove', 'answers-key rotate',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -181,7 +214,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!commands.includes(command)) throw new Error(`Unknown command "${command}".\n\n${help}`);
-  const database = await openDatabase(loadConfig());
+  const config = loadConfig();
+  const database = await openDatabase(config);
   try {
     const { db } = database;
     const applied = await migrate(db);
@@ -213,7 +247,6 @@ async function main(argv: string[]): Promise<void> {
     } else if (command === 'retention report' || command === 'retention run') {
       const towns = values.tenant ? [{ id: await tenantIdOf(db, values.tenant), slug: values.tenant }] : await listTenants(db);
       const services = await loadServices();
-      const config = loadConfig();
       const files = await createFileStore(path.resolve(config.dataDir, 'files'));
       for (const town of towns) {
         if (command === 'retention report') {
@@ -233,6 +266,8 @@ async function main(argv: string[]): Promise<void> {
           }
         }
       }
+    } else if (command === 'answers-key rotate') {
+      await rotateAnswersKey(db, config);
     } else if (command.startsWith('handoff ')) {
       await handoffCommand(db, command, values);
     } else if (command === 'payment create') {

@@ -16,6 +16,8 @@ import { registerOperations } from './platform/http/operations.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import { startJobWorker, type JobWorker } from './platform/jobs/jobs.js';
 import { createFileStore, type FileStore } from './platform/files/file-store.js';
+import { Keyring } from './platform/crypto/keyring.js';
+import { loadAnswersKey } from './platform/crypto/secret-box.js';
 import './platform/http/request-context.js';
 import { TenantDirectory } from './modules/tenants/tenant-directory.js';
 import { tenantRoutes, resolveTenantHook } from './modules/tenants/tenants.routes.js';
@@ -53,6 +55,8 @@ export interface ModuleDeps {
   jobs: JobWorker;
   files: FileStore;
   payments: PaymentDeps;
+  /** Seals and opens the answers to fields marked sensitive (ADR 0025). */
+  keyring: Keyring;
 }
 
 /** Everything a running portal holds; tests use it to reach the database and the job worker. */
@@ -73,6 +77,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await registerDefinitionSnapshots(database.db, services);
   const tenants = new TenantDirectory(database.db);
   await tenants.reload();
+  const keyring = new Keyring(await loadAnswersKey(config));
+  await keyring.verify(database.db, tenants.all().map((t) => t.id));
   const catalog = new Catalog(database.db, services, tenants);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db: database.db });
   const files = await createFileStore(path.resolve(config.dataDir, 'files'));
@@ -95,7 +101,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...statusJobHandlers({ mailer, tenants, db: database.db, config }),
       ...retentionJobHandlers({ db: database.db, files, services }),
       ...administrationJobHandlers({ mailer, tenants, db: database.db, config }),
-      ...handoffJobHandlers({ tenants, db: database.db, config }),
+      ...handoffJobHandlers({ tenants, db: database.db, config, keyring }),
       ...accountJobHandlers({ mailer, tenants, db: database.db, config }),
       ...organisationJobHandlers({ mailer, tenants, config }),
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
@@ -106,7 +112,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
   });
 
-  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files, payments };
+  const deps: ModuleDeps = { config, db: database.db, tenants, services, catalog, mailer, jobs, files, payments, keyring };
 
   addSecurityHeaders(app);
   await app.register(fastifyCookie);

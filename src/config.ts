@@ -16,8 +16,11 @@ const configSchema = z.object({
   TOTP_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   HANDOFF_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   PAYMENT_SANDBOX_SECRET: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+  ANSWERS_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   HANDOFF_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
-}).refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' });
+})
+  .refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' })
+  .refine((c) => c.ANSWERS_KEY || c.NODE_ENV !== 'production', { path: ['ANSWERS_KEY'], message: 'required when NODE_ENV=production' });
 
 /** Validated process configuration; the only place that reads process.env. */
 export type Config = {
@@ -41,6 +44,8 @@ export type Config = {
   handoffKey?: Buffer;
   /** Key that signs the sandbox payment provider's notifications; without it (never in production) one is kept in DATA_DIR/keys. */
   paymentSandboxSecret?: Buffer;
+  /** Master key that wraps the towns' data keys for sensitive answers (ADR 0025); without it (never in production) one is kept in DATA_DIR/keys. */
+  answersKey?: Buffer;
   /** Whether hand-offs may go to private, loopback or link-local addresses in production (docs/adr/0012). */
   handoffAllowPrivateTargets: boolean;
 };
@@ -70,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     totpKey: c.TOTP_KEY ? Buffer.from(c.TOTP_KEY, 'base64') : undefined,
     handoffKey: c.HANDOFF_KEY ? Buffer.from(c.HANDOFF_KEY, 'base64') : undefined,
     paymentSandboxSecret: c.PAYMENT_SANDBOX_SECRET ? Buffer.from(c.PAYMENT_SANDBOX_SECRET, 'base64') : undefined,
+    answersKey: c.ANSWERS_KEY ? Buffer.from(c.ANSWERS_KEY, 'base64') : undefined,
     handoffAllowPrivateTargets: c.HANDOFF_ALLOW_PRIVATE_TARGETS === 'true',
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,11 +26,18 @@ export interface TestApp extends Runtime {
   createClerk(tenant: Tenant, departmentKey: string, options?: { enrolled?: boolean; role?: 'clerk' | 'team_lead' | 'department_admin'; townAdmin?: boolean }): Promise<Clerk>;
 }
 
+/**
+ * The master key of sensitive answers in every test app: on PostgreSQL the test files share a
+ * database, and each app's start opens the data keys of every town there (Keyring.verify), the
+ * other files' towns too. A test that wraps keys must use this one.
+ */
+export const testAnswersKey = createHash('sha256').update('rathaus test answers key').digest('base64');
+
 /** Builds the whole portal on the test database (PGlite, or PostgreSQL with DATABASE_URL), job worker not polling. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ANSWERS_KEY: testAnswersKey, ...env });
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const runtime = await buildApp(config, { database, logStream: stream, startWorker: false });

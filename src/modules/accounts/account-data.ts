@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
+import { openAnswers } from '../forms/index.js';
 import { idpLinksDataSection } from './oidc-login.js';
 
 /** A file to put into the export, by its address in the file store. */
@@ -14,7 +16,8 @@ export interface ExportFile {
 export interface AccountDataSection {
   /** Key in the export's JSON (e.g. "applications"). */
   name: string;
-  collect(trx: Trx, accountId: string): Promise<{ data: unknown; files: ExportFile[] }>;
+  /** `keyring` opens the sensitive answers: the export holds the person's own data in the clear. */
+  collect(trx: Trx, accountId: string, keyring: Keyring): Promise<{ data: unknown; files: ExportFile[] }>;
   /**
    * What deleting the account does to the module's data beyond its foreign keys: `describe` tells
    * the deletion page (one sentence each), `run` does it before the account goes, in the module's
@@ -54,11 +57,11 @@ export const accountSection: AccountDataSection = {
  */
 export const applicationsSection: AccountDataSection = {
   name: 'applications',
-  async collect(trx) {
+  async collect(trx, _accountId, keyring) {
     const rows = await trx
       .selectFrom('submissions as s')
       .leftJoin('cases as c', (join) => join.onRef('c.submission_id', '=', 's.id').onRef('c.tenant_id', '=', 's.tenant_id'))
-      .select(['s.id', 's.reference', 's.service_id', 's.answers', 's.language', 's.submitted_at', 'c.id as case_id', 'c.status'])
+      .select(['s.tenant_id', 's.id', 's.reference', 's.service_id', 's.answers', 's.sealed_answers', 's.data_key_id', 's.language', 's.submitted_at', 'c.id as case_id', 'c.status'])
       .orderBy('s.submitted_at')
       .execute();
     const files: ExportFile[] = [];
@@ -85,7 +88,8 @@ export const applicationsSection: AccountDataSection = {
       applications.push({
         reference: row.reference, service: row.service_id, submittedAt: row.submitted_at, language: row.language, status: row.status,
         statusHistory: history.map((h) => ({ at: h.occurred_at, to: (h.details as { to?: string }).to ?? null })),
-        answers: row.answers, uploads: uploadEntries, letters: letterEntries,
+        answers: await openAnswers(keyring, trx, row.tenant_id, { submissionId: row.id }, { answers: row.answers, sealed: row.sealed_answers, dataKeyId: row.data_key_id }),
+        uploads: uploadEntries, letters: letterEntries,
       });
     }
     return { data: applications, files };

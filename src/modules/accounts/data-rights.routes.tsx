@@ -27,7 +27,7 @@ export async function accountDataRoutes(app: FastifyInstance, deps: ModuleDeps &
   app.get('/konto/daten/export.zip', async (request, reply) => {
     const signedIn = await requireAccount(db, request, reply);
     if (!signedIn) return reply;
-    const zip = await exportAccountData(db, deps.files, request.tenant, signedIn.account.id, deps.sections);
+    const zip = await exportAccountData(db, deps.files, deps.keyring, request.tenant, signedIn.account.id, deps.sections);
     return reply
       .type('application/zip')
       .header('content-disposition', `attachment; filename="konto-${request.tenant.slug}-${berlinDay(new Date())}.zip"`)

@@ -3,6 +3,7 @@ import yazl from 'yazl';
 import { verifyPassword } from '../../platform/auth/passwords.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import type { Lang, Localized } from '../../platform/i18n/i18n.js';
 import { recordAudit } from '../audit/index.js';
@@ -18,12 +19,12 @@ export const accountDeletedJob = 'account.deleted';
  * files the sections name. The JSON is gathered in one transaction (a consistent snapshot); the
  * files are read from the store while the ZIP streams out.
  */
-export async function exportAccountData(db: Db, files: FileStore, town: { id: string; name: string }, accountId: string, sections: AccountDataSection[]): Promise<Readable> {
+export async function exportAccountData(db: Db, files: FileStore, keyring: Keyring, town: { id: string; name: string }, accountId: string, sections: AccountDataSection[]): Promise<Readable> {
   const { document, attachments } = await inTransaction(db, { tenantId: town.id, accountId }, async (trx) => {
     const document: Record<string, unknown> = { exportedAt: new Date().toISOString(), town: town.name };
     const attachments: ExportFile[] = [];
     for (const section of sections) {
-      const part = await section.collect(trx, accountId);
+      const part = await section.collect(trx, accountId, keyring);
       document[section.name] = part.data;
       attachments.push(...part.files);
     }

@@ -40,14 +40,14 @@ export async function listApplications(deps: Pick<ModuleDeps, 'db' | 'services'>
 }
 
 /** One application of the account by its case id, or undefined when it is not the account's. */
-export async function readApplication(deps: Pick<ModuleDeps, 'db' | 'services'>, tenantId: string, accountId: string, caseId: string, lang: Lang): Promise<ApplicationDetail | undefined> {
+export async function readApplication(deps: Pick<ModuleDeps, 'db' | 'services' | 'keyring'>, tenantId: string, accountId: string, caseId: string, lang: Lang): Promise<ApplicationDetail | undefined> {
   const actor = await accountActor(deps.db, tenantId, accountId);
   const found = await inTransaction(deps.db, actor, async (trx) => {
     const application = await findAccountApplication(trx, caseId);
     const status = application && (await readApplicantStatus(trx, deps.services, application.reference, lang));
     return application && status && { submissionId: application.submissionId, status };
   });
-  const receipt = found && (await findReceipt(deps.db, actor, found.submissionId));
+  const receipt = found && (await findReceipt(deps, actor, found.submissionId));
   if (!found || !receipt) return undefined;
   const service = await receiptDefinition(deps, receipt);
   return { status: found.status, receipt, answers: receiptSections(service, receipt.submission.answers as Answers, receipt.files, lang) };

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay, parseDay, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
-import { applicantEmail, resolveDefinition, type Answers, type ReceivedFile, type StepDefinition } from '../forms/index.js';
+import { applicantEmail, openAnswers, resolveDefinition, type ReceivedFile, type StepDefinition } from '../forms/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { t } from './applicant-requests.i18n.js';
 import { enqueueApplicantNotice, type ApplicantContact } from './applicant-notice.js';
@@ -124,7 +125,7 @@ export type AskOutcome = ChangeOutcome | 'requestOpen';
  * adds a fresh status link. Neither names the content.
  */
 export async function askApplicant(
-  deps: { db: Db; services: Map<string, Service> },
+  deps: { db: Db; services: Map<string, Service>; keyring: Keyring },
   input: { tenantId: string; staff: StaffMember; caseId: string; version: number; question: string; dueOn: string; documents: string[] },
 ): Promise<AskOutcome> {
   const { db } = deps;
@@ -150,17 +151,18 @@ export async function askApplicant(
 }
 
 /** The case's reference, the applicant's account (if applied while signed in), e-mail address (if the form asks for one) and language, read as the clerk. */
-async function applicantContact(deps: { db: Db; services: Map<string, Service> }, input: { tenantId: string; staff: StaffMember; caseId: string }): Promise<ApplicantContact | undefined> {
+async function applicantContact(deps: { db: Db; services: Map<string, Service>; keyring: Keyring }, input: { tenantId: string; staff: StaffMember; caseId: string }): Promise<ApplicantContact | undefined> {
   const found = await asClerk(deps.db, input.tenantId, input.staff, async (trx) => {
     const c = await findCaseWithSubmission(trx, input.caseId);
     if (!c) return undefined;
     // A linked case (another department involved) cannot read the submission; the workflow refuses it.
-    const submission = await trx.selectFrom('submissions').select(['language', 'answers', 'definition_hash', 'account_id']).where('id', '=', c.submission_id).executeTakeFirst();
+    const row = await trx.selectFrom('submissions').select(['id', 'language', 'answers', 'sealed_answers', 'data_key_id', 'definition_hash', 'account_id']).where('id', '=', c.submission_id).executeTakeFirst();
+    const submission = row && { ...row, answers: await openAnswers(deps.keyring, trx, input.tenantId, { submissionId: row.id }, { answers: row.answers, sealed: row.sealed_answers, dataKeyId: row.data_key_id }) };
     return { reference: c.reference, submission };
   });
   if (!found) return undefined;
   const s = found.submission;
-  const email = s ? applicantEmail(await resolveDefinition(deps.db, deps.services, s.definition_hash), s.answers as Answers) : undefined;
+  const email = s ? applicantEmail(await resolveDefinition(deps.db, deps.services, s.definition_hash), s.answers) : undefined;
   return { reference: found.reference, language: (s?.language ?? 'de') as Lang, email, accountId: s?.account_id ?? null };
 }
 
@@ -200,7 +202,7 @@ export async function withdrawApplicantRequest(db: Db, input: { tenantId: string
 /** The upload inputs of the answer form: one per requested document, and one for a further document. */
 export function replyUploadStep(documents: string[]): StepDefinition {
   const file = (id: string, label: string) => ({
-    id, label: { de: label }, required: false, type: 'file' as const,
+    id, label: { de: label }, required: false, sensitive: false, type: 'file' as const,
     accept: ['application/pdf', 'image/jpeg', 'image/png'] as Array<'application/pdf' | 'image/jpeg' | 'image/png'>, maxFiles: 1, maxSizeMb: 10,
   });
   return {

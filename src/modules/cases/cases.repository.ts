@@ -93,7 +93,8 @@ export async function findCaseWithSubmission(trx: Trx, caseId: string) {
     .select([
       'cases.id', 'cases.reference', 'cases.status', 'cases.created_at', 'cases.department_id', 'cases.service_id',
       'cases.version', 'cases.assignee_id', 'cases.due_at', 'cases.step', 'cases.decision', 'cases.parent_case_id', 'cases.shared_answers',
-      'cases.submission_id', 'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.account_id',
+      'cases.shared_sealed_answers', 'cases.shared_data_key_id', 'cases.tenant_id',
+      'cases.submission_id', 'submissions.answers', 'submissions.sealed_answers', 'submissions.data_key_id', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.account_id',
       'submissions.organisation_name',
     ])
     .where('cases.id', '=', caseId)

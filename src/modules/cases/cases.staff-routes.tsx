@@ -5,7 +5,7 @@ import { isUuid } from '../../platform/crypto/tokens.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
 import { recordAudit } from '../audit/index.js';
-import { applicantEmail, renderReceiptPdf, resolveDefinition, type Answers } from '../forms/index.js';
+import { applicantEmail, openAnswers, renderReceiptPdf, resolveDefinition } from '../forms/index.js';
 import { requireStaff as requireStaffPage, type StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { findCaseWithSubmission, listCaseEvents, listDepartmentStaff, listInbox } from './cases.repository.js';
@@ -96,9 +96,12 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       const documents = asked ? [] : await listCaseDocuments(trx, caseId);
       const handoffs = asked ? [] : await listCaseHandoffs(trx, caseId);
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${staff.id}`, action: purpose, subject: `case:${caseId}`, details: { reference: found.reference } });
+      const answers = asked
+        ? await openAnswers(deps.keyring, trx, found.tenant_id, { linkedCaseId: found.id }, { answers: found.shared_answers, sealed: found.shared_sealed_answers, dataKeyId: found.shared_data_key_id })
+        : await openAnswers(deps.keyring, trx, found.tenant_id, { submissionId: found.submission_id }, { answers: found.answers, sealed: found.sealed_answers, dataKeyId: found.data_key_id });
       return {
         ...found,
-        answers: (asked ? found.shared_answers : found.answers) as Answers,
+        answers,
         definition_hash: asked?.definition_hash ?? found.definition_hash!,
         submitted_at: found.submitted_at ?? found.created_at,
         files,
@@ -247,7 +250,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     const question = typeof request.body?.frage === 'string' ? request.body.frage.replace(/\r\n/g, '\n').trim() : '';
     const questionError = question === '' ? t(request.lang, 'questionRequired') : question.length > 5000 ? t(request.lang, 'textTooLong') : undefined;
     if (questionError) return showCase(request, reply, signedIn, caseId, { involve: { involvementId, question, error: questionError } }, 422);
-    const outcome = await involveDepartment(db, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, involvementId, question, services: deps.services });
+    const outcome = await involveDepartment(deps, { tenantId: request.tenant.id, staff: signedIn.staff, caseId, version, involvementId, question, services: deps.services });
     if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}#beteiligungen`, 303);
     if (outcome === 'notFound') return reply.callNotFound();
     return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome), involve: { involvementId, question } }, outcome === 'conflict' ? 409 : 422);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
+import { shareAnswers } from '../forms/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import type { CaseStatus } from './case.js';
@@ -13,8 +15,8 @@ import { refusal, type DepartmentRole } from './workflow.js';
 export type InvolvementOutcome = 'done' | 'notFound' | 'conflict' | 'notAllowed' | 'unknownInvolvement' | 'alreadyInvolved' | 'noDepartment';
 
 /** Only the named "step.field" answers: what the involved department may see. */
-export function pickFields(answers: Record<string, Record<string, unknown>>, fields: string[]): Record<string, Record<string, unknown>> {
-  const shared: Record<string, Record<string, unknown>> = {};
+export function pickFields<V>(answers: Record<string, Record<string, V>>, fields: string[]): Record<string, Record<string, V>> {
+  const shared: Record<string, Record<string, V>> = {};
   for (const path of fields) {
     const [step, field] = path.split('.') as [string, string];
     const value = answers[step]?.[field];
@@ -36,10 +38,10 @@ async function lockedForChange(trx: Trx, staff: StaffMember, caseId: string, ver
  * fields the service definition names for this involvement, and records the request on both sides.
  */
 export async function involveDepartment(
-  db: Db,
+  deps: { db: Db; keyring: Keyring },
   input: { tenantId: string; staff: StaffMember; caseId: string; version: number; involvementId: string; question: string; services: Map<string, Service> },
 ): Promise<InvolvementOutcome> {
-  return asClerk(db, input.tenantId, input.staff, async (trx) => {
+  return asClerk(deps.db, input.tenantId, input.staff, async (trx) => {
     const locked = await lockedForChange(trx, input.staff, input.caseId, input.version);
     if (typeof locked === 'string') return locked;
     const { found } = locked;
@@ -50,9 +52,12 @@ export async function involveDepartment(
     if (!department || department.id === found.department_id) return 'noDepartment';
     const earlier = await trx.selectFrom('case_involvements').select(['answer']).where('parent_case_id', '=', found.id).where('involvement_id', '=', involvement.id).execute();
     if (earlier.some((e) => e.answer === null)) return 'alreadyInvolved';
-    const submission = await trx.selectFrom('submissions').select(['answers', 'definition_hash']).where('id', '=', found.submission_id).executeTakeFirstOrThrow();
+    const submission = await trx.selectFrom('submissions').select(['answers', 'sealed_answers', 'data_key_id', 'definition_hash']).where('id', '=', found.submission_id).executeTakeFirstOrThrow();
 
     const linkedCaseId = randomUUID();
+    // A sensitive field shared with the other department stays sealed there, now for the linked case (ADR 0025).
+    const stored = { answers: submission.answers, sealed: submission.sealed_answers, dataKeyId: submission.data_key_id };
+    const shared = await shareAnswers(deps.keyring, trx, input.tenantId, { owner: { submissionId: found.submission_id }, stored }, { linkedCaseId }, (a) => pickFields(a, involvement.fields));
     await trx.insertInto('cases').values({
       tenant_id: input.tenantId,
       id: linkedCaseId,
@@ -61,7 +66,9 @@ export async function involveDepartment(
       reference: `${found.reference}-B${earlier.length + 1}`,
       service_id: found.service_id,
       parent_case_id: found.id,
-      shared_answers: JSON.stringify(pickFields(submission.answers as Record<string, Record<string, unknown>>, involvement.fields)),
+      shared_answers: JSON.stringify(shared.answers),
+      shared_sealed_answers: shared.sealed,
+      shared_data_key_id: shared.dataKeyId,
     }).execute();
     await trx.insertInto('case_involvements').values({
       tenant_id: input.tenantId,

@@ -332,11 +332,22 @@ export function displayValue(field: FieldDefinition, value: FieldValue | undefin
 // and the start of each long text are what clerks search for.
 const searchTextPerAnswer = 500;
 
-/** What the clerk's full-text search indexes of an application: the shown answers, as displayed, long ones cut short; no file names. */
+/**
+ * Whether a field's answer is sealed (ADR 0025): a field marked sensitive, or a repeatable group
+ * with such a field (its items are stored whole, so the group is sealed whole).
+ */
+export function isSensitive(field: FieldDefinition): boolean {
+  return field.sensitive || (field.type === 'group' && field.fields.some((f) => f.sensitive));
+}
+
+/**
+ * What the clerk's full-text search indexes of an application: the shown answers, as displayed,
+ * long ones cut short; no file names, and nothing sensitive (the search vector is not encrypted).
+ */
 export function searchText(form: FormDefinition, answers: Answers): string {
   return visibleSteps(form, answers)
     .flatMap((step) => step.fields
-      .filter((f) => f.type !== 'file' && f.type !== 'yesno' && answers[step.id]?.[f.id] !== undefined)
+      .filter((f) => f.type !== 'file' && f.type !== 'yesno' && !isSensitive(f) && answers[step.id]?.[f.id] !== undefined)
       .map((f) => displayValue(f, answers[step.id]![f.id], 'de').slice(0, searchTextPerAnswer)))
     .join('\n');
 }

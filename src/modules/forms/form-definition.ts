@@ -34,6 +34,9 @@ const base = {
   hint: localized.optional(),
   required: z.boolean().default(true),
   when: condition.optional(),
+  // Special categories and financial data (income, benefits, bank account, health, criminal
+  // record): stored encrypted, left out of the clerks' full-text search (ADR 0025).
+  sensitive: z.boolean().default(false),
 };
 
 // `prefill` says what a field asks for, so a signed-in applicant's profile can fill it in (with their

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { inTransaction } from '../../platform/db/database.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import { languages, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { berlinToday, isShown, parseStep, type Answers } from './answers.js';
 import { answersJsonSchema, apiAnswersToRawInput } from './api-answers.js';
-import { findSubmission, listSubmissionFiles } from './forms.repository.js';
+import { findReceipt } from './receipt-access.js';
 import { createSubmissionWriter, submitApplication } from './forms.service.js';
 import { renderReceiptPdf } from './receipt.js';
 import { resolveDefinition } from './definitions.js';
@@ -77,7 +76,7 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     if (details.length > 0) return reply.code(422).send({ error: 'validation failed', details });
 
     const tenant = deps.tenants.findById(request.tenant.id)!;
-    const receipt = await submitApplication(writeSubmission, {
+    const receipt = await submitApplication(deps, writeSubmission, {
       tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
       service: entry.service,
       departmentId: entry.department.id,
@@ -95,10 +94,7 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const token = request.headers.authorization?.match(/^Bearer ([A-Za-z0-9_-]{43})$/)?.[1];
     if (!token) return reply.code(401).send({ error: 'receipt token required' });
     const tokenHash = hashToken(token);
-    const found = await inTransaction(db, { tenantId: request.tenant.id, receiptTokenHashes: [tokenHash] }, async (trx) => {
-      const submission = await findSubmission(trx, request.params.submissionId);
-      return submission && { submission, files: await listSubmissionFiles(trx, submission.id) };
-    });
+    const found = await findReceipt(deps, { tenantId: request.tenant.id, receiptTokenHashes: [tokenHash] }, request.params.submissionId);
     if (!found) return reply.code(404).send({ error: 'not found' });
     const entry = await catalog.find(request.tenant.id, found.submission.service_id);
     const service = await resolveDefinition(db, deps.services, found.submission.definition_hash);

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { Answers, FileRef } from './answers.js';
+import { openAnswers, type AnswersToStore } from './sealed-answers.js';
 
 /** A form being filled in, owned by one browser session or, while signed in, by the account. */
 export interface Draft {
@@ -182,7 +184,8 @@ export interface NewSubmission {
   serviceId: string;
   definitionHash: string;
   departmentId: string;
-  answers: Answers;
+  /** The plain answers, and the sensitive ones sealed for this submission (sealed-answers.ts). */
+  answers: AnswersToStore;
   language: string;
   receiptTokenHash: string;
   sequence: string;
@@ -203,7 +206,8 @@ export interface NewSubmission {
 
 /**
  * Writes submissions of ONE town, each with its case, audit entry and confirmation-mail job, in
- * ONE statement: the database function submit_applications (migration 20261122110000) switches to
+ * ONE statement: the database function submit_applications (migration 20261122110000, last changed
+ * in 20261123080000) switches to
  * the application role and the town itself, so outside a transaction this is a single round trip
  * and its own transaction (docs/adr/0006, 0007). Reference numbers come from the town's own
  * sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time. The mail job carries the
@@ -214,7 +218,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
   if (submissions.some((s) => s.tenantId !== town.tenantId)) throw new Error('insertSubmissions: all submissions must belong to one town');
   const items = submissions.map((s) => ({
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
-    answers: s.answers, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
+    answers: s.answers.answers, sealedAnswers: s.answers.sealed, dataKeyId: s.answers.dataKeyId, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
     dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText, accountId: s.accountId ?? null,
     organisationId: s.organisationId ?? null,
   }));
@@ -225,13 +229,16 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
   return submissions.map((s) => byId.get(s.id)!);
 }
 
-/** A submission the actor may see (its department's staff, or the browser holding its receipt). */
-export async function findSubmission(trx: Trx, id: string) {
-  return trx
+/** A submission the actor may see (its department's staff, or the browser holding its receipt), its sensitive answers opened. */
+export async function findSubmission(trx: Trx, keyring: Keyring, id: string) {
+  const row = await trx
     .selectFrom('submissions')
-    .select(['id', 'reference', 'service_id', 'definition_hash', 'department_id', 'answers', 'language', 'submitted_at', 'organisation_name'])
+    .select(['tenant_id', 'id', 'reference', 'service_id', 'definition_hash', 'department_id', 'answers', 'sealed_answers', 'data_key_id', 'language', 'submitted_at', 'organisation_name'])
     .where('id', '=', id)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { tenant_id: tenantId, sealed_answers: sealed, data_key_id: dataKeyId, ...submission } = row;
+  return { ...submission, answers: await openAnswers(keyring, trx, tenantId, { submissionId: row.id }, { answers: row.answers, sealed, dataKeyId }) };
 }
 
 /** The files attached to a submission. */

@@ -322,7 +322,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
 
     const tenant = deps.tenants.findById(request.tenant.id)!;
     try {
-      const receipt = await submitDraft(db, { id: loaded.draft.id, sessionHash: loaded.session.idHash, organisationIds: memberships?.organisationIds }, {
+      const receipt = await submitDraft(deps, { id: loaded.draft.id, sessionHash: loaded.session.idHash, organisationIds: memberships?.organisationIds }, {
         tenant: { id: tenant.id, referencePrefix: tenant.referencePrefix },
         service: loaded.service,
         departmentId: loaded.entry.department.id,
@@ -375,7 +375,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     if (!isUuid(submissionId)) return undefined;
     const session = await findSession(db, request);
     if (!session || session.receipts.length === 0) return undefined;
-    return findReceipt(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, submissionId);
+    return findReceipt(deps, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, submissionId);
   }
 
   app.get('/eingang/:submissionId', async (request: FastifyRequest<{ Params: { submissionId: string } }>, reply) => {

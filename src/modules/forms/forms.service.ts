@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import { createGroupCommit } from '../../platform/db/group-commit.js';
@@ -7,6 +8,7 @@ import type { Service } from '../catalog/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import { searchText, type Answers, type FileRef } from './answers.js';
 import { deleteDraft, insertSubmissions, lockDraft, moveDraftFiles, type NewSubmission } from './forms.repository.js';
+import { sealAnswers } from './sealed-answers.js';
 
 /** Thrown when a draft was already submitted (double click, second tab) or has expired. */
 export class DraftGoneError extends Error {
@@ -72,19 +74,30 @@ function dueDate(service: Service): Date | undefined {
   return days === undefined ? undefined : new Date(Date.now() + days * 86_400_000);
 }
 
-/** A submission ready to be written, and the receipt its caller shows once it is. */
-function prepare(input: SubmitApplication): { submission: NewSubmission; receiptToken: string } {
+/** What submitting needs besides the application: the database and the keyring that seals sensitive answers. */
+export interface SubmissionDeps {
+  db: Db;
+  keyring: Keyring;
+}
+
+/**
+ * A submission ready to be written, and the receipt its caller shows once it is. The answers of
+ * fields marked sensitive are sealed here, before anything is written (ADR 0025).
+ */
+async function prepare(deps: SubmissionDeps, input: SubmitApplication): Promise<{ submission: NewSubmission; receiptToken: string }> {
   const receiptToken = newToken();
+  const id = randomUUID();
+  const form = input.service.definition.form!;
   return {
     receiptToken,
     submission: {
       tenantId: input.tenant.id,
-      id: randomUUID(),
+      id,
       caseId: randomUUID(),
       serviceId: input.service.definition.id,
       definitionHash: input.service.hash,
       departmentId: input.departmentId,
-      answers: input.answers,
+      answers: await sealAnswers(deps.keyring, deps.db, input.tenant.id, { submissionId: id }, form, input.answers),
       language: input.language,
       receiptTokenHash: hashToken(receiptToken),
       sequence: referenceSequenceName(input.tenant.id),
@@ -92,7 +105,7 @@ function prepare(input: SubmitApplication): { submission: NewSubmission; receipt
       actor: input.actor,
       applicantEmail: applicantEmail(input.service, input.answers),
       dueAt: dueDate(input.service),
-      searchText: searchText(input.service.definition.form!, input.answers),
+      searchText: searchText(form, input.answers),
       accountId: input.accountId,
       organisationId: input.organisationId,
     },
@@ -107,8 +120,8 @@ function receipt(submission: NewSubmission, receiptToken: string, saved: { refer
  * Submits an application that has no draft (the API). Submission, case, audit entry and the
  * confirmation mail job are committed together before this resolves.
  */
-export async function submitApplication(write: SubmissionWriter, input: SubmitApplication): Promise<SubmissionReceipt> {
-  const { submission, receiptToken } = prepare(input);
+export async function submitApplication(deps: SubmissionDeps, write: SubmissionWriter, input: SubmitApplication): Promise<SubmissionReceipt> {
+  const { submission, receiptToken } = await prepare(deps, input);
   return receipt(submission, receiptToken, await write(input.tenant.id, submission));
 }
 
@@ -118,13 +131,13 @@ export async function submitApplication(write: SubmissionWriter, input: SubmitAp
  * click on "send" waits and then finds it gone. `organisationIds` are the account's memberships as
  * read from the database (accountActor): row-level security refuses an organisation not among them.
  */
-export async function submitDraft(db: Db, draft: { id: string; sessionHash: string; organisationIds?: readonly string[] }, input: SubmitApplication): Promise<SubmissionReceipt> {
-  const { submission, receiptToken } = prepare(input);
+export async function submitDraft(deps: SubmissionDeps, draft: { id: string; sessionHash: string; organisationIds?: readonly string[] }, input: SubmitApplication): Promise<SubmissionReceipt> {
+  const { submission, receiptToken } = await prepare(deps, input);
   const actor = {
     tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, organisationIds: draft.organisationIds,
     receiptTokenHashes: [submission.receiptTokenHash],
   };
-  const saved = await inTransaction(db, actor, async (trx) => {
+  const saved = await inTransaction(deps.db, actor, async (trx) => {
     if (!(await lockDraft(trx, draft.id))) throw new DraftGoneError();
     const [written] = await insertSubmissions(trx, [submission]);
     await moveDraftFiles(trx, draft.id, submission.id, referencedFiles(input.service, input.answers).map((f) => f.id));

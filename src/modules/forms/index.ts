@@ -14,3 +14,4 @@ export { applicantEmail } from './forms.service.js';
 export { readMultipartStep, type ReceivedFile } from './uploads.js';
 export { FormField } from './views/form-fields.js';
 export { SubmittedAnswers } from './views/form-pages.js';
+export { openAnswers, shareAnswers, type SealedFor, type StoredAnswers } from './sealed-answers.js';

@@ -200,7 +200,7 @@ describe('applying in the name of an organisation', () => {
       select department_id from tenant_services where tenant_id = ${tenant.id} and service_id = 'gewerbeanmeldung'`.execute(db())).rows[0]!.department_id;
     const submission = {
       tenantId: tenant.id, id: randomUUID(), caseId: randomUUID(), serviceId: 'gewerbeanmeldung', definitionHash: app.services.get('gewerbeanmeldung')!.hash,
-      departmentId, answers: {}, language: 'de' as const, receiptTokenHash: 'f'.repeat(64), sequence: referenceSequenceName(tenant.id),
+      departmentId, answers: { answers: {}, sealed: null, dataKeyId: null }, language: 'de' as const, receiptTokenHash: 'f'.repeat(64), sequence: referenceSequenceName(tenant.id),
       referencePrefix: tenant.referencePrefix, actor: `account:${carol.account.id}`, applicantEmail: undefined, dueAt: undefined, searchText: '',
       accountId: carol.account.id, organisationId: bakery,
     };

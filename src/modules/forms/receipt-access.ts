@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { inTransaction, type Actor, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Actor } from '../../platform/db/database.js';
 import { localize, type Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
 import { resolveDefinition } from './definitions.js';
@@ -14,9 +14,9 @@ export interface StoredReceipt {
 }
 
 /** The submission and its files, if the actor may see them (the browser holding the receipt, the account that applied, the department). */
-export function findReceipt(db: Db, actor: Actor, submissionId: string): Promise<StoredReceipt | undefined> {
-  return inTransaction(db, actor, async (trx) => {
-    const submission = await findSubmission(trx, submissionId);
+export function findReceipt(deps: Pick<ModuleDeps, 'db' | 'keyring'>, actor: Actor, submissionId: string): Promise<StoredReceipt | undefined> {
+  return inTransaction(deps.db, actor, async (trx) => {
+    const submission = await findSubmission(trx, deps.keyring, submissionId);
     return submission && { submission, files: await listSubmissionFiles(trx, submissionId) };
   });
 }

@@ -25,7 +25,7 @@ const resumeLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 const emailStep: StepDefinition = {
   id: 'spaeter',
   title: { de: t('de', 'laterTitle'), en: t('en', 'laterTitle') },
-  fields: [{ id: 'email', type: 'email', label: { de: t('de', 'emailLabel'), en: t('en', 'emailLabel') }, required: true }],
+  fields: [{ id: 'email', type: 'email', label: { de: t('de', 'emailLabel'), en: t('en', 'emailLabel') }, required: true, sensitive: false }],
 };
 
 /** Whether a path segment can be a resume link's token (32 random bytes, base64url). */

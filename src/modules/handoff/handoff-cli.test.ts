@@ -103,7 +103,7 @@ describe('hand-off CLI', () => {
   });
 
   it('in production needs HANDOFF_KEY and refuses private addresses unless allowed', async () => {
-    const production = { NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64') };
+    const production = { NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64'), ANSWERS_KEY: randomBytes(32).toString('base64') };
     const args = ['set', '--tenant', slug, '--service', 'kontakt-beschwerde', '--url', 'https://10.20.30.40/eingang'];
     const noKey = await cli(args, { env: production });
     assert.equal(noKey.code, 1);

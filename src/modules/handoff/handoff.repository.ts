@@ -45,7 +45,7 @@ export function findDeliveryToSend(trx: Trx, deliveryId: string) {
     .innerJoin('cases as c', (j) => j.onRef('c.tenant_id', '=', 'd.tenant_id').onRef('c.id', '=', 'd.case_id'))
     .innerJoin('submissions as s', (j) => j.onRef('s.tenant_id', '=', 'c.tenant_id').onRef('s.id', '=', 'c.submission_id'))
     .innerJoin('definition_snapshots as v', 'v.hash', 's.definition_hash')
-    .select(['d.id', 'd.status', 'd.service_id', 'c.id as case_id', 'c.reference', 's.id as submission_id', 's.answers', 's.language', 's.submitted_at', 's.definition_hash', 'v.version as definition_version'])
+    .select(['d.id', 'd.status', 'd.service_id', 'c.id as case_id', 'c.reference', 's.id as submission_id', 's.answers', 's.sealed_answers', 's.data_key_id', 's.language', 's.submitted_at', 's.definition_hash', 'v.version as definition_version'])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
 }

@@ -1,9 +1,11 @@
 import type { Config } from '../../config.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { loadHandoffKey, openSecret, sealSecret } from '../../platform/crypto/secret-box.js';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type Job, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
+import { openAnswers, type Answers } from '../forms/index.js';
 import type { StaffMember } from '../staff/index.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import { classifyAttempt, handoffBody, handoffJob, handoffMaxAttempts, mayResend, type AttemptOutcome, type HandoffDelivery } from './handoff.js';
@@ -19,6 +21,8 @@ export interface HandoffDeps {
   db: Db;
   tenants: TenantDirectory;
   config: Pick<Config, 'env' | 'dataDir' | 'handoffKey' | 'handoffAllowPrivateTargets'>;
+  /** Opens the sensitive answers: the town's own system gets them in the clear (the transfer is signed and its channel is the target's TLS). */
+  keyring: Keyring;
   /** How long one attempt may take; Standard Webhooks recommends 15 to 30 s. */
   timeoutMs?: number;
 }
@@ -51,7 +55,8 @@ export async function deliverHandoff(deps: HandoffDeps, job: Job): Promise<void>
     const delivery = await findDeliveryToSend(trx, deliveryId);
     // Delivered already (a repeated job) or gone: nothing to send.
     if (!delivery || (delivery.status !== 'pending' && delivery.status !== 'resent')) return undefined;
-    return { delivery, target: await findTarget(trx, town.id, delivery.service_id), files: await listSubmissionFiles(trx, delivery.submission_id) };
+    const answers = await openAnswers(deps.keyring, trx, town.id, { submissionId: delivery.submission_id }, { answers: delivery.answers, sealed: delivery.sealed_answers, dataKeyId: delivery.data_key_id });
+    return { delivery: { ...delivery, answers }, target: await findTarget(trx, town.id, delivery.service_id), files: await listSubmissionFiles(trx, delivery.submission_id) };
   });
   if (!found) return;
   const { delivery, target, files } = found;
@@ -80,7 +85,7 @@ export async function deliverHandoff(deps: HandoffDeps, job: Job): Promise<void>
   if (final.kind === 'retry') throw new Error(final.httpStatus ? `hand-off answered HTTP ${final.httpStatus}` : `hand-off got no response: ${final.reason}`);
 }
 
-type DeliveryToSend = NonNullable<Awaited<ReturnType<typeof findDeliveryToSend>>>;
+type DeliveryToSend = NonNullable<Awaited<ReturnType<typeof findDeliveryToSend>>> & { answers: Answers };
 
 /** Signs and POSTs a delivery once and says what came of it. */
 async function attempt(

@@ -132,6 +132,27 @@ describe('hand-off of new cases to a specialist system', () => {
     await app.close();
   });
 
+  it('forwards the sensitive answers opened, though the database holds them only sealed (ADR 0025)', async () => {
+    receiver.reset(() => ({ status: 200 }));
+    await configure('hund-anmelden', receiverUrl);
+    const answers = dogAnswers();
+    answers.bankverbindung.iban = 'DE03500105179173648265';
+    const { caseId, submissionId } = await submitViaApi(app, host, 'hund-anmelden', answers);
+    const { rows: [stored] } = await sql<{ answers: string; sealed_answers: string }>`select answers::text, sealed_answers from submissions where id = ${submissionId}`.execute(app.database.db);
+    assert.doesNotMatch(stored!.answers, /DE03500105179173648265/);
+    assert.ok(stored!.sealed_answers);
+
+    await app.jobs.runDue();
+    const sent = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.data.caseId === caseId);
+    assert.ok(sent, 'the case was forwarded');
+    assert.equal(sent.data.answers.bankverbindung.iban, 'DE03500105179173648265');
+    assert.equal(sent.data.answers.bankverbindung.kontoinhaber, 'Erika Mustermann', 'the plain answers of the same step are there too');
+    await app.database.db.transaction().execute(async (trx) => {
+      await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
+      assert.equal(await removeHandoffTarget(trx, tenant.id, 'hund-anmelden'), true);
+    });
+  });
+
   it('delivers a new case on the first try, signed, with its idempotency key, its answers and its files', async () => {
     receiver.reset(() => ({ status: 200 }));
     // The browser journey, with an attachment.

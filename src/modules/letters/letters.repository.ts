@@ -10,7 +10,7 @@ export async function findCaseForLetters(trx: Trx, caseId: string) {
     .innerJoin('departments', (j) => j.onRef('departments.tenant_id', '=', 'cases.tenant_id').onRef('departments.id', '=', 'cases.department_id'))
     .select([
       'cases.id', 'cases.reference', 'cases.status', 'cases.decision', 'cases.version', 'cases.assignee_id', 'cases.department_id', 'cases.service_id',
-      'submissions.answers', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language', 'submissions.account_id', 'departments.name as department_name',
+      'cases.tenant_id', 'submissions.id as submission_id', 'submissions.answers', 'submissions.sealed_answers', 'submissions.data_key_id', 'submissions.definition_hash', 'submissions.submitted_at', 'submissions.language', 'submissions.account_id', 'departments.name as department_name',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();

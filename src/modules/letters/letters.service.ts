@@ -4,7 +4,8 @@ import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay, localize, type Lang } from '../../platform/i18n/i18n.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
-import { applicantEmail, resolveDefinition, type Answers } from '../forms/index.js';
+import { applicantEmail, openAnswers, resolveDefinition, type Answers } from '../forms/index.js';
+import type { Keyring } from '../../platform/crypto/keyring.js';
 import { enqueueApplicantNotice, noticeChannel } from '../cases/applicant-notice.js';
 import { isLead, type DepartmentRole } from '../cases/workflow.js';
 import type { StaffMember } from '../staff/index.js';
@@ -96,17 +97,17 @@ export async function findCaseDocument(trx: Trx, caseId: string, documentId: str
  * Loads a case for the letter pages as the clerk; undefined when row-level security hides it.
  * With `audit`, the read is logged under that action (a page that shows the case's data).
  */
-export async function loadLetterCase(db: Db, services: Map<string, Service>, input: { tenantId: string; staff: StaffMember; caseId: string; audit?: string }): Promise<LetterCase | undefined> {
-  const loaded = await asStaff(db, input.tenantId, input.staff, async (trx) => {
+export async function loadLetterCase(deps: { db: Db; services: Map<string, Service>; keyring: Keyring }, input: { tenantId: string; staff: StaffMember; caseId: string; audit?: string }): Promise<LetterCase | undefined> {
+  const loaded = await asStaff(deps.db, input.tenantId, input.staff, async (trx) => {
     const row = await findCaseForLetters(trx, input.caseId);
     if (!row) return undefined;
     if (input.audit) await recordAudit(trx, { tenantId: input.tenantId, actor: `staff:${input.staff.id}`, action: input.audit, subject: `case:${row.id}`, details: { reference: row.reference } });
-    return { row, documents: await listCaseDocuments(trx, row.id) };
+    const answers = await openAnswers(deps.keyring, trx, row.tenant_id, { submissionId: row.submission_id }, { answers: row.answers, sealed: row.sealed_answers, dataKeyId: row.data_key_id });
+    return { row, answers, documents: await listCaseDocuments(trx, row.id) };
   });
   if (!loaded) return undefined;
-  const { row, documents } = loaded;
-  const service = await resolveDefinition(db, services, row.definition_hash);
-  const answers = row.answers as Answers;
+  const { row, answers, documents } = loaded;
+  const service = await resolveDefinition(deps.db, deps.services, row.definition_hash);
   return {
     id: row.id,
     reference: row.reference,
@@ -176,12 +177,12 @@ export type IssueOutcome =
  * a letter that then meets a conflict stays unused (numbers may have gaps, see ADR 0004).
  */
 export async function issueLetter(
-  deps: { db: Db; files: FileStore; services: Map<string, Service> },
+  deps: { db: Db; files: FileStore; services: Map<string, Service>; keyring: Keyring },
   input: { tenant: Tenant; staff: StaffMember; caseId: string; version: number; template: LetterTemplate; values: Record<string, string>; supersedesId: string | null },
 ): Promise<IssueOutcome> {
   const { db } = deps;
   const { tenant, staff } = input;
-  const c = await loadLetterCase(db, deps.services, { tenantId: tenant.id, staff, caseId: input.caseId });
+  const c = await loadLetterCase(deps, { tenantId: tenant.id, staff, caseId: input.caseId });
   if (!c) return { kind: 'notFound' };
   if (c.version !== input.version) return { kind: 'conflict' };
   if (!mayIssueLetters(c, staff)) return { kind: 'notAllowed' };

@@ -31,7 +31,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
   const tenantOf = (request: FastifyRequest): Tenant => deps.tenants.findById(request.tenant.id)!;
   // Every page shows the case's data (the preview holds names and addresses): each read is audited.
   const loadCase = (request: FastifyRequest, staff: StaffMember, caseId: string) =>
-    isUuid(caseId) ? loadLetterCase(db, deps.services, { tenantId: request.tenant.id, staff, caseId, audit: 'case.letters-viewed' }) : Promise.resolve(undefined);
+    isUuid(caseId) ? loadLetterCase(deps, { tenantId: request.tenant.id, staff, caseId, audit: 'case.letters-viewed' }) : Promise.resolve(undefined);
   const templateFor = (c: LetterCase, id: unknown): LetterTemplate | undefined => fittingTemplates(c, templates).find((tpl) => tpl.id === id);
 
   /** The form and preview for a template, from what was posted (or nothing yet). */
@@ -110,7 +110,7 @@ export async function lettersStaffRoutes(app: FastifyInstance, deps: ModuleDeps)
     if (Object.keys(draft.errors).length > 0) return showLetters(request, reply, signedIn, c, { draft }, 422);
 
     const values = readLetterValues(template.values, body, lang).values;
-    const outcome = await issueLetter({ db, files: deps.files, services: deps.services }, { tenant: tenantOf(request), staff: signedIn.staff, caseId: c.id, version, template, values, supersedesId: supersedesId as string | null });
+    const outcome = await issueLetter(deps, { tenant: tenantOf(request), staff: signedIn.staff, caseId: c.id, version, template, values, supersedesId: supersedesId as string | null });
     switch (outcome.kind) {
       case 'done':
         deps.jobs.kick();

@@ -124,7 +124,7 @@ describe('retention: deleting closed cases after their period', () => {
     // Due: a dog registration closed eleven years ago (10 years) whose Ordnungsamt statement came back.
     const dog = await submitViaApi(app, host, 'hund-anmelden', dogAnswers());
     await move(steuer, tenant, dog.caseId, 'in_progress');
-    assert.equal(await involveDepartment(db(), { tenantId: tenant.id, staff: steuer, caseId: dog.caseId, version: await version(dog.caseId), involvementId: 'lhundg-erlaubnis', question: 'Bitte prüfen', services: app.services }), 'done');
+    assert.equal(await involveDepartment(app, { tenantId: tenant.id, staff: steuer, caseId: dog.caseId, version: await version(dog.caseId), involvementId: 'lhundg-erlaubnis', question: 'Bitte prüfen', services: app.services }), 'done');
     const linkedId = (await sql<{ id: string }>`select id from cases where parent_case_id = ${dog.caseId}`.execute(db())).rows[0]!.id;
     await move(ordnung, tenant, linkedId, 'in_progress');
     assert.equal(await answerInvolvement(db(), { tenantId: tenant.id, staff: ordnung, caseId: linkedId, version: await version(linkedId), answer: 'Keine Bedenken' }), 'done');
@@ -144,7 +144,7 @@ describe('retention: deleting closed cases after their period', () => {
     await backdate(open.caseId, 800);
     const blocked = await submitViaApi(app, host, 'hund-anmelden', dogAnswers());
     await move(steuer, tenant, blocked.caseId, 'in_progress');
-    assert.equal(await involveDepartment(db(), { tenantId: tenant.id, staff: steuer, caseId: blocked.caseId, version: await version(blocked.caseId), involvementId: 'lhundg-erlaubnis', question: 'Bitte prüfen', services: app.services }), 'done');
+    assert.equal(await involveDepartment(app, { tenantId: tenant.id, staff: steuer, caseId: blocked.caseId, version: await version(blocked.caseId), involvementId: 'lhundg-erlaubnis', question: 'Bitte prüfen', services: app.services }), 'done');
     await move(steuer, tenant, blocked.caseId, 'decided');
     await move(steuer, tenant, blocked.caseId, 'closed');
     await backdate(blocked.caseId, 11 * 366);

@@ -41,7 +41,7 @@ describe('the TOTP key', () => {
 
   it('is required in production', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /TOTP_KEY: required when NODE_ENV=production/);
-    assert.ok(loadConfig({ NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64') }).totpKey);
+    assert.ok(loadConfig({ NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64'), ANSWERS_KEY: randomBytes(32).toString('base64') }).totpKey);
   });
 
   it('is otherwise generated once into DATA_DIR/keys/totp.key (mode 0600) and reused', async () => {

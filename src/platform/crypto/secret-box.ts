@@ -55,6 +55,14 @@ export function loadPaymentSandboxSecret(config: Pick<Config, 'paymentSandboxSec
   return loadLocalKey(config.dataDir, 'payment-sandbox.key');
 }
 
+/**
+ * The master key of the keyring for sensitive answers (ADR 0025): ANSWERS_KEY, or (outside
+ * production, where config requires ANSWERS_KEY) a key generated once into DATA_DIR/keys/answers.key.
+ */
+export function loadAnswersKey(config: Pick<Config, 'answersKey' | 'dataDir'>): Promise<Buffer> {
+  return config.answersKey ? Promise.resolve(config.answersKey) : loadLocalKey(config.dataDir, 'answers.key');
+}
+
 async function loadLocalKey(dataDir: string, name: string): Promise<Buffer> {
   const file = path.resolve(dataDir, 'keys', name);
   if (!existsSync(file)) {

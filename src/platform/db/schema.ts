@@ -277,6 +277,9 @@ export interface Database {
     /** The organisation applied for (ADR 0023), and its name at the time (kept when it is dissolved). */
     organisation_id: ColumnType<string | null, never, never>;
     organisation_name: ColumnType<string | null, never, never>;
+    /** The answers to fields marked sensitive, sealed with the town's data key `data_key_id` (ADR 0025); null before it or without such answers. */
+    sealed_answers: ColumnType<string | null, never, never>;
+    data_key_id: ColumnType<string | null, never, never>;
   };
   files: {
     tenant_id: string;
@@ -312,6 +315,9 @@ export interface Database {
     /** Set on a case that involves another department: the asking case, and the fields it shares. */
     parent_case_id: string | null;
     shared_answers: ColumnType<Record<string, Record<string, unknown>> | null, string | null | undefined, never>;
+    /** The sensitive ones among the shared fields, sealed for this linked case (ADR 0025). */
+    shared_sealed_answers: ColumnType<string | null, string | null | undefined, never>;
+    shared_data_key_id: ColumnType<string | null, string | null | undefined, never>;
     /** How the case came in: 'online' (portal, API) or 'paper' (entered by staff). */
     channel: ColumnType<string, string | undefined, never>;
   };
@@ -400,6 +406,13 @@ export interface Database {
     request_id: string | null;
     document_id: string | null;
     read_at: Generated<Date>;
+  };
+  /** The towns' data keys for sensitive answers, wrapped with ANSWERS_KEY (ADR 0025; keyring.ts). */
+  data_keys: {
+    tenant_id: string;
+    id: string;
+    wrapped_key: string;
+    created_at: Generated<Date>;
   };
   handoff_targets: {
     tenant_id: string;
