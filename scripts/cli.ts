@@ -144,8 +144,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove', 'payment create',
-  'handoff set', 'handoff list', 'handoff remove', 'answers-key rotate',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'answers-key rotate',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
