@@ -64,7 +64,7 @@ describe('the sandbox payment provider secret', () => {
     const value = randomBytes(32).toString('base64');
     assert.deepEqual(await loadPaymentSandboxSecret(loadConfig({ PAYMENT_SANDBOX_SECRET: value })), Buffer.from(value, 'base64'));
     assert.throws(() => loadConfig({ PAYMENT_SANDBOX_SECRET: 'too short' }), /PAYMENT_SANDBOX_SECRET/);
-    const production = loadConfig({ NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64') });
+    const production = loadConfig({ NODE_ENV: 'production', TOTP_KEY: randomBytes(32).toString('base64'), ANSWERS_KEY: randomBytes(32).toString('base64') });
     await assert.rejects(loadPaymentSandboxSecret(production), /PAYMENT_SANDBOX_SECRET is required in production/);
     const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-key-'));
     const generated = await loadPaymentSandboxSecret(loadConfig({ DATA_DIR: dataDir }));
