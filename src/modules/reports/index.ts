@@ -1,0 +1,2 @@
+export { insertReportSetup as configureReports } from './reports.repository.js';
+export { reportStatuses, type ReportStatus, type PublicReport } from './report.js';
