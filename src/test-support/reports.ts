@@ -1,3 +1,5 @@
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
 import type { Db } from '../platform/db/database.js';
 import { configureReports } from '../modules/reports/index.js';
 import { asTownOwner } from './database.js';
@@ -23,3 +25,37 @@ export function setUpReports(db: Db, tenantId: string): Promise<void> {
     ],
   }));
 }
+
+/** A small JPEG from a phone, with camera make, serial number and a GPS position in its EXIF. */
+export function phoneJpeg(width = 800, height = 600): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    .jpeg()
+    // Orientation 6: the camera was held upright, the sensor's picture must be turned by 90°.
+    .withMetadata({ orientation: 6 })
+    .withExifMerge({
+      IFD0: { Make: 'Testkamera', Model: 'Schlaglochfinder 3000' },
+      IFD2: { BodySerialNumber: 'SN-0815-4711' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 33/1 4/1', GPSLongitudeRef: 'E', GPSLongitude: '7/1 6/1 44/1' },
+    })
+    .toBuffer();
+}
+
+/**
+ * A decompression bomb: a real PNG whose header claims 100 000 × 100 000 pixels (10 gigapixels,
+ * 30 GB decoded) over a few bytes of data. Made by rewriting a tiny PNG's IHDR chunk and its CRC.
+ */
+export async function pngBomb(): Promise<Buffer> {
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+  const bomb = Buffer.from(png);
+  // Signature (8 bytes), then IHDR: length (4), type (4), width (4), height (4) ... CRC over type and data.
+  bomb.writeUInt32BE(100_000, 16);
+  bomb.writeUInt32BE(100_000, 20);
+  bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29);
+  return bomb;
+}
+
+/** Whether bytes hold an EXIF GPS IFD pointer (tag 0x8825, type LONG) in either byte order. */
+export function hasGpsIfd(bytes: Buffer): boolean {
+  return bytes.includes(Buffer.from([0x88, 0x25, 0x00, 0x04])) || bytes.includes(Buffer.from([0x25, 0x88, 0x04, 0x00]));
+}
+

@@ -1,2 +1,3 @@
 export { insertReportSetup as configureReports } from './reports.repository.js';
 export { reportStatuses, type ReportStatus, type PublicReport } from './report.js';
+export { reportRoutes } from './reports.routes.js';
