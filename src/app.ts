@@ -37,7 +37,7 @@ import { organisationJobHandlers, organisationRoutes, organisationsDataSection }
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
-import { reportRoutes } from './modules/reports/index.js';
+import { open311Routes, reportRoutes } from './modules/reports/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -145,6 +145,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(postboxRoutes, deps);
   await app.register(signInMethodRoutes, deps);
   await app.register(reportRoutes, deps);
+  await app.register(open311Routes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

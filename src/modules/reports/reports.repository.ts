@@ -65,6 +65,15 @@ export async function listPublicReports(trx: Trx, page: { limit: number; offset:
   return rows.map(toPublicReport);
 }
 
+/** Reports for the Open311 list: newest first, filtered by category codes, statuses and a period of filing. */
+export async function searchPublicReports(trx: Trx, filter: { codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; limit: number }): Promise<PublicReport[]> {
+  let query = publicReportQuery(trx).where('r.created_at', '>=', filter.from).where('r.created_at', '<=', filter.to);
+  if (filter.codes) query = query.where('c.code', 'in', filter.codes);
+  if (filter.statuses) query = query.where('r.status', 'in', filter.statuses);
+  const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.id').limit(filter.limit).execute();
+  return rows.map(toPublicReport);
+}
+
 /** One report's public part. */
 export async function findPublicReport(trx: Trx, id: string): Promise<PublicReport | undefined> {
   const row = await publicReportQuery(trx).where('r.id', '=', id).executeTakeFirst();

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/index.js';
 import { maxDescriptionLength, maxPhotos, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, insertReport, listCategories, listPublicReports, listStreets } from './reports.repository.js';
+import { findArea, findPublicReport, findReportDetails, insertReport, listCategories, listPublicReports, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
@@ -117,4 +117,14 @@ export async function loadPublicReports(db: Db, tenantId: string, page: number):
 /** One report's public page. */
 export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<PublicReport | undefined> {
   return inTransaction(db, { tenantId }, (trx) => findPublicReport(trx, id));
+}
+
+/** The town's categories, for the Open311 service list (empty when it takes no reports). */
+export function loadCategories(db: Db, tenantId: string): Promise<ReportCategory[]> {
+  return inTransaction(db, { tenantId }, (trx) => listCategories(trx));
+}
+
+/** Reports for the Open311 list (public part only). */
+export function searchReports(db: Db, tenantId: string, filter: Parameters<typeof searchPublicReports>[1]): Promise<PublicReport[]> {
+  return inTransaction(db, { tenantId }, (trx) => searchPublicReports(trx, filter));
 }
