@@ -174,3 +174,20 @@ describe('reporting a defect without JavaScript', () => {
     assert.equal((await browser.get('/maengel?seite=0')).statusCode, 404);
   });
 });
+
+describe('reporting a defect: rate limit', () => {
+  let app: TestApp;
+  after(() => app?.close());
+
+  it('refuses more reports per minute from one address than the submission limit allows', async () => {
+    app = await buildTestApp({ SUBMISSION_RATE_LIMIT: '2' });
+    const { tenant, host } = await app.createTown();
+    await setUpReports(app.database.db, tenant.id);
+    const browser = new TestBrowser(app.app, host);
+    await browser.get('/maengel/melden');
+    const post = () => browser.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(inside.lat), laenge: String(inside.lon), beschreibung: 'Müll' }, {});
+    assert.equal((await post()).statusCode, 303);
+    assert.equal((await post()).statusCode, 303);
+    assert.equal((await post()).statusCode, 429);
+  });
+});
