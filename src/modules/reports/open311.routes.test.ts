@@ -42,6 +42,8 @@ describe('Open311 GeoReport v2, read endpoints', () => {
     const endpoint = (discovery.body as { endpoints: Array<{ url: string; formats: string[] }> }).endpoints[0]!;
     assert.ok(endpoint.url.endsWith('/open311/v2'));
     assert.deepEqual(endpoint.formats, ['application/json']);
+    const spec = (await app.app.inject({ url: '/api/openapi.json', headers: { host } })).json() as { paths: Record<string, { get?: unknown }> };
+    assert.ok(spec.paths['/open311/v2/requests.json']?.get, 'documented in the OpenAPI description');
     const services = await get('/open311/v2/services.json');
     assert.match(services.type, /^application\/json/);
     assert.deepEqual(services.body, [

@@ -38,7 +38,11 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
   const urlOf = (request: FastifyRequest, path: string) => townUrl(deps.config, deps.tenants.findById(request.tenant.id)!, path);
   const publicUrl = (request: FastifyRequest, id: string) => urlOf(request, `${reportsPath}/${id}`);
 
-  app.get(`${open311Path}/discovery.json`, (request) => ({
+  // Documented in /api/openapi.json; the query is checked here, not by a schema, so that errors
+  // come in the spec's format rather than Fastify's.
+  const doc = (summary: string) => ({ schema: { tags: ['open311'], summary } });
+
+  app.get(`${open311Path}/discovery.json`, doc('Open311 GeoReport v2 discovery'), (request) => ({
     changeset: '2026-11-25T00:00:00Z',
     contact: request.tenant.name,
     key_service: 'API keys for posting are not issued yet; this endpoint is read-only.',
@@ -51,9 +55,9 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
     }],
   }));
 
-  app.get(`${open311Path}/services.json`, async (request) => (await loadCategories(db, request.tenant.id)).map(presentService));
+  app.get(`${open311Path}/services.json`, doc('Report categories as GeoReport v2 services'), async (request) => (await loadCategories(db, request.tenant.id)).map(presentService));
 
-  app.get(`${open311Path}/requests.json`, async (request, reply) => {
+  app.get(`${open311Path}/requests.json`, doc('Reports as GeoReport v2 service requests (filters: service_code, status, start_date, end_date)'), async (request, reply) => {
     const query = requestsQuery.safeParse(request.query);
     if (!query.success) {
       const issue = query.error.issues[0]!;
@@ -67,7 +71,7 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
     return reports.map((r) => presentRequest(r, publicUrl(request, r.id)));
   });
 
-  app.get(`${open311Path}/requests/:id.json`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  app.get(`${open311Path}/requests/:id.json`, doc('One report as a GeoReport v2 service request'), async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const { id } = request.params;
     const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
     if (!report) return open311Error(reply, 404, 'service_request_id not found');
