@@ -121,7 +121,9 @@ create policy public_reports on reports for select using (tenant_id = app_tenant
 create policy file_report on reports for insert with check (tenant_id = app_tenant_id() and status = 'received' and public_description is null and public_comment is null);
 create policy department_updates_report on reports for update
   using (tenant_id = app_tenant_id() and department_id = any (app_department_ids()));
-grant select, insert, update on reports to rathaus_app;
+grant select, insert on reports to rathaus_app;
+-- What a clerk may change: never where or when it was reported, nor its category as filed.
+grant update (department_id, status, public_comment, public_description, updated_at) on reports to rathaus_app;
 
 -- What the citizen typed: the routed department and the holder of the receipt only.
 create policy file_report_details on report_details for insert with check (tenant_id = app_tenant_id());

@@ -65,6 +65,7 @@ describe('defect reports in the database: what is public and what is not', () =>
     await assert.rejects(as({}, (trx) => trx.insertInto('reports').values({
       tenant_id: town, id: randomUUID(), category_id: category.id, department_id: category.departmentId, ...inside, location_label: null, public_description: 'veröffentlicht',
     }).execute()), /row-level security/);
+    await assert.rejects(as({ departmentIds: [departments.bauamt!] }, (trx) => trx.updateTable('reports').set({ lat: 51.56 }).where('id', '=', id).execute()), /permission denied/, 'nor where it was reported');
     await assert.rejects(as({}, (trx) => trx.updateTable('report_details').set({ description: 'geändert' }).where('report_id', '=', id).execute()), /permission denied/, 'what was typed is never changed');
   });
 });
