@@ -49,9 +49,9 @@ async function build(found) {
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    // Packages that find files beside their own code (WebAssembly, native binaries, font metrics)
+    // Packages that find files beside their own code (WebAssembly, native binaries such as sharp's libvips, font metrics)
     // stay in node_modules; pg-native is an optional dependency of pg that is not installed.
-    external: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pg-native'],
+    external: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pg-native', 'sharp'],
     // Bundled CommonJS code calls require() for Node's built-in modules.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',

@@ -8,6 +8,7 @@ import type { Db } from '../src/platform/db/database.js';
 import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff } from '../src/modules/staff/index.js';
 import { holidayRegions, seedAppointmentLocation } from '../src/modules/appointments/index.js';
+import { configureReports } from '../src/modules/reports/index.js';
 import { projectRoot } from '../src/platform/project-root.js';
 
 const text = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
@@ -46,6 +47,12 @@ const townsFile = z.array(z.strictObject({
     openingHours: z.record(z.coerce.number().int().min(1).max(7), z.string()),
   })).optional(),
   staff: z.array(z.strictObject({ email: z.string(), name: z.string(), townAdmin: z.boolean().optional(), departments: z.array(z.strictObject({ key: z.string(), role: z.enum(['clerk', 'team_lead', 'department_admin']) })) })),
+  reports: z.strictObject({
+    boundary: z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1) }),
+    outsideNotice: text.optional(),
+    streets: z.array(z.strictObject({ name: z.string(), lat: z.number(), lon: z.number() })),
+    categories: z.array(z.strictObject({ code: z.string(), name: text, description: text, department: z.string() })),
+  }).optional(),
 }));
 
 const seedFile = path.join(projectRoot, 'seeds', 'towns.yaml');
@@ -73,5 +80,20 @@ export async function seedDemoTowns(db: Db): Promise<Array<{ town: string; email
       credentials.push(...staff.map((s) => ({ town: town.name, email: s.email, password: s.password })));
     });
   }
+  for (const town of towns) if (town.reports) await seedReportSetup(db, town.slug, town.reports);
   return credentials;
+}
+
+/**
+ * Gives a demo town its defect report set-up (ADR 0026) unless it has one: also for towns seeded
+ * before the Mängelmelder existed, so an existing demo database gets it on the next start.
+ */
+async function seedReportSetup(db: Db, slug: string, setup: Parameters<typeof configureReports>[2]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(4711)`.execute(trx);
+    const tenant = await trx.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+    await sql`select set_config('app.tenant_id', ${tenant.id}, true)`.execute(trx);
+    if (await trx.selectFrom('report_areas').select('tenant_id').where('tenant_id', '=', tenant.id).executeTakeFirst()) return;
+    await configureReports(trx, tenant.id, setup);
+  });
 }

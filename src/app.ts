@@ -41,6 +41,7 @@ import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes } from './modules/appointments/index.js';
 import { createPaymentProviders, paymentJobHandlers, paymentRoutes, type PaymentDeps } from './modules/payments/index.js';
+import { open311Routes, reportRoutes } from './modules/reports/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -158,6 +159,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(appointmentAdminRoutes, deps);
   await app.register(appointmentRoutes, deps);
   await app.register(paymentRoutes, deps);
+  await app.register(reportRoutes, deps);
+  await app.register(open311Routes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

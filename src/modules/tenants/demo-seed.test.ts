@@ -26,5 +26,9 @@ describe('demo towns', () => {
     assert.deepEqual(admins.rows, [{ slug: 'beispieldorf', email: 'admin@beispieldorf.example' }, { slug: 'musterstadt', email: 'admin@musterstadt.example' }], 'one town admin per town');
     assert.deepEqual(await seedDemoTowns(handle.db), []);
     assert.deepEqual(await counts(), before);
+    const categories = await sql<{ code: string; department: string }>`
+      select c.code, d.key as department from report_categories c join departments d on d.tenant_id = c.tenant_id and d.id = c.department_id
+      join tenants t on t.id = c.tenant_id where t.slug = 'musterstadt' and c.code in ('schlagloch', 'wilder-muell') order by c.code`.execute(handle.db);
+    assert.deepEqual(categories.rows, [{ code: 'schlagloch', department: 'bauamt' }, { code: 'wilder-muell', department: 'abfallwirtschaft' }], 'report categories once, routed by department key');
   });
 });

@@ -524,6 +524,46 @@ export interface Database {
     created_at: Generated<Date>;
     decided_at: Date | null;
   };
+  /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
+  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null> };
+  report_streets: { tenant_id: string; id: Generated<string>; name: string; lat: number; lon: number };
+  report_categories: {
+    tenant_id: string;
+    id: Generated<string>;
+    code: string;
+    name: ColumnType<Localized, string, string>;
+    description: ColumnType<Localized, string, string>;
+    department_id: string;
+    position: ColumnType<number, number | undefined, number>;
+    active: ColumnType<boolean, boolean | undefined, boolean>;
+  };
+  reports: {
+    tenant_id: string;
+    id: string;
+    category_id: string;
+    department_id: string;
+    lat: number;
+    lon: number;
+    location_label: string | null;
+    status: ColumnType<string, string | undefined, string>;
+    public_comment: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The description as a clerk reviewed and released it; null until then. */
+    public_description: ColumnType<string | null, string | null | undefined, string | null>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  report_details: { tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string };
+  report_photos: {
+    tenant_id: string;
+    report_id: string;
+    position: number;
+    sha256: string;
+    thumbnail_sha256: string;
+    width: number;
+    height: number;
+    released: ColumnType<boolean, boolean | undefined, boolean>;
+  };
+  report_supports: { tenant_id: string; report_id: string; supporter_hash: string; created_at: Timestamp };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
   appointment_locations: {
     tenant_id: string;
@@ -599,3 +639,5 @@ export interface DepartmentContact {
   hours?: Localized;
 }
 
+/** A GeoJSON area in WGS 84 longitude/latitude order, as turf reads it. */
+export type GeoJsonArea = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };

@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import type { GeoJsonArea } from '../../platform/db/schema.js';
+import type { Localized } from '../../platform/i18n/i18n.js';
+import type { PublicReport, ReportCategory, ReportStatus, ReportStreet } from './report.js';
+
+/** The town's active categories in their configured order. */
+export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
+  const rows = await trx.selectFrom('report_categories').select(['id', 'code', 'name', 'description', 'department_id'])
+    .where('active', '=', true).orderBy('position').orderBy('code').execute();
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id }));
+}
+
+/** The town's street list, alphabetical. */
+export async function listStreets(trx: Trx): Promise<ReportStreet[]> {
+  return trx.selectFrom('report_streets').select(['id', 'name', 'lat', 'lon']).orderBy('name').execute();
+}
+
+/** The town's boundary and the notice for places outside it, if configured. */
+export async function findArea(trx: Trx): Promise<{ boundary: GeoJsonArea; outsideNotice: Localized | null } | undefined> {
+  const row = await trx.selectFrom('report_areas').select(['boundary', 'outside_notice']).executeTakeFirst();
+  return row && { boundary: row.boundary, outsideNotice: row.outside_notice };
+}
+
+/** A new report with its private details and photos, in the caller's transaction. */
+export async function insertReport(trx: Trx, report: {
+  tenantId: string; id: string; categoryId: string; departmentId: string; lat: number; lon: number; locationLabel: string | null;
+  description: string; address: string | null; reporterEmail: string | null; receiptTokenHash: string;
+  photos: Array<{ sha256: string; thumbnailSha256: string; width: number; height: number }>;
+}): Promise<void> {
+  const { tenantId, id } = report;
+  await trx.insertInto('reports').values({
+    tenant_id: tenantId, id, category_id: report.categoryId, department_id: report.departmentId,
+    lat: report.lat, lon: report.lon, location_label: report.locationLabel,
+  }).execute();
+  await trx.insertInto('report_details').values({
+    tenant_id: tenantId, report_id: id, description: report.description, address: report.address,
+    reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash,
+  }).execute();
+  if (report.photos.length > 0) {
+    await trx.insertInto('report_photos').values(report.photos.map((p, i) => ({
+      tenant_id: tenantId, report_id: id, position: i + 1, sha256: p.sha256, thumbnail_sha256: p.thumbnailSha256, width: p.width, height: p.height,
+    }))).execute();
+  }
+}
+
+function publicReportQuery(trx: Trx) {
+  return trx.selectFrom('reports as r')
+    .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
+    .select(['r.id', 'c.code', 'c.name', 'r.status', 'r.lat', 'r.lon', 'r.location_label', 'r.public_comment', 'r.public_description', 'r.created_at', 'r.updated_at'])
+    .select(sql<number>`(select count(*)::int from report_supports s where s.tenant_id = r.tenant_id and s.report_id = r.id)`.as('supports'));
+}
+
+function toPublicReport(row: Awaited<ReturnType<ReturnType<typeof publicReportQuery>['executeTakeFirstOrThrow']>>): PublicReport {
+  return {
+    id: row.id, category: { code: row.code, name: row.name }, status: row.status as ReportStatus, lat: row.lat, lon: row.lon,
+    locationLabel: row.location_label, publicComment: row.public_comment, publicDescription: row.public_description,
+    supports: row.supports, createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+/** One page of the town's reports, newest first (one more than asked, so the caller knows if more follow). */
+export async function listPublicReports(trx: Trx, page: { limit: number; offset: number }): Promise<PublicReport[]> {
+  const rows = await publicReportQuery(trx).orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
+  return rows.map(toPublicReport);
+}
+
+/** Reports for the Open311 list: newest first, filtered by category codes, statuses and a period of filing. */
+export async function searchPublicReports(trx: Trx, filter: { codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; limit: number }): Promise<PublicReport[]> {
+  let query = publicReportQuery(trx).where('r.created_at', '>=', filter.from).where('r.created_at', '<=', filter.to);
+  if (filter.codes) query = query.where('c.code', 'in', filter.codes);
+  if (filter.statuses) query = query.where('r.status', 'in', filter.statuses);
+  const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.id').limit(filter.limit).execute();
+  return rows.map(toPublicReport);
+}
+
+/** One report's public part. */
+export async function findPublicReport(trx: Trx, id: string): Promise<PublicReport | undefined> {
+  const row = await publicReportQuery(trx).where('r.id', '=', id).executeTakeFirst();
+  return row && toPublicReport(row);
+}
+
+/** What the citizen typed, as the receipt shows it; row-level security admits only the receipt's holder and the department. */
+export async function findReportDetails(trx: Trx, id: string): Promise<{ description: string; address: string | null; reporterEmail: string | null; photos: number } | undefined> {
+  const row = await trx.selectFrom('report_details as d').select(['d.description', 'd.address', 'd.reporter_email'])
+    .select(sql<number>`(select count(*)::int from report_photos p where p.tenant_id = d.tenant_id and p.report_id = d.report_id)`.as('photos'))
+    .where('d.report_id', '=', id).executeTakeFirst();
+  return row && { description: row.description, address: row.address, reporterEmail: row.reporter_email, photos: row.photos };
+}
+
+/** The town's report set-up, written by the owner (seed, CLI): area, streets, categories by department key. */
+export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
+  boundary: GeoJsonArea; outsideNotice?: Localized;
+  streets: Array<{ name: string; lat: number; lon: number }>;
+  categories: Array<{ code: string; name: Localized; description: Localized; department: string }>;
+}): Promise<void> {
+  await trx.insertInto('report_areas').values({
+    tenant_id: tenantId, boundary: JSON.stringify(setup.boundary), outside_notice: setup.outsideNotice ? JSON.stringify(setup.outsideNotice) : null,
+  }).execute();
+  if (setup.streets.length > 0) await trx.insertInto('report_streets').values(setup.streets.map((s) => ({ tenant_id: tenantId, ...s }))).execute();
+  for (const [position, c] of setup.categories.entries()) {
+    const department = await trx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('key', '=', c.department).executeTakeFirstOrThrow();
+    await trx.insertInto('report_categories').values({
+      tenant_id: tenantId, code: c.code, name: JSON.stringify(c.name), description: JSON.stringify(c.description), department_id: department.id, position,
+    }).execute();
+  }
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModuleDeps } from '../../app.js';
+import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
+import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type Session } from '../../platform/http/session.js';
+import { sendPage } from '../../platform/views/html.js';
+import type { PageContext } from '../../platform/views/layout.js';
+import { maxPhotos, newReportPath, reportsPath } from './report.js';
+import { checkReport, fileDefectReport, loadPublicReport, loadPublicReports, loadReceipt, loadReportSetup, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
+
+const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
+const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '' };
+
+function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
+  return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session?.csrfToken };
+}
+
+/**
+ * Reads the multipart report form: its known text fields (others are ignored) and the photos of
+ * the `fotos` input, at most one more than allowed (so "too many" can be said without reading
+ * on). A file in any other field is refused (null).
+ */
+async function readReportForm(request: FastifyRequest): Promise<{ values: ReportFormValues; csrf: string; uploads: UploadedPhoto[] } | null> {
+  const values = { ...emptyForm };
+  let csrf = '';
+  const uploads: UploadedPhoto[] = [];
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      const value = typeof part.value === 'string' ? part.value : '';
+      if (part.fieldname === '_csrf') csrf = value;
+      else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as keyof ReportFormValues] = value;
+      continue;
+    }
+    if (part.fieldname !== 'fotos') return null;
+    const bytes = await part.toBuffer();
+    // An empty file input still sends a part without name and content.
+    if (!part.filename && bytes.length === 0) continue;
+    if (uploads.length <= maxPhotos) uploads.push({ filename: part.filename.split(/[\\/]/).pop()!.slice(-120), bytes, truncated: part.file.truncated });
+  }
+  return { values, csrf, uploads };
+}
+
+/**
+ * The public side of the Mängelmelder: the report form (no JavaScript needed), the receipt for
+ * the browser that filed a report, the public list and each report's page.
+ */
+export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+  const { db } = deps;
+  const fileLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
+
+  app.get(newReportPath, async (request, reply) => {
+    const setup = await loadReportSetup(db, request.tenant.id);
+    if (!setup) return reply.callNotFound();
+    const session = await ensureSession(db, request, reply);
+    return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={emptyForm} errors={{}} />);
+  });
+
+  app.post(newReportPath, { config: fileLimit }, async (request, reply) => {
+    const setup = await loadReportSetup(db, request.tenant.id);
+    if (!setup) return reply.callNotFound();
+    if (!request.isMultipart()) return sendErrorPage(request, reply, 400);
+    const session = await findSession(db, request);
+    const form = await readReportForm(request);
+    if (!form) return sendErrorPage(request, reply, 400);
+    if (!isValidCsrfToken(session, form.csrf)) return sendErrorPage(request, reply, 403);
+    const checked = await checkReport(setup, form.values, form.uploads, { lang: request.lang, townName: request.tenant.name });
+    if (!checked.ok) return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={checked.errors} />, 422);
+    const receiptTokenHash = hashToken(newToken());
+    const id = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
+    await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
+    return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
+  });
+
+  app.get(`${reportsPath}/:id/eingang`, async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    const session = await findSession(db, request);
+    const { id } = request.params;
+    const receipt = session && session.receipts.length > 0 && isUuid(id) ? await loadReceipt(db, request.tenant.id, session.receipts, id) : undefined;
+    if (!receipt) return reply.callNotFound();
+    return sendPage(reply, <ReportReceiptPage ctx={ctxOf(request, session)} report={receipt.report} details={receipt.details} />);
+  });
+
+  app.get(reportsPath, async (request: FastifyRequest<{ Querystring: { seite?: string } }>, reply) => {
+    const pageParam = request.query.seite;
+    if (pageParam !== undefined && !/^[1-9][0-9]{0,3}$/.test(pageParam)) return reply.callNotFound();
+    const page = pageParam === undefined ? 1 : Number(pageParam);
+    const [list, setup] = await Promise.all([loadPublicReports(db, request.tenant.id, page), loadReportSetup(db, request.tenant.id)]);
+    if (page > 1 && list.reports.length === 0) return reply.callNotFound();
+    return sendPage(reply, <ReportListPage ctx={ctxOf(request)} {...list} page={page} acceptsReports={setup !== undefined} />);
+  });
+
+  app.get(`${reportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const { id } = request.params;
+    const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
+    if (!report) return reply.callNotFound();
+    return sendPage(reply, <ReportPage ctx={ctxOf(request)} report={report} />);
+  });
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { inTransaction, type Db } from '../../platform/db/database.js';
+import type { GeoJsonArea } from '../../platform/db/schema.js';
+import type { FileStore } from '../../platform/files/file-store.js';
+import { localize, type Lang, type Localized } from '../../platform/i18n/i18n.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import { normalizeEmail } from '../accounts/index.js';
+import { recordAudit } from '../audit/index.js';
+import { maxDescriptionLength, maxPhotos, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
+import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
+import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
+import { findArea, findPublicReport, findReportDetails, insertReport, listCategories, listPublicReports, listStreets, searchPublicReports } from './reports.repository.js';
+import { t } from './reports.i18n.js';
+
+/** What a town needs to take reports: categories, the street list and its area. */
+export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null } }
+
+/** The report form as typed (everything kept for a re-render). */
+export interface ReportFormValues { kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string }
+
+/** An uploaded file before it is checked: its name as sent, its bytes, whether the upload limit cut it off. */
+export interface UploadedPhoto { filename: string; bytes: Buffer; truncated: boolean }
+
+/** A report that passed every check, ready to be stored. */
+export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[] }
+
+/** The town's report set-up, or undefined when it takes no reports (no area or no categories configured). */
+export async function loadReportSetup(db: Db, tenantId: string): Promise<ReportSetup | undefined> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const [categories, streets, area] = await Promise.all([listCategories(trx), listStreets(trx), findArea(trx)]);
+    return area && categories.length > 0 ? { categories, streets, area } : undefined;
+  });
+}
+
+const locationMessages: Record<LocationProblem, Parameters<typeof t>[1]> = {
+  missing: 'errorLocationMissing', unknownStreet: 'errorUnknownStreet', invalidCoordinates: 'errorInvalidCoordinates', invalidHouseNumber: 'errorInvalidHouseNumber',
+};
+
+/**
+ * Checks a report as posted: every field, the place inside the town's area, and each photo
+ * re-encoded (photos are processed only when everything else is right, so a mistyped form costs no
+ * image work). Errors are keyed by the form's field names.
+ */
+export async function checkReport(setup: ReportSetup, values: ReportFormValues, uploads: UploadedPhoto[], context: { lang: Lang; townName: string }): Promise<{ ok: true; report: CheckedReport } | { ok: false; errors: FieldErrors }> {
+  const { lang } = context;
+  const errors: FieldErrors = {};
+  const category = setup.categories.find((c) => c.code === values.kategorie);
+  if (!category) errors.kategorie = t(lang, 'errorCategory');
+  const location = resolveLocation({ streetId: values.strasse, houseNumber: values.hausnummer, lat: values.breite, lon: values.laenge }, setup.streets);
+  if (typeof location === 'string') {
+    errors[location === 'invalidCoordinates' ? 'breite' : location === 'invalidHouseNumber' ? 'hausnummer' : 'strasse'] = t(lang, locationMessages[location]);
+  } else if (!isInsideArea(setup.area.boundary, location)) {
+    const notice = setup.area.outsideNotice ? ` ${localize(setup.area.outsideNotice, lang)}` : '';
+    errors[values.breite ? 'breite' : 'strasse'] = t(lang, 'errorOutside', { town: context.townName }) + notice;
+  }
+  const description = values.beschreibung.trim();
+  if (!description) errors.beschreibung = t(lang, 'errorDescriptionMissing');
+  else if (description.length > maxDescriptionLength) errors.beschreibung = t(lang, 'errorDescriptionTooLong', { max: maxDescriptionLength, length: description.length });
+  const email = values.email.trim() ? normalizeEmail(values.email) : null;
+  if (values.email.trim() && !email) errors.email = t(lang, 'errorEmail');
+  const photoError = uploads.length > maxPhotos ? t(lang, 'errorTooManyPhotos', { max: maxPhotos }) : uploads.find((u) => u.truncated) && t(lang, 'errorPhotoTooLarge', { file: uploads.find((u) => u.truncated)!.filename });
+  if (photoError) errors.fotos = photoError;
+  if (Object.keys(errors).length > 0) {
+    if (uploads.length > 0) errors.fotos ??= t(lang, 'errorPhotosAgain');
+    return { ok: false, errors };
+  }
+  const photos: ProcessedPhoto[] = [];
+  for (const upload of uploads) {
+    const processed = await processPhoto(upload.bytes);
+    if (processed === 'notAnImage') return { ok: false, errors: { fotos: t(lang, 'errorPhotoNotImage', { file: upload.filename }) } };
+    if (processed === 'tooManyPixels') return { ok: false, errors: { fotos: t(lang, 'errorPhotoTooManyPixels', { file: upload.filename, max: maxInputPixels / 1_000_000 }) } };
+    photos.push(processed);
+  }
+  return { ok: true, report: { category: category!, location: location as ReportLocation, description, email, photos } };
+}
+
+/**
+ * Files a checked report: the photos into the file store (content-addressed, so a failed
+ * transaction leaves only unreferenced bytes), then the report, its private details, its photos
+ * and an audit entry (no personal data) in one transaction. Returns the new report's id; the
+ * route keeps the receipt token's hash in the browser's session.
+ */
+export async function fileDefectReport(deps: { db: Db; files: FileStore }, tenantId: string, report: CheckedReport, receiptTokenHash: string): Promise<string> {
+  const stored = await Promise.all(report.photos.map(async (p) => ({
+    sha256: await deps.files.put(p.photo), thumbnailSha256: await deps.files.put(p.thumbnail), width: p.width, height: p.height,
+  })));
+  const id = randomUUID();
+  await inTransaction(deps.db, { tenantId }, async (trx) => {
+    await insertReport(trx, {
+      tenantId, id, categoryId: report.category.id, departmentId: report.category.departmentId,
+      lat: report.location.lat, lon: report.location.lon, locationLabel: report.location.label,
+      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored,
+    });
+    await recordAudit(trx, { tenantId, actor: 'citizen', action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length } });
+  });
+  return id;
+}
+
+/** The receipt of a report: its public part and what the citizen typed, for the browser holding the receipt only. */
+export async function loadReceipt(db: Db, tenantId: string, receiptTokenHashes: readonly string[], id: string) {
+  return inTransaction(db, { tenantId, receiptTokenHashes }, async (trx) => {
+    const details = await findReportDetails(trx, id);
+    const report = details && (await findPublicReport(trx, id));
+    return report && details ? { report, details } : undefined;
+  });
+}
+
+/** Reports per page of the public list. */
+export const reportsPerPage = 25;
+
+/** A page of the public list and whether an older page follows. */
+export async function loadPublicReports(db: Db, tenantId: string, page: number): Promise<{ reports: PublicReport[]; hasOlder: boolean }> {
+  const rows = await inTransaction(db, { tenantId }, (trx) => listPublicReports(trx, { limit: reportsPerPage + 1, offset: (page - 1) * reportsPerPage }));
+  return { reports: rows.slice(0, reportsPerPage), hasOlder: rows.length > reportsPerPage };
+}
+
+/** One report's public page. */
+export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<PublicReport | undefined> {
+  return inTransaction(db, { tenantId }, (trx) => findPublicReport(trx, id));
+}
+
+/** The town's categories, for the Open311 service list (empty when it takes no reports). */
+export function loadCategories(db: Db, tenantId: string): Promise<ReportCategory[]> {
+  return inTransaction(db, { tenantId }, (trx) => listCategories(trx));
+}
+
+/** Reports for the Open311 list (public part only). */
+export function searchReports(db: Db, tenantId: string, filter: Parameters<typeof searchPublicReports>[1]): Promise<PublicReport[]> {
+  return inTransaction(db, { tenantId }, (trx) => searchPublicReports(trx, filter));
+}

@@ -1,0 +1,61 @@
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import type { Db } from '../platform/db/database.js';
+import { configureReports } from '../modules/reports/index.js';
+import { asTownOwner } from './database.js';
+
+/** A square town area around 51.55 N, 7.11 E (factory; the demo town's is in seeds/towns.yaml). */
+export const testBoundary = { type: 'Polygon' as const, coordinates: [[[7.08, 51.53], [7.14, 51.53], [7.14, 51.57], [7.08, 51.57], [7.08, 51.53]]] };
+/** A point inside testBoundary, and one outside it. */
+export const inside = { lat: 51.5512, lon: 7.1123 };
+export const outside = { lat: 51.6, lon: 7.2 };
+
+/**
+ * Gives a test town its defect report set-up: the test area, two streets, a pothole category routed
+ * to the Bauamt and a rubbish category routed to Abfallwirtschaft (departments of buildTenant).
+ */
+export function setUpReports(db: Db, tenantId: string): Promise<void> {
+  return asTownOwner(db, tenantId, (trx) => configureReports(trx, tenantId, {
+    boundary: testBoundary,
+    outsideNotice: { de: 'Dort ist die Nachbargemeinde Beispielhausen zuständig.', en: 'The neighbouring municipality of Beispielhausen is responsible there.' },
+    streets: [{ name: 'Hauptstraße', lat: 51.5501, lon: 7.1101 }, { name: 'Lindenweg', lat: 51.5550, lon: 7.1200 }],
+    categories: [
+      { code: 'schlagloch', name: { de: 'Schlagloch', en: 'Pothole' }, description: { de: 'Schäden an Straße oder Gehweg', en: 'Damage to a road or pavement' }, department: 'bauamt' },
+      { code: 'muell', name: { de: 'Wilder Müll', en: 'Illegal dumping' }, description: { de: 'Abgeladener Abfall', en: 'Dumped waste' }, department: 'abfallwirtschaft' },
+    ],
+  }));
+}
+
+/** A small JPEG from a phone, with camera make, serial number and a GPS position in its EXIF. */
+export function phoneJpeg(width = 800, height = 600): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    .jpeg()
+    // Orientation 6: the camera was held upright, the sensor's picture must be turned by 90°.
+    .withMetadata({ orientation: 6 })
+    .withExifMerge({
+      IFD0: { Make: 'Testkamera', Model: 'Schlaglochfinder 3000' },
+      IFD2: { BodySerialNumber: 'SN-0815-4711' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 33/1 4/1', GPSLongitudeRef: 'E', GPSLongitude: '7/1 6/1 44/1' },
+    })
+    .toBuffer();
+}
+
+/**
+ * A decompression bomb: a real PNG whose header claims 100 000 × 100 000 pixels (10 gigapixels,
+ * 30 GB decoded) over a few bytes of data. Made by rewriting a tiny PNG's IHDR chunk and its CRC.
+ */
+export async function pngBomb(): Promise<Buffer> {
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+  const bomb = Buffer.from(png);
+  // Signature (8 bytes), then IHDR: length (4), type (4), width (4), height (4) ... CRC over type and data.
+  bomb.writeUInt32BE(100_000, 16);
+  bomb.writeUInt32BE(100_000, 20);
+  bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29);
+  return bomb;
+}
+
+/** Whether bytes hold an EXIF GPS IFD pointer (tag 0x8825, type LONG) in either byte order. */
+export function hasGpsIfd(bytes: Buffer): boolean {
+  return bytes.includes(Buffer.from([0x88, 0x25, 0x00, 0x04])) || bytes.includes(Buffer.from([0x25, 0x88, 0x04, 0x00]));
+}
+
