@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase } from '../../platform/db/database.js';
+import { testAnswersKey } from '../../test-support/app.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -28,7 +29,11 @@ describe('durability', () => {
   it('keeps every acknowledged submission complete (submission, case, audit entry, mail job) when the process is killed under load', { timeout: 60_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-kill-'));
     const port = await freePort();
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'true', SUBMISSION_RATE_LIMIT: '100000', NODE_ENV: 'test' };
+    // The test master key: on PostgreSQL the server opens the data keys of the other test files' towns too.
+    const env = {
+      ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'true', SUBMISSION_RATE_LIMIT: '100000', NODE_ENV: 'test',
+      ANSWERS_KEY: testAnswersKey,
+    };
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise((resolve) => server.once('exit', resolve));
     const base = `http://127.0.0.1:${port}`;
