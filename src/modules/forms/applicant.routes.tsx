@@ -29,17 +29,29 @@ export async function organisationChoices(db: ModuleDeps['db'], tenantId: string
  */
 export async function applicantRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db, catalog } = deps;
+  /** Whom the page asks, about which service, offering which organisations. */
+  type Asked = { session: Session; service: ServiceDefinition; organisations: Array<{ id: string; name: string }> };
 
-  function page(request: FastifyRequest, reply: FastifyReply, args: { session: Session; service: ServiceDefinition; organisations: Array<{ id: string; name: string }>; selected?: string; errors: FieldErrors }, status: number) {
+  function page(request: FastifyRequest, reply: FastifyReply, args: Asked & { selected?: string; errors: FieldErrors }, status: number) {
     reply.header('cache-control', 'no-store');
     const ctx = { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: args.session.csrfToken };
     return sendPage(reply, <ApplicantPage ctx={ctx} service={args.service} organisations={args.organisations} action={request.url} selected={args.selected} errors={args.errors} />, status);
   }
 
-  /** The posted choice: null for the applicant personally, an organisation's id, or undefined when it is none of the offered. */
-  function chosen(body: Record<string, unknown>, organisations: Array<{ id: string }>): string | null | undefined {
-    if (body.applicant === forMyself) return null;
-    return organisations.find((o) => o.id === body.applicant)?.id;
+  /**
+   * The posted choice, checked like every form (CSRF token, no unknown fields): null for the
+   * applicant personally or an offered organisation's id. Anything else is answered here (403, 400,
+   * or the page again with the message) and gives undefined.
+   */
+  async function postedChoice(request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply, asked: Asked): Promise<{ organisationId: string | null } | undefined> {
+    const body = request.body ?? {};
+    if (!isValidCsrfToken(asked.session, body._csrf)) return void (await sendErrorPage(request, reply, 403));
+    if (!Object.keys(body).every((k) => ['_csrf', 'applicant'].includes(k))) return void (await sendErrorPage(request, reply, 400));
+    if (body.applicant === forMyself) return { organisationId: null };
+    const organisation = asked.organisations.find((o) => o.id === body.applicant);
+    if (organisation) return { organisationId: organisation.id };
+    await page(request, reply, { ...asked, errors: { applicant: t(request.lang, 'applicantRequired') } }, 422);
+    return undefined;
   }
 
   app.get('/leistungen/:serviceId/antrag/fuer-wen', async (request: ServiceRequest, reply) => {
@@ -58,19 +70,17 @@ export async function applicantRoutes(app: FastifyInstance, deps: ModuleDeps): P
     const service = entry?.service.definition;
     if (!service?.form) return reply.callNotFound();
     if (!(await ensureTrustLevel(db, request, reply, service, `/leistungen/${service.id}/antrag`))) return reply;
-    const body = request.body ?? {};
     const session = await findSession(db, request);
-    if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
-    if (!Object.keys(body).every((k) => ['_csrf', 'applicant'].includes(k))) return sendErrorPage(request, reply, 400);
-    const organisations = await organisationChoices(db, request.tenant.id, session!, service);
+    if (!session) return sendErrorPage(request, reply, 403);
+    const organisations = await organisationChoices(db, request.tenant.id, session, service);
     // Signed out or left every organisation meanwhile: the form starts without the question.
     if (organisations.length === 0) return reply.redirect(`/leistungen/${service.id}/antrag`, 303);
-    const organisationId = chosen(body, organisations);
-    if (organisationId === undefined) return page(request, reply, { session: session!, service, organisations, errors: { applicant: t(request.lang, 'applicantRequired') } }, 422);
+    const choice = await postedChoice(request, reply, { session, service, organisations });
+    if (!choice) return reply;
 
     const id = randomUUID();
-    await inTransaction(db, draftActor(request.tenant.id, session!), (trx) => insertDraft(trx, {
-      tenantId: request.tenant.id, id, sessionHash: session!.idHash, accountId: session!.accountId, organisationId, serviceId: service.id, definitionHash: entry!.service.hash,
+    await inTransaction(db, draftActor(request.tenant.id, session), (trx) => insertDraft(trx, {
+      tenantId: request.tenant.id, id, sessionHash: session.idHash, accountId: session.accountId, organisationId: choice.organisationId, serviceId: service.id, definitionHash: entry!.service.hash,
     }));
     return reply.redirect(`/antrag/${id}/${service.form.steps[0]!.id}`, 303);
   });
@@ -97,14 +107,9 @@ export async function applicantRoutes(app: FastifyInstance, deps: ModuleDeps): P
     if (!found) return reply.callNotFound();
     const { loaded, organisations } = found;
     if (!(await ensureTrustLevel(db, request, reply, loaded.service.definition, request.url))) return reply;
-    const body = request.body ?? {};
-    if (!isValidCsrfToken(loaded.session, body._csrf)) return sendErrorPage(request, reply, 403);
-    if (!Object.keys(body).every((k) => ['_csrf', 'applicant'].includes(k))) return sendErrorPage(request, reply, 400);
-    const organisationId = chosen(body, organisations);
-    if (organisationId === undefined) {
-      return page(request, reply, { session: loaded.session, service: loaded.service.definition, organisations, errors: { applicant: t(request.lang, 'applicantRequired') } }, 422);
-    }
-    await inTransaction(db, draftActor(request.tenant.id, loaded.session), (trx) => updateDraftOrganisation(trx, loaded.draft.id, organisationId));
+    const choice = await postedChoice(request, reply, { session: loaded.session, service: loaded.service.definition, organisations });
+    if (!choice) return reply;
+    await inTransaction(db, draftActor(request.tenant.id, loaded.session), (trx) => updateDraftOrganisation(trx, loaded.draft.id, choice.organisationId));
     return reply.redirect(resumePath(loaded), 303);
   });
 }
