@@ -559,7 +559,8 @@ function runLoad(load: Load, seconds: number): Promise<autocannon.Result> {
       pipelining: 1,
       duration: seconds,
       timeout: 10,
-      ...(load.body ? { body: load.body, headers: { 'content-type': 'application/json' } } : {}),
+      // Page loads ask for compression as every browser does (the app's page cache answers with Brotli).
+      ...(load.body ? { body: load.body, headers: { 'content-type': 'application/json' } } : { headers: { 'accept-encoding': 'gzip, deflate, br' } }),
       ...(load.requests ? { requests: load.requests } : {}),
     }, (error, result) => {
       currentLoad = undefined;

@@ -49,6 +49,10 @@ async function build(found) {
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // V8 parses all of it at every start: without the whitespace it is 5 MB instead of 7 MB and the
+    // start ~0.1-0.2 s shorter. Names stay, so stack traces still say which function failed.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Packages that find files beside their own code (WebAssembly, native binaries such as sharp's libvips, font metrics)
     // stay in node_modules; pg-native is an optional dependency of pg that is not installed.
     external: ['@electric-sql/pglite', '@node-rs/argon2', 'pdfkit', 'pg-native', 'sharp'],

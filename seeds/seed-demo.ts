@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../src/platform/yaml.js';
 import { z } from 'zod';
 import type { Db } from '../src/platform/db/database.js';
 import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { preferredEncoding } from '../../platform/http/page-cache.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { stemGerman } from './german-stemmer.js';
 
@@ -46,6 +48,37 @@ describe('catalog search', () => {
     for (const lebenslage of ['bauen', 'gewerbe']) assert.match((await app.app.inject({ url: `/leistungen?lebenslage=${lebenslage}`, headers: { host } })).body, /href="\/leistungen\/sondernutzung"/);
     const again = await app.app.inject({ url: '/leistungen?q=hund', headers: { host, 'if-none-match': page.headers.etag as string } });
     assert.equal(again.statusCode, 304);
+  });
+
+  it('sends cached pages compressed to clients that accept it, with a validator per encoding', async () => {
+    const plain = await app.app.inject({ url: '/leistungen', headers: { host } });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(String(plain.headers.vary), /Accept-Encoding/);
+    const br = await app.app.inject({ url: '/leistungen', headers: { host, 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+    assert.ok(br.rawPayload.length < plain.rawPayload.length / 2);
+    const gzip = await app.app.inject({ url: '/leistungen', headers: { host, 'accept-encoding': 'br;q=0, gzip' } });
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gzip.rawPayload).toString(), plain.body);
+    assert.deepEqual(new Set([plain.headers.etag, br.headers.etag, gzip.headers.etag]).size, 3);
+    // A validator of one representation does not stand for another.
+    const notModified = await app.app.inject({ url: '/leistungen', headers: { host, 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string } });
+    assert.equal(notModified.statusCode, 304);
+    const other = await app.app.inject({ url: '/leistungen', headers: { host, 'if-none-match': br.headers.etag as string } });
+    assert.equal(other.statusCode, 200);
+    assert.equal(other.body, plain.body);
+  });
+
+  it('reads Accept-Encoding as HTTP defines it', () => {
+    assert.equal(preferredEncoding(undefined), undefined);
+    assert.equal(preferredEncoding('identity'), undefined);
+    assert.equal(preferredEncoding('gzip, deflate, br, zstd'), 'br');
+    assert.equal(preferredEncoding('GZIP'), 'gzip');
+    assert.equal(preferredEncoding('br;q=0, gzip;q=0.5'), 'gzip');
+    assert.equal(preferredEncoding('*'), 'br');
+    assert.equal(preferredEncoding('*;q=0, deflate'), undefined);
+    assert.equal(preferredEncoding('br;q=abc'), undefined);
   });
 
   it('shows a service page with everything a citizen needs', async () => {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../platform/yaml.js';
 import { loadServices } from './service-registry.js';
 
 const townsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds/towns.yaml');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../platform/yaml.js';
 import { serviceDefinition, type ServiceDefinition } from './service-definition.js';
 import { projectRoot } from '../../platform/project-root.js';
 

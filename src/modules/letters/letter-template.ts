@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../platform/yaml.js';
 import { z } from 'zod';
 import type { Service } from '../catalog/index.js';
 import { localized } from '../forms/form-definition.js';
