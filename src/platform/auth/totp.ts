@@ -1,5 +1,4 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 /** Failed codes in a row after which no code is accepted for `lockMinutes`. */
 export const maxFailedAttempts = 5;
@@ -27,7 +26,8 @@ export function totpUri(issuer: string, label: string, secret: string): string {
 }
 
 /** The URI as an SVG QR code (markup made by the qrcode library from the URI alone). */
-export function qrCodeSvg(uri: string): Promise<string> {
+export async function qrCodeSvg(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
 }
 

@@ -1,6 +1,5 @@
-import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-  type AuthenticationResponseJSON, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON, type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -13,6 +12,9 @@ import { isLoopbackUrl } from './oidc.js';
  * that asked for them, used once and expiring; the relying party is the host the town is served on
  * (ADR 0017).
  */
+
+// Loaded at the first ceremony: with its X.509 and ASN.1 packages it took ~50 ms of every start.
+const library = () => import('@simplewebauthn/server');
 
 /** The relying party a request speaks to. */
 export interface RelyingParty {
@@ -125,7 +127,7 @@ export async function takeChallenge(db: Db, owner: ChallengeOwner, purpose: WebA
  * factors. `user.id` comes back as the user handle at every sign-in.
  */
 export async function beginRegistration(db: Db, rp: RelyingParty, owner: ChallengeOwner, user: { id: string; name: string }, existingCredentialIds: string[]): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const options = await generateRegistrationOptions({
+  const options = await (await library()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userID: new TextEncoder().encode(user.id),
@@ -157,7 +159,7 @@ export async function finishRegistration(db: Db, rp: RelyingParty, owner: Challe
   const expectedChallenge = await takeChallenge(db, owner, 'register');
   if (!expectedChallenge) return null;
   try {
-    const result = await verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true });
+    const result = await (await library()).verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true });
     if (!result.verified) return null;
     const { credential } = result.registrationInfo;
     return { id: credential.id, publicKey: credential.publicKey, counter: credential.counter, transports: response.response.transports ?? [] };
@@ -169,7 +171,7 @@ export async function finishRegistration(db: Db, rp: RelyingParty, owner: Challe
 
 /** Options for navigator.credentials.get(): any passkey of this site, with user verification. */
 export async function beginAuthentication(db: Db, rp: RelyingParty, owner: ChallengeOwner): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', timeout: ceremonyMinutes * 60_000 });
+  const options = await (await library()).generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', timeout: ceremonyMinutes * 60_000 });
   await storeChallenge(db, owner, 'sign_in', options.challenge);
   return options;
 }
@@ -194,7 +196,7 @@ export async function verifyAssertion(rp: RelyingParty, expectedChallenge: strin
   let counter: number;
   try {
     // Counter 0 here: the library would compare before the signature; the comparison follows below.
-    const result = await verifyAuthenticationResponse({
+    const result = await (await library()).verifyAuthenticationResponse({
       response, expectedChallenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true,
       credential: { id: credential.id, publicKey: credential.publicKey, counter: 0 },
     });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../../config.js';
 import { createPglitePool } from './pglite-pool.js';
 import type { Database } from './schema.js';
@@ -20,12 +19,13 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// pg returns int8 as string and numeric as string by default; counts come back as int8.
-pg.types.setTypeParser(20, (v) => Number(v));
-
 /** Opens PostgreSQL when DATABASE_URL is set, else the embedded PGlite in DATA_DIR/db. */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, options: { inMemory?: boolean } = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
+    // Loaded only here: the embedded database does not need it, and it took ~50 ms of every start.
+    const { default: pg } = await import('pg');
+    // pg returns int8 as string and numeric as string by default; counts come back as int8.
+    pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { asApplicationRole, type Db } from '../db/database.js';
 import { createGroupCommit } from '../db/group-commit.js';
@@ -74,12 +73,13 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
     };
   }
   // A pool: the job worker sends a batch of mails side by side over a few kept connections.
-  const transport = nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: 5, ...smtpTimeouts });
+  // nodemailer (650 KB of code) is loaded here only, not at every start with the local outbox.
+  const transport = import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: 5, ...smtpTimeouts }));
   return {
     kind: 'smtp',
     async send(message) {
       checkMessage(message);
-      await transport.sendMail({
+      await (await transport).sendMail({
         from,
         to: message.to,
         subject: message.subject,
@@ -90,7 +90,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Db }
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
     },
-    close: () => transport.close(),
+    close: async () => (await transport).close(),
   };
 }
 
