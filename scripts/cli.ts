@@ -18,7 +18,7 @@ import { retentionReport, runRetention } from '../src/modules/retention/index.js
 import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
-import { createPayment } from '../src/modules/payments/index.js';
+import { clientSecretVariable, createPayment, createPaymentProviders, saveXBezahldiensteSettings } from '../src/modules/payments/index.js';
 import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { Keyring } from '../src/platform/crypto/keyring.js';
 import type { Config } from '../src/config.js';
@@ -95,6 +95,14 @@ ${accountIdpHelp}
       its payment page, where the payer pays. The purpose is the Verwendungszweck (at most 27
       letters A-Z, digits, spaces, dashes); the amount is in euro cents. After paying, the page
       leads on to --continue, a path on the town's host (default /).
+  npm run cli -- payment xbezahldienste set --tenant <slug> --url <base url> --originator <id> --endpoint <id> --pay-page-origin <url> [--token-url <url> --client-id <id>]
+      Connect the town to its payment service (ePayBL, pmPayment, ...) by the XBezahldienste
+      interface 1.0.0 (docs/adr/0027): the base URL, the originatorId and endPointId the operator
+      assigned, and the origin of its pay pages (the only place citizens are sent to). With OAuth2
+      client credentials (pmPayment) the secret is read from the environment of the portal,
+      XBEZAHLDIENSTE_CLIENT_SECRET_<SLUG> (upper case, - as _); it is never stored.
+  npm run cli -- payment xbezahldienste check --tenant <slug>
+      Ask the town's payment service whether the connection works (GET /status, with the token).
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -144,7 +152,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'answers-key rotate',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'payment xbezahldienste set', 'payment xbezahldienste check', 'answers-key rotate',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -204,6 +212,11 @@ async function main(argv: string[]): Promise<void> {
       description: { type: 'string' },
       'amount-cents': { type: 'string' },
       continue: { type: 'string' },
+      originator: { type: 'string' },
+      endpoint: { type: 'string' },
+      'pay-page-origin': { type: 'string' },
+      'token-url': { type: 'string' },
+      'client-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -280,6 +293,17 @@ async function main(argv: string[]): Promise<void> {
         throw new Error(`Refused: ${error.message}`);
       });
       console.log(`Payment page: /zahlung/${payment.id}`);
+    } else if (command === 'payment xbezahldienste set') {
+      const problems = await saveXBezahldiensteSettings(db, await tenantIdOf(db, values.tenant), {
+        baseUrl: values.url ?? '', originatorId: values.originator ?? '', endpointId: values.endpoint ?? '', payPageOrigin: values['pay-page-origin'] ?? '',
+        tokenUrl: values['token-url'] ?? null, clientId: values['client-id'] ?? null,
+      });
+      if (problems.length > 0) throw new Error(`Refused, nothing stored:\n  ${problems.join('\n  ')}`);
+      console.log(`Stored. ${values['client-id'] ? `Set ${clientSecretVariable(values.tenant!)} for the portal, then check` : 'Check'} with: npm run cli -- payment xbezahldienste check --tenant ${values.tenant}`);
+    } else if (command === 'payment xbezahldienste check') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      await (await createPaymentProviders(config, db)).xbezahldienste!.checkConnection(tenantId);
+      console.log('The payment service answered: the connection works.');
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

@@ -5,3 +5,4 @@ export {
 } from './payments.service.js';
 export { CasePaymentsSection } from './views/case-payments.js';
 export type { Payment, PaymentStatus } from './payment.js';
+export { clientSecretVariable, saveXBezahldiensteSettings } from './providers/xbezahldienste/xbezahldienste-provider.js';

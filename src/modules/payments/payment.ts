@@ -3,8 +3,8 @@ export const paymentStatuses = ['created', 'pending', 'paid', 'failed', 'cancell
 /** One state of a payment. */
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
-/** Payment providers the portal can use; 'sandbox' is built in (providers/sandbox). */
-export const paymentProviderIds = ['sandbox'] as const;
+/** Payment providers the portal can use: the built-in sandbox, and a town's XBezahldienste payment service. */
+export const paymentProviderIds = ['sandbox', 'xbezahldienste'] as const;
 /** One payment provider. */
 export type PaymentProviderId = (typeof paymentProviderIds)[number];
 

@@ -44,4 +44,18 @@ describe('payment CLI', () => {
       await handle.close();
     }
   });
+
+  it('connects a town to its XBezahldienste payment service, refusing what the interface does not allow', async () => {
+    const set = (extra: string[]) => runCli(env, ['payment', 'xbezahldienste', 'set', '--tenant', slug, '--originator', 'RATHAUS', '--endpoint', '05999000', ...extra]);
+    const refused = await set(['--url', 'http://epay.example/api', '--pay-page-origin', 'https://epay.example']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /Refused, nothing stored:\n {2}baseUrl: an https address/);
+    const stored = await set(['--url', 'https://epay.example/api', '--pay-page-origin', 'https://epay.example/', '--token-url', 'https://epay.example/token', '--client-id', 'rathaus']);
+    assert.equal(stored.code, 0, stored.err);
+    assert.match(stored.out, new RegExp(`Set XBEZAHLDIENSTE_CLIENT_SECRET_${slug.toUpperCase().replace(/-/g, '_')} for the portal`));
+    // No secret in this environment: the check says which variable is missing before it calls out.
+    const check = await runCli(env, ['payment', 'xbezahldienste', 'check', '--tenant', slug]);
+    assert.equal(check.code, 1);
+    assert.match(check.err, /XBEZAHLDIENSTE_CLIENT_SECRET_\w+ is not set/);
+  });
 });

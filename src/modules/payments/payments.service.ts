@@ -2,16 +2,19 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
+import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
 import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, recordPaymentEvent, type PaymentEvent, transitionPayment } from './payments.repository.js';
 import type { PaymentProvider, ProviderReport, ProviderStatus } from './providers/provider.js';
 import { createSandboxProvider, sandboxNotifyJob, type SandboxProvider } from './providers/sandbox/sandbox-provider.js';
+import { createXBezahldiensteProvider, type XBezahldiensteProvider } from './providers/xbezahldienste/xbezahldienste-provider.js';
 
 /** The providers this installation can use (the sandbox is left out in production unless its secret is set). */
 export interface PaymentProviders {
   sandbox?: SandboxProvider;
+  xbezahldienste?: XBezahldiensteProvider;
 }
 
 /** What the payment use cases need. */
@@ -33,10 +36,15 @@ export const paymentReturnPath = (paymentId: string) => `/zahlung/${paymentId}/z
 export const paymentPath = (paymentId: string) => `/zahlung/${paymentId}`;
 
 /** Sets up the providers from the configuration. */
-export async function createPaymentProviders(config: Pick<Config, 'env' | 'dataDir' | 'paymentSandboxSecret'>, db: Db): Promise<PaymentProviders> {
+export async function createPaymentProviders(config: Pick<Config, 'env' | 'dataDir' | 'paymentSandboxSecret' | 'baseUrl' | 'port'>, db: Db): Promise<PaymentProviders> {
+  // Every town's own payment service, for the towns that configured one (xbezahldienste_settings).
+  const xbezahldienste = createXBezahldiensteProvider({
+    db,
+    townUrl: async (tenantId, path) => townUrl(config, await inTransaction(db, { tenantId }, (trx) => trx.selectFrom('tenants').select('hosts').where('id', '=', tenantId).executeTakeFirstOrThrow()), path),
+  });
   // A sandbox in production would let anyone "pay" with a button: only with an explicit secret.
-  if (config.env === 'production' && !config.paymentSandboxSecret) return {};
-  return { sandbox: createSandboxProvider(db, await loadPaymentSandboxSecret(config)) };
+  if (config.env === 'production' && !config.paymentSandboxSecret) return { xbezahldienste };
+  return { sandbox: createSandboxProvider(db, await loadPaymentSandboxSecret(config)), xbezahldienste };
 }
 
 function providerOf(deps: PaymentDeps, id: PaymentProviderId): PaymentProvider {

@@ -66,7 +66,7 @@ describe('payments through the sandbox provider', () => {
   }
 
   it('has no sandbox in production unless its secret is set explicitly', async () => {
-    const production = { env: 'production' as const, dataDir: app.config.dataDir };
+    const production = { env: 'production' as const, dataDir: app.config.dataDir, baseUrl: app.config.baseUrl, port: app.config.port };
     assert.equal((await createPaymentProviders(production, app.database.db)).sandbox, undefined);
     const explicit = await createPaymentProviders({ ...production, paymentSandboxSecret: secret }, app.database.db);
     assert.equal(explicit.sandbox?.id, 'sandbox');

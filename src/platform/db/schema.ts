@@ -486,7 +486,7 @@ export interface Database {
     amount_cents: number;
     currency: Generated<string>;
     status: Generated<'created' | 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded'>;
-    provider: 'sandbox';
+    provider: 'sandbox' | 'xbezahldienste';
     request_id: Generated<string>;
     provider_transaction_id: string | null;
     kassenzeichen: string | null;
@@ -523,6 +523,17 @@ export interface Database {
     kassenzeichen: string | null;
     created_at: Generated<Date>;
     decided_at: Date | null;
+  };
+  /** A town's connection to its XBezahldienste payment service (ADR 0027); the client secret is in the environment. */
+  xbezahldienste_settings: {
+    tenant_id: string;
+    base_url: string;
+    originator_id: string;
+    endpoint_id: string;
+    token_url: string | null;
+    client_id: string | null;
+    pay_page_origin: string;
+    updated_at: Generated<Date>;
   };
   /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
   report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null> };
