@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/test-support/cli.js';
+import { freePort } from '../../src/test-support/server-process.js';
+
+export { freePort };
 
 /** A demo staff account as printed once on the portal's first start. */
 export interface StaffCredentials {
@@ -38,18 +40,6 @@ export async function runCliOn(dataDir: string, args: string[], stdin = ''): Pro
   const { code, out, err } = await runCli(env, args, stdin);
   if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${out}${err}`);
   return out + err;
-}
-
-/** Asks the kernel for a free port; the tiny race until the portal binds it is acceptable for tests. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Reads the credentials table that follows "Demo staff accounts" on the first start. */

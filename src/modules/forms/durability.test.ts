@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase } from '../../platform/db/database.js';
 import { testAnswersKey } from '../../test-support/app.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startServerProcess } from '../../test-support/server-process.js';
 
 const complaint = {
   answers: {
@@ -34,14 +24,8 @@ describe('durability', () => {
       ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', DEMO_DATA: 'true', SUBMISSION_RATE_LIMIT: '100000', NODE_ENV: 'test',
       ANSWERS_KEY: testAnswersKey,
     };
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const exited = new Promise((resolve) => server.once('exit', resolve));
+    const { child: server, exited } = await startServerProcess(env, port);
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
-      assert.ok(i < 200, 'server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
 
     const acknowledged: string[] = [];
     let stop = false;
