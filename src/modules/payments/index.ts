@@ -5,3 +5,5 @@ export {
 } from './payments.service.js';
 export { CasePaymentsSection } from './views/case-payments.js';
 export type { Payment, PaymentStatus } from './payment.js';
+export { assessFees, paymentModes, type FeeAssessment, type FeeLine, type FeeRule, type PaymentSettings } from './fees.js';
+export { FeeBreakdown } from './views/fee-breakdown.js';

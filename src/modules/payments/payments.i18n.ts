@@ -3,6 +3,12 @@ import { defineMessages } from '../../platform/i18n/i18n.js';
 /** Messages of the payment pages and the sandbox provider's pay page. */
 export const t = defineMessages({
   de: {
+    feesHeading: 'Gebühren',
+    feesTotal: 'Summe',
+    feesUnit: '{quantity} × {unit}',
+    feesUnresolved: 'wird nach Prüfung festgesetzt',
+    feesPayBefore: 'Sie bezahlen die Gebühr gleich nach dem Absenden online. Erst danach geht Ihr Antrag in die Bearbeitung.',
+    feesPayAfter: 'Sie bezahlen die Gebühr nach der Entscheidung; die Zahlungsaufforderung kommt mit dem Bescheid.',
     paymentTitle: 'Zahlung',
     purpose: 'Verwendungszweck',
     amount: 'Betrag',
@@ -52,6 +58,12 @@ export const t = defineMessages({
     outcome_refused: 'abgewiesen',
   },
   en: {
+    feesHeading: 'Fees',
+    feesTotal: 'Total',
+    feesUnit: '{quantity} × {unit}',
+    feesUnresolved: 'set after review',
+    feesPayBefore: 'You pay the fee online right after sending. Only then is your application processed.',
+    feesPayAfter: 'You pay the fee after the decision; the request for payment comes with it.',
     paymentTitle: 'Payment',
     purpose: 'Purpose',
     amount: 'Amount',
