@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../../platform/db/database.js';
 import { createGroupCommit } from '../../platform/db/group-commit.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
+import { feeDueFirst, openCasePayment } from '../payments/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import { searchText, type Answers, type FileRef } from './answers.js';
 import { deleteDraft, insertSubmissions, lockDraft, moveDraftFiles, type NewSubmission } from './forms.repository.js';
@@ -40,6 +41,8 @@ export interface SubmissionReceipt {
   /** Hash of the receipt token: whoever holds it may see the receipt. */
   receiptTokenHash: string;
   receiptToken: string;
+  /** The payment the applicant makes next, for a service paid before handling. */
+  paymentId?: string;
 }
 
 /** The applicant's e-mail address named by the definition, if it was answered. */
@@ -133,6 +136,8 @@ export async function submitApplication(deps: SubmissionDeps, write: SubmissionW
  */
 export async function submitDraft(deps: SubmissionDeps, draft: { id: string; sessionHash: string; organisationIds?: readonly string[] }, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = await prepare(deps, input);
+  const feeCents = feeDueFirst(input.service.definition, input.answers);
+  submission.paymentFirst = feeCents !== undefined;
   const actor = {
     tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, organisationIds: draft.organisationIds,
     receiptTokenHashes: [submission.receiptTokenHash],
@@ -142,7 +147,12 @@ export async function submitDraft(deps: SubmissionDeps, draft: { id: string; ses
     const [written] = await insertSubmissions(trx, [submission]);
     await moveDraftFiles(trx, draft.id, submission.id, referencedFiles(input.service, input.answers).map((f) => f.id));
     await deleteDraft(trx, draft.id);
-    return written!;
+    // In the same transaction: a submission held for its fee is never stored without the payment that releases it.
+    const payment = feeCents === undefined ? undefined : await openCasePayment(trx, input.tenant.id, {
+      caseId: submission.caseId, reference: written!.reference, serviceTitle: input.service.definition.title.de, amountCents: feeCents,
+      continuePath: `/eingang/${submission.id}`,
+    });
+    return { ...written!, paymentId: payment?.id };
   });
-  return receipt(submission, receiptToken, saved);
+  return { ...receipt(submission, receiptToken, saved), paymentId: saved.paymentId };
 }

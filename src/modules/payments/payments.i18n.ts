@@ -3,6 +3,16 @@ import { defineMessages } from '../../platform/i18n/i18n.js';
 /** Messages of the payment pages and the sandbox provider's pay page. */
 export const t = defineMessages({
   de: {
+    retry: 'Erneut bezahlen',
+    payLater: 'Später bezahlen: zur Eingangsbestätigung',
+    retryHint: 'Sie können die Zahlung noch einmal beginnen. Bisher wurde kein Geld abgebucht.',
+    receiptFeeHeading: 'Gebühr',
+    receiptFeeOpen: 'Ihr Antrag wird erst bearbeitet, wenn die Gebühr von {amount} bezahlt ist.',
+    receiptFeePending: 'Sie haben die Zahlung von {amount} begonnen. Sobald der Bezahldienst sie bestätigt, geht Ihr Antrag in die Bearbeitung.',
+    receiptFeeFailed: 'Die Zahlung von {amount} ist nicht abgeschlossen. Ihr Antrag wird erst bearbeitet, wenn die Gebühr bezahlt ist.',
+    receiptFeePaid: 'Die Gebühr von {amount} ist bezahlt.',
+    receiptFeeRefunded: 'Die Gebühr von {amount} wurde erstattet.',
+    toPayment: 'Zur Zahlung',
     feesHeading: 'Gebühren',
     feesTotal: 'Summe',
     feesUnit: '{quantity} × {unit}',
@@ -58,6 +68,16 @@ export const t = defineMessages({
     outcome_refused: 'abgewiesen',
   },
   en: {
+    retry: 'Pay again',
+    payLater: 'Pay later: to the confirmation of receipt',
+    retryHint: 'You can start the payment again. No money has been taken so far.',
+    receiptFeeHeading: 'Fee',
+    receiptFeeOpen: 'Your application will be processed once the fee of {amount} has been paid.',
+    receiptFeePending: 'You have started the payment of {amount}. As soon as the payment service confirms it, your application will be processed.',
+    receiptFeeFailed: 'The payment of {amount} was not completed. Your application will be processed once the fee has been paid.',
+    receiptFeePaid: 'The fee of {amount} has been paid.',
+    receiptFeeRefunded: 'The fee of {amount} has been refunded.',
+    toPayment: 'Go to the payment',
     feesHeading: 'Fees',
     feesTotal: 'Total',
     feesUnit: '{quantity} × {unit}',

@@ -105,3 +105,24 @@ export async function listCasePayments(trx: Trx, caseId: string): Promise<Paymen
     .execute();
   return rows.map(toPayment);
 }
+
+/**
+ * The payments of a submission's case, oldest first, read through the case: only a reader who may
+ * see the case (the browser holding the receipt, its department) finds them.
+ */
+export async function listSubmissionPayments(trx: Trx, submissionId: string): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments as p')
+    .innerJoin('cases as c', (join) => join.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.case_id'))
+    .selectAll('p').where('c.submission_id', '=', submissionId).orderBy('p.created_at').orderBy('p.id')
+    .execute();
+  return rows.map(toPayment);
+}
+
+/**
+ * A payment of the case in one of the states, if any: looked up in the town's payments, not
+ * through the case (which its department cannot see yet while the fee is unpaid).
+ */
+export async function findCasePaymentIn(trx: Trx, caseId: string, statuses: readonly PaymentStatus[]): Promise<Payment | undefined> {
+  const row = await trx.selectFrom('payments').selectAll().where('case_id', '=', caseId).where('status', 'in', statuses).executeTakeFirst();
+  return row && toPayment(row);
+}

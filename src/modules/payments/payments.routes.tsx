@@ -4,7 +4,7 @@ import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { sendPage } from '../../platform/views/html.js';
 import { isSameOriginPath } from './payment.js';
-import { paymentPath, readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
+import { paymentPath, readPayment, receiveNotification, reconcilePayment, retryPayment, startPayment } from './payments.service.js';
 import { sandboxNotificationPath, type SandboxOutcome } from './providers/sandbox/sandbox-provider.js';
 import { renderPaymentReceiptPdf } from './receipt.js';
 import { PaymentPage, SandboxPage } from './views/payment-pages.js';
@@ -40,6 +40,14 @@ export async function paymentRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const outcome = await startPayment(deps.payments, request.tenant.id, request.params.paymentId);
     if (outcome.kind === 'notFound') return reply.callNotFound();
     return reply.redirect(outcome.kind === 'redirect' ? outcome.url : paymentPath(outcome.payment.id), 303);
+  });
+
+  // A failed or cancelled payment of a case is tried again as a new payment; the payer goes to it.
+  app.post(`/zahlung/:paymentId/erneut`, { config: postRateLimit }, async (request: PaymentRequest, reply) => {
+    if (!isValidCsrfToken(await findSession(db, request), (request.body as Record<string, unknown> | undefined)?._csrf)) return sendErrorPage(request, reply, 403);
+    const outcome = await retryPayment(deps.payments, request.tenant.id, request.params.paymentId);
+    if (outcome.kind === 'notFound') return reply.callNotFound();
+    return reply.redirect(paymentPath(outcome.payment.id), 303);
   });
 
   // Whatever the address carries (a status, another target) is ignored: the provider is asked.

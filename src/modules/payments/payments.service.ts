@@ -5,7 +5,11 @@ import { isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
-import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, recordPaymentEvent, type PaymentEvent, transitionPayment } from './payments.repository.js';
+import { assessFees, type FeeRule, type PaymentSettings } from './fees.js';
+import {
+  findCasePaymentIn, findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, listSubmissionPayments,
+  recordPaymentEvent, type PaymentEvent, transitionPayment,
+} from './payments.repository.js';
 import type { PaymentProvider, ProviderReport, ProviderStatus } from './providers/provider.js';
 import { createSandboxProvider, sandboxNotifyJob, type SandboxProvider } from './providers/sandbox/sandbox-provider.js';
 
@@ -62,6 +66,68 @@ export type NewPayment = z.input<typeof newPaymentSchema>;
 export async function createPayment(db: Db, tenantId: string, input: NewPayment): Promise<Payment> {
   const valid = newPaymentSchema.parse(input);
   return inTransaction(db, { tenantId }, (trx) => insertPayment(trx, { tenantId, ...valid }));
+}
+
+/**
+ * The fee an application pays before its case reaches the clerk (payment mode `before`), in
+ * integer cents; undefined when the service is not paid first or this application costs nothing.
+ * A fee that cannot be computed from the answers cannot be collected first: that is a fault of the
+ * service definition, not of the applicant, so it throws.
+ */
+export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; payment?: PaymentSettings }, answers: Parameters<typeof assessFees>[1]): number | undefined {
+  if (service.payment?.mode !== 'before') return undefined;
+  const fees = assessFees(service.fees, answers);
+  if (fees.unresolved.length > 0) throw new Error(`Service ${service.id} is paid before handling but its fees cannot all be computed from the answers`);
+  return fees.totalCents > 0 ? fees.totalCents : undefined;
+}
+
+/**
+ * Creates the payment of a case that was just written, in the caller's transaction, so that the
+ * submission and its payment are committed together (acknowledged means durable). The case
+ * reference is the Verwendungszweck, as the finance office books it.
+ */
+export async function openCasePayment(
+  trx: Trx,
+  tenantId: string,
+  input: { caseId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
+): Promise<Payment> {
+  const valid = newPaymentSchema.parse({
+    caseId: input.caseId,
+    purpose: input.reference.replace(/[^A-Za-z0-9 -]/g, '-').slice(0, 27),
+    description: `${input.serviceTitle} (${input.reference})`.slice(0, 250),
+    amountCents: input.amountCents,
+    provider: 'sandbox',
+    continuePath: input.continuePath,
+  });
+  return insertPayment(trx, { tenantId, ...valid });
+}
+
+/** What asking to pay again gave: a new payment, or the reason there is none. */
+export type RetryOutcome = { kind: 'created'; payment: Payment } | { kind: 'notRetryable'; payment: Payment } | { kind: 'notFound' };
+
+/**
+ * A new attempt for a failed or cancelled payment of a case: a new payment with a new request id
+ * (a provider keeps a failed transaction failed), the same amount, purpose and way on. None while
+ * the case has an open payment (the payer continues that one; a unique index stops two racing
+ * clicks) or has been paid already.
+ */
+export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: string, paymentId: string): Promise<RetryOutcome> {
+  if (!isUuid(paymentId)) return { kind: 'notFound' };
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    const payment = await findPayment(trx, paymentId, { forUpdate: true });
+    if (!payment) return { kind: 'notFound' };
+    if (!payment.caseId || (payment.status !== 'failed' && payment.status !== 'cancelled')) return { kind: 'notRetryable', payment };
+    const other = await findCasePaymentIn(trx, payment.caseId, [...openStatuses, 'paid', 'refunded']);
+    if (other) return { kind: 'notRetryable', payment: other };
+    const { caseId, purpose, description, amountCents, currency, provider, continuePath } = payment;
+    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, purpose, description, amountCents, currency, provider, continuePath }) };
+  });
+}
+
+/** The latest payment of a submission's case, if the actor may see the case (the browser holding the receipt). */
+export async function readSubmissionPayment(db: Db, actor: Actor, submissionId: string): Promise<Payment | undefined> {
+  if (!isUuid(submissionId)) return undefined;
+  return inTransaction(db, actor, async (trx) => (await listSubmissionPayments(trx, submissionId)).at(-1));
 }
 
 /** A payment of the town; undefined for an unknown id. */

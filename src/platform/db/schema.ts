@@ -320,6 +320,8 @@ export interface Database {
     shared_data_key_id: ColumnType<string | null, string | null | undefined, never>;
     /** How the case came in: 'online' (portal, API) or 'paper' (entered by staff). */
     channel: ColumnType<string, string | undefined, never>;
+    /** The fee is paid first: the department sees the case only once a payment of it is paid (migration 20261129000000). */
+    payment_first: ColumnType<boolean, boolean | undefined, never>;
   };
   case_involvements: {
     tenant_id: string;

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
@@ -162,6 +163,10 @@ export function ReceiptPage(props: {
   submittedAt: Date;
   submissionId: string;
   mailQueued: boolean;
+  /** The fee's state, for a service paid before handling (from the payments module). */
+  payment?: ComponentChildren;
+  /** The fee is not paid yet: the office does not process the application until it is. */
+  awaitingPayment?: boolean;
 }) {
   const lang: Lang = props.ctx.lang;
   return (
@@ -178,7 +183,8 @@ export function ReceiptPage(props: {
       </div>
       <p class="kern-body">{t(lang, 'receiptText', { service: props.serviceTitle, date: formatDate(props.submittedAt, lang, true) })}</p>
       {props.mailQueued && <p class="kern-body">{t(lang, 'receiptMailSent')}</p>}
-      <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>
+      {props.payment}
+      {!props.awaitingPayment && <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>}
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/status`}>{t(lang, 'statusLink')}</a></p>
     </Layout>

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { inTransaction } from '../../platform/db/database.js';
+import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import { TestBrowser } from '../../test-support/browser.js';
+import { asTownOwner } from '../../test-support/database.js';
+import type { Tenant } from '../tenants/tenant.js';
+import { readPayment, reconcilePayment } from './payments.service.js';
+
+const person = {
+  vorname: 'Nele', nachname: 'Neubürgerin', geburtsdatum: '1990-05-17',
+  'anschrift.street': 'Hauptstraße', 'anschrift.houseNumber': '3', 'anschrift.postcode': '45657', 'anschrift.city': 'Musterstadt',
+};
+
+describe('Meldebescheinigung paid before the office sees it', () => {
+  let app: TestApp;
+  let tenant: Tenant;
+  let host: string;
+  let buergerbuero: string;
+
+  before(async () => {
+    app = await buildTestApp();
+    ({ tenant, host } = await app.createTown());
+    buergerbuero = await asTownOwner(app.database.db, tenant.id, async (trx) =>
+      (await trx.selectFrom('departments').select('id').where('key', '=', 'buergerbuero').executeTakeFirstOrThrow()).id);
+  });
+  after(() => app.close());
+
+  /** Fills in the form up to the check page; returns the draft's base address. */
+  async function fillIn(browser: TestBrowser): Promise<string> {
+    const start = '/leistungen/meldebescheinigung/antrag';
+    await browser.get(start);
+    const first = await browser.post(start, { ...person, _action: 'continue' });
+    assert.equal(first.statusCode, 303, first.body.slice(0, 500));
+    const base = String(first.headers.location).replace(/\/[a-z]+$/, '');
+    for (const [step, fields] of [['art', { art: 'einfach' }], ['zustellung', { zustellung: 'post' }], ['kontakt', { email: 'nele@example.org', telefon: '' }]] as const) {
+      await browser.get(`${base}/${step}`);
+      const next = await browser.post(`${base}/${step}`, { ...fields, _action: 'continue' });
+      assert.equal(next.statusCode, 303, next.body.slice(0, 500));
+    }
+    return base;
+  }
+
+  /** Sends the application; returns the payment it leads to and the submission's receipt address. */
+  async function apply(browser: TestBrowser) {
+    const base = await fillIn(browser);
+    const check = await browser.get(`${base}/pruefen`);
+    assert.match(check.body, /Gebühr je Bescheinigung.*10,00\s€/s);
+    assert.match(check.body, /Sie bezahlen die Gebühr gleich nach dem Absenden online/);
+    const sent = await browser.post(`${base}/absenden`, { declaration: 'yes' });
+    assert.equal(sent.statusCode, 303, sent.body.slice(0, 500));
+    const paymentId = String(sent.headers.location).match(/^\/zahlung\/([0-9a-f-]{36})$/)?.[1];
+    assert.ok(paymentId, `led on to the payment, not ${sent.headers.location}`);
+    const payment = (await readPayment(app.database.db, tenant.id, paymentId))!;
+    assert.equal(payment.amountCents, 1000);
+    assert.equal(payment.status, 'created');
+    assert.ok(payment.caseId);
+    assert.match(payment.continuePath, /^\/eingang\/[0-9a-f-]{36}$/);
+    return { paymentId, caseId: payment.caseId, receipt: payment.continuePath };
+  }
+
+  /** Whether the Bürgerbüro's clerks can see the case at all (inbox, search, case page all read through this policy). */
+  const clerkSees = async (caseId: string) =>
+    (await inTransaction(app.database.db, { tenantId: tenant.id, departmentIds: [buergerbuero] }, (trx) =>
+      trx.selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst())) !== undefined;
+
+  /** Starts the payment on its page and chooses an outcome on the sandbox's page; returns where the sandbox sent the browser. */
+  async function payAtSandbox(browser: TestBrowser, paymentId: string, ergebnis: 'bezahlt' | 'gescheitert' | 'abgebrochen') {
+    await browser.get(`/zahlung/${paymentId}`);
+    const started = await browser.post(`/zahlung/${paymentId}`, {});
+    assert.equal(started.statusCode, 303);
+    const sandboxPage = String(started.headers.location);
+    await browser.get(sandboxPage);
+    const decided = await browser.post(sandboxPage, { ergebnis });
+    assert.equal(decided.statusCode, 303);
+    return String(decided.headers.location);
+  }
+
+  it('stores the application and its payment together, holds it from the clerk until the provider confirms the payment', async () => {
+    const browser = new TestBrowser(app.app, host);
+    const { paymentId, caseId, receipt } = await apply(browser);
+    assert.equal(await clerkSees(caseId), false, 'an unpaid application does not reach the inbox');
+
+    const unpaid = await browser.get(receipt);
+    assert.equal(unpaid.statusCode, 200);
+    assert.match(unpaid.body, /Antrag eingegangen/);
+    assert.match(unpaid.body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/);
+    assert.doesNotMatch(unpaid.body, /bearbeitet Ihren Antrag/, 'the receipt does not claim the office is working on it');
+    assert.match(unpaid.body, new RegExp(`href="/zahlung/${paymentId}"`));
+
+    // The browser coming "back" without having paid moves nothing: the provider is asked and says INITIAL.
+    await browser.get(`/zahlung/${paymentId}`);
+    await browser.post(`/zahlung/${paymentId}`, {});
+    await browser.get(`/zahlung/${paymentId}/zurueck?status=PAYED`);
+    assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'pending');
+    assert.equal(await clerkSees(caseId), false);
+
+    const back = await payAtSandbox(browser, paymentId, 'bezahlt');
+    assert.equal(back, `/zahlung/${paymentId}/zurueck`);
+    await browser.get(back);
+    assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'paid');
+    assert.equal(await clerkSees(caseId), true, 'the confirmed payment releases the case in the same transaction');
+
+    const paid = await browser.get(receipt);
+    assert.match(paid.body, /Die Gebühr von 10,00\s€ ist bezahlt/);
+    assert.match(paid.body, /bearbeitet Ihren Antrag/);
+    assert.match(paid.body, /zahlungsbestaetigung\.pdf/);
+  });
+
+  it('lets a failed or cancelled payment be tried again from the receipt, as a new payment, and releases the case once that is paid', async () => {
+    const browser = new TestBrowser(app.app, host);
+    const { paymentId, caseId, receipt } = await apply(browser);
+    await browser.get(await payAtSandbox(browser, paymentId, 'gescheitert'));
+    assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'failed');
+    assert.equal(await clerkSees(caseId), false);
+
+    const failed = await browser.get(receipt);
+    assert.match(failed.body, /Die Zahlung von 10,00\s€ ist nicht abgeschlossen/);
+    assert.match(failed.body, new RegExp(`action="/zahlung/${paymentId}/erneut"`));
+    const csrf = browser.csrf;
+    assert.equal((await browser.post(`/zahlung/${paymentId}/erneut`, {}, { csrf: 'wrong' })).statusCode, 403);
+    const retried = await browser.post(`/zahlung/${paymentId}/erneut`, {}, { csrf });
+    assert.equal(retried.statusCode, 303);
+    const secondId = String(retried.headers.location).split('/').pop()!;
+    assert.notEqual(secondId, paymentId);
+    const second = (await readPayment(app.database.db, tenant.id, secondId))!;
+    assert.equal(second.caseId, caseId);
+    assert.equal(second.amountCents, 1000);
+    assert.notEqual(second.requestId, (await readPayment(app.database.db, tenant.id, paymentId))!.requestId, 'a new request id: the provider keeps the failed one failed');
+
+    // A second click on "pay again" opens no second claim: it leads to the open one.
+    const again = await browser.post(`/zahlung/${paymentId}/erneut`, {}, { csrf });
+    assert.equal(again.headers.location, `/zahlung/${secondId}`);
+
+    await browser.get(await payAtSandbox(browser, secondId, 'abgebrochen'));
+    assert.equal((await readPayment(app.database.db, tenant.id, secondId))!.status, 'cancelled');
+    const third = String((await browser.post(`/zahlung/${secondId}/erneut`, {}, { csrf })).headers.location).split('/').pop()!;
+    await payAtSandbox(browser, third, 'bezahlt');
+    // No browser return this time: the reconciliation (as its job does) asks the provider.
+    await reconcilePayment(app.payments, tenant.id, third);
+    assert.equal((await readPayment(app.database.db, tenant.id, third))!.status, 'paid');
+    assert.equal(await clerkSees(caseId), true);
+    assert.match((await browser.get(receipt)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
+    // Paid: nothing more to retry.
+    assert.equal((await browser.post(`/zahlung/${paymentId}/erneut`, {}, { csrf })).headers.location, `/zahlung/${third}`);
+  });
+});
