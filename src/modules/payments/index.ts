@@ -1,9 +1,9 @@
 export { paymentRoutes } from './payments.routes.js';
 export {
-  createPayment, createPaymentProviders, feeDueFirst, listPaymentsOfCase, openCasePayment, readSubmissionPayment, retryPayment, paymentJobHandlers, readPayment, reconcilePayment, refundPayment, startPayment,
-  type CasePayment, type NewPayment, type PaymentDeps, type PaymentProviders,
+  createPayment, createPaymentProviders, feeDueFirst, listPaymentsOfCase, openCasePayment, readSubmissionPayment, refundCasePayment, retryPayment, paymentJobHandlers, readPayment, reconcilePayment, refundPayment, startPayment,
+  type CasePayment, type CaseRefundOutcome, type NewPayment, type PaymentDeps, type PaymentProviders,
 } from './payments.service.js';
-export { CasePaymentsSection } from './views/case-payments.js';
+export { CasePaymentsSection, refundReasonField, refusedRefundForm, type RefundFormState } from './views/case-payments.js';
 export type { Payment, PaymentStatus } from './payment.js';
 export { assessFees, paymentModes, type FeeAssessment, type FeeLine, type FeeRule, type PaymentSettings } from './fees.js';
 export { FeeBreakdown } from './views/fee-breakdown.js';

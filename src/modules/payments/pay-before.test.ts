@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
+import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { readPayment, reconcilePayment } from './payments.service.js';
 
@@ -143,5 +144,62 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.match((await browser.get(receipt)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
     // Paid: nothing more to retry.
     assert.equal((await browser.post(`/zahlung/${paymentId}/erneut`, {}, { csrf })).headers.location, `/zahlung/${third}`);
+  });
+
+  it('shows the clerk the payment on the case page, and lets only a team lead refund it, with a reason', async () => {
+    const browser = new TestBrowser(app.app, host);
+    const { paymentId, caseId } = await apply(browser);
+    await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+    const paid = (await readPayment(app.database.db, tenant.id, paymentId))!;
+    assert.equal(paid.status, 'paid');
+    const casePage = `/verwaltung/vorgaenge/${caseId}`;
+    const refundAction = `${casePage}/zahlungen/${paymentId}/erstattung`;
+
+    const clerk = new TestBrowser(app.app, host);
+    await signInClerk(clerk, await app.createClerk(tenant, 'buergerbuero'));
+    const seen = await clerk.get(casePage);
+    assert.equal(seen.statusCode, 200);
+    assert.match(seen.body, /Zahlungen/);
+    assert.match(seen.body, /10,00\s€/);
+    assert.match(seen.body, />Bezahlt</);
+    assert.match(seen.body, new RegExp(paid.kassenzeichen!));
+    assert.match(seen.body, new RegExp(paid.providerTransactionId!));
+    assert.match(seen.body, /Bezahlt am/);
+    assert.doesNotMatch(seen.body, /Betrag erstatten/, 'a clerk gets no refund form');
+    assert.equal((await clerk.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'Versehen' })).statusCode, 403);
+
+    const lead = new TestBrowser(app.app, host);
+    await signInClerk(lead, await app.createClerk(tenant, 'buergerbuero', { role: 'team_lead' }));
+    assert.match((await lead.get(casePage)).body, /Betrag erstatten/);
+    assert.equal((await lead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'Versehen' }, { csrf: 'wrong' })).statusCode, 403);
+    await lead.get(casePage);
+    const empty = await lead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: '   ' });
+    assert.equal(empty.statusCode, 422);
+    assert.match(empty.body, /Bitte geben Sie einen Grund für die Erstattung an/);
+    assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'paid');
+    const tooLong = await lead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'x'.repeat(1001) });
+    assert.equal(tooLong.statusCode, 422);
+    assert.match(tooLong.body, /x{1001}/, 'what was typed is kept');
+
+    const done = await lead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'Bescheinigung kann nicht ausgestellt werden' });
+    assert.equal(done.statusCode, 303);
+    const refunded = (await readPayment(app.database.db, tenant.id, paymentId))!;
+    assert.equal(refunded.status, 'refunded');
+    assert.equal(refunded.refundReason, 'Bescheinigung kann nicht ausgestellt werden');
+    const after = await lead.get(casePage);
+    assert.match(after.body, /Erstattet am/);
+    assert.match(after.body, /Bescheinigung kann nicht ausgestellt werden/);
+    assert.doesNotMatch(after.body, /Betrag erstatten/);
+    // Refunded, the case stays with its department (it was paid).
+    assert.equal(await clerkSees(caseId), true);
+    // A second refund is refused, not repeated.
+    const again = await lead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'noch einmal' });
+    assert.equal(again.statusCode, 409);
+
+    // A team lead of another department does not find the payment.
+    const otherLead = new TestBrowser(app.app, host);
+    await signInClerk(otherLead, await app.createClerk(tenant, 'ordnungsamt', { role: 'team_lead' }));
+    await otherLead.get('/verwaltung');
+    assert.equal((await otherLead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'x' })).statusCode, 404);
   });
 });

@@ -25,6 +25,8 @@ export interface Payment {
   continuePath: string;
   createdAt: Date;
   paidAt: Date | null;
+  refundedAt: Date | null;
+  refundReason: string | null;
 }
 
 /**

@@ -3,6 +3,16 @@ import { defineMessages } from '../../platform/i18n/i18n.js';
 /** Messages of the payment pages and the sandbox provider's pay page. */
 export const t = defineMessages({
   de: {
+    refundHeading: 'Erstatten',
+    transactionId: 'Transaktionsnummer des Bezahldienstes',
+    refundReason: 'Grund der Erstattung',
+    refundHint: 'Nur Teamleitungen. Der ganze Betrag geht an die zahlende Person zurück; der Grund wird gespeichert.',
+    refundButton: 'Betrag erstatten',
+    refundReasonMissing: 'Bitte geben Sie einen Grund für die Erstattung an.',
+    refundReasonTooLong: 'Der Grund darf höchstens 1000 Zeichen lang sein.',
+    refundNotPaid: 'Die Zahlung ist nicht (mehr) bezahlt und kann nicht erstattet werden.',
+    refundedAt: 'Erstattet am',
+    refundReasonShown: 'Grund der Erstattung',
     retry: 'Erneut bezahlen',
     payLater: 'Später bezahlen: zur Eingangsbestätigung',
     retryHint: 'Sie können die Zahlung noch einmal beginnen. Bisher wurde kein Geld abgebucht.',
@@ -68,6 +78,16 @@ export const t = defineMessages({
     outcome_refused: 'abgewiesen',
   },
   en: {
+    refundHeading: 'Refund',
+    transactionId: 'Transaction number at the payment service',
+    refundReason: 'Reason for the refund',
+    refundHint: 'Team leads only. The whole amount goes back to the payer; the reason is stored.',
+    refundButton: 'Refund the amount',
+    refundReasonMissing: 'Please give a reason for the refund.',
+    refundReasonTooLong: 'The reason can be at most 1000 characters long.',
+    refundNotPaid: 'The payment is not (or no longer) paid and cannot be refunded.',
+    refundedAt: 'Refunded on',
+    refundReasonShown: 'Reason for the refund',
     retry: 'Pay again',
     payLater: 'Pay later: to the confirmation of receipt',
     retryHint: 'You can start the payment again. No money has been taken so far.',

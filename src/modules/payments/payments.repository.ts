@@ -10,6 +10,7 @@ function toPayment(r: PaymentRow): Payment {
     id: r.id, tenantId: r.tenant_id, caseId: r.case_id, purpose: r.purpose, description: r.description, amountCents: r.amount_cents,
     currency: r.currency, status: r.status, provider: r.provider, requestId: r.request_id, providerTransactionId: r.provider_transaction_id,
     kassenzeichen: r.kassenzeichen, continuePath: r.continue_path, createdAt: new Date(r.created_at), paidAt: r.paid_at && new Date(r.paid_at),
+    refundedAt: r.refunded_at && new Date(r.refunded_at), refundReason: r.refund_reason,
   };
 }
 

@@ -242,7 +242,7 @@ export async function reconcilePayment(deps: PaymentDeps, tenantId: string, paym
  * must treat a repeat as done, so a crash between its refund and the local commit is repaired by
  * refunding again. Who may refund (a team lead) is for the calling route to decide.
  */
-export async function refundPayment(deps: PaymentDeps, tenantId: string, paymentId: string, reason: string): Promise<'refunded' | 'notPaid' | 'notFound'> {
+export async function refundPayment(deps: PaymentDeps, tenantId: string, paymentId: string, reason: string, by?: string): Promise<'refunded' | 'notPaid' | 'notFound'> {
   const text = reason.trim();
   if (text.length === 0 || text.length > 1000) throw new Error('A refund needs a reason of at most 1000 characters');
   const payment = await readPayment(deps.db, tenantId, paymentId);
@@ -252,9 +252,27 @@ export async function refundPayment(deps: PaymentDeps, tenantId: string, payment
   return inTransaction(deps.db, { tenantId }, async (trx) => {
     const refunded = await transitionPayment(trx, payment.id, ['paid'], { status: 'refunded', refundReason: text });
     if (!refunded) return 'notPaid';
-    await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: null });
+    await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: by ? `by ${by}` : null });
     return 'refunded';
   });
+}
+
+/** What a team lead's refund of a case's payment came to; `invalid` carries the message key for the reason field. */
+export type CaseRefundOutcome = 'refunded' | 'notPaid' | 'notFound' | { invalid: 'refundReasonMissing' | 'refundReasonTooLong' };
+
+/**
+ * A team lead pays a case's payment back, with a reason. `lead` is the staff member read with only
+ * the departments they lead: row-level security on cases then finds the payment only for a case
+ * of such a department, so the role check cannot be forgotten here. The staff id is recorded with
+ * the refund.
+ */
+export async function refundCasePayment(deps: PaymentDeps, lead: Actor & { staffId: string }, input: { caseId: string; paymentId: string; reason: unknown }): Promise<CaseRefundOutcome> {
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  if (reason.length === 0) return { invalid: 'refundReasonMissing' };
+  if (reason.length > 1000) return { invalid: 'refundReasonTooLong' };
+  const payment = (await listPaymentsOfCase(deps.db, lead, input.caseId)).find((p) => p.payment.id === input.paymentId);
+  if (!payment) return 'notFound';
+  return refundPayment(deps, lead.tenantId, payment.payment.id, reason, `staff:${lead.staffId}`);
 }
 
 /** A payment with its history, as the clerk's view of a case shows it. */
