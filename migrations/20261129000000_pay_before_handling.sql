@@ -60,3 +60,10 @@ begin
     select i."id", i.ref, now() from item i;
 end
 $$;
+
+-- The service a payment is a fee of, so that the finance export can name the account assignment
+-- the service defines (Kostenstelle, Sachkonto, Haushaltsstelle) without reading the case, which
+-- belongs to one department while the town's finance office books them all. Fixed at creation.
+alter table payments add column service_id text check (service_id ~ '^[a-z0-9-]{2,60}$');
+-- The finance export reads a town's payments by the day they were paid.
+create index payments_paid on payments (tenant_id, paid_at) where paid_at is not null;

@@ -149,7 +149,7 @@ export async function submitDraft(deps: SubmissionDeps, draft: { id: string; ses
     await deleteDraft(trx, draft.id);
     // In the same transaction: a submission held for its fee is never stored without the payment that releases it.
     const payment = feeCents === undefined ? undefined : await openCasePayment(trx, input.tenant.id, {
-      caseId: submission.caseId, reference: written!.reference, serviceTitle: input.service.definition.title.de, amountCents: feeCents,
+      caseId: submission.caseId, serviceId: submission.serviceId, reference: written!.reference, serviceTitle: input.service.definition.title.de, amountCents: feeCents,
       continuePath: `/eingang/${submission.id}`,
     });
     return { ...written!, paymentId: payment?.id };

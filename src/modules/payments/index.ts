@@ -8,3 +8,4 @@ export type { Payment, PaymentStatus } from './payment.js';
 export { assessFees, paymentModes, type FeeAssessment, type FeeLine, type FeeRule, type PaymentSettings } from './fees.js';
 export { FeeBreakdown } from './views/fee-breakdown.js';
 export { ReceiptPaymentStatus } from './views/payment-pages.js';
+export { exportSettledPayments, type FinanceExport } from './finance-export.js';

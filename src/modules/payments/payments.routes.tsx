@@ -7,6 +7,7 @@ import { isSameOriginPath } from './payment.js';
 import { paymentPath, readPayment, receiveNotification, reconcilePayment, retryPayment, startPayment } from './payments.service.js';
 import { sandboxNotificationPath, type SandboxOutcome } from './providers/sandbox/sandbox-provider.js';
 import { renderPaymentReceiptPdf } from './receipt.js';
+import { paymentStaffRoutes } from './payments.staff-routes.js';
 import { PaymentPage, SandboxPage } from './views/payment-pages.js';
 
 // Starting a payment asks the provider; the limit keeps one client from flooding it.
@@ -25,6 +26,7 @@ type SandboxRequest = FastifyRequest<{ Params: { transactionId: string } }>;
  */
 export async function paymentRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  await paymentStaffRoutes(app, deps);
   const privateHeaders = (reply: FastifyReply) => reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
 
   app.get(`/zahlung/:paymentId`, async (request: PaymentRequest, reply) => {

@@ -51,6 +51,7 @@ function providerOf(deps: PaymentDeps, id: PaymentProviderId): PaymentProvider {
 
 const newPaymentSchema = z.strictObject({
   caseId: z.string().refine(isUuid).nullable().default(null),
+  serviceId: z.string().regex(/^[a-z0-9-]{2,60}$/).nullable().default(null),
   purpose: z.string().regex(/^[A-Za-z0-9 -]{1,27}$/, 'at most 27 letters A-Z, digits, spaces or dashes (XBezahldienste)'),
   description: z.string().min(1).max(250),
   amountCents: z.number().int().min(1).max(99_999_999),
@@ -89,10 +90,11 @@ export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; pay
 export async function openCasePayment(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
+  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
 ): Promise<Payment> {
   const valid = newPaymentSchema.parse({
     caseId: input.caseId,
+    serviceId: input.serviceId,
     purpose: input.reference.replace(/[^A-Za-z0-9 -]/g, '-').slice(0, 27),
     description: `${input.serviceTitle} (${input.reference})`.slice(0, 250),
     amountCents: input.amountCents,
@@ -119,8 +121,8 @@ export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: stri
     if (!payment.caseId || (payment.status !== 'failed' && payment.status !== 'cancelled')) return { kind: 'notRetryable', payment };
     const other = await findCasePaymentIn(trx, payment.caseId, [...openStatuses, 'paid', 'refunded']);
     if (other) return { kind: 'notRetryable', payment: other };
-    const { caseId, purpose, description, amountCents, currency, provider, continuePath } = payment;
-    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, purpose, description, amountCents, currency, provider, continuePath }) };
+    const { caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath } = payment;
+    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath }) };
   });
 }
 

@@ -498,6 +498,8 @@ export interface Database {
     paid_at: Date | null;
     refunded_at: Date | null;
     refund_reason: string | null;
+    /** The service the payment is a fee of (for the finance export's account assignment), if any. */
+    service_id: ColumnType<string | null, string | null | undefined, never>;
   };
   payment_events: {
     tenant_id: string;
