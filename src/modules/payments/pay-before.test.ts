@@ -6,7 +6,10 @@ import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
 import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { readPayment, reconcilePayment } from './payments.service.js';
+import { createHmac } from 'node:crypto';
+import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
+import { listPaymentEvents } from './payments.repository.js';
+import { readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
 
 const person = {
   vorname: 'Nele', nachname: 'Neubürgerin', geburtsdatum: '1990-05-17',
@@ -201,5 +204,71 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     await signInClerk(otherLead, await app.createClerk(tenant, 'ordnungsamt', { role: 'team_lead' }));
     await otherLead.get('/verwaltung');
     assert.equal((await otherLead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'x' })).statusCode, 404);
+  });
+
+  describe('robustness of the hold', () => {
+    /** An application sent and its payment chosen "pay" at the sandbox, with no notification delivered and no browser return yet. */
+    async function paidAtProviderOnly() {
+      const browser = new TestBrowser(app.app, host);
+      const { paymentId, caseId } = await apply(browser);
+      const started = await startPayment(app.payments, tenant.id, paymentId);
+      assert.equal(started.kind, 'redirect');
+      const transactionId = (await readPayment(app.database.db, tenant.id, paymentId))!.providerTransactionId!;
+      // The provider's books say paid, as its pay page would record it, but its notification is not
+      // on its way (no job): a job pass kicked by an earlier request cannot deliver it behind the test's back.
+      await asTownOwner(app.database.db, tenant.id, (trx) => trx.updateTable('payment_sandbox_transactions')
+        .set({ status: 'PAYED', decided_at: new Date(), kassenzeichen: 'SBX-000000042' }).where('id', '=', transactionId).execute());
+      return { paymentId, caseId, transactionId };
+    }
+    const paidEvents = async (paymentId: string) =>
+      (await inTransaction(app.database.db, { tenantId: tenant.id }, (trx) => listPaymentEvents(trx, paymentId))).filter((e) => e.newStatus === 'paid').length;
+
+    it('refuses a correctly signed notification whose amount, currency or ids differ, and keeps the case held', async () => {
+      const { paymentId, caseId, transactionId } = await paidAtProviderOnly();
+      const secret = await loadPaymentSandboxSecret(app.config);
+      const genuine = (await app.payments.providers.sandbox!.signNotification(tenant.id, transactionId))!;
+      const report = JSON.parse(genuine.body) as Record<string, unknown>;
+      const sign = (body: object) => {
+        const raw = JSON.stringify(body);
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        return { raw, headers: { 'x-sandbox-timestamp': timestamp, 'x-sandbox-signature': createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex') } };
+      };
+      for (const [change, outcome] of [[{ amountCents: 1 }, 'refused'], [{ currency: 'USD' }, 'refused'], [{ requestId: 'someone-else' }, 'refused'], [{ transactionId: '00000000-0000-4000-8000-000000000000', requestId: 'x' }, 'unknown']] as const) {
+        const n = sign({ ...report, ...change });
+        assert.equal(await receiveNotification(app.payments, tenant.id, 'sandbox', n.raw, n.headers), outcome, JSON.stringify(change));
+      }
+      // Changed after signing: not even looked at.
+      assert.equal(await receiveNotification(app.payments, tenant.id, 'sandbox', genuine.body.replace('"amountCents":1000', '"amountCents":1'), genuine.headers), 'unverified');
+      assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'pending');
+      assert.equal(await clerkSees(caseId), false);
+      assert.equal(await receiveNotification(app.payments, tenant.id, 'sandbox', genuine.body, genuine.headers), 'applied');
+      assert.equal(await clerkSees(caseId), true);
+    });
+
+    it('releases the case once, whatever order the replayed notification, the browser return and the reconciliation come in', async () => {
+      const { paymentId, caseId, transactionId } = await paidAtProviderOnly();
+      const notification = (await app.payments.providers.sandbox!.signNotification(tenant.id, transactionId))!;
+      const deliver = () => receiveNotification(app.payments, tenant.id, 'sandbox', notification.body, notification.headers);
+      const browser = new TestBrowser(app.app, host);
+      // Return first, then the same notification twice (one may also have come from the job meanwhile).
+      assert.equal((await browser.get(`/zahlung/${paymentId}/zurueck`)).statusCode, 303);
+      assert.equal(await clerkSees(caseId), true);
+      assert.equal(await deliver(), 'unchanged');
+      assert.equal(await deliver(), 'unchanged');
+      await reconcilePayment(app.payments, tenant.id, paymentId);
+      assert.equal(await paidEvents(paymentId), 1);
+      assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'paid');
+    });
+
+    it('releases the case by the reconciliation job when the browser never returns and the notification is lost', async () => {
+      const { paymentId, caseId } = await paidAtProviderOnly();
+      assert.equal(await clerkSees(caseId), false);
+      // The job the start scheduled for ten minutes later, run now.
+      await asTownOwner(app.database.db, tenant.id, (trx) => trx.updateTable('jobs').set({ run_at: new Date(0) })
+        .where('kind', '=', 'payment-reconcile').where('done_at', 'is', null).where('tenant_id', '=', tenant.id).execute());
+      await app.jobs.runDue();
+      assert.equal(await clerkSees(caseId), true);
+      assert.equal(await paidEvents(paymentId), 1);
+    });
   });
 });
