@@ -67,3 +67,13 @@ $$;
 alter table payments add column service_id text check (service_id ~ '^[a-z0-9-]{2,60}$');
 -- The finance export reads a town's payments by the day they were paid.
 create index payments_paid on payments (tenant_id, paid_at) where paid_at is not null;
+
+-- Retention (docs/adr/0011) deletes a case when its period is over, but a payment is a booking the
+-- finance office keeps for longer (§ 147 AO: ten years) and holds no personal data: the retention
+-- job detaches it from the case it deletes instead of deleting it. Only that: a restrictive policy
+-- limits the job's role to payments of cases it has stubbed, and to clearing the link.
+grant update (case_id) on payments to rathaus_retention;
+create policy retention_detaches on payments as restrictive for update to rathaus_retention
+  using (tenant_id = app_tenant_id()
+         and exists (select 1 from deleted_cases d where d.tenant_id = payments.tenant_id and d.case_id = payments.case_id))
+  with check (case_id is null);
