@@ -1,6 +1,6 @@
 export { paymentRoutes } from './payments.routes.js';
 export {
-  createPayment, createPaymentProviders, feeDueFirst, listPaymentsOfCase, openCasePayment, readSubmissionPayment, refundCasePayment, retryPayment, paymentJobHandlers, readPayment, reconcilePayment, refundPayment, startPayment,
+  createPayment, createPaymentProviders, feeDueFirst, listPaymentsOfCase, openCasePayment, readCasePayment, readSubmissionPayment, refundCasePayment, retryPayment, paymentJobHandlers, readPayment, reconcilePayment, refundPayment, startPayment,
   type CasePayment, type CaseRefundOutcome, type NewPayment, type PaymentDeps, type PaymentProviders,
 } from './payments.service.js';
 export { CasePaymentsSection, refundReasonField, refusedRefundForm, type RefundFormState } from './views/case-payments.js';

@@ -91,6 +91,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.match(unpaid.body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/);
     assert.doesNotMatch(unpaid.body, /bearbeitet Ihren Antrag/, 'the receipt does not claim the office is working on it');
     assert.match(unpaid.body, new RegExp(`href="/zahlung/${paymentId}"`));
+    assert.match((await browser.get(`${receipt}/status`)).body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/, 'the status page tells the same');
 
     // The browser coming "back" without having paid moves nothing: the provider is asked and says INITIAL.
     await browser.get(`/zahlung/${paymentId}`);
@@ -109,6 +110,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.match(paid.body, /Die Gebühr von 10,00\s€ ist bezahlt/);
     assert.match(paid.body, /bearbeitet Ihren Antrag/);
     assert.match(paid.body, /zahlungsbestaetigung\.pdf/);
+    assert.match((await browser.get(`${receipt}/status`)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
   });
 
   it('lets a failed or cancelled payment be tried again from the receipt, as a new payment, and releases the case once that is paid', async () => {

@@ -126,6 +126,12 @@ export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: stri
   });
 }
 
+/** The latest payment of a case, if the actor may see the case (its applicant by status link or receipt, its department). */
+export async function readCasePayment(db: Db, actor: Actor, caseId: string): Promise<Payment | undefined> {
+  if (!isUuid(caseId)) return undefined;
+  return inTransaction(db, actor, async (trx) => (await listCasePayments(trx, caseId)).at(-1));
+}
+
 /** The latest payment of a submission's case, if the actor may see the case (the browser holding the receipt). */
 export async function readSubmissionPayment(db: Db, actor: Actor, submissionId: string): Promise<Payment | undefined> {
   if (!isUuid(submissionId)) return undefined;

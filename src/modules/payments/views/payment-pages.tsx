@@ -106,8 +106,10 @@ export function ReceiptPaymentStatus(props: { ctx: PageContext; payment: Payment
         ? <p class="kern-body" data-testid="payment-status">{t(lang, receiptFeeText[payment.status], { amount })}</p>
         : <Alert kind="warning" title={t(lang, receiptFeeText[payment.status], { amount })} />}
       {payment.status === 'paid' && <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}/zahlungsbestaetigung.pdf`}>{t(lang, 'receiptLink')}</a></p>}
-      {(payment.status === 'created' || payment.status === 'pending') && <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}`}>{t(lang, 'toPayment')}</a></p>}
-      {(payment.status === 'failed' || payment.status === 'cancelled') && <RetryForm ctx={ctx} payment={payment} />}
+      {/* Without a session (a status link opened elsewhere) there is no form token: the payment page has its own. */}
+      {!settled && (ctx.csrfToken && (payment.status === 'failed' || payment.status === 'cancelled')
+        ? <RetryForm ctx={ctx} payment={payment} />
+        : <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}`}>{t(lang, 'toPayment')}</a></p>)}
     </section>
   );
 }
