@@ -26,7 +26,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     app = await buildTestApp();
     ({ tenant, host } = await app.createTown());
     buergerbuero = await asTownOwner(app.database.db, tenant.id, async (trx) =>
-      (await trx.selectFrom('departments').select('id').where('key', '=', 'buergerbuero').executeTakeFirstOrThrow()).id);
+      (await trx.selectFrom('departments').select('id').where('tenant_id', '=', tenant.id).where('key', '=', 'buergerbuero').executeTakeFirstOrThrow()).id);
   });
   after(() => app.close());
 
