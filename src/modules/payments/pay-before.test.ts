@@ -191,6 +191,9 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     const refunded = (await readPayment(app.database.db, tenant.id, paymentId))!;
     assert.equal(refunded.status, 'refunded');
     assert.equal(refunded.refundReason, 'Bescheinigung kann nicht ausgestellt werden');
+    const audit = await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('audit_log').select(['actor', 'action']).where('tenant_id', '=', tenant.id).where('subject', '=', `payment:${paymentId}`).execute());
+    assert.deepEqual(audit.map((a) => a.action), ['payment.refunded']);
+    assert.match(audit[0]!.actor, /^staff:[0-9a-f-]{36}$/);
     const after = await lead.get(casePage);
     assert.match(after.body, /Erstattet am/);
     assert.match(after.body, /Bescheinigung kann nicht ausgestellt werden/);

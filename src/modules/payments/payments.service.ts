@@ -4,6 +4,7 @@ import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
+import { recordAudit } from '../audit/index.js';
 import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
 import { assessFees, type FeeRule, type PaymentSettings } from './fees.js';
 import {
@@ -261,6 +262,8 @@ export async function refundPayment(deps: PaymentDeps, tenantId: string, payment
     const refunded = await transitionPayment(trx, payment.id, ['paid'], { status: 'refunded', refundReason: text });
     if (!refunded) return 'notPaid';
     await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: by ? `by ${by}` : null });
+    // A refund moves the town's money: the audit log names who did it (the reason stays with the payment).
+    if (by) await recordAudit(trx, { tenantId, actor: by, action: 'payment.refunded', subject: `payment:${payment.id}`, details: { amountCents: payment.amountCents, ...(payment.caseId ? { caseId: payment.caseId } : {}) } });
     return 'refunded';
   });
 }
