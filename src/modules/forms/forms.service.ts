@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyring } from '../../platform/crypto/keyring.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
-import { inTransaction, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { createGroupCommit } from '../../platform/db/group-commit.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
@@ -125,7 +125,23 @@ function receipt(submission: NewSubmission, receiptToken: string, saved: { refer
  */
 export async function submitApplication(deps: SubmissionDeps, write: SubmissionWriter, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = await prepare(deps, input);
-  return receipt(submission, receiptToken, await write(input.tenant.id, submission));
+  const feeCents = feeDueFirst(input.service.definition, input.answers);
+  if (feeCents === undefined) return receipt(submission, receiptToken, await write(input.tenant.id, submission));
+  // Paid first: the submission and its payment in one transaction, outside the group commit (which writes submissions only).
+  submission.paymentFirst = true;
+  const saved = await inTransaction(deps.db, { tenantId: input.tenant.id }, async (trx) => {
+    const [written] = await insertSubmissions(trx, [submission]);
+    return { ...written!, paymentId: (await openPaymentOf(trx, input, submission, written!.reference, feeCents)).id };
+  });
+  return { ...receipt(submission, receiptToken, saved), paymentId: saved.paymentId };
+}
+
+/** The payment of a submission whose fee is paid first; the payer continues to its receipt. */
+function openPaymentOf(trx: Trx, input: SubmitApplication, submission: NewSubmission, reference: string, amountCents: number) {
+  return openCasePayment(trx, input.tenant.id, {
+    caseId: submission.caseId, serviceId: submission.serviceId, reference, serviceTitle: input.service.definition.title.de, amountCents,
+    continuePath: `/eingang/${submission.id}`,
+  });
 }
 
 /**
@@ -148,10 +164,7 @@ export async function submitDraft(deps: SubmissionDeps, draft: { id: string; ses
     await moveDraftFiles(trx, draft.id, submission.id, referencedFiles(input.service, input.answers).map((f) => f.id));
     await deleteDraft(trx, draft.id);
     // In the same transaction: a submission held for its fee is never stored without the payment that releases it.
-    const payment = feeCents === undefined ? undefined : await openCasePayment(trx, input.tenant.id, {
-      caseId: submission.caseId, serviceId: submission.serviceId, reference: written!.reference, serviceTitle: input.service.definition.title.de, amountCents: feeCents,
-      continuePath: `/eingang/${submission.id}`,
-    });
+    const payment = feeCents === undefined ? undefined : await openPaymentOf(trx, input, submission, written!.reference, feeCents);
     return { ...written!, paymentId: payment?.id };
   });
   return { ...receipt(submission, receiptToken, saved), paymentId: saved.paymentId };

@@ -211,6 +211,26 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.equal((await otherLead.post(refundAction, { [`erstattungsgrund-${paymentId}`]: 'x' })).statusCode, 404);
   });
 
+  it('holds an application sent through the API as well, and names its payment page', async () => {
+    const response = await app.app.inject({
+      method: 'POST', url: '/api/v1/services/meldebescheinigung/submissions', headers: { host },
+      payload: { answers: {
+        person: { vorname: 'Api', nachname: 'Antrag', geburtsdatum: '1980-01-02', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
+        art: { art: 'erweitert' }, zustellung: { zustellung: 'abholung' }, kontakt: { email: 'api@example.org' },
+      } },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    const { paymentPath } = response.json() as { paymentPath: string };
+    const paymentId = paymentPath.match(/^\/zahlung\/([0-9a-f-]{36})$/)?.[1];
+    assert.ok(paymentId, response.body);
+    const payment = (await readPayment(app.database.db, tenant.id, paymentId))!;
+    assert.equal(payment.amountCents, 1000);
+    assert.equal(await clerkSees(payment.caseId!), false, 'not in the inbox before it is paid');
+    const browser = new TestBrowser(app.app, host);
+    await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+    assert.equal(await clerkSees(payment.caseId!), true);
+  });
+
   describe('robustness of the hold', () => {
     /** An application sent and its payment chosen "pay" at the sandbox, with no notification delivered and no browser return yet. */
     async function paidAtProviderOnly() {
