@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
 import { signInClerk } from '../../test-support/staff.js';
+import { signedInAccount } from '../../test-support/accounts.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { createHmac } from 'node:crypto';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
@@ -229,6 +230,16 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     const browser = new TestBrowser(app.app, host);
     await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
     assert.equal(await clerkSees(payment.caseId!), true);
+  });
+
+  it('shows a signed-in applicant the state of the fee under "Meine Anträge"', async () => {
+    const { browser } = await signedInAccount(app, tenant.id, host);
+    const { paymentId, caseId } = await apply(browser);
+    const open = await browser.get(`/konto/antraege/${caseId}`);
+    assert.equal(open.statusCode, 200);
+    assert.match(open.body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/);
+    await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+    assert.match((await browser.get(`/konto/antraege/${caseId}`)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
   });
 
   describe('robustness of the hold', () => {
