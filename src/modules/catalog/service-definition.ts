@@ -90,7 +90,7 @@ export const serviceDefinition = z.strictObject({
   if (service.organisationsMayApply && !service.form) ctx.addIssue({ code: 'custom', path: ['organisationsMayApply'], message: 'only a service with an online form can be applied for by organisations' });
   if (service.payment?.mode === 'before' && !service.form) ctx.addIssue({ code: 'custom', path: ['payment', 'mode'], message: 'only a service with an online form can be paid before submission' });
   if (service.payment && service.fees.length === 0) ctx.addIssue({ code: 'custom', path: ['payment'], message: 'a service without fees has nothing to pay' });
-  for (const [path, message] of feeRuleProblems(service.fees, service.form)) ctx.addIssue({ code: 'custom', path: ['fees', ...path], message });
+  for (const [path, message] of feeRuleProblems(service.fees, service.form, service.payment?.mode)) ctx.addIssue({ code: 'custom', path: ['fees', ...path], message });
   const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));
   const a = service.assessment;
   if (a) {

@@ -139,6 +139,16 @@ describe('fee rules', () => {
       ]);
     });
 
+    it('refuses a fee paid before handling that depends on an answer not given on every application', () => {
+      const area = [{ kind: 'perUnit', label: label('je m²'), amountCents: 100, units: [{ field: 'ort.groesse' }] }];
+      assert.equal(withFees('sondernutzung', area, { mode: 'after', accounting }).success, true);
+      assert.equal(withFees('sondernutzung', area, { mode: 'before', accounting }).success, true, 'the size is required and always asked');
+      // Asked only when the home is rented.
+      const conditional = withFees('wohngeld', [{ kind: 'perUnit', label: label('x'), amountCents: 1, units: [{ field: 'wohnung.miete' }] }], { mode: 'before', accounting });
+      assert.deepEqual(conditional.error?.issues.map((i) => i.message), ['wohnung.miete is not answered on every application, so a fee paid before handling cannot depend on it']);
+      assert.equal(withFees('wohngeld', [{ kind: 'perUnit', label: label('x'), amountCents: 1, units: [{ field: 'wohnung.miete' }] }], { mode: 'after', accounting }).success, true);
+    });
+
     it('takes a payment mode and account assignment only with fees, and paying before only with a form', () => {
       assert.equal(withFees('sondernutzung', [{ label: label('x'), amountCents: 100 }], { mode: 'after', accounting }).success, true);
       assert.equal(withFees('sondernutzung', [], { mode: 'after', accounting }).success, false);

@@ -62,11 +62,15 @@ export type PaymentSettings = z.infer<typeof paymentSettings>;
  * Problems of fee rules against the form they read (a path that names no field, or a field of the
  * wrong type), as [path in the rule, message]; the service definition schema reports them.
  */
-export function feeRuleProblems(rules: FeeRule[], form: FormDefinition | undefined): Array<[(string | number)[], string]> {
+export function feeRuleProblems(rules: FeeRule[], form: FormDefinition | undefined, mode?: PaymentSettings['mode']): Array<[(string | number)[], string]> {
   const fields = new Map<string, FieldDefinition>((form?.steps ?? []).flatMap((step) => step.fields.map((f) => [`${step.id}.${f.id}`, f] as const)));
+  // Answered on every application: a required field without condition, in a step without one.
+  const always = new Set((form?.steps ?? []).filter((step) => !step.when).flatMap((step) => step.fields.filter((f) => f.required && !f.when).map((f) => `${step.id}.${f.id}`)));
   const problems: Array<[(string | number)[], string]> = [];
   const expect = (path: (string | number)[], at: string, type: string) => {
     if (fields.get(at)?.type !== type) problems.push([path, `${at} is no ${type} field of the form`]);
+    // A fee collected before handling must be computable from every application: no guessing later.
+    else if (mode === 'before' && !always.has(at)) problems.push([path, `${at} is not answered on every application, so a fee paid before handling cannot depend on it`]);
   };
   rules.forEach((rule, i) => {
     if (rule.kind === 'perItem') {
