@@ -63,6 +63,10 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
       await expectNoHorizontalScroll(page, 'check-page', prefix);
       await page.getByLabel('Ich bestätige die Erklärung.').check();
       await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+      // The Meldebescheinigung is paid first (ADR 0027): its payment page, then the receipt.
+      assert.match(new URL(page.url()).pathname, /^\/zahlung\//);
+      await expectNoHorizontalScroll(page, 'payment', prefix);
+      await clickAndLoad(page, page.getByRole('link', { name: /^Später bezahlen/ }));
       assert.match(new URL(page.url()).pathname, /^\/eingang\//);
       await expectNoHorizontalScroll(page, 'receipt', prefix);
 
@@ -132,6 +136,7 @@ describe('At 320 px width every page reflows without horizontal scrolling', () =
     await answerMeldebescheinigungFromStepTwo(page);
     await page.getByLabel('Ich bestätige die Erklärung.').check();
     await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    await clickAndLoad(page, page.getByRole('link', { name: /^Später bezahlen/ }));
     const reference = (await page.getByTestId('reference').innerText()).trim();
     await open(page, `${base}/leistungen/kontakt-beschwerde/antrag`);
     await answerComplaint(page);

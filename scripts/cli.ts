@@ -18,7 +18,7 @@ import { retentionReport, runRetention } from '../src/modules/retention/index.js
 import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
-import { clientSecretVariable, createPayment, createPaymentProviders, saveXBezahldiensteSettings } from '../src/modules/payments/index.js';
+import { clientSecretVariable, createPayment, createPaymentProviders, exportSettledPayments, saveXBezahldiensteSettings } from '../src/modules/payments/index.js';
 import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { Keyring } from '../src/platform/crypto/keyring.js';
 import type { Config } from '../src/config.js';
@@ -95,6 +95,10 @@ ${accountIdpHelp}
       its payment page, where the payer pays. The purpose is the Verwendungszweck (at most 27
       letters A-Z, digits, spaces, dashes); the amount is in euro cents. After paying, the page
       leads on to --continue, a path on the town's host (default /).
+  npm run cli -- payment export --tenant <slug> --day YYYY-MM-DD
+      Print the finance export of one day (Europe/Berlin) as CSV: the payments paid that day with
+      Kassenzeichen and the account assignment of their service (docs/adr/0027). Semicolons,
+      every cell quoted, decimal comma, UTF-8 with byte order mark.
   npm run cli -- payment xbezahldienste set --tenant <slug> --url <base url> --originator <id> --endpoint <id> --pay-page-origin <url> [--token-url <url> --client-id <id>]
       Connect the town to its payment service (ePayBL, pmPayment, ...) by the XBezahldienste
       interface 1.0.0 (docs/adr/0027): the base URL, the originatorId and endPointId the operator
@@ -152,7 +156,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'payment xbezahldienste set', 'payment xbezahldienste check', 'answers-key rotate',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'payment export', 'payment xbezahldienste set', 'payment xbezahldienste check', 'answers-key rotate',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -217,6 +221,7 @@ async function main(argv: string[]): Promise<void> {
       'pay-page-origin': { type: 'string' },
       'token-url': { type: 'string' },
       'client-id': { type: 'string' },
+      day: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -304,6 +309,12 @@ async function main(argv: string[]): Promise<void> {
       const tenantId = await tenantIdOf(db, values.tenant);
       await (await createPaymentProviders(config, db)).xbezahldienste!.checkConnection(tenantId);
       console.log('The payment service answered: the connection works.');
+    } else if (command === 'payment export') {
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const services = await loadServices();
+      const exported = await exportSettledPayments(db, tenantId, values.day ?? '', (serviceId) => services.get(serviceId)?.definition.payment?.accounting);
+      if (!exported) throw new Error('payment export needs --day, a real day as YYYY-MM-DD.');
+      process.stdout.write(exported.csv);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

@@ -234,6 +234,23 @@ export async function submitViaApi(baseUrl: string, serviceId: string, answers: 
 }
 
 /**
+ * Sends an application of a service paid before handling (ADR 0027) through the JSON API and pays
+ * its fee in the sandbox in `page`, as the applicant would on the payment page the API names;
+ * returns the reference. Only then does the office see the application.
+ */
+export async function submitAndPayViaApi(page: Page, baseUrl: string, serviceId: string, answers: unknown): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/services/${serviceId}/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });
+  assert.equal(response.status, 201, await response.clone().text());
+  const { reference, paymentPath } = (await response.json()) as { reference: string; paymentPath?: string };
+  assert.ok(paymentPath, `${serviceId} is paid before handling`);
+  await open(page, `${baseUrl}${paymentPath}`);
+  await clickAndLoad(page, page.getByRole('button', { name: 'Jetzt bezahlen' }));
+  await clickAndLoad(page, page.getByRole('button', { name: 'Bezahlen', exact: true }));
+  assert.match(await page.locator('main').innerText(), /Vielen Dank, die Zahlung ist eingegangen/);
+  return reference;
+}
+
+/**
  * The first link to `pathPrefix` in the newest mail of the development outbox (/dev/postausgang)
  * whose text contains `containing`, waiting until the job worker has sent it.
  */

@@ -7,6 +7,8 @@ import { sendPage } from '../../platform/views/html.js';
 import { requireAccount, requireAccountForm, type SignedInAccount } from '../accounts/index.js';
 import { discardSavedDraft, findSavedDraft, listSavedDrafts, sendReceiptPdf, type SavedDraft } from '../forms/index.js';
 import { statusTexts, type WithdrawState } from '../status/index.js';
+import { accountActor } from '../organisations/index.js';
+import { readCasePayment, ReceiptPaymentStatus } from '../payments/index.js';
 import { applicationPaths } from './application-paths.js';
 import { listApplications, readApplication, withdrawAccountApplication } from './applications.service.js';
 import { t } from './applications.i18n.js';
@@ -41,8 +43,10 @@ export async function applicationRoutes(app: FastifyInstance, deps: ModuleDeps):
     const { caseId } = request.params;
     const detail = isUuid(caseId) ? await readApplication(deps, request.tenant.id, signedIn.account.id, caseId, request.lang) : undefined;
     if (!detail) return reply.callNotFound();
+    const ctx = { ...signedIn.ctx, path: applicationPaths.detail(caseId) };
+    const payment = await readCasePayment(db, await accountActor(db, request.tenant.id, signedIn.account.id), caseId);
     // A refused withdrawal is shown at the form's address; the language switch goes back to the page itself.
-    return sendPage(reply, <ApplicationPage ctx={{ ...signedIn.ctx, path: applicationPaths.detail(caseId) }} caseId={caseId} detail={detail} withdraw={withdraw} />, status);
+    return sendPage(reply, <ApplicationPage ctx={ctx} caseId={caseId} detail={detail} withdraw={withdraw} payment={payment && <ReceiptPaymentStatus ctx={ctx} payment={payment} />} />, status);
   }
 
   app.get(applicationPaths.list, async (request: ListRequest, reply) => {

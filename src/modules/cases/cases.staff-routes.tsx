@@ -14,6 +14,7 @@ import { ledDepartmentIds } from './lead-access.js';
 import { assessCase } from '../taxes/index.js';
 import { listCaseDocuments } from '../letters/index.js';
 import { listCaseHandoffs } from '../handoff/index.js';
+import { CasePaymentsSection, listPaymentsOfCase, refundCasePayment, refundReasonField, refusedRefundForm } from '../payments/index.js';
 import { answerInvolvement, findInvolvementOfLinkedCase, involveDepartment, listInvolvements } from './involvements.js';
 import { addNote, asClerk, changeCase } from './cases.service.js';
 import { addDays, askApplicant, defaultDeadlineDays, listApplicantRequests, parseRequestForm, withdrawApplicantRequest } from './applicant-requests.js';
@@ -21,7 +22,7 @@ import { t as requestTexts } from './applicant-requests.i18n.js';
 import { berlinDay } from '../../platform/i18n/i18n.js';
 import { caseStatuses, type CaseStatus } from './case.js';
 import { t } from './cases.i18n.js';
-import { allowedTransitions, refusal, type CaseChange, type DepartmentRole } from './workflow.js';
+import { allowedTransitions, isLead, refusal, type CaseChange, type DepartmentRole } from './workflow.js';
 import { isValidCsrfToken } from '../../platform/http/session.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { CasePage, InboxPage, type CaseActions, type CaseFormState, type CaseInvolvementView } from './views/case-pages.js';
@@ -126,6 +127,7 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
       departmentStaff: await listDepartmentStaff(trx, [found.department_id]),
     }));
     const role = signedIn.staff.departments.find((d) => d.id === found.department_id)?.role as DepartmentRole;
+    const payments = await listPaymentsOfCase(db, { tenantId: request.tenant.id, departmentIds: signedIn.staff.departments.map((d) => d.id) }, found.id);
     const state = { status: found.status as CaseStatus, assigneeId: found.assignee_id, step: found.step, linked: found.parent_case_id !== null };
     const actor = { staffId: signedIn.staff.id, role };
     const canAssign = (staffId: string) => refusal(state, { kind: 'assign', staffId }, actor, { stepIds: [], departmentStaffIds: departmentStaff.map((s) => s.id) }) === undefined;
@@ -193,6 +195,9 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
         service={service.definition}
         answers={found.answers}
         involvement={involvement}
+        payments={payments.length > 0 && (
+          <CasePaymentsSection lang={request.lang} payments={payments} refund={isLead(role) ? { caseId: found.id, csrfToken: signedIn.ctx.csrfToken, form: extras.refund } : undefined} />
+        )}
         assessment={asked ? undefined : assessCase(service.definition, found.answers, deps.tenants.findById(request.tenant.id)!.profile, request.lang)}
         files={found.files}
         documents={found.documents}
@@ -237,6 +242,24 @@ export async function casesStaffRoutes(app: FastifyInstance, deps: ModuleDeps): 
     if (outcome === 'done') return reply.redirect(`/verwaltung/vorgaenge/${caseId}`, 303);
     if (outcome === 'notFound') return reply.callNotFound();
     return showCase(request, reply, signedIn, caseId, { alert: t(request.lang, outcome) }, outcome === 'conflict' ? 409 : 422);
+  });
+
+  // A team lead refunds a paid fee with a reason; who may is decided by reading the case with only
+  // the departments the staff member leads (refundCasePayment).
+  app.post('/verwaltung/vorgaenge/:caseId/zahlungen/:paymentId/erstattung', async (request: FastifyRequest<{ Params: { caseId: string; paymentId: string }; Body: Record<string, unknown> }>, reply) => {
+    const signedIn = await requireStaff(request, reply);
+    if (!signedIn) return reply;
+    if (!isValidCsrfToken(signedIn, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const { caseId, paymentId } = request.params;
+    if (!isUuid(caseId) || !isUuid(paymentId)) return sendErrorPage(request, reply, 400);
+    const leads = ledDepartmentIds(signedIn.staff);
+    if (leads.length === 0) return sendErrorPage(request, reply, 403);
+    const reason = request.body?.[refundReasonField(paymentId)];
+    const outcome = await refundCasePayment(deps.payments, { tenantId: request.tenant.id, departmentIds: leads, staffId: signedIn.staff.id }, { caseId, paymentId, reason });
+    if (outcome === 'refunded') return reply.redirect(`/verwaltung/vorgaenge/${caseId}#zahlungen`, 303);
+    if (outcome === 'notFound') return reply.callNotFound();
+    const refund = refusedRefundForm(request.lang, paymentId, reason, outcome);
+    return showCase(request, reply, signedIn, caseId, { refund }, outcome === 'notPaid' ? 409 : 422);
   });
 
   app.post('/verwaltung/vorgaenge/:caseId/beteiligungen', async (request: FastifyRequest<{ Params: { caseId: string }; Body: Record<string, unknown> }>, reply) => {

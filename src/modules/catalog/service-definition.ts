@@ -2,6 +2,8 @@ import { z } from 'zod';
 // The schema file directly, not the forms module's front door: that one pulls in the routes, which need the catalog.
 import { formDefinition, localized } from '../forms/form-definition.js';
 import { trustLevels } from '../../platform/db/schema.js';
+// The rule schemas directly, not the payments module's front door (which pulls in its routes).
+import { feeRule, feeRuleProblems, paymentSettings } from '../payments/fees.js';
 
 /** Life situations the catalog is browsed by; a closed set so every town's catalog lines up. */
 export const lifeSituations = ['umzug', 'kind', 'gewerbe', 'bauen', 'hund', 'abfall', 'ausweise', 'soziales', 'kontakt'] as const;
@@ -9,12 +11,6 @@ export type LifeSituation = (typeof lifeSituations)[number];
 
 /** How far a service can be done online. */
 export const maturities = ['online', 'appointment', 'in_person'] as const;
-
-const fee = z.strictObject({
-  label: localized,
-  // Integer cents: money is never a float.
-  amountCents: z.number().int().min(0),
-});
 
 /**
  * One service as content: services/<id>/service.yaml (+ form.yaml when it can be applied for
@@ -29,8 +25,11 @@ export const serviceDefinition = z.strictObject({
   description: localized,
   whoMayApply: localized.optional(),
   requiredDocuments: z.array(localized).default([]),
-  fees: z.array(fee).default([]),
+  /** Fee rules (payments/fees.ts): fixed, per item of a group, or per unit computed from answers; integer cents. */
+  fees: z.array(feeRule).default([]),
   feeNote: localized.optional(),
+  /** Whether and when the fees are paid online, and how they are booked (docs/adr/0027). */
+  payment: paymentSettings.optional(),
   legalBasis: z.array(localized).default([]),
   processingTime: z.strictObject({ days: z.number().int().min(0).max(365), text: localized.optional() }).optional(),
   department: z.string().regex(/^[a-z0-9-]{2,40}$/),
@@ -89,6 +88,9 @@ export const serviceDefinition = z.strictObject({
 }).superRefine((service, ctx) => {
   if (service.minimumTrustLevel && !service.form) ctx.addIssue({ code: 'custom', path: ['minimumTrustLevel'], message: 'only a service with an online form can require a trust level' });
   if (service.organisationsMayApply && !service.form) ctx.addIssue({ code: 'custom', path: ['organisationsMayApply'], message: 'only a service with an online form can be applied for by organisations' });
+  if (service.payment?.mode === 'before' && !service.form) ctx.addIssue({ code: 'custom', path: ['payment', 'mode'], message: 'only a service with an online form can be paid before submission' });
+  if (service.payment && service.fees.length === 0) ctx.addIssue({ code: 'custom', path: ['payment'], message: 'a service without fees has nothing to pay' });
+  for (const [path, message] of feeRuleProblems(service.fees, service.form, service.payment?.mode)) ctx.addIssue({ code: 'custom', path: ['fees', ...path], message });
   const known = new Set((service.form?.steps ?? []).flatMap((step) => step.fields.map((f) => `${step.id}.${f.id}`)));
   const a = service.assessment;
   if (a) {

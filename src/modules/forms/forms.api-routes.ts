@@ -27,6 +27,7 @@ const submissionCreated = {
     reference: { type: 'string' },
     submittedAt: { type: 'string', format: 'date-time' },
     receiptToken: { type: 'string', description: 'Bearer token for GET /api/v1/submissions/{id}/receipt.pdf; shown once' },
+    paymentPath: { type: 'string', description: 'For a service paid before handling: the payment page (on this host) to send the applicant to; the office sees the application once it is paid' },
   },
 } as const;
 
@@ -85,7 +86,10 @@ export async function formApiRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
       actor: 'api-client',
     });
     deps.jobs.kick();
-    return reply.code(201).send({ id: receipt.submissionId, reference: receipt.reference, submittedAt: receipt.submittedAt.toISOString(), receiptToken: receipt.receiptToken });
+    return reply.code(201).send({
+      id: receipt.submissionId, reference: receipt.reference, submittedAt: receipt.submittedAt.toISOString(), receiptToken: receipt.receiptToken,
+      ...(receipt.paymentId ? { paymentPath: `/zahlung/${receipt.paymentId}` } : {}),
+    });
   });
 
   app.get('/api/v1/submissions/:submissionId/receipt.pdf', {

@@ -202,12 +202,14 @@ export interface NewSubmission {
   accountId: string | undefined;
   /** The organisation the account applies for (its members see the application), if any. */
   organisationId: string | undefined;
+  /** The fee is paid first: the case reaches its department once a payment of it is paid (ADR 0027). */
+  paymentFirst?: boolean;
 }
 
 /**
  * Writes submissions of ONE town, each with its case, audit entry and confirmation-mail job, in
  * ONE statement: the database function submit_applications (migration 20261122110000, last changed
- * in 20261123080000) switches to
+ * in 20261129000000) switches to
  * the application role and the town itself, so outside a transaction this is a single round trip
  * and its own transaction (docs/adr/0006, 0007). Reference numbers come from the town's own
  * sequence (never blocks), formatted PREFIX-YEAR-NNNNNN in Berlin time. The mail job carries the
@@ -220,7 +222,7 @@ export async function insertSubmissions(db: Db | Trx, submissions: NewSubmission
     id: s.id, caseId: s.caseId, serviceId: s.serviceId, definitionHash: s.definitionHash, departmentId: s.departmentId,
     answers: s.answers.answers, sealedAnswers: s.answers.sealed, dataKeyId: s.answers.dataKeyId, language: s.language, receiptTokenHash: s.receiptTokenHash, actor: s.actor, applicantEmail: s.applicantEmail ?? null,
     dueAt: s.dueAt?.toISOString() ?? null, searchText: s.searchText, accountId: s.accountId ?? null,
-    organisationId: s.organisationId ?? null,
+    organisationId: s.organisationId ?? null, paymentFirst: s.paymentFirst ?? false,
   }));
   const { rows } = await sql<{ submission_id: string; reference: string; submitted_at: Date }>`
     select submission_id, reference, submitted_at

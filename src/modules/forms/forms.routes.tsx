@@ -27,6 +27,7 @@ import { savedDraftLater } from './saved-drafts.js';
 import { savedDraftRoutes } from './saved-drafts.routes.js';
 import { applicantRoutes, organisationChoices } from './applicant.routes.js';
 import { prefillStep } from './prefill.js';
+import { readSubmissionPayment, ReceiptPaymentStatus } from '../payments/index.js';
 import { fileProblem, pickedSafeDocuments, readMultipartStep, type ReceivedFile } from './uploads.js';
 import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
 
@@ -334,7 +335,8 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
       });
       deps.jobs.kick();
       await addReceiptToSession(db, tenant.id, loaded.session, receipt.receiptTokenHash);
-      return reply.redirect(`/eingang/${receipt.submissionId}`, 303);
+      // A service paid first leads on to its payment; the receipt follows from there.
+      return reply.redirect(receipt.paymentId ? `/zahlung/${receipt.paymentId}` : `/eingang/${receipt.submissionId}`, 303);
     } catch (error) {
       if (error instanceof DraftGoneError) return draftGone(request, reply);
       throw error;
@@ -384,17 +386,22 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
     const { submission } = found;
     const service = await receiptDefinition(deps, found);
     const entry = await catalog.find(request.tenant.id, submission.service_id);
+    // Found through the session's receipts, so the session exists; the fee's state is read as its holder.
+    const session = (await findSession(db, request))!;
+    const payment = await readSubmissionPayment(db, { tenantId: request.tenant.id, receiptTokenHashes: session.receipts }, submission.id);
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
       <ReceiptPage
-        ctx={ctxOf(request)}
+        ctx={ctxOf(request, session)}
         serviceTitle={localize(service.definition.title, request.lang)}
         departmentName={entry ? localize(entry.department.name, request.lang) : ''}
         reference={submission.reference}
         submittedAt={submission.submitted_at}
         submissionId={submission.id}
         mailQueued={service.definition.form?.applicantEmail !== undefined}
+        payment={payment && <ReceiptPaymentStatus ctx={ctxOf(request, session)} payment={payment} />}
+        awaitingPayment={payment !== undefined && payment.status !== 'paid' && payment.status !== 'refunded'}
       />,
     );
   });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyring } from '../../platform/crypto/keyring.js';
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
-import { inTransaction, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { createGroupCommit } from '../../platform/db/group-commit.js';
 import type { Lang } from '../../platform/i18n/i18n.js';
 import type { Service } from '../catalog/index.js';
+import { feeDueFirst, openCasePayment } from '../payments/index.js';
 import { referenceSequenceName } from '../tenants/tenants.repository.js';
 import { searchText, type Answers, type FileRef } from './answers.js';
 import { deleteDraft, insertSubmissions, lockDraft, moveDraftFiles, type NewSubmission } from './forms.repository.js';
@@ -40,6 +41,8 @@ export interface SubmissionReceipt {
   /** Hash of the receipt token: whoever holds it may see the receipt. */
   receiptTokenHash: string;
   receiptToken: string;
+  /** The payment the applicant makes next, for a service paid before handling. */
+  paymentId?: string;
 }
 
 /** The applicant's e-mail address named by the definition, if it was answered. */
@@ -122,7 +125,23 @@ function receipt(submission: NewSubmission, receiptToken: string, saved: { refer
  */
 export async function submitApplication(deps: SubmissionDeps, write: SubmissionWriter, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = await prepare(deps, input);
-  return receipt(submission, receiptToken, await write(input.tenant.id, submission));
+  const feeCents = feeDueFirst(input.service.definition, input.answers);
+  if (feeCents === undefined) return receipt(submission, receiptToken, await write(input.tenant.id, submission));
+  // Paid first: the submission and its payment in one transaction, outside the group commit (which writes submissions only).
+  submission.paymentFirst = true;
+  const saved = await inTransaction(deps.db, { tenantId: input.tenant.id }, async (trx) => {
+    const [written] = await insertSubmissions(trx, [submission]);
+    return { ...written!, paymentId: (await openPaymentOf(trx, input, submission, written!.reference, feeCents)).id };
+  });
+  return { ...receipt(submission, receiptToken, saved), paymentId: saved.paymentId };
+}
+
+/** The payment of a submission whose fee is paid first; the payer continues to its receipt. */
+function openPaymentOf(trx: Trx, input: SubmitApplication, submission: NewSubmission, reference: string, amountCents: number) {
+  return openCasePayment(trx, input.tenant.id, {
+    caseId: submission.caseId, serviceId: submission.serviceId, reference, serviceTitle: input.service.definition.title.de, amountCents,
+    continuePath: `/eingang/${submission.id}`,
+  });
 }
 
 /**
@@ -133,6 +152,8 @@ export async function submitApplication(deps: SubmissionDeps, write: SubmissionW
  */
 export async function submitDraft(deps: SubmissionDeps, draft: { id: string; sessionHash: string; organisationIds?: readonly string[] }, input: SubmitApplication): Promise<SubmissionReceipt> {
   const { submission, receiptToken } = await prepare(deps, input);
+  const feeCents = feeDueFirst(input.service.definition, input.answers);
+  submission.paymentFirst = feeCents !== undefined;
   const actor = {
     tenantId: input.tenant.id, sessionHash: draft.sessionHash, accountId: input.accountId, organisationIds: draft.organisationIds,
     receiptTokenHashes: [submission.receiptTokenHash],
@@ -142,7 +163,9 @@ export async function submitDraft(deps: SubmissionDeps, draft: { id: string; ses
     const [written] = await insertSubmissions(trx, [submission]);
     await moveDraftFiles(trx, draft.id, submission.id, referencedFiles(input.service, input.answers).map((f) => f.id));
     await deleteDraft(trx, draft.id);
-    return written!;
+    // In the same transaction: a submission held for its fee is never stored without the payment that releases it.
+    const payment = feeCents === undefined ? undefined : await openPaymentOf(trx, input, submission, written!.reference, feeCents);
+    return { ...written!, paymentId: payment?.id };
   });
-  return receipt(submission, receiptToken, saved);
+  return { ...receipt(submission, receiptToken, saved), paymentId: saved.paymentId };
 }

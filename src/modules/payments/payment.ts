@@ -13,6 +13,8 @@ export interface Payment {
   id: string;
   tenantId: string;
   caseId: string | null;
+  /** The service the payment is a fee of, if any. */
+  serviceId: string | null;
   purpose: string;
   description: string;
   amountCents: number;
@@ -25,6 +27,8 @@ export interface Payment {
   continuePath: string;
   createdAt: Date;
   paidAt: Date | null;
+  refundedAt: Date | null;
+  refundReason: string | null;
 }
 
 /**

@@ -58,4 +58,15 @@ describe('payment CLI', () => {
     assert.equal(check.code, 1);
     assert.match(check.err, /XBEZAHLDIENSTE_CLIENT_SECRET_\w+ is not set/);
   });
+
+  it('prints the finance export of a day as CSV, and refuses a day that does not exist', async () => {
+    const exported = await runCli(env, ['payment', 'export', '--tenant', slug, '--day', '2026-11-28']);
+    assert.equal(exported.code, 0, exported.err);
+    assert.match(exported.out, /^\ufeff"Buchungstag";"Bezahlt am";"Kassenzeichen";.*"Haushaltsstelle";"Stand"\r\n$/);
+    for (const day of [['--day', '2026-02-30'], ['--day', '28.11.2026'], []]) {
+      const refused = await runCli(env, ['payment', 'export', '--tenant', slug, ...day]);
+      assert.equal(refused.code, 1, day.join(' '));
+      assert.match(refused.err, /--day/);
+    }
+  });
 });

@@ -7,19 +7,20 @@ type PaymentRow = Selectable<Database['payments']>;
 
 function toPayment(r: PaymentRow): Payment {
   return {
-    id: r.id, tenantId: r.tenant_id, caseId: r.case_id, purpose: r.purpose, description: r.description, amountCents: r.amount_cents,
+    id: r.id, tenantId: r.tenant_id, caseId: r.case_id, serviceId: r.service_id, purpose: r.purpose, description: r.description, amountCents: r.amount_cents,
     currency: r.currency, status: r.status, provider: r.provider, requestId: r.request_id, providerTransactionId: r.provider_transaction_id,
     kassenzeichen: r.kassenzeichen, continuePath: r.continue_path, createdAt: new Date(r.created_at), paidAt: r.paid_at && new Date(r.paid_at),
+    refundedAt: r.refunded_at && new Date(r.refunded_at), refundReason: r.refund_reason,
   };
 }
 
 /** Adds a payment in state created; the request id (the provider's idempotency key) is chosen here, before any provider is asked. */
 export async function insertPayment(
   trx: Trx,
-  input: { tenantId: string; caseId: string | null; purpose: string; description: string; amountCents: number; currency: string; provider: PaymentProviderId; continuePath: string },
+  input: { tenantId: string; caseId: string | null; serviceId?: string | null; purpose: string; description: string; amountCents: number; currency: string; provider: PaymentProviderId; continuePath: string },
 ): Promise<Payment> {
   const row = await trx.insertInto('payments')
-    .values({ tenant_id: input.tenantId, case_id: input.caseId, purpose: input.purpose, description: input.description, amount_cents: input.amountCents, currency: input.currency, provider: input.provider, continue_path: input.continuePath })
+    .values({ tenant_id: input.tenantId, case_id: input.caseId, service_id: input.serviceId ?? null, purpose: input.purpose, description: input.description, amount_cents: input.amountCents, currency: input.currency, provider: input.provider, continue_path: input.continuePath })
     .returningAll().executeTakeFirstOrThrow();
   return toPayment(row);
 }
@@ -103,5 +104,34 @@ export async function listCasePayments(trx: Trx, caseId: string): Promise<Paymen
     .innerJoin('cases as c', (join) => join.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.case_id'))
     .selectAll('p').where('p.case_id', '=', caseId).orderBy('p.created_at').orderBy('p.id')
     .execute();
+  return rows.map(toPayment);
+}
+
+/**
+ * The payments of a submission's case, oldest first, read through the case: only a reader who may
+ * see the case (the browser holding the receipt, its department) finds them.
+ */
+export async function listSubmissionPayments(trx: Trx, submissionId: string): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments as p')
+    .innerJoin('cases as c', (join) => join.onRef('c.tenant_id', '=', 'p.tenant_id').onRef('c.id', '=', 'p.case_id'))
+    .selectAll('p').where('c.submission_id', '=', submissionId).orderBy('p.created_at').orderBy('p.id')
+    .execute();
+  return rows.map(toPayment);
+}
+
+/**
+ * A payment of the case in one of the states, if any: looked up in the town's payments, not
+ * through the case (which its department cannot see yet while the fee is unpaid).
+ */
+export async function findCasePaymentIn(trx: Trx, caseId: string, statuses: readonly PaymentStatus[]): Promise<Payment | undefined> {
+  const row = await trx.selectFrom('payments').selectAll().where('case_id', '=', caseId).where('status', 'in', statuses).executeTakeFirst();
+  return row && toPayment(row);
+}
+
+/** The town's payments paid within [from, to), whatever became of them since (a refund is booked apart), in the order they were paid. */
+export async function listPaidBetween(trx: Trx, from: Date, to: Date): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments').selectAll()
+    .where('paid_at', '>=', from).where('paid_at', '<', to).where('status', 'in', ['paid', 'refunded'])
+    .orderBy('paid_at').orderBy('id').execute();
   return rows.map(toPayment);
 }

@@ -4,9 +4,10 @@ import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { sendPage } from '../../platform/views/html.js';
 import { isSameOriginPath } from './payment.js';
-import { paymentPath, readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
+import { paymentPath, readPayment, receiveNotification, reconcilePayment, retryPayment, startPayment } from './payments.service.js';
 import { sandboxNotificationPath, type SandboxOutcome } from './providers/sandbox/sandbox-provider.js';
 import { renderPaymentReceiptPdf } from './receipt.js';
+import { paymentStaffRoutes } from './payments.staff-routes.js';
 import { PaymentPage, SandboxPage } from './views/payment-pages.js';
 
 // Starting a payment asks the provider; the limit keeps one client from flooding it.
@@ -25,6 +26,7 @@ type SandboxRequest = FastifyRequest<{ Params: { transactionId: string } }>;
  */
 export async function paymentRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  await paymentStaffRoutes(app, deps);
   const privateHeaders = (reply: FastifyReply) => reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
 
   app.get(`/zahlung/:paymentId`, async (request: PaymentRequest, reply) => {
@@ -40,6 +42,14 @@ export async function paymentRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const outcome = await startPayment(deps.payments, request.tenant.id, request.params.paymentId);
     if (outcome.kind === 'notFound') return reply.callNotFound();
     return reply.redirect(outcome.kind === 'redirect' ? outcome.url : paymentPath(outcome.payment.id), 303);
+  });
+
+  // A failed or cancelled payment of a case is tried again as a new payment; the payer goes to it.
+  app.post(`/zahlung/:paymentId/erneut`, { config: postRateLimit }, async (request: PaymentRequest, reply) => {
+    if (!isValidCsrfToken(await findSession(db, request), (request.body as Record<string, unknown> | undefined)?._csrf)) return sendErrorPage(request, reply, 403);
+    const outcome = await retryPayment(deps.payments, request.tenant.id, request.params.paymentId);
+    if (outcome.kind === 'notFound') return reply.callNotFound();
+    return reply.redirect(paymentPath(outcome.payment.id), 303);
   });
 
   // Whatever the address carries (a status, another target) is ignored: the provider is asked.

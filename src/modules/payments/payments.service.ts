@@ -5,11 +5,16 @@ import { isUuid } from '../../platform/crypto/tokens.js';
 import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
+import { recordAudit } from '../audit/index.js';
 import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
-import { findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, recordPaymentEvent, type PaymentEvent, transitionPayment } from './payments.repository.js';
+import { assessFees, type FeeRule, type PaymentSettings } from './fees.js';
+import {
+  findCasePaymentIn, findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, listSubmissionPayments,
+  recordPaymentEvent, type PaymentEvent, transitionPayment,
+} from './payments.repository.js';
 import type { PaymentProvider, ProviderReport, ProviderStatus } from './providers/provider.js';
 import { createSandboxProvider, sandboxNotifyJob, type SandboxProvider } from './providers/sandbox/sandbox-provider.js';
-import { createXBezahldiensteProvider, type XBezahldiensteProvider } from './providers/xbezahldienste/xbezahldienste-provider.js';
+import { createXBezahldiensteProvider, hasXBezahldienste, type XBezahldiensteProvider } from './providers/xbezahldienste/xbezahldienste-provider.js';
 
 /** The providers this installation can use (the sandbox is left out in production unless its secret is set). */
 export interface PaymentProviders {
@@ -55,6 +60,7 @@ function providerOf(deps: PaymentDeps, id: PaymentProviderId): PaymentProvider {
 
 const newPaymentSchema = z.strictObject({
   caseId: z.string().refine(isUuid).nullable().default(null),
+  serviceId: z.string().regex(/^[a-z0-9-]{2,60}$/).nullable().default(null),
   purpose: z.string().regex(/^[A-Za-z0-9 -]{1,27}$/, 'at most 27 letters A-Z, digits, spaces or dashes (XBezahldienste)'),
   description: z.string().min(1).max(250),
   amountCents: z.number().int().min(1).max(99_999_999),
@@ -70,6 +76,76 @@ export type NewPayment = z.input<typeof newPaymentSchema>;
 export async function createPayment(db: Db, tenantId: string, input: NewPayment): Promise<Payment> {
   const valid = newPaymentSchema.parse(input);
   return inTransaction(db, { tenantId }, (trx) => insertPayment(trx, { tenantId, ...valid }));
+}
+
+/**
+ * The fee an application pays before its case reaches the clerk (payment mode `before`), in
+ * integer cents; undefined when the service is not paid first or this application costs nothing.
+ * A fee that cannot be computed from the answers cannot be collected first: that is a fault of the
+ * service definition, not of the applicant, so it throws.
+ */
+export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; payment?: PaymentSettings }, answers: Parameters<typeof assessFees>[1]): number | undefined {
+  if (service.payment?.mode !== 'before') return undefined;
+  const fees = assessFees(service.fees, answers);
+  if (fees.unresolved.length > 0) throw new Error(`Service ${service.id} is paid before handling but its fees cannot all be computed from the answers`);
+  return fees.totalCents > 0 ? fees.totalCents : undefined;
+}
+
+/**
+ * Creates the payment of a case that was just written, in the caller's transaction, so that the
+ * submission and its payment are committed together (acknowledged means durable). The case
+ * reference is the Verwendungszweck, as the finance office books it.
+ */
+export async function openCasePayment(
+  trx: Trx,
+  tenantId: string,
+  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
+): Promise<Payment> {
+  const valid = newPaymentSchema.parse({
+    caseId: input.caseId,
+    serviceId: input.serviceId,
+    purpose: input.reference.replace(/[^A-Za-z0-9 -]/g, '-').slice(0, 27),
+    description: `${input.serviceTitle} (${input.reference})`.slice(0, 250),
+    amountCents: input.amountCents,
+    // The town's own payment service once it is connected; until then the built-in sandbox.
+    provider: (await hasXBezahldienste(trx)) ? 'xbezahldienste' : 'sandbox',
+    continuePath: input.continuePath,
+  });
+  return insertPayment(trx, { tenantId, ...valid });
+}
+
+/** What asking to pay again gave: a new payment, or the reason there is none. */
+export type RetryOutcome = { kind: 'created'; payment: Payment } | { kind: 'notRetryable'; payment: Payment } | { kind: 'notFound' };
+
+/**
+ * A new attempt for a failed or cancelled payment of a case: a new payment with a new request id
+ * (a provider keeps a failed transaction failed), the same amount, purpose and way on. None while
+ * the case has an open payment (the payer continues that one; a unique index stops two racing
+ * clicks) or has been paid already.
+ */
+export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: string, paymentId: string): Promise<RetryOutcome> {
+  if (!isUuid(paymentId)) return { kind: 'notFound' };
+  return inTransaction(deps.db, { tenantId }, async (trx) => {
+    const payment = await findPayment(trx, paymentId, { forUpdate: true });
+    if (!payment) return { kind: 'notFound' };
+    if (!payment.caseId || (payment.status !== 'failed' && payment.status !== 'cancelled')) return { kind: 'notRetryable', payment };
+    const other = await findCasePaymentIn(trx, payment.caseId, [...openStatuses, 'paid', 'refunded']);
+    if (other) return { kind: 'notRetryable', payment: other };
+    const { caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath } = payment;
+    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath }) };
+  });
+}
+
+/** The latest payment of a case, if the actor may see the case (its applicant by status link or receipt, its department). */
+export async function readCasePayment(db: Db, actor: Actor, caseId: string): Promise<Payment | undefined> {
+  if (!isUuid(caseId)) return undefined;
+  return inTransaction(db, actor, async (trx) => (await listCasePayments(trx, caseId)).at(-1));
+}
+
+/** The latest payment of a submission's case, if the actor may see the case (the browser holding the receipt). */
+export async function readSubmissionPayment(db: Db, actor: Actor, submissionId: string): Promise<Payment | undefined> {
+  if (!isUuid(submissionId)) return undefined;
+  return inTransaction(db, actor, async (trx) => (await listSubmissionPayments(trx, submissionId)).at(-1));
 }
 
 /** A payment of the town; undefined for an unknown id. */
@@ -184,7 +260,7 @@ export async function reconcilePayment(deps: PaymentDeps, tenantId: string, paym
  * must treat a repeat as done, so a crash between its refund and the local commit is repaired by
  * refunding again. Who may refund (a team lead) is for the calling route to decide.
  */
-export async function refundPayment(deps: PaymentDeps, tenantId: string, paymentId: string, reason: string): Promise<'refunded' | 'notPaid' | 'notFound'> {
+export async function refundPayment(deps: PaymentDeps, tenantId: string, paymentId: string, reason: string, by?: string): Promise<'refunded' | 'notPaid' | 'notFound'> {
   const text = reason.trim();
   if (text.length === 0 || text.length > 1000) throw new Error('A refund needs a reason of at most 1000 characters');
   const payment = await readPayment(deps.db, tenantId, paymentId);
@@ -194,9 +270,29 @@ export async function refundPayment(deps: PaymentDeps, tenantId: string, payment
   return inTransaction(deps.db, { tenantId }, async (trx) => {
     const refunded = await transitionPayment(trx, payment.id, ['paid'], { status: 'refunded', refundReason: text });
     if (!refunded) return 'notPaid';
-    await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: null });
+    await recordPaymentEvent(trx, tenantId, payment.id, { source: 'refund', providerStatus: 'REFUNDED', amountCents: payment.amountCents, currency: payment.currency, outcome: 'applied', newStatus: 'refunded', detail: by ? `by ${by}` : null });
+    // A refund moves the town's money: the audit log names who did it (the reason stays with the payment).
+    if (by) await recordAudit(trx, { tenantId, actor: by, action: 'payment.refunded', subject: `payment:${payment.id}`, details: { amountCents: payment.amountCents, ...(payment.caseId ? { caseId: payment.caseId } : {}) } });
     return 'refunded';
   });
+}
+
+/** What a team lead's refund of a case's payment came to; `invalid` carries the message key for the reason field. */
+export type CaseRefundOutcome = 'refunded' | 'notPaid' | 'notFound' | { invalid: 'refundReasonMissing' | 'refundReasonTooLong' };
+
+/**
+ * A team lead pays a case's payment back, with a reason. `lead` is the staff member read with only
+ * the departments they lead: row-level security on cases then finds the payment only for a case
+ * of such a department, so the role check cannot be forgotten here. The staff id is recorded with
+ * the refund.
+ */
+export async function refundCasePayment(deps: PaymentDeps, lead: Actor & { staffId: string }, input: { caseId: string; paymentId: string; reason: unknown }): Promise<CaseRefundOutcome> {
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  if (reason.length === 0) return { invalid: 'refundReasonMissing' };
+  if (reason.length > 1000) return { invalid: 'refundReasonTooLong' };
+  const payment = (await listPaymentsOfCase(deps.db, lead, input.caseId)).find((p) => p.payment.id === input.paymentId);
+  if (!payment) return 'notFound';
+  return refundPayment(deps, lead.tenantId, payment.payment.id, reason, `staff:${lead.staffId}`);
 }
 
 /** A payment with its history, as the clerk's view of a case shows it. */

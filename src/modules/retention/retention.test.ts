@@ -245,6 +245,19 @@ describe('retention: deleting closed cases after their period', () => {
     assert.equal(await stored(answerFile), false, 'the answer file left the file store');
   });
 
+  it('keeps a paid fee as a booking when its case is deleted, detached from the case', async () => {
+    const { tenant, host } = town;
+    const c = await closedComplaint(tenant, host, staff.zentrale!, 'Gebühr bezahlt');
+    const paymentId = randomUUID();
+    await sql`insert into payments (tenant_id, id, case_id, service_id, purpose, description, amount_cents, provider, continue_path)
+              values (${tenant.id}, ${paymentId}, ${c.caseId}, 'kontakt-beschwerde', 'KB-1', 'Gebühr', 500, 'sandbox', '/')`.execute(db());
+    await backdate(c.caseId, 400);
+    const outcome = await runRetention({ db: db(), files: app.files, services: app.services }, tenant.id, { actor: 'system:retention' });
+    assert.ok(outcome.deleted.some((d) => d.caseId === c.caseId), 'the case was deleted');
+    const kept = (await sql<{ case_id: string | null; amount_cents: number }>`select case_id, amount_cents from payments where id = ${paymentId}`.execute(db())).rows;
+    assert.deepEqual(kept, [{ case_id: null, amount_cents: 500 }]);
+  });
+
   it('finishes removing stored files after a crash between the commit and the file removal', async () => {
     const bytes = Buffer.concat([Buffer.from('%PDF-1.4 verwaist '), randomBytes(16)]);
     const sha256 = await app.files.put(bytes);

@@ -7,6 +7,7 @@ import { findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { sendPage } from '../../platform/views/html.js';
 import { answerApplicantRequest, answerRefusalText, readAnswerForm, withdrawApplication, type AnswerFormState } from '../cases/index.js';
 import { readDocumentForDownload, sendDocument } from '../letters/index.js';
+import { readCasePayment, ReceiptPaymentStatus } from '../payments/index.js';
 import { readApplicantStatus } from './applicant-status.js';
 import { isStatusToken } from './status-links.js';
 import { findApplicantCase, findLinkedReference, findReceiptReference } from './status.repository.js';
@@ -71,7 +72,8 @@ export async function statusRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const status = access && (await loadStatus(request, access));
     if (!access || !status) return reply.callNotFound();
     const ctx = { lang: request.lang, path: access.page, townName: request.tenant.name, csrfToken: access.csrfToken };
-    return sendPage(reply, <StatusPage ctx={ctx} status={status} page={access.page} answerForm={form} withdraw={withdraw} />, code);
+    const payment = await readCasePayment(db, access.actor, status.caseId);
+    return sendPage(reply, <StatusPage ctx={ctx} status={status} page={access.page} answerForm={form} withdraw={withdraw} payment={payment && <ReceiptPaymentStatus ctx={ctx} payment={payment} />} />, code);
   }
 
   /**

@@ -320,6 +320,8 @@ export interface Database {
     shared_data_key_id: ColumnType<string | null, string | null | undefined, never>;
     /** How the case came in: 'online' (portal, API) or 'paper' (entered by staff). */
     channel: ColumnType<string, string | undefined, never>;
+    /** The fee is paid first: the department sees the case only once a payment of it is paid (migration 20261129000000). */
+    payment_first: ColumnType<boolean, boolean | undefined, never>;
   };
   case_involvements: {
     tenant_id: string;
@@ -496,6 +498,8 @@ export interface Database {
     paid_at: Date | null;
     refunded_at: Date | null;
     refund_reason: string | null;
+    /** The service the payment is a fee of (for the finance export's account assignment), if any. */
+    service_id: ColumnType<string | null, string | null | undefined, never>;
   };
   payment_events: {
     tenant_id: string;

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatDate } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, CsrfField, SummaryList, Table } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
@@ -89,7 +90,7 @@ export function ApplicationsPage(props: {
 }
 
 /** One application: where it stands, its history, the answers as sent, and withdrawing it while it is open. */
-export function ApplicationPage(props: { ctx: PageContext; caseId: string; detail: ApplicationDetail; withdraw?: WithdrawState }) {
+export function ApplicationPage(props: { ctx: PageContext; caseId: string; detail: ApplicationDetail; withdraw?: WithdrawState; payment?: ComponentChildren }) {
   const { lang } = props.ctx;
   const s = props.detail.status;
   const organisation = props.detail.receipt.submission.organisation_name;
@@ -108,6 +109,8 @@ export function ApplicationPage(props: { ctx: PageContext; caseId: string; detai
           { key: statusTexts(lang, 'current'), value: <strong>{s.current}</strong> },
         ]}
       />
+      {/* The fee's state (payments module), for an application paid before handling. */}
+      {props.payment}
       <p class="kern-body">{t(lang, 'postbox')} <a class="kern-link" href="/konto/postfach">{t(lang, 'postboxLink')}</a>.</p>
       <StatusHistory lang={lang} status={s} />
       <h2 class="kern-heading-large" id="angaben">{t(lang, 'answersHeading')}</h2>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SelectField, SummaryList, TextField } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
@@ -5,6 +6,7 @@ import { CaseDocumentsSection, describeDocumentEvent, type CaseDocument } from '
 import { displayValue, visibleSteps, type Answers } from '../../forms/index.js';
 import { CaseHandoffSection, describeHandoffEvent, type HandoffDelivery } from '../../handoff/index.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
+import type { RefundFormState } from '../../payments/index.js';
 import { caseStatuses, caseStatusNames, type CaseStatus } from '../case.js';
 import { inboxCountLimit, inboxViews, type InboxRow } from '../cases.repository.js';
 import type { ParsedInboxQuery } from '../inbox-query.js';
@@ -154,6 +156,7 @@ export interface CaseFormState {
   involve?: { involvementId: string; question: string; error?: string };
   answer?: { text: string; error?: string };
   request?: RequestFormState;
+  refund?: RefundFormState;
 }
 
 /** Involvements: the request a linked case answers, or those an asking case made. */
@@ -205,6 +208,8 @@ export function CasePage(props: {
   applicantRequests: { requests: ApplicantRequest[]; mayAsk: boolean; mayWithdraw: boolean; reachableByMail: boolean; defaultDueOn: string };
   /** The tax the answers lead to (formatted values), or that the town has no tariff. */
   assessment?: { values: Record<string, string> } | 'noTariff';
+  /** The case's payments (payments module), if it has any. */
+  payments?: ComponentChildren;
 } & CaseFormState) {
   const lang: Lang = props.ctx.lang;
   const form = props.service.form!;
@@ -256,6 +261,7 @@ export function CasePage(props: {
           )}
         </section>
       )}
+      {props.payments}
       <h2 class="kern-heading-large">{t(lang, 'actions')}</h2>
       <div class="case-actions">
         {props.actions.transitions.filter((s) => s !== 'decided').map((to) => (

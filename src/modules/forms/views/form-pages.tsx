@@ -1,4 +1,5 @@
-import { formatDate, formatEuro, localize, type Lang } from '../../../platform/i18n/i18n.js';
+import type { ComponentChildren } from 'preact';
+import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import type { ServiceDefinition } from '../../catalog/index.js';
@@ -8,6 +9,7 @@ import { t } from '../forms.i18n.js';
 import type { ReceiptSection } from '../receipt.js';
 import { t as savedDraftTexts } from '../saved-drafts.i18n.js';
 import { FormField, type SafeDocumentChoice } from './form-fields.js';
+import { assessFees, FeeBreakdown } from '../../payments/index.js';
 
 /** "Only needed if you chose … for …" for a field that depends on another answer of the same step. */
 function conditionNote(step: StepDefinition, field: FieldDefinition, lang: Lang): string | undefined {
@@ -130,12 +132,7 @@ export function CheckAnswersPage(props: {
           />
         </section>
       ))}
-      {service.fees.length > 0 && (
-        <section aria-labelledby="gebuehren" class="check-section">
-          <h2 class="kern-heading-medium" id="gebuehren">{lang === 'de' ? 'Gebühren' : 'Fees'}</h2>
-          <SummaryList lang={lang} rows={service.fees.map((f) => ({ key: localize(f.label, lang), value: formatEuro(f.amountCents, lang) }))} />
-        </section>
-      )}
+      {service.fees.length > 0 && <FeeBreakdown lang={lang} fees={assessFees(service.fees, props.answers)} payment={service.payment} />}
       <form method="post" action={`/antrag/${props.draftId}/absenden`} novalidate>
         <CsrfField token={ctx.csrfToken} />
         <h2 class="kern-heading-medium">{t(lang, 'declarationTitle')}</h2>
@@ -166,6 +163,10 @@ export function ReceiptPage(props: {
   submittedAt: Date;
   submissionId: string;
   mailQueued: boolean;
+  /** The fee's state, for a service paid before handling (from the payments module). */
+  payment?: ComponentChildren;
+  /** The fee is not paid yet: the office does not process the application until it is. */
+  awaitingPayment?: boolean;
 }) {
   const lang: Lang = props.ctx.lang;
   return (
@@ -182,7 +183,8 @@ export function ReceiptPage(props: {
       </div>
       <p class="kern-body">{t(lang, 'receiptText', { service: props.serviceTitle, date: formatDate(props.submittedAt, lang, true) })}</p>
       {props.mailQueued && <p class="kern-body">{t(lang, 'receiptMailSent')}</p>}
-      <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>
+      {props.payment}
+      {!props.awaitingPayment && <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>}
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/status`}>{t(lang, 'statusLink')}</a></p>
     </Layout>

@@ -25,20 +25,21 @@ export function PaymentPage(props: { ctx: PageContext; payment: Payment }) {
         </Alert>
       )}
       {(payment.status === 'failed' || payment.status === 'cancelled') && (
-        <Alert kind="warning" title={t(lang, 'failedTitle')}><p class="kern-body">{t(lang, 'failedHint')}</p></Alert>
+        <Alert kind="warning" title={t(lang, 'failedTitle')}><p class="kern-body">{t(lang, payment.caseId ? 'retryHint' : 'failedHint')}</p></Alert>
       )}
       {payment.status === 'refunded' && <Alert kind="info" title={t(lang, 'refundedTitle')} />}
       <SummaryList lang={lang} rows={rows} />
       {payment.status === 'pending' && <p class="kern-body">{t(lang, 'pendingHint')}</p>}
-      {open ? (
+      {open && (
         <form method="post" action={`/zahlung/${payment.id}`}>
           <CsrfField token={ctx.csrfToken} />
           <p class="kern-body">{t(lang, 'payNowHint')}</p>
           <Button>{t(lang, 'payNow')}</Button>
         </form>
-      ) : (
-        <p class="kern-body"><a class="kern-link" href={payment.continuePath}>{t(lang, 'continue')}</a></p>
       )}
+      {payment.caseId && (payment.status === 'failed' || payment.status === 'cancelled') && <RetryForm ctx={ctx} payment={payment} />}
+      {/* An application's payment can wait: its receipt says what is still open and leads back here. */}
+      {(!open || payment.caseId) && <p class="kern-body"><a class="kern-link" href={payment.continuePath}>{t(lang, open ? 'payLater' : 'continue')}</a></p>}
     </Layout>
   );
 }
@@ -71,5 +72,44 @@ export function SandboxPage(props: { ctx: PageContext; transaction: SandboxTrans
         </>
       )}
     </Layout>
+  );
+}
+
+/** The button that starts a new attempt for a failed or cancelled payment of a case (a plain form). */
+function RetryForm(props: { ctx: PageContext; payment: Payment }) {
+  return (
+    <form method="post" action={`/zahlung/${props.payment.id}/erneut`}>
+      <CsrfField token={props.ctx.csrfToken} />
+      <Button>{t(props.ctx.lang, 'retry')}</Button>
+    </form>
+  );
+}
+
+const receiptFeeText = {
+  created: 'receiptFeeOpen', pending: 'receiptFeePending', failed: 'receiptFeeFailed', cancelled: 'receiptFeeFailed', paid: 'receiptFeePaid', refunded: 'receiptFeeRefunded',
+} as const;
+
+/**
+ * The fee on an application's receipt, as it stands: open (with the way to the payment), failed
+ * (with "pay again"), or paid (with the confirmation). The receipt says the application is being
+ * processed only once the fee is paid.
+ */
+export function ReceiptPaymentStatus(props: { ctx: PageContext; payment: Payment }) {
+  const { ctx, payment } = props;
+  const lang = ctx.lang;
+  const amount = formatEuro(payment.amountCents, lang);
+  const settled = payment.status === 'paid' || payment.status === 'refunded';
+  return (
+    <section aria-labelledby="gebuehr" class="check-section">
+      <h2 class="kern-heading-medium" id="gebuehr">{t(lang, 'receiptFeeHeading')}</h2>
+      {settled
+        ? <p class="kern-body" data-testid="payment-status">{t(lang, receiptFeeText[payment.status], { amount })}</p>
+        : <Alert kind="warning" title={t(lang, receiptFeeText[payment.status], { amount })} />}
+      {payment.status === 'paid' && <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}/zahlungsbestaetigung.pdf`}>{t(lang, 'receiptLink')}</a></p>}
+      {/* Without a session (a status link opened elsewhere) there is no form token: the payment page has its own. */}
+      {!settled && (ctx.csrfToken && (payment.status === 'failed' || payment.status === 'cancelled')
+        ? <RetryForm ctx={ctx} payment={payment} />
+        : <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}`}>{t(lang, 'toPayment')}</a></p>)}
+    </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatDate, type Lang } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, SummaryList } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
@@ -28,7 +29,7 @@ export interface WithdrawState {
 }
 
 /** The applicant's status page: reference, current status, open questions, its history and the documents to download. */
-export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; page: string; answerForm?: AnswerFormState; withdraw?: WithdrawState }) {
+export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; page: string; answerForm?: AnswerFormState; withdraw?: WithdrawState; payment?: ComponentChildren }) {
   const { lang } = props.ctx;
   const s = props.status;
   const documentBase = `${props.page}/dokumente`;
@@ -45,6 +46,8 @@ export function StatusPage(props: { ctx: PageContext; status: ApplicantStatus; p
           { key: t(lang, 'current'), value: <strong>{s.current}</strong> },
         ]}
       />
+      {/* The fee's state (payments module), for an application paid before handling. */}
+      {props.payment}
       {/* A question left open when the application was withdrawn or decided can no longer be answered (a refused answer still shows why). */}
       <ApplicantQuestions lang={lang} requests={s.withdrawable || props.answerForm ? s.requests : s.requests.filter((r) => r.state !== 'open')} answerBase={`${props.page}/fragen`} csrfToken={props.ctx.csrfToken} form={props.answerForm} />
       <StatusHistory lang={lang} status={s} />

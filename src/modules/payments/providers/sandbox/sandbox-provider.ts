@@ -49,6 +49,15 @@ export interface SandboxProvider extends PaymentProvider {
   decide(tenantId: string, transactionId: string, outcome: SandboxOutcome): Promise<string | undefined>;
   /** The signed notification for a transaction's current state, as the job sends it. */
   signNotification(tenantId: string, transactionId: string, now?: Date): Promise<{ body: string; headers: Record<string, string> } | undefined>;
+  /** The provider's settlement report: the transactions it collected money for within [from, to) (refunded ones too: they were collected). */
+  settlementReport(tenantId: string, from: Date, to: Date): Promise<SettlementReport>;
+}
+
+/** What a provider says it collected for the town in a period, as a finance office reconciles against it. */
+export interface SettlementReport {
+  count: number;
+  totalCents: number;
+  kassenzeichen: string[];
 }
 
 /**
@@ -133,6 +142,14 @@ export function createSandboxProvider(db: Db, secret: Buffer): SandboxProvider {
         const row = await trx.selectFrom('payment_sandbox_transactions').select('return_url').where('id', '=', transactionId).executeTakeFirst();
         return row?.return_url;
       });
+    },
+
+    async settlementReport(tenantId, from, to) {
+      const rows = await inTransaction(db, { tenantId }, (trx) =>
+        trx.selectFrom('payment_sandbox_transactions').select(['amount_cents', 'kassenzeichen'])
+          .where('status', 'in', ['PAYED', 'REFUNDED']).where('decided_at', '>=', from).where('decided_at', '<', to)
+          .orderBy('decided_at').execute());
+      return { count: rows.length, totalCents: rows.reduce((sum, r) => sum + r.amount_cents, 0), kassenzeichen: rows.map((r) => r.kassenzeichen ?? '') };
     },
 
     async signNotification(tenantId, transactionId, now = new Date()) {

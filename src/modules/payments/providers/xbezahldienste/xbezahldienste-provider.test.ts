@@ -75,13 +75,14 @@ class PaymentService {
 describe('XBezahldienste adapter against a stand-in payment service', () => {
   let app: TestApp;
   let tenant: Tenant;
+  let host: string;
   let service: PaymentService;
   let deps: PaymentDeps;
   let env: Record<string, string | undefined>;
 
   before(async () => {
     app = await buildTestApp();
-    ({ tenant } = await app.createTown());
+    ({ tenant, host } = await app.createTown());
     service = new PaymentService();
     await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
     env = { [clientSecretVariable(tenant.slug)]: 's3cret' };
@@ -130,6 +131,21 @@ describe('XBezahldienste adapter against a stand-in payment service', () => {
     assert.equal(paid.kassenzeichen, 'KZ-4711-2026-000815');
     // Asked again, nothing changes.
     assert.equal((await reconcilePayment(deps, tenant.id, payment.id))!.status, 'paid');
+  });
+
+  it('takes the fee of an application through the town\'s payment service once it is connected', async () => {
+    const response = await app.app.inject({
+      method: 'POST', url: '/api/v1/services/meldebescheinigung/submissions', headers: { host },
+      payload: { answers: {
+        person: { vorname: 'Erika', nachname: 'Beispiel', geburtsdatum: '1980-01-02', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
+        art: { art: 'einfach' }, zustellung: { zustellung: 'abholung' }, kontakt: { email: 'erika@example.org' },
+      } },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    const paymentId = (response.json() as { paymentPath: string }).paymentPath.split('/').at(-1)!;
+    assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.provider, 'xbezahldienste');
+    const outcome = await startPayment(deps, tenant.id, paymentId);
+    assert.ok(outcome.kind === 'redirect' && outcome.url.startsWith(`${service.origin}/api/pay/`));
   });
 
   it('refuses a status answer that states another amount', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inTransaction, type Db } from '../../../../platform/db/database.js';
+import { inTransaction, type Db, type Trx } from '../../../../platform/db/database.js';
 import type { PaymentProvider, ProviderReport, ProviderStatus } from '../provider.js';
 
 /**
@@ -261,4 +261,9 @@ export async function saveXBezahldiensteSettings(db: Db, tenantId: string, input
     trx.insertInto('xbezahldienste_settings').values({ tenant_id: tenantId, ...row })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...row, updated_at: new Date() })).execute());
   return [];
+}
+
+/** Whether the town the transaction acts for has connected its payment service. */
+export async function hasXBezahldienste(trx: Trx): Promise<boolean> {
+  return (await trx.selectFrom('xbezahldienste_settings').select('tenant_id').executeTakeFirst()) !== undefined;
 }
