@@ -123,4 +123,148 @@ describe('booking an appointment as a citizen', () => {
     assert.equal(refused.statusCode, 409);
     assert.match(refused.body, /Dieser Termin kann nicht gebucht werden/);
   });
+
+  /** The newest mail to an address in this town whose subject starts so. */
+  async function mailTo(email: string, subject: string) {
+    return (await listOutbox(app.database.db, 200)).find((m) => m.to === email && m.tenantId === tenant.id && m.subject.startsWith(subject));
+  }
+
+  /** Books and confirms the last free time of a day for one Meldebescheinigung; returns the booking page link and the confirmed page. */
+  async function bookAndConfirm(citizen: TestBrowser, email: string, pick: (links: string[]) => string = (links) => links.at(-1)!) {
+    const link = pick(slotLinks((await citizen.get('/termine/freie-zeiten?p_meldebescheinigung=1')).body));
+    await citizen.get(link);
+    assert.equal((await citizen.post(link, { name: 'Erika Muster', email })).statusCode, 303);
+    await app.jobs.runDue();
+    const confirmUrl = (await mailTo(email, 'Bitte bestätigen'))!.text.match(/\/termine\/bestaetigen\/[A-Za-z0-9_-]{43}/)![0];
+    await citizen.get(confirmUrl);
+    const confirmed = await citizen.post(confirmUrl, {});
+    assert.equal(confirmed.statusCode, 200);
+    return { link, confirmUrl, confirmed };
+  }
+
+  const managePathIn = (text: string) => text.match(/\/termine\/verwalten\/[A-Za-z0-9_-]{43}/)?.[0];
+  const startOf = (link: string) => new Date(new URL(link, 'http://x').searchParams.get('beginn')!);
+
+  it('shows the management link once after the confirmation and mails one; a leaked confirmation link shows none', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const { confirmUrl, confirmed } = await bookAndConfirm(citizen, 'leak@example.org');
+    const pagePath = managePathIn(confirmed.body);
+    assert.ok(pagePath, 'the confirmed page links to the management page');
+    await app.jobs.runDue();
+    const mail = await mailTo('leak@example.org', 'Ihr Termin ist gebucht');
+    const mailPath = managePathIn(mail!.text);
+    assert.ok(mailPath && mailPath !== pagePath, 'the mail has a link of its own');
+    const tokens = await sql<{ token_hash: string }>`select t.token_hash from appointment_manage_tokens t join appointment_booking_contacts c on c.booking_id = t.booking_id where c.email = 'leak@example.org' and t.tenant_id = ${tenant.id}`.execute(app.database.db);
+    assert.equal(tokens.rows.length, 2);
+    assert.ok(tokens.rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash) && !pagePath.includes(r.token_hash) && !mailPath.includes(r.token_hash)), 'only hashes are stored');
+
+    // Whoever finds the used confirmation link learns nothing that lets them change the appointment.
+    const stranger = new TestBrowser(app.app, host);
+    await stranger.get(confirmUrl);
+    const again = await stranger.post(confirmUrl, {});
+    assert.match(again.body, /Ihr Termin ist bereits gebucht/);
+    assert.equal(managePathIn(again.body), undefined);
+    assert.ok(!citizen.cookieHeader.includes(pagePath.split('/').at(-1)!), 'the token is not in a cookie');
+    const manage = await citizen.get(pagePath);
+    assert.equal(manage.statusCode, 200);
+    assert.equal(manage.headers['cache-control'], 'no-store');
+    assert.equal(manage.headers['referrer-policy'], 'no-referrer');
+    assert.match(manage.body, /Termin absagen/);
+  });
+
+  it('reschedules by the mailed link: the new time is booked and the old one freed in one step, with a revised calendar file; then cancels', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const email = 'move@example.org';
+    const { link } = await bookAndConfirm(citizen, email);
+    await app.jobs.runDue();
+    const booked = (await mailTo(email, 'Ihr Termin ist gebucht'))!;
+    const uid = booked.attachments[0]!.content.match(/UID:(\S+)/)![1];
+    assert.match(booked.attachments[0]!.content, /SEQUENCE:0/);
+    const manageUrl = managePathIn(booked.text)!;
+    const manage = await citizen.get(manageUrl);
+    const moves = [...manage.body.matchAll(/href="(\/termine\/verwalten\/[^"?]+\/verschieben\?beginn=[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    assert.ok(moves.length > 1, 'free times to move to');
+    const target = moves[0]!;
+    const form = await citizen.get(target);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /Bisheriger Termin/);
+    assert.equal((await citizen.post(target, {}, { csrf: null })).statusCode, 403);
+    await citizen.get(target);
+    const moved = await citizen.post(target, {});
+    assert.equal(moved.statusCode, 303, moved.body.slice(0, 400));
+    assert.equal(moved.headers.location, '/termine/verschoben');
+
+    const bookings = await sql<{ status: string; start: Date; rescheduled_to: string | null; calendar_sequence: number }>`select b.status, lower(b.span) as start, b.rescheduled_to, b.calendar_sequence from appointment_bookings b join appointment_booking_contacts c on c.booking_id = b.id where c.email = ${email} and b.tenant_id = ${tenant.id} order by b.created_at`.execute(app.database.db);
+    assert.deepEqual(bookings.rows.map((r) => [r.status, new Date(r.start).toISOString(), r.calendar_sequence]), [
+      ['cancelled', startOf(link).toISOString(), 0], ['confirmed', startOf(target).toISOString(), 1],
+    ]);
+    assert.ok(bookings.rows[0]!.rescheduled_to);
+    assert.ok(slotLinks((await citizen.get('/termine/freie-zeiten?p_meldebescheinigung=1')).body).includes(link), 'the old time is free again');
+
+    // The old link is used up; the new mail has the revised calendar entry and a new link.
+    const old = await citizen.get(manageUrl);
+    assert.equal(old.statusCode, 410);
+    assert.match(old.body, /Der Termin wurde verschoben/);
+    await app.jobs.runDue();
+    const rescheduled = (await mailTo(email, 'Ihr Termin ist verschoben'))!;
+    assert.ok(rescheduled, 'a mail about the new time');
+    const ics = rescheduled.attachments[0]!.content;
+    assert.equal(ics.match(/UID:(\S+)/)![1], uid, 'the same calendar entry');
+    assert.match(ics, /SEQUENCE:1/);
+    assert.ok(!(await mailTo(email, 'Ihr Termin ist abgesagt')), 'no cancellation mail for a move');
+
+    const newUrl = managePathIn(rescheduled.text)!;
+    await citizen.get(newUrl);
+    assert.equal((await citizen.post(`${newUrl}/absagen`, {}, { csrf: null })).statusCode, 403);
+    await citizen.get(newUrl);
+    const cancelled = await citizen.post(`${newUrl}/absagen`, {});
+    assert.equal(cancelled.statusCode, 303);
+    assert.equal(cancelled.headers.location, '/termine/abgesagt');
+    assert.match((await citizen.get('/termine/abgesagt')).body, /Ihr Termin ist abgesagt/);
+    const gone = await citizen.get(newUrl);
+    assert.equal(gone.statusCode, 410);
+    assert.match(gone.body, /Der Termin ist abgesagt/);
+    await citizen.get(link);
+    assert.equal((await citizen.post(`${newUrl}/absagen`, {})).statusCode, 410, 'a used link cancels nothing twice');
+    const freeStarts = slotLinks((await citizen.get('/termine/freie-zeiten?p_meldebescheinigung=1')).body).map((l) => startOf(l).toISOString());
+    assert.ok(freeStarts.includes(startOf(target).toISOString()), 'the cancelled time is free again');
+    await app.jobs.runDue();
+    const cancelMail = (await mailTo(email, 'Ihr Termin ist abgesagt'))!;
+    assert.ok(cancelMail && !cancelMail.text.includes('Erika'));
+    assert.match(cancelMail.attachments[0]!.content, /METHOD:CANCEL/);
+    assert.match(cancelMail.attachments[0]!.content, /STATUS:CANCELLED/);
+    assert.match(cancelMail.attachments[0]!.content, /SEQUENCE:2/);
+    assert.equal(cancelMail.attachments[0]!.content.match(/UID:(\S+)/)![1], uid);
+  });
+
+  it('answers forged, unknown and malformed management links with a clear 404 page, in German and English', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const forged = await citizen.get(`/termine/verwalten/${'A'.repeat(43)}`);
+    assert.equal(forged.statusCode, 404);
+    assert.match(forged.body, /Der Link ist nicht gültig/);
+    assert.equal((await citizen.get('/termine/verwalten/kurz')).statusCode, 404);
+    assert.equal((await citizen.get(`/termine/verwalten/${'A'.repeat(43)}/verschieben?beginn=2026-12-01T08:00:00Z`)).statusCode, 404);
+    // A page with a form gives the browser a CSRF token; the forged link still cancels nothing.
+    await citizen.get(slotLinks((await citizen.get('/termine/freie-zeiten?p_meldebescheinigung=1')).body)[0]!);
+    assert.equal((await citizen.post(`/termine/verwalten/${'A'.repeat(43)}/absagen`, {})).statusCode, 404);
+    await citizen.get('/sprache?lang=en');
+    const english = await citizen.get(`/termine/verwalten/${'B'.repeat(43)}`);
+    assert.equal(english.statusCode, 404);
+    assert.match(english.body, /The link is not valid/);
+  });
+
+  it('refuses to move an appointment to a time that is taken, keeping the old one', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const first = await bookAndConfirm(citizen, 'keep@example.org', (links) => links.at(-2)!);
+    const manageUrl = managePathIn(first.confirmed.body)!;
+    const other = new TestBrowser(app.app, host);
+    const taken = await bookAndConfirm(other, 'other@example.org', (links) => links.at(-1)!);
+    const target = `${manageUrl}/verschieben?beginn=${startOf(taken.link).toISOString()}`;
+    await citizen.get(manageUrl);
+    const refused = await citizen.post(target, {});
+    assert.equal(refused.statusCode, 409);
+    assert.match(refused.body, /Dieser Termin ist gerade vergeben worden/);
+    const status = await sql<{ status: string }>`select b.status from appointment_bookings b join appointment_booking_contacts c on c.booking_id = b.id where c.email = 'keep@example.org' and b.tenant_id = ${tenant.id}`.execute(app.database.db);
+    assert.deepEqual(status.rows.map((r) => r.status), ['confirmed']);
+  });
 });

@@ -80,7 +80,10 @@ describe('holding and confirming appointments', () => {
     const stored = await sql<{ confirm_token_hash: string }>`select confirm_token_hash from appointment_bookings where id = ${held.bookingId}`.execute(database.db);
     assert.ok(!stored.rows[0]!.confirm_token_hash.includes(token), 'only the hash is stored');
     assert.deepEqual(await confirmAppointment(database.db, town.id, 'x'.repeat(43), friday), { outcome: 'unknown' });
-    assert.deepEqual(await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 5 * 60_000)), { outcome: 'confirmed', bookingId: held.bookingId });
+    const confirmed = await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 5 * 60_000));
+    assert.equal(confirmed.outcome, 'confirmed');
+    assert.equal(confirmed.bookingId, held.bookingId);
+    assert.match(confirmed.manageToken ?? '', /^[A-Za-z0-9_-]{43}$/, 'with a management link for the page');
     assert.deepEqual(await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 6 * 60_000)), { outcome: 'alreadyConfirmed' });
     // A confirmed booking does not expire.
     assert.equal((await holdAppointment(database.db, town.id, request(office), new Date(friday.getTime() + 60 * 60_000))).ok, false);

@@ -613,8 +613,16 @@ export interface Database {
     cancelled_at: Date | null;
     /** SHA-256 of the confirmation link's token, set when the mail is sent. */
     confirm_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The calendar entry's uid: the first booking's id, kept when the appointment is rescheduled; null = own id. */
+    calendar_uid: ColumnType<string | null, string | null | undefined, never>;
+    /** How often the calendar entry was revised (ICS SEQUENCE). */
+    calendar_sequence: ColumnType<number, number | undefined, never>;
+    /** The booking a rescheduled (cancelled) booking was replaced by. */
+    rescheduled_to: ColumnType<string | null, undefined, string>;
   };
   appointment_booking_contacts: { tenant_id: string; booking_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
+  /** SHA-256 of the tokens of a booking's management links (cancel, reschedule). */
+  appointment_manage_tokens: { tenant_id: string; token_hash: string; booking_id: string; created_at: Generated<Date> };
 }
 
 /** A town's public profile: letterhead, contact and the texts of its legal pages. */
