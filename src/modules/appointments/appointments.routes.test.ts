@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
+import { formatDate } from '../../platform/i18n/i18n.js';
 import { listOutbox } from '../../platform/mail/mailer.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser, fieldError } from '../../test-support/browser.js';
@@ -266,5 +267,61 @@ describe('booking an appointment as a citizen', () => {
     assert.match(refused.body, /Dieser Termin ist gerade vergeben worden/);
     const status = await sql<{ status: string }>`select b.status from appointment_bookings b join appointment_booking_contacts c on c.booking_id = b.id where c.email = 'keep@example.org' and b.tenant_id = ${tenant.id}`.execute(app.database.db);
     assert.deepEqual(status.rows.map((r) => r.status), ['confirmed']);
+  });
+
+  /** The reminder jobs of the bookings of an address: payload's booking, when due, whether done. */
+  async function remindersOf(email: string) {
+    return (await sql<{ id: string; booking_id: string; run_at: Date; done_at: Date | null }>`select j.id, j.payload->>'bookingId' as booking_id, j.run_at, j.done_at from jobs j
+      join appointment_booking_contacts c on c.booking_id::text = j.payload->>'bookingId' and c.tenant_id = j.tenant_id
+      where j.kind = 'appointments.reminder' and c.email = ${email} and j.tenant_id = ${tenant.id} order by j.run_at`.execute(app.database.db)).rows;
+  }
+  /** Lets the clock reach a job's time: it becomes due now. */
+  const makeDue = (jobId: string) => sql`update jobs set run_at = now() where id = ${jobId}`.execute(app.database.db);
+
+  it('reminds 24 hours before by a durable job, sent by the worker when due, with a management link', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const email = 'remind@example.org';
+    const { link } = await bookAndConfirm(citizen, email);
+    const [reminder] = await remindersOf(email);
+    assert.ok(reminder, 'a reminder job is written with the confirmation');
+    assert.equal(new Date(reminder.run_at).getTime(), startOf(link).getTime() - 24 * 3_600_000);
+    await app.jobs.runDue();
+    assert.equal((await remindersOf(email))[0]!.done_at, null, 'not before its time');
+    assert.equal(await mailTo(email, 'Erinnerung'), undefined);
+    await makeDue(reminder.id);
+    await app.jobs.runDue();
+    const mail = await mailTo(email, 'Erinnerung an Ihren Termin');
+    assert.ok(mail, 'the reminder is sent when due');
+    assert.ok(managePathIn(mail.text) && !mail.text.includes('Erika'));
+    assert.equal((await citizen.get(managePathIn(mail.text)!)).statusCode, 200);
+  });
+
+  it('sends no reminder for a cancelled appointment, nor for the old time of a rescheduled one', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const cancelEmail = 'noremind@example.org';
+    const cancelled = await bookAndConfirm(citizen, cancelEmail);
+    const manageUrl = managePathIn(cancelled.confirmed.body)!;
+    await citizen.get(manageUrl);
+    assert.equal((await citizen.post(`${manageUrl}/absagen`, {})).statusCode, 303);
+
+    const moveEmail = 'moveremind@example.org';
+    const moved = await bookAndConfirm(citizen, moveEmail, (links) => links.at(-2)!);
+    const moveUrl = managePathIn(moved.confirmed.body)!;
+    const manage = await citizen.get(moveUrl);
+    const target = [...manage.body.matchAll(/href="(\/termine\/verwalten\/[^"?]+\/verschieben\?beginn=[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')).at(-1)!;
+    await citizen.get(target);
+    assert.equal((await citizen.post(target, {})).statusCode, 303);
+
+    const [cancelledReminder] = await remindersOf(cancelEmail);
+    const movedReminders = await remindersOf(moveEmail);
+    assert.equal(movedReminders.length, 2, 'one for the old time, one for the new');
+    for (const job of [cancelledReminder!, ...movedReminders]) await makeDue(job.id);
+    await app.jobs.runDue();
+    assert.equal(await mailTo(cancelEmail, 'Erinnerung'), undefined, 'no reminder after the cancellation');
+    const reminders = (await listOutbox(app.database.db, 200)).filter((m) => m.to === moveEmail && m.subject.startsWith('Erinnerung'));
+    assert.equal(reminders.length, 1, 'one reminder, for the new time only');
+    assert.ok(reminders[0]!.text.includes(formatDate(startOf(target), 'de', true)), reminders[0]!.text);
+    assert.ok(!reminders[0]!.text.includes(formatDate(startOf(moved.link), 'de', true)));
+    assert.ok((await remindersOf(cancelEmail)).every((j) => j.done_at !== null), 'the job is done, not retried');
   });
 });
