@@ -115,9 +115,11 @@ describe('holding and confirming appointments', () => {
     assert.deepEqual(await refusal({ name: ' ', email: 'kein-at' }), { name: 'contactNameRequired', email: 'emailInvalid' });
   });
 
-  it('lets exactly one of many concurrent requests for the last counter win; the others hear that it is taken', async () => {
+  it('lets exactly one of many concurrent requests for one slot win; the others hear that it is taken, with the next free slots', async () => {
     const office = await buildOffice(['Schalter 1']);
-    const attempts = 100;
+    // Issue 5 asks for 200 on PostgreSQL (many connections race there); PGlite runs them one
+    // connection at a time, so fewer show the same there at a fraction of the time.
+    const attempts = process.env.DATABASE_URL ? 200 : 100;
     const results = await Promise.all(Array.from({ length: attempts }, (_, i) => holdAppointment(database.db, town.id, request(office, { name: `Person ${i}` }), friday)));
     assert.equal(results.filter((r) => r.ok).length, 1);
     assert.ok(results.every((r) => r.ok || (r.kind === 'slot' && r.problem === 'taken' && r.nextFree.length > 0)));
