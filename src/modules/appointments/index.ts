@@ -4,3 +4,4 @@ export { appointmentMinutes, checkSlot, freeSlots, holidayRegions, type BusySpan
 export { confirmAppointment, expireAppointmentHolds, holdAppointment, holdMinutes, issueConfirmationToken, type ConfirmOutcome, type HoldRequest, type HoldRefusal } from './bookings.service.js';
 export { appointmentRoutes } from './appointments.routes.js';
 export { appointmentJobHandlers } from './booking-mail.js';
+export { queueRoutes } from './queue.staff-routes.js';

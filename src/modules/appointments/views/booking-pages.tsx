@@ -33,7 +33,7 @@ const dayNames = {
   en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
 };
 /** 'YYYY-MM-DD' as "Montag, 30. November 2026" (the day is a calendar day, not an instant). */
-function dayName(day: string, lang: Lang): string {
+export function dayName(day: string, lang: Lang): string {
   return dayNames[lang].format(new Date(`${day}T12:00:00Z`));
 }
 
