@@ -264,3 +264,12 @@ export async function findBookingForMail(trx: Trx, bookingId: string): Promise<{
 export async function findBookingContact(trx: Trx, bookingId: string): Promise<{ email: string; language: 'de' | 'en' } | undefined> {
   return trx.selectFrom('appointment_booking_contacts').select(['email', 'language']).where('booking_id', '=', bookingId).executeTakeFirst();
 }
+
+/** The ids of the services offered at an active location with an active counter. */
+export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
+  const rows = await trx.selectFrom('appointment_location_services as s').innerJoin('appointment_locations as l', 'l.id', 's.location_id')
+    .select('s.service_id').distinct().where('l.deactivated_at', 'is', null)
+    .where((eb) => eb.exists(eb.selectFrom('appointment_resources as r').select('r.id').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null)))
+    .execute();
+  return rows.map((r) => r.service_id);
+}

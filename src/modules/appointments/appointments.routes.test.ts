@@ -324,4 +324,17 @@ describe('booking an appointment as a citizen', () => {
     assert.ok(!reminders[0]!.text.includes(formatDate(startOf(moved.link), 'de', true)));
     assert.ok((await remindersOf(cancelEmail)).every((j) => j.done_at !== null), 'the job is done, not retried');
   });
+
+  it('links each catalog service page offered at a location to the booking with that service chosen', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const offered = await citizen.get('/leistungen/personalausweis');
+    assert.equal(offered.statusCode, 200);
+    assert.match(offered.body, /href="\/termine\?leistung=personalausweis"/);
+    assert.match((await citizen.get('/termine?leistung=personalausweis')).body, /<option value="1" selected/);
+    const notOffered = await citizen.get('/leistungen/reisepass');
+    assert.equal(notOffered.statusCode, 200);
+    assert.doesNotMatch(notOffered.body, /href="\/termine\?leistung=/);
+    await citizen.get('/sprache?lang=en');
+    assert.match((await citizen.get('/leistungen/meldebescheinigung')).body, /Book an appointment/);
+  });
 });

@@ -3,7 +3,7 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, expireHolds, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
@@ -193,4 +193,30 @@ export async function searchFreeSlots(db: Db, tenantId: string, choices: Service
     results.push({ location: setup.location, minutes: minutes.minutes, days: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays }) });
   }
   return results;
+}
+
+/** How long the catalog may link to booking on an outdated offer (after an admin's change). */
+const bookableCacheMs = 30_000;
+
+/**
+ * Which services of a town can be booked at some location, for the catalog's service pages (cached
+ * for every visitor, so this is part of their cache key). Read at most every 30 s per town.
+ */
+export class BookableServices {
+  #towns = new Map<string, { ids: Promise<Set<string>>; readAt: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Whether the town offers the service at a location. */
+  async has(tenantId: string, serviceId: string): Promise<boolean> {
+    let town = this.#towns.get(tenantId);
+    if (!town || Date.now() - town.readAt > bookableCacheMs) {
+      const ids = inTransaction(this.db, { tenantId }, async (trx) => new Set(await listBookableServiceIds(trx)));
+      town = { ids, readAt: Date.now() };
+      this.#towns.set(tenantId, town);
+      // A failed read is not kept: the next request reads again.
+      ids.catch(() => this.#towns.delete(tenantId));
+    }
+    return (await town.ids).has(serviceId);
+  }
 }
