@@ -185,6 +185,7 @@ describe('booking an appointment as a citizen', () => {
     const manage = await citizen.get(manageUrl);
     const moves = [...manage.body.matchAll(/href="(\/termine\/verwalten\/[^"?]+\/verschieben\?beginn=[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
     assert.ok(moves.length > 1, 'free times to move to');
+    assert.ok(!moves.some((m) => startOf(m).getTime() === startOf(link).getTime()), 'not its own time');
     const target = moves[0]!;
     const form = await citizen.get(target);
     assert.equal(form.statusCode, 200);

@@ -67,7 +67,10 @@ export async function findRescheduleSlots(db: Db, tenantId: string, booking: Man
     if (!setup.location.active || !minutes.ok) return { location: setup.location, days: [] };
     const schedule = scheduleOf(setup);
     const busy = await listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now, booking.id);
-    return { location: setup.location, days: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays }) };
+    // Its own time counts as free (a move may overlap it) but is no other time to move to.
+    const days = freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays })
+      .map((d) => ({ ...d, slots: d.slots.filter((slot) => slot.start.getTime() !== booking.start.getTime()) })).filter((d) => d.slots.length > 0);
+    return { location: setup.location, days };
   });
 }
 
