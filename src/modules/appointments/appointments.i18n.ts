@@ -27,6 +27,7 @@ const refusals = {
     contactNameRequired: 'Geben Sie Ihren Namen ein.',
     emailRequired: 'Geben Sie Ihre E-Mail-Adresse ein.',
     emailInvalid: 'Geben Sie eine E-Mail-Adresse im Format name@beispiel.de ein.',
+    tooManyOpen: 'Für diese E-Mail-Adresse sind schon {max} Termine für diese Leistung vorgemerkt oder gebucht. Sagen Sie erst einen davon ab (Link in der E-Mail).',
   },
   en: {
     tooLong: 'This is too long.',
@@ -53,6 +54,7 @@ const refusals = {
     contactNameRequired: 'Enter your name.',
     emailRequired: 'Enter your e-mail address.',
     emailInvalid: 'Enter an e-mail address like name@example.org.',
+    tooManyOpen: 'This e-mail address has {max} appointments for this service reserved or booked already. Please cancel one of them first (link in the e-mail).',
   },
 };
 

@@ -112,6 +112,11 @@ export async function deleteClosure(trx: Trx, locationId: string, closureId: str
   return Number(result.numDeletedRows) === 1;
 }
 
+/** The department serving a location, or undefined when there is no such location. */
+export async function findLocationDepartmentId(trx: Trx, locationId: string): Promise<string | undefined> {
+  return (await trx.selectFrom('appointment_locations').select('department_id').where('id', '=', locationId).executeTakeFirst())?.department_id;
+}
+
 /** The id of an active department of the town by its key. */
 export async function findActiveDepartmentId(trx: Trx, key: string): Promise<string | undefined> {
   return (await trx.selectFrom('departments').select('id').where('key', '=', key).where('deactivated_at', 'is', null).executeTakeFirst())?.id;
@@ -272,4 +277,22 @@ export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
     .where((eb) => eb.exists(eb.selectFrom('appointment_resources as r').select('r.id').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null)))
     .execute();
   return rows.map((r) => r.service_id);
+}
+
+/**
+ * How many open bookings (held and not run out, or confirmed and not begun) an e-mail address has
+ * per service, after waiting for any other transaction counting for the same address (so two
+ * concurrent holds cannot both pass a cap). Reads contacts: only as the location's department.
+ */
+export async function countOpenBookingsByService(trx: Trx, tenantId: string, email: string, now: Date): Promise<Map<string, number>> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`appointments:${tenantId}:${email}`}, 0))`.execute(trx);
+  const rows = await sql<{ service_id: string; n: number }>`
+    select s->>'serviceId' as service_id, count(*)::int as n
+    from appointment_booking_contacts c
+    join appointment_bookings b on b.id = c.booking_id
+    cross join lateral jsonb_array_elements(b.services) s
+    where c.email = ${email}
+      and ((b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}))
+    group by 1`.execute(trx);
+  return new Map(rows.rows.map((r) => [r.service_id, r.n]));
 }

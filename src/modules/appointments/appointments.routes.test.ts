@@ -338,4 +338,19 @@ describe('booking an appointment as a citizen', () => {
     await citizen.get('/sprache?lang=en');
     assert.match((await citizen.get('/leistungen/meldebescheinigung')).body, /Book an appointment/);
   });
+
+  it('refuses a third open appointment for the same service and address with a clear message, keeping what was typed', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    // An hour apart: the 20-minute appointments must not overlap on the one counter.
+    const links = slotLinks((await citizen.get('/termine/freie-zeiten?p_personalausweis=1')).body).filter((_, i) => i % 4 === 0);
+    for (const link of links.slice(0, 2)) {
+      await citizen.get(link);
+      assert.equal((await citizen.post(link, { name: 'Erika Muster', email: 'hamster@example.org' })).statusCode, 303);
+    }
+    await citizen.get(links[2]!);
+    const refused = await citizen.post(links[2]!, { name: 'Erika Muster', email: 'Hamster@example.org' });
+    assert.equal(refused.statusCode, 422);
+    assert.match(fieldError(refused.body, 'email') ?? '', /schon 2 Termine für diese Leistung/);
+    assert.match(refused.body, /value="Hamster@example.org"/);
+  });
 });

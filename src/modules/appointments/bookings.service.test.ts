@@ -33,7 +33,8 @@ describe('holding and confirming appointments', () => {
   }
 
   const request = (locationId: string, overrides: Partial<HoldRequest> = {}): HoldRequest =>
-    ({ locationId, start: mondayNine, services: identityCardForTwo, name: 'Erika Muster', email: 'Erika@Example.org', language: 'de', ...overrides });
+    // One address per office (each test builds its own): the cap on open bookings per address counts across tests otherwise.
+    ({ locationId, start: mondayNine, services: identityCardForTwo, name: 'Erika Muster', email: `Erika.${locationId.slice(0, 8)}@Example.org`, language: 'de', ...overrides });
 
   it('holds a slot on a free counter for 15 minutes, then on the other counter, then refuses it with the next free slots', async () => {
     const office = await buildOffice(['Schalter 1', 'Schalter 2']);
@@ -55,7 +56,7 @@ describe('holding and confirming appointments', () => {
     assert.notEqual(rows.rows[0]!.resource_id, rows.rows[1]!.resource_id);
     assert.ok(rows.rows.every((r) => r.status === 'held' && new Date(r.hold_expires_at).getTime() === friday.getTime() + 15 * 60_000));
     const contact = await sql<{ email: string }>`select email from appointment_booking_contacts where booking_id = ${first.bookingId}`.execute(database.db);
-    assert.equal(contact.rows[0]!.email, 'erika@example.org');
+    assert.equal(contact.rows[0]!.email, `erika.${office.slice(0, 8)}@example.org`);
   });
 
   it('gives the time of an unconfirmed hold to the next citizen after 15 minutes', async () => {
@@ -125,5 +126,17 @@ describe('holding and confirming appointments', () => {
     assert.ok(results.every((r) => r.ok || (r.kind === 'slot' && r.problem === 'taken' && r.nextFree.length > 0)));
     const held = await sql<{ n: number }>`select count(*)::int as n from appointment_bookings where location_id = ${office} and status = 'held'`.execute(database.db);
     assert.equal(held.rows[0]!.n, 1);
+  });
+
+  it('caps the open appointments of one e-mail address per service, also for concurrent requests', async () => {
+    const office = await buildOffice(['Schalter 1', 'Schalter 2']);
+    const at = (hour: number) => new Date(`2026-11-30T${String(hour).padStart(2, '0')}:00:00Z`);
+    const email = `viele.${office.slice(0, 8)}@example.org`;
+    const results = await Promise.all([7, 8, 9, 10].map((hour) => holdAppointment(database.db, town.id, request(office, { start: at(hour), email }), friday)));
+    assert.equal(results.filter((r) => r.ok).length, 2, 'two open holds per address and service');
+    for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r.ok ? undefined : r.kind === 'invalid' && r.errors, { email: { key: 'tooManyOpen', params: { max: 2 } } });
+    assert.ok((await holdAppointment(database.db, town.id, request(office, { start: at(10), email: email.toUpperCase(), services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), friday)).ok, 'another service is not capped');
+    // Holds that ran out are no longer open.
+    assert.ok((await holdAppointment(database.db, town.id, request(office, { start: at(9), email }), new Date(friday.getTime() + 16 * 60_000))).ok);
   });
 });

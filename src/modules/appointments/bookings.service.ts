@@ -3,12 +3,17 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, expireHolds, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, countOpenBookingsByService, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
 /** How long a hold waits for its e-mail confirmation before its time is free again. */
 export const holdMinutes = 15;
+/**
+ * How many open appointments (held or booked, not begun) one e-mail address may have for a
+ * service: enough for a family member's second one, too few to hoard a calendar with one address.
+ */
+export const maxOpenPerService = 2;
 /** How many days of free slots a refusal offers instead. */
 const alternativeDays = 3;
 /** How many days with free slots the search shows per location. */
@@ -98,11 +103,19 @@ export async function holdAppointment(db: Db, tenantId: string, request: HoldReq
   const contact = parseInput(contactSchema, { name: request.name, email: request.email });
   if (!contact.ok) return { ok: false, kind: 'invalid', errors: contact.errors };
   if (!isUuid(request.locationId) || Number.isNaN(request.start.getTime())) return { ok: false, kind: 'locationUnknown' };
-  return retryWhenTaken(() => inTransaction(db, { tenantId }, async (trx) => {
+  // Counting an address's open bookings reads contacts, which only the location's department may:
+  // the hold acts as that department (and reads nothing but the counts).
+  const departmentId = await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId));
+  if (!departmentId) return { ok: false, kind: 'locationUnknown' };
+  return retryWhenTaken(() => inTransaction(db, { tenantId, departmentIds: [departmentId] }, async (trx) => {
     const setup = await findLocationSetup(trx, request.locationId);
     if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
     const counter = await findFreeCounter(trx, setup, request.start, request.services, now);
     if (!counter.ok) return counter;
+    const open = await countOpenBookingsByService(trx, tenantId, contact.data.email, now);
+    if (request.services.some((s) => (open.get(s.serviceId) ?? 0) >= maxOpenPerService)) {
+      return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyOpen', params: { max: maxOpenPerService } } } } as const;
+    }
     const bookingId = await insertHold(trx, tenantId, {
       locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: counter.resourceId, start: request.start, end: counter.end,
       services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
