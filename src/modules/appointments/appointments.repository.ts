@@ -6,19 +6,19 @@ import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './
 /** A location's columns as the module writes them. */
 export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
 
-const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'deactivated_at'] as const;
+const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'deactivated_at'] as const;
 
-function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; deactivated_at: Date | null }): AppointmentLocation {
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; deactivated_at: Date | null }): AppointmentLocation {
   return {
     id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
-    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, active: row.deactivated_at === null,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, active: row.deactivated_at === null,
   };
 }
 
 function locationRow(tenantId: string, v: LocationValues) {
   return {
     tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
-    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes,
+    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter,
   };
 }
 
