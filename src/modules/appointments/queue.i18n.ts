@@ -94,7 +94,7 @@ export const t = defineMessages({
     checkIn: 'Check in',
     markNoShow: 'Did not come',
     checkInLabel: 'Check in {name} at {time}',
-    noShowLabel: 'Mark {name} at {time} as not come',
+    noShowLabel: '{name} at {time}: did not come',
     done_checkin: 'Checked in: ticket {ticket}.',
     done_walkin: 'Ticket {ticket} issued.',
     done_called: '{ticket} called to {counter}.',
