@@ -28,6 +28,7 @@ const refusals = {
     contactNameRequired: 'Geben Sie Ihren Namen ein.',
     emailRequired: 'Geben Sie Ihre E-Mail-Adresse ein.',
     emailInvalid: 'Geben Sie eine E-Mail-Adresse im Format name@beispiel.de ein.',
+    tooManyHolds: 'Mit dieser E-Mail-Adresse wurden in der letzten Stunde schon {max} Termine vorgemerkt. Bitte versuchen Sie es später wieder.',
     tooManyOpen: 'Für diese E-Mail-Adresse sind schon {max} Termine für diese Leistung vorgemerkt oder gebucht. Sagen Sie erst einen davon ab (Link in der E-Mail).',
   },
   en: {
@@ -56,6 +57,7 @@ const refusals = {
     contactNameRequired: 'Enter your name.',
     emailRequired: 'Enter your e-mail address.',
     emailInvalid: 'Enter an e-mail address like name@example.org.',
+    tooManyHolds: 'This e-mail address has reserved {max} appointments in the last hour already. Please try again later.',
     tooManyOpen: 'This e-mail address has {max} appointments for this service reserved or booked already. Please cancel one of them first (link in the e-mail).',
   },
 };

@@ -281,10 +281,11 @@ export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
 
 /**
  * How many open bookings (held and not run out, or confirmed and not begun) an e-mail address has
- * per service, after waiting for any other transaction counting for the same address (so two
- * concurrent holds cannot both pass a cap). Reads contacts: only as the location's department.
+ * per service, and how many holds it made in the last hour (by the database's clock), after
+ * waiting for any other transaction counting for the same address (so two concurrent holds cannot
+ * both pass a cap). Reads contacts: only as the location's department.
  */
-export async function countOpenBookingsByService(trx: Trx, tenantId: string, email: string, now: Date): Promise<Map<string, number>> {
+export async function countBookingsOfAddress(trx: Trx, tenantId: string, email: string, now: Date): Promise<{ openByService: Map<string, number>; lastHour: number }> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`appointments:${tenantId}:${email}`}, 0))`.execute(trx);
   const rows = await sql<{ service_id: string; n: number }>`
     select s->>'serviceId' as service_id, count(*)::int as n
@@ -294,5 +295,8 @@ export async function countOpenBookingsByService(trx: Trx, tenantId: string, ema
     where c.email = ${email}
       and ((b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}))
     group by 1`.execute(trx);
-  return new Map(rows.rows.map((r) => [r.service_id, r.n]));
+  const recent = await sql<{ n: number }>`
+    select count(*)::int as n from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
+    where c.email = ${email} and b.created_at > now() - interval '1 hour'`.execute(trx);
+  return { openByService: new Map(rows.rows.map((r) => [r.service_id, r.n])), lastHour: recent.rows[0]!.n };
 }

@@ -139,4 +139,17 @@ describe('holding and confirming appointments', () => {
     // Holds that ran out are no longer open.
     assert.ok((await holdAppointment(database.db, town.id, request(office, { start: at(9), email }), new Date(friday.getTime() + 16 * 60_000))).ok);
   });
+
+  it('limits the holds of one e-mail address per hour, even when each ran out', async () => {
+    const office = await buildOffice(['Schalter 1']);
+    const email = `oft.${office.slice(0, 8)}@example.org`;
+    // Each pair of holds runs out before the next: never more than two open, six made in the hour.
+    for (const [i, hour] of [7, 8, 9, 10, 7, 8].entries()) {
+      const now = new Date(friday.getTime() + Math.floor(i / 2) * 16 * 60_000);
+      const held = await holdAppointment(database.db, town.id, request(office, { start: new Date(`2026-11-30T${String(hour).padStart(2, '0')}:00:00Z`), email, services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), now);
+      assert.ok(held.ok, `hold ${i + 1}`);
+    }
+    const seventh = await holdAppointment(database.db, town.id, request(office, { start: new Date('2026-11-30T09:00:00Z'), email, services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), new Date(friday.getTime() + 48 * 60_000));
+    assert.deepEqual(seventh.ok ? undefined : seventh.kind === 'invalid' && seventh.errors, { email: { key: 'tooManyHolds', params: { max: 6 } } });
+  });
 });

@@ -3,7 +3,7 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, countOpenBookingsByService, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
@@ -14,6 +14,8 @@ export const holdMinutes = 15;
  * service: enough for a family member's second one, too few to hoard a calendar with one address.
  */
 export const maxOpenPerService = 2;
+/** How many holds one e-mail address may make in an hour: reserving and letting run out again and again blocks times too. */
+export const maxHoldsPerHour = 6;
 /** How many days of free slots a refusal offers instead. */
 const alternativeDays = 3;
 /** How many days with free slots the search shows per location. */
@@ -112,10 +114,11 @@ export async function holdAppointment(db: Db, tenantId: string, request: HoldReq
     if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
     const counter = await findFreeCounter(trx, setup, request.start, request.services, now);
     if (!counter.ok) return counter;
-    const open = await countOpenBookingsByService(trx, tenantId, contact.data.email, now);
-    if (request.services.some((s) => (open.get(s.serviceId) ?? 0) >= maxOpenPerService)) {
+    const address = await countBookingsOfAddress(trx, tenantId, contact.data.email, now);
+    if (request.services.some((s) => (address.openByService.get(s.serviceId) ?? 0) >= maxOpenPerService)) {
       return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyOpen', params: { max: maxOpenPerService } } } } as const;
     }
+    if (address.lastHour >= maxHoldsPerHour) return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyHolds', params: { max: maxHoldsPerHour } } } } as const;
     const bookingId = await insertHold(trx, tenantId, {
       locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: counter.resourceId, start: request.start, end: counter.end,
       services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
