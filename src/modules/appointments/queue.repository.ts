@@ -49,15 +49,18 @@ export async function insertTicket(trx: Trx, tenantId: string, ticket: { locatio
 }
 
 /**
- * Marks a confirmed booking of the location on that (Berlin) day as arrived or as a no-show; false
- * when it is not such a booking or is marked either way already.
+ * Marks a confirmed booking of the location as arrived or as a no-show, if neither yet; false
+ * otherwise. Arrived: it starts before `arrivedBefore` and not on a day before `day` (Berlin); a
+ * no-show: it is of `day`.
  */
-export async function markAttendance(trx: Trx, locationId: string, bookingId: string, day: string, now: Date, mark: 'arrived' | 'noShow'): Promise<boolean> {
-  const row = await trx.updateTable('appointment_bookings').set(mark === 'arrived' ? { arrived_at: now } : { no_show_at: now })
+export async function markAttendance(trx: Trx, locationId: string, bookingId: string, day: string, now: Date, mark: { arrivedBefore: Date } | 'noShow'): Promise<boolean> {
+  let query = trx.updateTable('appointment_bookings').set(mark === 'noShow' ? { no_show_at: now } : { arrived_at: now })
     .where('id', '=', bookingId).where('location_id', '=', locationId).where('status', '=', 'confirmed')
-    .where('arrived_at', 'is', null).where('no_show_at', 'is', null)
-    .where(sql<boolean>`(lower(span) at time zone 'Europe/Berlin')::date = ${day}::date`).returning('id').executeTakeFirst();
-  return row !== undefined;
+    .where('arrived_at', 'is', null).where('no_show_at', 'is', null);
+  query = mark === 'noShow'
+    ? query.where(sql<boolean>`(lower(span) at time zone 'Europe/Berlin')::date = ${day}::date`)
+    : query.where(sql<boolean>`(lower(span) at time zone 'Europe/Berlin')::date >= ${day}::date`).where(sql<boolean>`lower(span) < ${mark.arrivedBefore}`);
+  return (await query.returning('id').executeTakeFirst()) !== undefined;
 }
 
 /**

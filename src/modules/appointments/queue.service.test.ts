@@ -69,6 +69,12 @@ describe('the queue of a citizens\' office on the day', () => {
     assert.deepEqual(after.tickets.map((t) => [t.number, t.status, t.walkIn]), [[1, 'called', false], [2, 'done', true]], 'a counter calling again is done with its ticket');
   });
 
+  it('checks in up to three hours before the appointment, not earlier', async () => {
+    const nextMonday = booked[2]!;
+    assert.deepEqual(await checkInBooking(database.db, clerk, officeId, nextMonday, new Date('2026-12-07T04:30:00Z')), { refused: 'notCheckable' }, 'three and a half hours early');
+    assert.deepEqual(await checkInBooking(database.db, clerk, officeId, nextMonday, new Date('2026-12-07T05:30:00Z')), { ticket: 'A-001' }, 'two and a half hours early, the first ticket of that day');
+  });
+
   it('numbers concurrent walk-ins without gaps or twins, starting again the next day', async () => {
     const tuesday = new Date('2026-12-01T08:00:00Z');
     const tickets = await Promise.all(Array.from({ length: 12 }, () => issueWalkInTicket(database.db, clerk, officeId, tuesday)));

@@ -61,11 +61,22 @@ export function showQueueDay(db: Db, actor: QueueActor, locationId: string, day:
   }));
 }
 
-/** Checks in a citizen who arrived for today's booking: marks it and issues the next ticket of the day. */
+/** How early before the appointment a citizen may check in (they come early; an evening's check-in may be for just after midnight). */
+export const checkInHours = 3;
+
+/** Until when an appointment starting then may be checked in now. */
+export function checkInBefore(now: Date): Date {
+  return new Date(now.getTime() + checkInHours * 3_600_000);
+}
+
+/**
+ * Checks in a citizen who arrived for a booking (today's, or one starting within three hours):
+ * marks it and issues the next ticket of the day.
+ */
 export function checkInBooking(db: Db, actor: QueueActor, locationId: string, bookingId: string, now = new Date()): Promise<{ ticket: string } | { refused: QueueRefusal }> {
   const day = officeDay(now);
   return atLocation(db, actor, locationId, true, async (trx, location) => {
-    if (!isUuid(bookingId) || !(await markAttendance(trx, location.id, bookingId, day, now, 'arrived'))) return { refused: 'notCheckable' } as const;
+    if (!isUuid(bookingId) || !(await markAttendance(trx, location.id, bookingId, day, now, { arrivedBefore: checkInBefore(now) }))) return { refused: 'notCheckable' } as const;
     const number = await insertTicket(trx, actor.tenantId, { locationId: location.id, departmentId: location.departmentId, day, bookingId });
     return { ticket: ticketLabel(location.ticketLetter, number) };
   });

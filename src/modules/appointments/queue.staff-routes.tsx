@@ -7,7 +7,7 @@ import { requireStaff } from '../staff/index.js';
 import { CallFeed } from './call-feed.js';
 import { t } from './queue.i18n.js';
 import {
-  callNextToCounter, checkInBooking, issueWalkInTicket, listDisplayedCalls, listStaffLocations, markBookingNoShow, officeDay, showQueueDay,
+  callNextToCounter, checkInBefore, checkInBooking, issueWalkInTicket, listDisplayedCalls, listStaffLocations, markBookingNoShow, officeDay, showQueueDay,
   type QueueActor, type QueueRefusal,
 } from './queue.service.js';
 import { CallDisplayPage, QueueDayPage, QueueLocationsPage, queuePaths, type DayNotice } from './views/queue-pages.js';
@@ -66,8 +66,8 @@ export async function queueRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
   async function showDay(request: DayRequest, reply: FastifyReply, clerk: Clerk, day: string, notice: DayNotice, status = 200, counterValue = '') {
     const queue = await showQueueDay(db, clerk.actor, request.params.id, day);
     if ('refused' in queue) return queue.refused === 'forbidden' ? sendErrorPage(request, reply, 403) : reply.callNotFound();
-    const today = officeDay(new Date());
-    return sendPage(reply, <QueueDayPage ctx={clerk.ctx} staffName={clerk.staffName} queue={queue} today={today} previousDay={shiftDay(day, -1)} nextDay={shiftDay(day, 1)} notice={notice} counterValue={counterValue} />, status);
+    const now = new Date();
+    return sendPage(reply, <QueueDayPage ctx={clerk.ctx} staffName={clerk.staffName} queue={queue} today={officeDay(now)} checkInBefore={checkInBefore(now)} previousDay={shiftDay(day, -1)} nextDay={shiftDay(day, 1)} notice={notice} counterValue={counterValue} />, status);
   }
 
   app.get(queuePaths.day(':id'), async (request: DayRequest, reply) => {

@@ -53,7 +53,7 @@ export interface DayNotice {
 }
 
 /** A day at a location: call the next number, issue walk-in tickets, the queue, and each counter's bookings with check-in and no-show. */
-export function QueueDayPage(props: { ctx: PageContext; staffName: string; queue: QueueDay; today: string; previousDay: string; nextDay: string; notice: DayNotice; counterValue: string }) {
+export function QueueDayPage(props: { ctx: PageContext; staffName: string; queue: QueueDay; today: string; checkInBefore: Date; previousDay: string; nextDay: string; notice: DayNotice; counterValue: string }) {
   const { lang } = props.ctx;
   const { queue, notice } = props;
   const { location } = queue;
@@ -121,25 +121,27 @@ export function QueueDayPage(props: { ctx: PageContext; staffName: string; queue
                 {bookings.map((b) => {
                   const at = time.format(b.start);
                   const name = b.name ?? '';
-                  const open = isToday && !b.arrived && !b.noShow;
+                  const unmarked = !b.arrived && !b.noShow;
+                  const checkable = unmarked && queue.day >= props.today && b.start < props.checkInBefore;
+                  const absent = unmarked && isToday;
                   return (
                     <tr class="kern-table__row" key={b.id}>
                       <td class="kern-table__cell">{`${at}–${time.format(b.end)}`}</td>
                       <td class="kern-table__cell">{name}</td>
                       <td class="kern-table__cell">{b.arrived ? t(lang, 'arrived', { ticket: b.ticketNumber ? ticketOf(b.ticketNumber) : '' }) : b.noShow ? t(lang, 'noShow') : t(lang, 'expected')}</td>
                       <td class="kern-table__cell">
-                        {open && (
+                        {(checkable || absent) && (
                           <div class="queue-actions">
-                            <form method="post" action={queuePaths.checkIn(location.id)}>
+                            {checkable && <form method="post" action={queuePaths.checkIn(location.id)}>
                               <CsrfField token={props.ctx.csrfToken} />
                               <input type="hidden" name="booking" value={b.id} />
                               <button type="submit" class="kern-btn kern-btn--primary" aria-label={t(lang, 'checkInLabel', { name, time: at })}><span class="kern-label">{t(lang, 'checkIn')}</span></button>
-                            </form>
-                            <form method="post" action={queuePaths.noShow(location.id)}>
+                            </form>}
+                            {absent && <form method="post" action={queuePaths.noShow(location.id)}>
                               <CsrfField token={props.ctx.csrfToken} />
                               <input type="hidden" name="booking" value={b.id} />
                               <button type="submit" class="kern-btn kern-btn--tertiary" aria-label={t(lang, 'noShowLabel', { name, time: at })}><span class="kern-label">{t(lang, 'markNoShow')}</span></button>
-                            </form>
+                            </form>}
                           </div>
                         )}
                       </td>
