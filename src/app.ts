@@ -39,7 +39,7 @@ import { organisationJobHandlers, organisationRoutes, organisationsDataSection }
 import { applicationRoutes } from './modules/applications/index.js';
 import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules/profile/index.js';
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
-import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes } from './modules/appointments/index.js';
+import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes, queueRoutes } from './modules/appointments/index.js';
 import { createPaymentProviders, paymentJobHandlers, paymentRoutes, type PaymentDeps } from './modules/payments/index.js';
 import { open311Routes, reportRoutes } from './modules/reports/index.js';
 import { projectRoot } from './platform/project-root.js';
@@ -158,6 +158,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(signInMethodRoutes, deps);
   await app.register(appointmentAdminRoutes, deps);
   await app.register(appointmentRoutes, deps);
+  await app.register(queueRoutes, deps);
   await app.register(paymentRoutes, deps);
   await app.register(reportRoutes, deps);
   await app.register(open311Routes, deps);

@@ -8,7 +8,7 @@ import type { Tenant } from '../tenants/tenant.js';
 
 const newLocation = {
   name: 'Bürgerbüro im Rathaus', address: 'Rathausplatz 1, 12345 Teststadt', accessibility: 'Stufenloser Zugang über den Seiteneingang.',
-  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW',
+  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'B',
 };
 const week = { hours1: '08:00–12:00, 13:00–16:00', hours2: '8:00-12:00', hours3: '', hours4: '08.00 bis 12.00, 14:00 - 18:00', hours5: '08:00–12:00', hours6: '', hours7: '' };
 
@@ -61,7 +61,7 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     const form = await admin.get('/verwaltung/admin/termine/neu');
     assert.equal(form.statusCode, 200);
     assert.equal(inputValue(form.body, 'horizonDays'), '56');
-    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX' };
+    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX', ticketLetter: 'Ä' };
     const refused = await admin.post('/verwaltung/admin/termine/neu', bad);
     assert.equal(refused.statusCode, 422);
     assert.equal(fieldError(refused.body, 'name'), 'Geben Sie den Namen des Standorts ein.');
@@ -70,6 +70,7 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     assert.equal(fieldError(refused.body, 'leadHours'), 'Geben Sie eine ganze Zahl von 0 bis 336 Stunden ein.');
     assert.equal(fieldError(refused.body, 'slotMinutes'), 'Wählen Sie einen Takt von 5, 10, 15, 20, 30 oder 60 Minuten.');
     assert.equal(fieldError(refused.body, 'holidayRegion'), 'Wählen Sie ein Bundesland.');
+    assert.equal(fieldError(refused.body, 'ticketLetter'), 'Wählen Sie einen Buchstaben von A bis Z.');
     assert.equal(inputValue(refused.body, 'horizonDays'), 'acht Wochen');
     assert.equal(inputValue(refused.body, 'address'), 'Rathausplatz 1, 12345 Teststadt');
     assert.match(refused.body, /<title>Nicht gespeichert: /);
@@ -88,8 +89,8 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     const page = await admin.get(`${path}?erledigt=locationCreated`);
     assert.match(page.body, /Der Standort wurde angelegt/);
     assert.match((await admin.get('/verwaltung/admin/termine')).body, /Bürgerbüro im Rathaus/);
-    const stored = await sql<{ lead_minutes: number; horizon_days: number }>`select lead_minutes, horizon_days from appointment_locations where id = ${path.split('/').pop()}`.execute(app.database.db);
-    assert.deepEqual(stored.rows[0], { lead_minutes: 120, horizon_days: 56 });
+    const stored = await sql<{ lead_minutes: number; horizon_days: number; ticket_letter: string }>`select lead_minutes, horizon_days, ticket_letter from appointment_locations where id = ${path.split('/').pop()}`.execute(app.database.db);
+    assert.deepEqual(stored.rows[0], { lead_minutes: 120, horizon_days: 56, ticket_letter: 'B' });
 
     // Changing the details keeps what is typed when refused, and saves otherwise.
     const changeRefused = await admin.post(path, { ...newLocation, name: 'Neues Bürgerbüro', leadHours: 'zwei' });

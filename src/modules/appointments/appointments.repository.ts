@@ -6,19 +6,19 @@ import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './
 /** A location's columns as the module writes them. */
 export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
 
-const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'deactivated_at'] as const;
+const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'deactivated_at'] as const;
 
-function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; deactivated_at: Date | null }): AppointmentLocation {
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; deactivated_at: Date | null }): AppointmentLocation {
   return {
     id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
-    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, active: row.deactivated_at === null,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, active: row.deactivated_at === null,
   };
 }
 
 function locationRow(tenantId: string, v: LocationValues) {
   return {
     tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
-    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes,
+    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter,
   };
 }
 
@@ -112,6 +112,11 @@ export async function deleteClosure(trx: Trx, locationId: string, closureId: str
   return Number(result.numDeletedRows) === 1;
 }
 
+/** The department serving a location, or undefined when there is no such location. */
+export async function findLocationDepartmentId(trx: Trx, locationId: string): Promise<string | undefined> {
+  return (await trx.selectFrom('appointment_locations').select('department_id').where('id', '=', locationId).executeTakeFirst())?.department_id;
+}
+
 /** The id of an active department of the town by its key. */
 export async function findActiveDepartmentId(trx: Trx, key: string): Promise<string | undefined> {
   return (await trx.selectFrom('departments').select('id').where('key', '=', key).where('deactivated_at', 'is', null).executeTakeFirst())?.id;
@@ -122,14 +127,18 @@ export async function listTownServiceIds(trx: Trx): Promise<string[]> {
   return (await trx.selectFrom('tenant_services').select('service_id').orderBy('service_id').execute()).map((r) => r.service_id);
 }
 
-/** The spans taken on a location's counters around [from, to): confirmed bookings and holds not expired at `now`. */
-export async function listBusySpans(trx: Trx, locationId: string, from: Date, to: Date, now: Date): Promise<BusySpan[]> {
-  const rows = await trx.selectFrom('appointment_bookings')
+/**
+ * The spans taken on a location's counters around [from, to): confirmed bookings and holds not
+ * expired at `now`; without the booking `exceptBookingId` (the one being rescheduled).
+ */
+export async function listBusySpans(trx: Trx, locationId: string, from: Date, to: Date, now: Date, exceptBookingId?: string): Promise<BusySpan[]> {
+  let query = trx.selectFrom('appointment_bookings')
     .select(['resource_id', sql<Date>`lower(span)`.as('start'), sql<Date>`upper(span)`.as('end')])
     .where('location_id', '=', locationId)
     .where(sql<boolean>`span && tstzrange(${from}, ${to})`)
-    .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb.and([eb('status', '=', 'held'), eb('hold_expires_at', '>', now)])]))
-    .execute();
+    .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb.and([eb('status', '=', 'held'), eb('hold_expires_at', '>', now)])]));
+  if (exceptBookingId) query = query.where('id', '!=', exceptBookingId);
+  const rows = await query.execute();
   return rows.map((r) => ({ resourceId: r.resource_id, start: new Date(r.start), end: new Date(r.end) }));
 }
 
@@ -147,14 +156,83 @@ export async function expireHolds(trx: Trx, now: Date): Promise<number> {
   return Number(result.numUpdatedRows);
 }
 
+/** A booking's place and time as it is inserted. */
+interface NewBooking {
+  locationId: string;
+  resourceId: string;
+  start: Date;
+  end: Date;
+  services: ServiceChoice[];
+}
+
+function bookingRow(tenantId: string, b: NewBooking) {
+  return { tenant_id: tenantId, location_id: b.locationId, resource_id: b.resourceId, span: sql<string>`tstzrange(${b.start}, ${b.end})`, services: JSON.stringify(b.services) };
+}
+
 /** Inserts a held booking with who booked it; returns its id. */
-export async function insertHold(trx: Trx, tenantId: string, hold: { locationId: string; departmentId: string; resourceId: string; start: Date; end: Date; services: ServiceChoice[]; expiresAt: Date; name: string; email: string; language: 'de' | 'en' }): Promise<string> {
-  const { id } = await trx.insertInto('appointment_bookings').values({
-    tenant_id: tenantId, location_id: hold.locationId, resource_id: hold.resourceId, span: sql<string>`tstzrange(${hold.start}, ${hold.end})`,
-    services: JSON.stringify(hold.services), status: 'held', hold_expires_at: hold.expiresAt,
-  }).returning('id').executeTakeFirstOrThrow();
+export async function insertHold(trx: Trx, tenantId: string, hold: NewBooking & { departmentId: string; expiresAt: Date; name: string; email: string; language: 'de' | 'en' }): Promise<string> {
+  const { id } = await trx.insertInto('appointment_bookings').values({ ...bookingRow(tenantId, hold), status: 'held', hold_expires_at: hold.expiresAt })
+    .returning('id').executeTakeFirstOrThrow();
   await trx.insertInto('appointment_booking_contacts').values({ tenant_id: tenantId, booking_id: id, department_id: hold.departmentId, name: hold.name, email: hold.email, language: hold.language }).execute();
   return id;
+}
+
+/**
+ * Inserts the confirmed booking that replaces a rescheduled one: same calendar entry (uid, next
+ * revision), same contact (readable only as the location's department). Returns its id.
+ */
+export async function insertReplacement(trx: Trx, tenantId: string, previousId: string, booking: NewBooking & { confirmedAt: Date; calendarUid: string; calendarSequence: number }): Promise<string> {
+  const { id } = await trx.insertInto('appointment_bookings').values({
+    ...bookingRow(tenantId, booking), status: 'confirmed', confirmed_at: booking.confirmedAt, calendar_uid: booking.calendarUid, calendar_sequence: booking.calendarSequence,
+  }).returning('id').executeTakeFirstOrThrow();
+  const copied = await trx.insertInto('appointment_booking_contacts')
+    .columns(['tenant_id', 'booking_id', 'department_id', 'name', 'email', 'language'])
+    .expression((eb) => eb.selectFrom('appointment_booking_contacts').select(['tenant_id', sql<string>`${id}::uuid`.as('booking_id'), 'department_id', 'name', 'email', 'language']).where('booking_id', '=', previousId))
+    .returning('booking_id').executeTakeFirst();
+  if (!copied) throw new Error('the rescheduled booking has no readable contact');
+  await trx.updateTable('appointment_bookings').set({ rescheduled_to: id }).where('id', '=', previousId).execute();
+  return id;
+}
+
+/** Cancels a confirmed booking (waiting for a concurrent change of it); false when it was no longer confirmed. */
+export async function cancelConfirmedBooking(trx: Trx, bookingId: string, now: Date): Promise<boolean> {
+  const result = await trx.updateTable('appointment_bookings').set({ status: 'cancelled', cancelled_at: now })
+    .where('id', '=', bookingId).where('status', '=', 'confirmed').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Stores the hash of a management link's token for a confirmed booking; false when it is not confirmed. */
+export async function insertManageTokenHash(trx: Trx, bookingId: string, tokenHash: string): Promise<boolean> {
+  const result = await trx.insertInto('appointment_manage_tokens').columns(['tenant_id', 'token_hash', 'booking_id'])
+    .expression((eb) => eb.selectFrom('appointment_bookings').select(['tenant_id', sql<string>`${tokenHash}`.as('token_hash'), 'id']).where('id', '=', bookingId).where('status', '=', 'confirmed'))
+    .returning('booking_id').executeTakeFirst();
+  return result !== undefined;
+}
+
+/** A booking as its management page and the use cases behind it see it. */
+export interface ManagedBookingRow {
+  id: string;
+  status: string;
+  locationId: string;
+  departmentId: string;
+  start: Date;
+  end: Date;
+  services: ServiceChoice[];
+  calendarUid: string;
+  calendarSequence: number;
+  rescheduledTo: string | null;
+}
+
+/** The booking a management link's token hash belongs to, or undefined. */
+export async function findBookingByManageToken(trx: Trx, tokenHash: string): Promise<ManagedBookingRow | undefined> {
+  const row = await trx.selectFrom('appointment_manage_tokens as t').innerJoin('appointment_bookings as b', 'b.id', 't.booking_id').innerJoin('appointment_locations as l', 'l.id', 'b.location_id')
+    .select(['b.id', 'b.status', 'b.location_id', 'l.department_id', sql<Date>`lower(b.span)`.as('start'), sql<Date>`upper(b.span)`.as('end'), 'b.services',
+      sql<string>`coalesce(b.calendar_uid, b.id)`.as('calendar_uid'), 'b.calendar_sequence', 'b.rescheduled_to'])
+    .where('t.token_hash', '=', tokenHash).executeTakeFirst();
+  return row && {
+    id: row.id, status: row.status, locationId: row.location_id, departmentId: row.department_id, start: new Date(row.start), end: new Date(row.end),
+    services: row.services, calendarUid: row.calendar_uid, calendarSequence: row.calendar_sequence, rescheduledTo: row.rescheduled_to,
+  };
 }
 
 /** Stores the hash of a held booking's confirmation token; false when the booking is no longer held. */
@@ -163,11 +241,11 @@ export async function setConfirmTokenHash(trx: Trx, bookingId: string, tokenHash
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Confirms the hold with this token hash if it is still held at `now`; returns its id. */
-export async function confirmHold(trx: Trx, tokenHash: string, now: Date): Promise<string | undefined> {
+/** Confirms the hold with this token hash if it is still held at `now`; returns its id and start. */
+export async function confirmHold(trx: Trx, tokenHash: string, now: Date): Promise<{ id: string; start: Date } | undefined> {
   const row = await trx.updateTable('appointment_bookings').set({ status: 'confirmed', confirmed_at: now, hold_expires_at: null })
-    .where('confirm_token_hash', '=', tokenHash).where('status', '=', 'held').where('hold_expires_at', '>', now).returning('id').executeTakeFirst();
-  return row?.id;
+    .where('confirm_token_hash', '=', tokenHash).where('status', '=', 'held').where('hold_expires_at', '>', now).returning(['id', sql<Date>`lower(span)`.as('start')]).executeTakeFirst();
+  return row && { id: row.id, start: new Date(row.start) };
 }
 
 /** The status of the booking with this token hash, or undefined. */
@@ -176,14 +254,49 @@ export async function findBookingStatusByToken(trx: Trx, tokenHash: string): Pro
 }
 
 /** A booking with its location, as its mails describe it. */
-export async function findBookingForMail(trx: Trx, bookingId: string): Promise<{ status: string; start: Date; end: Date; locationName: string; address: string; departmentId: string; services: ServiceChoice[] } | undefined> {
+export async function findBookingForMail(trx: Trx, bookingId: string): Promise<{ status: string; start: Date; end: Date; locationName: string; address: string; departmentId: string; services: ServiceChoice[]; calendarUid: string; calendarSequence: number; rescheduledTo: string | null } | undefined> {
   const row = await trx.selectFrom('appointment_bookings as b').innerJoin('appointment_locations as l', 'l.id', 'b.location_id')
-    .select(['b.status', sql<Date>`lower(b.span)`.as('start'), sql<Date>`upper(b.span)`.as('end'), 'l.name', 'l.address', 'l.department_id', 'b.services'])
+    .select(['b.status', sql<Date>`lower(b.span)`.as('start'), sql<Date>`upper(b.span)`.as('end'), 'l.name', 'l.address', 'l.department_id', 'b.services',
+      sql<string>`coalesce(b.calendar_uid, b.id)`.as('calendar_uid'), 'b.calendar_sequence', 'b.rescheduled_to'])
     .where('b.id', '=', bookingId).executeTakeFirst();
-  return row && { status: row.status, start: new Date(row.start), end: new Date(row.end), locationName: row.name, address: row.address, departmentId: row.department_id, services: row.services };
+  return row && {
+    status: row.status, start: new Date(row.start), end: new Date(row.end), locationName: row.name, address: row.address, departmentId: row.department_id, services: row.services,
+    calendarUid: row.calendar_uid, calendarSequence: row.calendar_sequence, rescheduledTo: row.rescheduled_to,
+  };
 }
 
 /** Where to mail about a booking (readable only as the location's department). */
 export async function findBookingContact(trx: Trx, bookingId: string): Promise<{ email: string; language: 'de' | 'en' } | undefined> {
   return trx.selectFrom('appointment_booking_contacts').select(['email', 'language']).where('booking_id', '=', bookingId).executeTakeFirst();
+}
+
+/** The ids of the services offered at an active location with an active counter. */
+export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
+  const rows = await trx.selectFrom('appointment_location_services as s').innerJoin('appointment_locations as l', 'l.id', 's.location_id')
+    .select('s.service_id').distinct().where('l.deactivated_at', 'is', null)
+    .where((eb) => eb.exists(eb.selectFrom('appointment_resources as r').select('r.id').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null)))
+    .execute();
+  return rows.map((r) => r.service_id);
+}
+
+/**
+ * How many open bookings (held and not run out, or confirmed and not begun) an e-mail address has
+ * per service, and how many holds it made in the last hour (by the database's clock), after
+ * waiting for any other transaction counting for the same address (so two concurrent holds cannot
+ * both pass a cap). Reads contacts: only as the location's department.
+ */
+export async function countBookingsOfAddress(trx: Trx, tenantId: string, email: string, now: Date): Promise<{ openByService: Map<string, number>; lastHour: number }> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`appointments:${tenantId}:${email}`}, 0))`.execute(trx);
+  const rows = await sql<{ service_id: string; n: number }>`
+    select s->>'serviceId' as service_id, count(*)::int as n
+    from appointment_booking_contacts c
+    join appointment_bookings b on b.id = c.booking_id
+    cross join lateral jsonb_array_elements(b.services) s
+    where c.email = ${email}
+      and ((b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}))
+    group by 1`.execute(trx);
+  const recent = await sql<{ n: number }>`
+    select count(*)::int as n from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
+    where c.email = ${email} and b.created_at > now() - interval '1 hour'`.execute(trx);
+  return { openByService: new Map(rows.rows.map((r) => [r.service_id, r.n])), lastHour: recent.rows[0]!.n };
 }

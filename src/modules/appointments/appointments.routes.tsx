@@ -12,6 +12,7 @@ import { t as configText } from './appointments.i18n.js';
 import { t } from './bookings.i18n.js';
 import { confirmAppointment, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
+import { manageAppointmentRoutes } from './manage.routes.js';
 import { BookingFormPage, bookingPaths, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
 
 type Query = Record<string, string | undefined>;
@@ -141,6 +142,13 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     const result = isToken(request.params.token) ? await confirmAppointment(db, request.tenant.id, request.params.token) : { outcome: 'unknown' as const };
     reply.header('cache-control', 'no-store');
     const status = result.outcome === 'unknown' ? 404 : result.outcome === 'expired' ? 410 : 200;
-    return sendPage(reply, <ConfirmedPage ctx={ctxOf(request)} outcome={result.outcome} />, status);
+    if (result.outcome === 'confirmed') {
+      deps.jobs.kick();
+      reply.header('referrer-policy', 'no-referrer');
+    }
+    const manageHref = 'manageToken' in result && result.manageToken ? bookingPaths.manage(result.manageToken) : undefined;
+    return sendPage(reply, <ConfirmedPage ctx={ctxOf(request)} outcome={result.outcome} manageHref={manageHref} />, status);
   });
+
+  await manageAppointmentRoutes(app, deps);
 }

@@ -10,6 +10,9 @@ const required = (max: number, message: AppointmentMessage) => text(max).min(1, 
 const count = (min: number, max: number, message: AppointmentMessage) =>
   z.string().trim().min(1, m(message)).regex(/^\d{1,5}$/, m(message)).transform(Number).pipe(z.number().min(min, m(message)).max(max, m(message)));
 
+/** The letters a location's tickets may start with. */
+export const ticketLetters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('') as [string, ...string[]];
+
 /** A location's details, as the form sends them (lead time in hours). */
 export const locationSchema = z.object({
   name: required(120, 'nameRequired'),
@@ -20,6 +23,7 @@ export const locationSchema = z.object({
   leadHours: count(0, 336, 'leadInvalid'),
   slotMinutes: z.string().transform(Number).pipe(z.union(slotGrids.map((g) => z.literal(g)), m('slotInvalid'))),
   holidayRegion: z.enum(holidayRegions, m('regionInvalid')),
+  ticketLetter: z.enum(ticketLetters, m('letterInvalid')),
 });
 /** The location form's fields as typed. */
 export type LocationForm = Record<keyof z.input<typeof locationSchema>, string>;

@@ -12,6 +12,8 @@ export interface AppointmentLocation {
   horizonDays: number;
   leadMinutes: number;
   slotMinutes: number;
+  /** The letter of the location's tickets on the day. */
+  ticketLetter: string;
   active: boolean;
 }
 

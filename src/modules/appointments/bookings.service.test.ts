@@ -33,7 +33,8 @@ describe('holding and confirming appointments', () => {
   }
 
   const request = (locationId: string, overrides: Partial<HoldRequest> = {}): HoldRequest =>
-    ({ locationId, start: mondayNine, services: identityCardForTwo, name: 'Erika Muster', email: 'Erika@Example.org', language: 'de', ...overrides });
+    // One address per office (each test builds its own): the cap on open bookings per address counts across tests otherwise.
+    ({ locationId, start: mondayNine, services: identityCardForTwo, name: 'Erika Muster', email: `Erika.${locationId.slice(0, 8)}@Example.org`, language: 'de', ...overrides });
 
   it('holds a slot on a free counter for 15 minutes, then on the other counter, then refuses it with the next free slots', async () => {
     const office = await buildOffice(['Schalter 1', 'Schalter 2']);
@@ -55,7 +56,7 @@ describe('holding and confirming appointments', () => {
     assert.notEqual(rows.rows[0]!.resource_id, rows.rows[1]!.resource_id);
     assert.ok(rows.rows.every((r) => r.status === 'held' && new Date(r.hold_expires_at).getTime() === friday.getTime() + 15 * 60_000));
     const contact = await sql<{ email: string }>`select email from appointment_booking_contacts where booking_id = ${first.bookingId}`.execute(database.db);
-    assert.equal(contact.rows[0]!.email, 'erika@example.org');
+    assert.equal(contact.rows[0]!.email, `erika.${office.slice(0, 8)}@example.org`);
   });
 
   it('gives the time of an unconfirmed hold to the next citizen after 15 minutes', async () => {
@@ -80,7 +81,10 @@ describe('holding and confirming appointments', () => {
     const stored = await sql<{ confirm_token_hash: string }>`select confirm_token_hash from appointment_bookings where id = ${held.bookingId}`.execute(database.db);
     assert.ok(!stored.rows[0]!.confirm_token_hash.includes(token), 'only the hash is stored');
     assert.deepEqual(await confirmAppointment(database.db, town.id, 'x'.repeat(43), friday), { outcome: 'unknown' });
-    assert.deepEqual(await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 5 * 60_000)), { outcome: 'confirmed', bookingId: held.bookingId });
+    const confirmed = await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 5 * 60_000));
+    assert.equal(confirmed.outcome, 'confirmed');
+    assert.equal(confirmed.bookingId, held.bookingId);
+    assert.match(confirmed.manageToken ?? '', /^[A-Za-z0-9_-]{43}$/, 'with a management link for the page');
     assert.deepEqual(await confirmAppointment(database.db, town.id, token, new Date(friday.getTime() + 6 * 60_000)), { outcome: 'alreadyConfirmed' });
     // A confirmed booking does not expire.
     assert.equal((await holdAppointment(database.db, town.id, request(office), new Date(friday.getTime() + 60 * 60_000))).ok, false);
@@ -112,13 +116,40 @@ describe('holding and confirming appointments', () => {
     assert.deepEqual(await refusal({ name: ' ', email: 'kein-at' }), { name: 'contactNameRequired', email: 'emailInvalid' });
   });
 
-  it('lets exactly one of many concurrent requests for the last counter win; the others hear that it is taken', async () => {
+  it('lets exactly one of many concurrent requests for one slot win; the others hear that it is taken, with the next free slots', async () => {
     const office = await buildOffice(['Schalter 1']);
-    const attempts = 100;
+    // Issue 5 asks for 200 on PostgreSQL (many connections race there); PGlite runs them one
+    // connection at a time, so fewer show the same there at a fraction of the time.
+    const attempts = process.env.DATABASE_URL ? 200 : 100;
     const results = await Promise.all(Array.from({ length: attempts }, (_, i) => holdAppointment(database.db, town.id, request(office, { name: `Person ${i}` }), friday)));
     assert.equal(results.filter((r) => r.ok).length, 1);
     assert.ok(results.every((r) => r.ok || (r.kind === 'slot' && r.problem === 'taken' && r.nextFree.length > 0)));
     const held = await sql<{ n: number }>`select count(*)::int as n from appointment_bookings where location_id = ${office} and status = 'held'`.execute(database.db);
     assert.equal(held.rows[0]!.n, 1);
+  });
+
+  it('caps the open appointments of one e-mail address per service, also for concurrent requests', async () => {
+    const office = await buildOffice(['Schalter 1', 'Schalter 2']);
+    const at = (hour: number) => new Date(`2026-11-30T${String(hour).padStart(2, '0')}:00:00Z`);
+    const email = `viele.${office.slice(0, 8)}@example.org`;
+    const results = await Promise.all([7, 8, 9, 10].map((hour) => holdAppointment(database.db, town.id, request(office, { start: at(hour), email }), friday)));
+    assert.equal(results.filter((r) => r.ok).length, 2, 'two open holds per address and service');
+    for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r.ok ? undefined : r.kind === 'invalid' && r.errors, { email: { key: 'tooManyOpen', params: { max: 2 } } });
+    assert.ok((await holdAppointment(database.db, town.id, request(office, { start: at(10), email: email.toUpperCase(), services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), friday)).ok, 'another service is not capped');
+    // Holds that ran out are no longer open.
+    assert.ok((await holdAppointment(database.db, town.id, request(office, { start: at(9), email }), new Date(friday.getTime() + 16 * 60_000))).ok);
+  });
+
+  it('limits the holds of one e-mail address per hour, even when each ran out', async () => {
+    const office = await buildOffice(['Schalter 1']);
+    const email = `oft.${office.slice(0, 8)}@example.org`;
+    // Each pair of holds runs out before the next: never more than two open, six made in the hour.
+    for (const [i, hour] of [7, 8, 9, 10, 7, 8].entries()) {
+      const now = new Date(friday.getTime() + Math.floor(i / 2) * 16 * 60_000);
+      const held = await holdAppointment(database.db, town.id, request(office, { start: new Date(`2026-11-30T${String(hour).padStart(2, '0')}:00:00Z`), email, services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), now);
+      assert.ok(held.ok, `hold ${i + 1}`);
+    }
+    const seventh = await holdAppointment(database.db, town.id, request(office, { start: new Date('2026-11-30T09:00:00Z'), email, services: [{ serviceId: 'meldebescheinigung', persons: 1 }] }), new Date(friday.getTime() + 48 * 60_000));
+    assert.deepEqual(seventh.ok ? undefined : seventh.kind === 'invalid' && seventh.errors, { email: { key: 'tooManyHolds', params: { max: 6 } } });
   });
 });

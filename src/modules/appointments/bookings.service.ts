@@ -3,20 +3,31 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, expireHolds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
 /** How long a hold waits for its e-mail confirmation before its time is free again. */
 export const holdMinutes = 15;
+/**
+ * How many open appointments (held or booked, not begun) one e-mail address may have for a
+ * service: enough for a family member's second one, too few to hoard a calendar with one address.
+ */
+export const maxOpenPerService = 2;
+/** How many holds one e-mail address may make in an hour: reserving and letting run out again and again blocks times too. */
+export const maxHoldsPerHour = 6;
 /** How many days of free slots a refusal offers instead. */
 const alternativeDays = 3;
 /** How many days with free slots the search shows per location. */
-const searchDays = 5;
+export const searchDays = 5;
 /** The job that mails a hold's confirmation link. */
 export const confirmationLinkJob = 'appointments.confirmation_link';
 /** The job that mails a confirmed appointment with its calendar file. */
 export const confirmedMailJob = 'appointments.confirmed';
+/** The job that reminds of a confirmed appointment the day before. */
+export const reminderJob = 'appointments.reminder';
+/** How long before the appointment the reminder is sent. */
+export const reminderHours = 24;
 
 // One bare address with a dot in the domain, as the administration accepts for staff.
 const emailPattern = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
@@ -42,51 +53,80 @@ export type HoldRefusal =
   | { kind: 'services'; problem: DurationProblem }
   | { kind: 'slot'; problem: SlotProblem; nextFree: SlotDay[] };
 
+/** The first free counter for a requested slot, or why there is none (with the next free slots). */
+export type CounterSearch = { ok: true; resourceId: string; end: Date } | ({ ok: false } & HoldRefusal);
+
 /**
- * Holds a slot for a citizen for 15 minutes on the first free counter: checks the request from
- * first principles (a forged, outdated or tampered slot is refused), marks expired holds on that
- * time as expired and inserts the hold. The exclusion constraint decides between concurrent
- * requests: the loser looks again at what is then busy (another counter, or the next free slots).
+ * Checks a requested start for services at a location from first principles (a forged, outdated or
+ * tampered slot is refused with its reason and the next free slots) and finds its first free
+ * counter; marks expired holds on that time as expired so it can be booked in this transaction.
+ * `exceptBookingId` is a booking whose time counts as free (the one being rescheduled).
+ */
+export async function findFreeCounter(trx: Trx, setup: LocationSetup, start: Date, services: ServiceChoice[], now: Date, exceptBookingId?: string): Promise<CounterSearch> {
+  const minutes = appointmentMinutes(offersOf(setup), services);
+  if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem };
+  const schedule = scheduleOf(setup);
+  const horizonEnd = new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000);
+  const busy = await listBusySpans(trx, setup.location.id, now, horizonEnd, now, exceptBookingId);
+  const checks = schedule.resourceIds.map((resourceId) => ({ resourceId, check: checkSlot(schedule, busy, { start, minutes: minutes.minutes, resourceId, now }) }));
+  const free = checks.find((c) => c.check.ok);
+  if (!free || !free.check.ok) {
+    const problem = checks.find((c) => !c.check.ok && c.check.problem !== 'resourceUnknown')?.check;
+    return {
+      ok: false, kind: 'slot', problem: problem && !problem.ok ? problem.problem : 'taken',
+      nextFree: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
+    };
+  }
+  await expireHoldsOn(trx, free.resourceId, start, free.check.end, now);
+  return { ok: true, resourceId: free.resourceId, end: free.check.end };
+}
+
+/**
+ * Runs a booking transaction again when a concurrent booking took the counter first (23P01), so it
+ * looks again at what is free then. Each loss shows one more taken counter, so a few attempts end
+ * in a booking or in "taken".
+ */
+export async function retryWhenTaken<T>(attemptBooking: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptBooking();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23P01' || attempt >= 4) throw error;
+    }
+  }
+}
+
+/**
+ * Holds a slot for a citizen for 15 minutes on the first free counter (findFreeCounter). The
+ * exclusion constraint decides between concurrent requests: the loser looks again at what is then
+ * busy (another counter, or the next free slots).
  */
 export async function holdAppointment(db: Db, tenantId: string, request: HoldRequest, now = new Date()): Promise<{ ok: true; bookingId: string; end: Date } | ({ ok: false } & HoldRefusal)> {
   const contact = parseInput(contactSchema, { name: request.name, email: request.email });
   if (!contact.ok) return { ok: false, kind: 'invalid', errors: contact.errors };
   if (!isUuid(request.locationId) || Number.isNaN(request.start.getTime())) return { ok: false, kind: 'locationUnknown' };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await inTransaction(db, { tenantId }, async (trx) => {
-        const setup = await findLocationSetup(trx, request.locationId);
-        if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
-        const minutes = appointmentMinutes(offersOf(setup), request.services);
-        if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem } as const;
-        const schedule = scheduleOf(setup);
-        const horizonEnd = new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000);
-        const busy = await listBusySpans(trx, setup.location.id, now, horizonEnd, now);
-        const checks = schedule.resourceIds.map((resourceId) => ({ resourceId, check: checkSlot(schedule, busy, { start: request.start, minutes: minutes.minutes, resourceId, now }) }));
-        const free = checks.find((c) => c.check.ok);
-        if (!free || !free.check.ok) {
-          const problem = checks.find((c) => !c.check.ok && c.check.problem !== 'resourceUnknown')?.check;
-          return {
-            ok: false, kind: 'slot', problem: problem && !problem.ok ? problem.problem : 'taken',
-            nextFree: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
-          } as const;
-        }
-        const end = free.check.end;
-        await expireHoldsOn(trx, free.resourceId, request.start, end, now);
-        const bookingId = await insertHold(trx, tenantId, {
-          locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: free.resourceId, start: request.start, end,
-          services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
-        });
-        // The mail leaves after commit (outbox); its token is made when it is sent.
-        await enqueueJob(trx, { tenantId, kind: confirmationLinkJob, payload: { bookingId } });
-        return { ok: true, bookingId, end } as const;
-      });
-    } catch (error) {
-      // 23P01: a concurrent booking took the counter first; look again at what is free now. Each
-      // loss shows one more taken counter, so a few attempts end in a hold or in "taken".
-      if ((error as { code?: string }).code !== '23P01' || attempt >= 4) throw error;
+  // Counting an address's open bookings reads contacts, which only the location's department may:
+  // the hold acts as that department (and reads nothing but the counts).
+  const departmentId = await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId));
+  if (!departmentId) return { ok: false, kind: 'locationUnknown' };
+  return retryWhenTaken(() => inTransaction(db, { tenantId, departmentIds: [departmentId] }, async (trx) => {
+    const setup = await findLocationSetup(trx, request.locationId);
+    if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
+    const counter = await findFreeCounter(trx, setup, request.start, request.services, now);
+    if (!counter.ok) return counter;
+    const address = await countBookingsOfAddress(trx, tenantId, contact.data.email, now);
+    if (request.services.some((s) => (address.openByService.get(s.serviceId) ?? 0) >= maxOpenPerService)) {
+      return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyOpen', params: { max: maxOpenPerService } } } } as const;
     }
-  }
+    if (address.lastHour >= maxHoldsPerHour) return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyHolds', params: { max: maxHoldsPerHour } } } } as const;
+    const bookingId = await insertHold(trx, tenantId, {
+      locationId: setup.location.id, departmentId: setup.location.departmentId, resourceId: counter.resourceId, start: request.start, end: counter.end,
+      services: request.services, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), ...contact.data, language: request.language,
+    });
+    // The mail leaves after commit (outbox); its token is made when it is sent.
+    await enqueueJob(trx, { tenantId, kind: confirmationLinkJob, payload: { bookingId } });
+    return { ok: true, bookingId, end: counter.end } as const;
+  }));
 }
 
 /**
@@ -101,18 +141,37 @@ export function issueConfirmationToken(db: Db, tenantId: string, bookingId: stri
 /** What a confirmation link did. */
 export type ConfirmOutcome = 'confirmed' | 'alreadyConfirmed' | 'expired' | 'unknown';
 
-/** Confirms a hold by the token of its e-mail link while the hold lasts; the confirmation mail with the calendar file follows. */
-export function confirmAppointment(db: Db, tenantId: string, token: string, now = new Date()): Promise<{ outcome: ConfirmOutcome; bookingId?: string }> {
+/**
+ * Confirms a hold by the token of its e-mail link while the hold lasts. The confirmation mail with
+ * the calendar file and the reminder follow as jobs; a management link's token is made for the
+ * page that answers (shown once: the confirmation link is used up, so a leaked copy of it shows
+ * no management link).
+ */
+export function confirmAppointment(db: Db, tenantId: string, token: string, now = new Date()): Promise<{ outcome: ConfirmOutcome; bookingId?: string; manageToken?: string }> {
   const tokenHash = hashToken(token);
   return inTransaction(db, { tenantId }, async (trx) => {
-    const bookingId = await confirmHold(trx, tokenHash, now);
-    if (bookingId) {
-      await enqueueJob(trx, { tenantId, kind: confirmedMailJob, payload: { bookingId } });
-      return { outcome: 'confirmed', bookingId };
+    const confirmed = await confirmHold(trx, tokenHash, now);
+    if (confirmed) {
+      await enqueueJob(trx, { tenantId, kind: confirmedMailJob, payload: { bookingId: confirmed.id } });
+      await enqueueReminder(trx, tenantId, confirmed.id, confirmed.start, now);
+      const manageToken = newToken();
+      await insertManageTokenHash(trx, confirmed.id, hashToken(manageToken));
+      return { outcome: 'confirmed', bookingId: confirmed.id, manageToken };
     }
     const status = await findBookingStatusByToken(trx, tokenHash);
     return { outcome: status === 'confirmed' ? 'alreadyConfirmed' : status === undefined ? 'unknown' : 'expired' };
   });
+}
+
+/**
+ * Schedules the reminder mail 24 hours before a confirmed appointment (none when that time has
+ * passed already). The job checks at send time that the booking is still confirmed, so a cancelled
+ * or rescheduled appointment gets no reminder for its old time.
+ */
+export async function enqueueReminder(trx: Trx, tenantId: string, bookingId: string, start: Date, now: Date): Promise<void> {
+  const runAt = new Date(start.getTime() - reminderHours * 3_600_000);
+  if (runAt <= now) return;
+  await enqueueJob(trx, { tenantId, kind: reminderJob, payload: { bookingId }, runAt });
 }
 
 /** Marks the town's holds that have run out as expired (housekeeping, in its transaction); returns how many. */
@@ -150,4 +209,30 @@ export async function searchFreeSlots(db: Db, tenantId: string, choices: Service
     results.push({ location: setup.location, minutes: minutes.minutes, days: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays }) });
   }
   return results;
+}
+
+/** How long the catalog may link to booking on an outdated offer (after an admin's change). */
+const bookableCacheMs = 30_000;
+
+/**
+ * Which services of a town can be booked at some location, for the catalog's service pages (cached
+ * for every visitor, so this is part of their cache key). Read at most every 30 s per town.
+ */
+export class BookableServices {
+  #towns = new Map<string, { ids: Promise<Set<string>>; readAt: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Whether the town offers the service at a location. */
+  async has(tenantId: string, serviceId: string): Promise<boolean> {
+    let town = this.#towns.get(tenantId);
+    if (!town || Date.now() - town.readAt > bookableCacheMs) {
+      const ids = inTransaction(this.db, { tenantId }, async (trx) => new Set(await listBookableServiceIds(trx)));
+      town = { ids, readAt: Date.now() };
+      this.#towns.set(tenantId, town);
+      // A failed read is not kept: the next request reads again.
+      ids.catch(() => this.#towns.delete(tenantId));
+    }
+    return (await town.ids).has(serviceId);
+  }
 }

@@ -6,6 +6,7 @@ import { PageCache } from '../../platform/http/page-cache.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { renderDocument } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
+import { BookableServices } from '../appointments/index.js';
 import type { CatalogEntry } from './catalog.js';
 import { lifeSituations, serviceDefinitionJsonSchema } from './service-definition.js';
 import { HomePage, ServiceListPage, ServicePage } from './views/catalog-pages.js';
@@ -42,6 +43,7 @@ function presentService(entry: CatalogEntry, lang: Lang, baseUrl: string) {
 export async function catalogRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const cache = new PageCache();
   const { catalog } = deps;
+  const bookableServices = new BookableServices(deps.db);
 
   app.get('/', (request, reply) =>
     cache.send(request, reply, `${request.tenant.id}|${request.lang}|/`, () => renderDocument(<HomePage ctx={pageContext(request)} />)));
@@ -61,9 +63,10 @@ export async function catalogRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
   app.get('/leistungen/:serviceId', async (request: FastifyRequest<{ Params: { serviceId: string } }>, reply) => {
     const entry = await catalog.find(request.tenant.id, request.params.serviceId);
     if (!entry) return reply.callNotFound();
-    return cache.send(request, reply, `${request.tenant.id}|${request.lang}|/leistungen/${entry.service.definition.id}`, async () => {
+    const bookable = await bookableServices.has(request.tenant.id, entry.service.definition.id);
+    return cache.send(request, reply, `${request.tenant.id}|${request.lang}|/leistungen/${entry.service.definition.id}|${bookable}`, async () => {
       const related = (await Promise.all(entry.service.definition.relatedServices.map((id) => catalog.find(request.tenant.id, id)))).filter((e): e is CatalogEntry => !!e);
-      return renderDocument(<ServicePage ctx={pageContext(request)} entry={entry} related={related} />);
+      return renderDocument(<ServicePage ctx={pageContext(request)} entry={entry} related={related} bookable={bookable} />);
     });
   });
 

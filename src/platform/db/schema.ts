@@ -593,6 +593,8 @@ export interface Database {
     slot_minutes: number;
     deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
     created_at: Generated<Date>;
+    /** The letter of the location's tickets. */
+    ticket_letter: ColumnType<string, string | undefined, string>;
   };
   appointment_resources: {
     tenant_id: string;
@@ -628,8 +630,34 @@ export interface Database {
     cancelled_at: Date | null;
     /** SHA-256 of the confirmation link's token, set when the mail is sent. */
     confirm_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The calendar entry's uid: the first booking's id, kept when the appointment is rescheduled; null = own id. */
+    calendar_uid: ColumnType<string | null, string | null | undefined, never>;
+    /** How often the calendar entry was revised (ICS SEQUENCE). */
+    calendar_sequence: ColumnType<number, number | undefined, never>;
+    /** The booking a rescheduled (cancelled) booking was replaced by. */
+    rescheduled_to: ColumnType<string | null, undefined, string>;
+    arrived_at: ColumnType<Date | null, undefined, Date | null>;
+    no_show_at: ColumnType<Date | null, undefined, Date | null>;
   };
   appointment_booking_contacts: { tenant_id: string; booking_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
+  /** SHA-256 of the tokens of a booking's management links (cancel, reschedule). */
+  appointment_manage_tokens: { tenant_id: string; token_hash: string; booking_id: string; created_at: Generated<Date> };
+  /** A ticket of a location's queue of one day (check-in or walk-in), called to a counter. */
+  appointment_tickets: {
+    tenant_id: string;
+    id: Generated<string>;
+    location_id: string;
+    department_id: string;
+    /** 'YYYY-MM-DD', the Europe/Berlin day. */
+    day: ColumnType<string, string, never>;
+    number: number;
+    booking_id: string | null;
+    status: ColumnType<'waiting' | 'called' | 'done', 'waiting' | undefined, 'called' | 'done'>;
+    resource_id: string | null;
+    called_at: Date | null;
+    done_at: Date | null;
+    created_at: Generated<Date>;
+  };
 }
 
 /** A town's public profile: letterhead, contact and the texts of its legal pages. */

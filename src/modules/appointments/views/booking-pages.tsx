@@ -13,6 +13,11 @@ export const bookingPaths = {
   book: '/termine/buchen',
   held: '/termine/vorgemerkt',
   confirm: (token: string) => `/termine/bestaetigen/${token}`,
+  manage: (token: string) => `/termine/verwalten/${token}`,
+  cancel: (token: string) => `/termine/verwalten/${token}/absagen`,
+  reschedule: (token: string) => `/termine/verwalten/${token}/verschieben`,
+  cancelled: '/termine/abgesagt',
+  rescheduled: '/termine/verschoben',
 } as const;
 
 /** The query field of a service's number of persons. */
@@ -28,7 +33,7 @@ const dayNames = {
   en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
 };
 /** 'YYYY-MM-DD' as "Montag, 30. November 2026" (the day is a calendar day, not an instant). */
-function dayName(day: string, lang: Lang): string {
+export function dayName(day: string, lang: Lang): string {
   return dayNames[lang].format(new Date(`${day}T12:00:00Z`));
 }
 
@@ -64,11 +69,12 @@ export function ServicesPage(props: { ctx: PageContext; services: BookableServic
   );
 }
 
-/** One location's free days and times, each time a link to the booking form. */
-export function SlotList(props: { lang: Lang; location: AppointmentLocation; days: SlotDay[]; choices: ServiceChoice[] }) {
+/** One location's free days and times, each time a link to the booking form (or, with `slotHref`, elsewhere). */
+export function SlotList(props: { lang: Lang; location: AppointmentLocation; days: SlotDay[]; choices: ServiceChoice[]; slotHref?: (start: Date) => string }) {
   const { lang } = props;
   if (props.days.length === 0) return <p class="kern-body">{t(lang, 'noFreeSlots')}</p>;
   const query = choiceQuery(props.choices);
+  const href = props.slotHref ?? ((start: Date) => `${bookingPaths.book}?ort=${props.location.id}&beginn=${start.toISOString()}&${query}`);
   return (
     <>
       {props.days.map((d) => (
@@ -76,7 +82,7 @@ export function SlotList(props: { lang: Lang; location: AppointmentLocation; day
           <h3 class="kern-heading-small">{dayName(d.day, lang)}</h3>
           <ul class="kern-list kern-list--horizontal slot-times">
             {d.slots.map((s) => (
-              <li key={s.time}><a class="kern-link" href={`${bookingPaths.book}?ort=${props.location.id}&beginn=${s.start.toISOString()}&${query}`}>{s.time}</a></li>
+              <li key={s.time}><a class="kern-link" href={href(s.start)}>{s.time}</a></li>
             ))}
           </ul>
         </section>
@@ -112,7 +118,8 @@ export interface BookingSummary {
   services: Array<{ title: string; persons: number }>;
 }
 
-function Summary(props: { lang: Lang; summary: BookingSummary }) {
+/** What is booked: time, place, services. */
+export function Summary(props: { lang: Lang; summary: BookingSummary }) {
   const { lang, summary } = props;
   return (
     <SummaryList lang={lang} rows={[
@@ -180,8 +187,8 @@ export function ConfirmPage(props: { ctx: PageContext; action: string }) {
   );
 }
 
-/** What the confirmation did. */
-export function ConfirmedPage(props: { ctx: PageContext; outcome: 'confirmed' | 'alreadyConfirmed' | 'expired' | 'unknown' }) {
+/** What the confirmation did; right after it, with the management link (its only showing besides the mails). */
+export function ConfirmedPage(props: { ctx: PageContext; outcome: 'confirmed' | 'alreadyConfirmed' | 'expired' | 'unknown'; manageHref?: string }) {
   const { lang } = props.ctx;
   const ok = props.outcome === 'confirmed' || props.outcome === 'alreadyConfirmed';
   const title = t(lang, props.outcome === 'confirmed' ? 'confirmedTitle' : props.outcome === 'alreadyConfirmed' ? 'alreadyConfirmedTitle' : props.outcome === 'expired' ? 'expiredTitle' : 'unknownTitle');
@@ -189,6 +196,7 @@ export function ConfirmedPage(props: { ctx: PageContext; outcome: 'confirmed' | 
     <Layout ctx={props.ctx} title={title}>
       <h1 class="kern-heading-x-large">{title}</h1>
       <p class="kern-body">{t(lang, ok ? 'confirmedText' : props.outcome === 'expired' ? 'expiredText' : 'unknownText')}</p>
+      {props.manageHref && <p class="kern-body">{t(lang, 'manageLinkText')} <a class="kern-link" href={props.manageHref}>{t(lang, 'manageLink')}</a></p>}
       {!ok && <p class="kern-body"><a class="kern-link" href={bookingPaths.services}>{t(lang, 'bookAgain')}</a></p>}
     </Layout>
   );

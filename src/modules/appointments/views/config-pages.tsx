@@ -5,7 +5,7 @@ import { AdminFrame, type AdminPageProps } from '../../administration/index.js';
 import type { DepartmentRecord } from '../../administration/index.js';
 import type { AppointmentLocation, LocationSetup } from '../appointments.js';
 import { t } from '../appointments.i18n.js';
-import { formatDayHours, hoursField } from '../appointments.schema.js';
+import { formatDayHours, hoursField, ticketLetters } from '../appointments.schema.js';
 import { holidayRegions, slotGrids } from '../slots.js';
 
 /** Where the appointment configuration lives, inside the town administration. */
@@ -60,11 +60,12 @@ export function locationFormValues(location: AppointmentLocation, departments: D
     name: location.name, address: location.address, accessibility: location.accessibility,
     department: departments.find((d) => d.id === location.departmentId)?.key ?? '',
     horizonDays: String(location.horizonDays), leadHours: String(location.leadMinutes / 60), slotMinutes: String(location.slotMinutes), holidayRegion: location.holidayRegion,
+    ticketLetter: location.ticketLetter,
   };
 }
 
 /** The defaults of a new location: 8 weeks ahead, 2 hours' lead, every 15 minutes, NRW. */
-export const newLocationValues = { horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW' };
+export const newLocationValues = { horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'A' };
 
 function LocationFields(props: { lang: Lang; values: Record<string, string>; errors: Record<string, string>; departments: DepartmentRecord[] }) {
   const { lang, values: v, errors: e } = props;
@@ -79,6 +80,8 @@ function LocationFields(props: { lang: Lang; values: Record<string, string>; err
       <TextField name="leadHours" label={t(lang, 'leadHours')} hint={t(lang, 'leadHoursHint')} value={v.leadHours ?? ''} error={e.leadHours} lang={lang} inputmode="numeric" width="short" maxLength={5} />
       <SelectField name="slotMinutes" label={t(lang, 'slotMinutes')} value={v.slotMinutes ?? ''} error={e.slotMinutes} lang={lang} placeholder="–" options={slotGrids.map((g) => ({ value: String(g), label: String(g) }))} />
       <SelectField name="holidayRegion" label={t(lang, 'holidayRegion')} value={v.holidayRegion ?? ''} error={e.holidayRegion} lang={lang} placeholder="–" options={holidayRegions.map((r) => ({ value: r, label: stateNames[r] }))} />
+      <SelectField name="ticketLetter" label={t(lang, 'ticketLetter')} hint={t(lang, 'ticketLetterHint')} value={v.ticketLetter ?? ''} error={e.ticketLetter} lang={lang} placeholder="–"
+        options={ticketLetters.map((l) => ({ value: l, label: l }))} />
     </div>
   );
 }

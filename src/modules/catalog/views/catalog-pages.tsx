@@ -99,7 +99,7 @@ export function ServiceListPage(props: { ctx: PageContext; entries: CatalogEntry
 }
 
 /** Everything a citizen needs to know about one service, and the way to apply. */
-export function ServicePage(props: { ctx: PageContext; entry: CatalogEntry; related: CatalogEntry[] }) {
+export function ServicePage(props: { ctx: PageContext; entry: CatalogEntry; related: CatalogEntry[]; bookable?: boolean }) {
   const { lang } = props.ctx;
   const d = props.entry.service.definition;
   const dept = props.entry.department;
@@ -118,6 +118,9 @@ export function ServicePage(props: { ctx: PageContext; entry: CatalogEntry; rela
         <Alert kind="info" title={t(lang, d.maturity === 'appointment' ? 'appointmentOnly' : 'inPersonOnly')}>
           <p class="kern-body">{t(lang, d.maturity === 'appointment' ? 'appointmentHint' : 'inPersonHint')}</p>
         </Alert>
+      )}
+      {props.bookable && (
+        <p><a class={`kern-btn kern-btn--${d.form ? 'secondary' : 'primary'}`} href={`/termine?leistung=${d.id}`}><span class="kern-label">{t(lang, 'bookAppointment')}</span></a></p>
       )}
       {d.whoMayApply && (
         <section aria-labelledby="wer"><h2 class="kern-heading-medium" id="wer">{t(lang, 'whoMayApply')}</h2><p class="kern-body">{localize(d.whoMayApply, lang)}</p></section>
