@@ -66,6 +66,9 @@ export const t = defineMessages({
     receiptNoEmail: 'Sie haben keine E-Mail-Adresse angegeben.',
     receiptPhotos: 'Fotos',
     receiptAddress: 'Ort',
+    photos: 'Fotos',
+    photoAlt: 'Foto {n} der Meldung',
+    photoLink: 'Foto {n} in voller Größe',
   },
   en: {
     listTitle: 'Report a problem',
@@ -131,5 +134,8 @@ export const t = defineMessages({
     receiptNoEmail: 'You did not give an email address.',
     receiptPhotos: 'Photos',
     receiptAddress: 'Place',
+    photos: 'Photos',
+    photoAlt: 'Photo {n} of the report',
+    photoLink: 'Photo {n} full size',
   },
 });

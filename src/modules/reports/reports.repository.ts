@@ -105,3 +105,106 @@ export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
     }).execute();
   }
 }
+
+/** A row of the department's report inbox. */
+export interface InboxReport { id: string; categoryName: Localized; status: ReportStatus; departmentId: string; locationLabel: string | null; address: string | null; createdAt: Date }
+
+/**
+ * The reports routed to the clerk's departments, newest first (one more than asked). The inner
+ * join with report_details is what limits it: row-level security shows those rows to the routed
+ * department only, while `reports` itself is public.
+ */
+export async function listDepartmentReports(trx: Trx, page: { statuses: readonly ReportStatus[]; limit: number; offset: number }): Promise<InboxReport[]> {
+  const rows = await trx.selectFrom('reports as r')
+    .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
+    .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
+    .select(['r.id', 'c.name', 'r.status', 'r.department_id', 'r.location_label', 'd.address', 'r.created_at'])
+    .where('r.status', 'in', [...page.statuses])
+    .orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
+  return rows.map((r) => ({ id: r.id, categoryName: r.name, status: r.status as ReportStatus, departmentId: r.department_id, locationLabel: r.location_label, address: r.address, createdAt: r.created_at }));
+}
+
+/** A report as the routed department works on it: public part, what was typed, photos; undefined when RLS hides the details. */
+export async function findStaffReport(trx: Trx, id: string, options: { lock?: boolean } = {}) {
+  let query = trx.selectFrom('reports as r')
+    .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email'])
+    .where('r.id', '=', id);
+  // FOR UPDATE of the public row only: the details are never changed.
+  if (options.lock) query = query.forUpdate('r');
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const report = (await findPublicReport(trx, id))!;
+  const photos = await trx.selectFrom('report_photos').select(['position', 'sha256', 'thumbnail_sha256', 'width', 'height', 'released'])
+    .where('report_id', '=', id).orderBy('position').execute();
+  return {
+    report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
+    description: row.description, address: row.address, reporterEmail: row.reporter_email,
+    photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
+  };
+}
+
+/** Changes what a clerk may change of a report (the column grants allow nothing else). */
+export async function updateReport(trx: Trx, id: string, change: { status?: ReportStatus; publicComment?: string | null; publicDescription?: string | null; departmentId?: string }): Promise<void> {
+  await trx.updateTable('reports').set({
+    ...(change.status !== undefined ? { status: change.status } : {}),
+    ...(change.publicComment !== undefined ? { public_comment: change.publicComment } : {}),
+    ...(change.publicDescription !== undefined ? { public_description: change.publicDescription } : {}),
+    ...(change.departmentId !== undefined ? { department_id: change.departmentId } : {}),
+    updated_at: sql<Date>`now()`,
+  }).where('id', '=', id).execute();
+}
+
+/** Sets which of a report's photos are public. */
+export async function setReleasedPhotos(trx: Trx, id: string, positions: readonly number[]): Promise<void> {
+  await trx.updateTable('report_photos').set({ released: sql<boolean>`position = any (${sql.val([...positions])}::smallint[])` }).where('report_id', '=', id).execute();
+}
+
+/** Back office history kinds, as in the CHECK of report_events. */
+export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned';
+
+/** Adds to a report's back office history. */
+export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
+  await trx.insertInto('report_events').values({ tenant_id: event.tenantId, report_id: event.reportId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) }).execute();
+}
+
+/** A report's back office history, oldest first, with the clerks' names. */
+export async function listReportEvents(trx: Trx, reportId: string) {
+  const rows = await trx.selectFrom('report_events as e')
+    .leftJoin('staff as s', (j) => j.onRef('s.tenant_id', '=', 'e.tenant_id').onRef('s.id', '=', 'e.staff_id'))
+    .select(['e.id', 'e.occurred_at', 'e.kind', 'e.details', 's.name as staff_name'])
+    .where('e.report_id', '=', reportId).orderBy('e.id').execute();
+  return rows.map((r) => ({ id: String(r.id), occurredAt: r.occurred_at, kind: r.kind as ReportEventKind, details: r.details, staffName: r.staff_name }));
+}
+
+/** A photo's file store addresses, if row-level security shows it (released, or to the department or the receipt holder). */
+export async function findReportPhoto(trx: Trx, reportId: string, position: number): Promise<{ sha256: string; thumbnailSha256: string; released: boolean } | undefined> {
+  const row = await trx.selectFrom('report_photos').select(['sha256', 'thumbnail_sha256', 'released']).where('report_id', '=', reportId).where('position', '=', position).executeTakeFirst();
+  return row && { sha256: row.sha256, thumbnailSha256: row.thumbnail_sha256, released: row.released };
+}
+
+/** The positions of a report's released photos (what the public page shows). */
+export async function listReleasedPhotos(trx: Trx, reportId: string): Promise<number[]> {
+  const rows = await trx.selectFrom('report_photos').select('position').where('report_id', '=', reportId).where('released', '=', true).orderBy('position').execute();
+  return rows.map((r) => r.position);
+}
+
+/** Stores the hash of a status mail's unsubscribe token. */
+export async function insertMailToken(trx: Trx, tenantId: string, reportId: string, tokenHash: string): Promise<void> {
+  await trx.insertInto('report_mail_tokens').values({ tenant_id: tenantId, report_id: reportId, token_hash: tokenHash }).execute();
+}
+
+/** The report an unsubscribe token belongs to. */
+export async function findMailToken(trx: Trx, tokenHash: string): Promise<string | undefined> {
+  return (await trx.selectFrom('report_mail_tokens').select('report_id').where('token_hash', '=', tokenHash).executeTakeFirst())?.report_id;
+}
+
+/** Stops status mails for a report (idempotent). */
+export async function insertMailStop(trx: Trx, tenantId: string, reportId: string): Promise<void> {
+  await trx.insertInto('report_mail_stops').values({ tenant_id: tenantId, report_id: reportId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Whether the reporter asked for no further mails about a report. */
+export async function isMailStopped(trx: Trx, reportId: string): Promise<boolean> {
+  return (await trx.selectFrom('report_mail_stops').select('report_id').where('report_id', '=', reportId).executeTakeFirst()) !== undefined;
+}

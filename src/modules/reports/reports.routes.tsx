@@ -6,7 +6,10 @@ import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
-import { checkReport, fileDefectReport, loadPublicReport, loadPublicReports, loadReceipt, loadReportSetup, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { checkReport, fileDefectReport, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
+import { sendPhoto } from './reports.staff-routes.js';
+import { UnsubscribePage } from './views/report-staff-pages.js';
 import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
 
 const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
@@ -87,6 +90,30 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const [list, setup] = await Promise.all([loadPublicReports(db, request.tenant.id, page), loadReportSetup(db, request.tenant.id)]);
     if (page > 1 && list.reports.length === 0) return reply.callNotFound();
     return sendPage(reply, <ReportListPage ctx={ctxOf(request)} {...list} page={page} acceptsReports={setup !== undefined} />);
+  });
+
+  for (const [suffix, variant] of [['', 'photo'], ['/vorschau', 'thumbnail']] as const) {
+    app.get(`${reportsPath}/:id/fotos/:position${suffix}`, async (request: FastifyRequest<{ Params: { id: string; position: string } }>, reply) => {
+      const { id, position } = request.params;
+      const photo = isUuid(id) && /^[1-3]$/.test(position) ? await loadReleasedPhoto(db, request.tenant.id, id, Number(position)) : undefined;
+      if (!photo) return reply.callNotFound();
+      return sendPhoto(reply.header('cache-control', 'public, max-age=300'), await deps.files.get(variant === 'photo' ? photo.sha256 : photo.thumbnailSha256));
+    });
+  }
+
+  app.get(`${unsubscribePath}/:token`, async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+    const { token } = request.params;
+    if (!isUnsubscribeToken(token) || !(await knowsUnsubscribeToken(db, request.tenant.id, token))) return reply.callNotFound();
+    const session = await ensureSession(db, request, reply);
+    return sendPage(reply, <UnsubscribePage ctx={ctxOf(request, session)} action={`${unsubscribePath}/${token}`} done={false} />);
+  });
+
+  app.post(`${unsubscribePath}/:token`, async (request: FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>, reply) => {
+    const { token } = request.params;
+    const session = await findSession(db, request);
+    if (!isValidCsrfToken(session, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    if (!isUnsubscribeToken(token) || !(await unsubscribeReporter(db, request.tenant.id, token))) return reply.callNotFound();
+    return sendPage(reply, <UnsubscribePage ctx={ctxOf(request, session)} action={`${unsubscribePath}/${token}`} done />);
   });
 
   app.get(`${reportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {

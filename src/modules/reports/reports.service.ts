@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/index.js';
 import { maxDescriptionLength, maxPhotos, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, insertReport, listCategories, listPublicReports, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReportDetails, findReportPhoto, insertReport, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
@@ -114,9 +114,18 @@ export async function loadPublicReports(db: Db, tenantId: string, page: number):
   return { reports: rows.slice(0, reportsPerPage), hasOlder: rows.length > reportsPerPage };
 }
 
-/** One report's public page. */
-export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<PublicReport | undefined> {
-  return inTransaction(db, { tenantId }, (trx) => findPublicReport(trx, id));
+/** One report's public page, with the positions of its released photos. */
+export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<(PublicReport & { photos: number[] }) | undefined> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const report = await findPublicReport(trx, id);
+    return report && { ...report, photos: await listReleasedPhotos(trx, id) };
+  });
+}
+
+/** A released photo's file store addresses, for the public page; undefined unless a clerk released it. */
+export async function loadReleasedPhoto(db: Db, tenantId: string, id: string, position: number): Promise<{ sha256: string; thumbnailSha256: string } | undefined> {
+  const photo = await inTransaction(db, { tenantId }, (trx) => findReportPhoto(trx, id, position));
+  return photo?.released ? photo : undefined;
 }
 
 /** The town's categories, for the Open311 service list (empty when it takes no reports). */

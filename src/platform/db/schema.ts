@@ -564,6 +564,12 @@ export interface Database {
     released: ColumnType<boolean, boolean | undefined, boolean>;
   };
   report_supports: { tenant_id: string; report_id: string; supporter_hash: string; created_at: Timestamp };
+  /** The back office history of a report: status changes, internal notes, releases, reassignments. */
+  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
+  /** SHA-256 of the unsubscribe token of each status mail sent to a reporter. */
+  report_mail_tokens: { token_hash: string; tenant_id: string; report_id: string; created_at: Timestamp };
+  /** Reports whose reporter asked for no further mails. */
+  report_mail_stops: { tenant_id: string; report_id: string; stopped_at: Timestamp };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
   appointment_locations: {
     tenant_id: string;

@@ -56,6 +56,7 @@ export function InboxPage(props: {
     <Layout ctx={props.ctx} title={`${Object.keys(errors).length > 0 ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'inboxTitle')}: ${t(lang, viewNames[view])}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
+      <p class="kern-body"><a class="kern-link" href="/verwaltung/maengel">{t(lang, 'defectReports')}</a></p>
       {props.reports && (
         <nav aria-label={t(lang, 'reports')} class="inbox-views">
           <ul class="kern-list">

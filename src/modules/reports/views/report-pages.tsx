@@ -131,7 +131,7 @@ export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[
 }
 
 /** One report's public page (/maengel/<id>): the description only once a clerk released it. */
-export function ReportPage(props: { ctx: PageContext; report: PublicReport }) {
+export function ReportPage(props: { ctx: PageContext; report: PublicReport & { photos: number[] } }) {
   const { ctx, report } = props;
   const { lang } = ctx;
   const title = t(lang, 'reportTitle', { category: localize(report.category.name, lang), date: formatDate(report.createdAt, lang) });
@@ -148,6 +148,21 @@ export function ReportPage(props: { ctx: PageContext; report: PublicReport }) {
       ]} />
       <h2 class="kern-heading-medium">{t(lang, 'description')}</h2>
       {report.publicDescription ? <Paragraphs text={report.publicDescription} /> : <p class="kern-body">{t(lang, 'descriptionNotReleased')}</p>}
+      {report.photos.length > 0 && (
+        <>
+          <h2 class="kern-heading-medium">{t(lang, 'photos')}</h2>
+          <ul class="kern-list report-photos">
+            {report.photos.map((n) => (
+              <li key={n}>
+                <a class="kern-link" href={`${reportsPath}/${report.id}/fotos/${n}`}>
+                  <img src={`${reportsPath}/${report.id}/fotos/${n}/vorschau`} alt={t(lang, 'photoAlt', { n })} width={320} loading="lazy" class="report-photo" />
+                  <span class="kern-body">{t(lang, 'photoLink', { n })}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {report.publicComment && (
         <>
           <h2 class="kern-heading-medium">{t(lang, 'publicComment')}</h2>
