@@ -19,6 +19,7 @@ import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
 import { createPayment } from '../src/modules/payments/index.js';
+import { createOpen311Client } from '../src/modules/reports/index.js';
 import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { Keyring } from '../src/platform/crypto/keyring.js';
 import type { Config } from '../src/config.js';
@@ -95,6 +96,10 @@ ${accountIdpHelp}
       its payment page, where the payer pays. The purpose is the Verwendungszweck (at most 27
       letters A-Z, digits, spaces, dashes); the amount is in euro cents. After paying, the page
       leads on to --continue, a path on the town's host (default /).
+  npm run cli -- open311 client create --tenant <slug> --name <name> [--requests-per-hour <n>]
+      Register a system that may post defect reports through Open311 GeoReport v2
+      (/open311/v2/requests.json|xml) and print its api_key once (only its hash is stored). It may
+      post --requests-per-hour reports per hour (default 100).
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -144,7 +149,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'answers-key rotate',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'answers-key rotate', 'open311 client create',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -204,6 +209,7 @@ async function main(argv: string[]): Promise<void> {
       description: { type: 'string' },
       'amount-cents': { type: 'string' },
       continue: { type: 'string' },
+      'requests-per-hour': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -280,6 +286,17 @@ async function main(argv: string[]): Promise<void> {
         throw new Error(`Refused: ${error.message}`);
       });
       console.log(`Payment page: /zahlung/${payment.id}`);
+    } else if (command === 'open311 client create') {
+      const name = values.name?.trim() ?? '';
+      if (!name || name.length > 120) throw new Error('open311 client create needs --name (at most 120 characters).');
+      const perHour = values['requests-per-hour'];
+      if (perHour !== undefined && !/^[1-9][0-9]{0,4}$/.test(perHour)) throw new Error('--requests-per-hour must be a whole number from 1 to 99999.');
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const taken = await asTown(db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst());
+      if (taken) throw new Error(`${values.tenant} already has an Open311 client named "${name}".`);
+      const client = await asTown(db, tenantId, (trx) => createOpen311Client(trx, tenantId, { name, requestsPerHour: perHour === undefined ? undefined : Number(perHour), actor: 'cli' }));
+      console.log(`Open311 client "${name}" registered for ${values.tenant}.`);
+      console.log(`api_key (shown once; give it to the client): ${client.apiKey}`);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

@@ -4,3 +4,4 @@ export { reportRoutes } from './reports.routes.js';
 export { open311Routes } from './open311.routes.js';
 export { reportStaffRoutes } from './reports.staff-routes.js';
 export { reportJobHandlers } from './report-mail.js';
+export { createOpen311Client } from './open311-clients.js';

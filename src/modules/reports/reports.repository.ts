@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { Localized } from '../../platform/i18n/i18n.js';
-import type { PublicReport, ReportCategory, ReportStatus, ReportStreet } from './report.js';
+import type { AttributeAnswers, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
 
 /** The town's active categories in their configured order. */
 export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
-  const rows = await trx.selectFrom('report_categories').select(['id', 'code', 'name', 'description', 'department_id'])
+  const rows = await trx.selectFrom('report_categories').select(['id', 'code', 'name', 'description', 'department_id', 'attributes'])
     .where('active', '=', true).orderBy('position').orderBy('code').execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id }));
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id, attributes: r.attributes as ReportAttribute[] }));
 }
 
 /** The town's street list, alphabetical. */
@@ -27,6 +27,7 @@ export async function insertReport(trx: Trx, report: {
   tenantId: string; id: string; categoryId: string; departmentId: string; lat: number; lon: number; locationLabel: string | null;
   description: string; address: string | null; reporterEmail: string | null; receiptTokenHash: string;
   photos: Array<{ sha256: string; thumbnailSha256: string; width: number; height: number }>;
+  attributes?: AttributeAnswers;
 }): Promise<void> {
   const { tenantId, id } = report;
   await trx.insertInto('reports').values({
@@ -35,7 +36,7 @@ export async function insertReport(trx: Trx, report: {
   }).execute();
   await trx.insertInto('report_details').values({
     tenant_id: tenantId, report_id: id, description: report.description, address: report.address,
-    reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash,
+    reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash, attributes: JSON.stringify(report.attributes ?? {}),
   }).execute();
   if (report.photos.length > 0) {
     await trx.insertInto('report_photos').values(report.photos.map((p, i) => ({
@@ -65,11 +66,23 @@ export async function listPublicReports(trx: Trx, page: { limit: number; offset:
   return rows.map(toPublicReport);
 }
 
-/** Reports for the Open311 list: newest first, filtered by category codes, statuses and a period of filing. */
-export async function searchPublicReports(trx: Trx, filter: { codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; limit: number }): Promise<PublicReport[]> {
+/** A bounding box in degrees. */
+export interface BoundingBox { minLon: number; minLat: number; maxLon: number; maxLat: number }
+
+/**
+ * Reports for the Open311 list: newest first, filtered by ids, category codes, statuses, a period
+ * of filing and a bounding box. The box is matched against the rounded coordinates the public
+ * sees: against the exact ones, narrowing boxes would find a reporter's doorstep.
+ */
+export async function searchPublicReports(trx: Trx, filter: { ids?: string[]; codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; box?: BoundingBox; limit: number }): Promise<PublicReport[]> {
   let query = publicReportQuery(trx).where('r.created_at', '>=', filter.from).where('r.created_at', '<=', filter.to);
+  if (filter.ids) query = query.where('r.id', 'in', filter.ids);
   if (filter.codes) query = query.where('c.code', 'in', filter.codes);
   if (filter.statuses) query = query.where('r.status', 'in', filter.statuses);
+  if (filter.box) {
+    const { minLon, minLat, maxLon, maxLat } = filter.box;
+    query = query.where(sql<boolean>`round(r.lat::numeric, 3) between ${minLat} and ${maxLat} and round(r.lon::numeric, 3) between ${minLon} and ${maxLon}`);
+  }
   const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.id').limit(filter.limit).execute();
   return rows.map(toPublicReport);
 }
@@ -92,7 +105,7 @@ export async function findReportDetails(trx: Trx, id: string): Promise<{ descrip
 export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
   boundary: GeoJsonArea; outsideNotice?: Localized;
   streets: Array<{ name: string; lat: number; lon: number }>;
-  categories: Array<{ code: string; name: Localized; description: Localized; department: string }>;
+  categories: Array<{ code: string; name: Localized; description: Localized; department: string; attributes?: ReportAttribute[] }>;
 }): Promise<void> {
   await trx.insertInto('report_areas').values({
     tenant_id: tenantId, boundary: JSON.stringify(setup.boundary), outside_notice: setup.outsideNotice ? JSON.stringify(setup.outsideNotice) : null,
@@ -102,6 +115,7 @@ export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
     const department = await trx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('key', '=', c.department).executeTakeFirstOrThrow();
     await trx.insertInto('report_categories').values({
       tenant_id: tenantId, code: c.code, name: JSON.stringify(c.name), description: JSON.stringify(c.description), department_id: department.id, position,
+      attributes: JSON.stringify(c.attributes ?? []),
     }).execute();
   }
 }
@@ -207,4 +221,31 @@ export async function insertMailStop(trx: Trx, tenantId: string, reportId: strin
 /** Whether the reporter asked for no further mails about a report. */
 export async function isMailStopped(trx: Trx, reportId: string): Promise<boolean> {
   return (await trx.selectFrom('report_mail_stops').select('report_id').where('report_id', '=', reportId).executeTakeFirst()) !== undefined;
+}
+
+/** An API client by the hash of its key; revoked clients are not found. */
+export async function findOpen311Client(trx: Trx, keyHash: string): Promise<{ id: string; name: string; requestsPerHour: number } | undefined> {
+  const row = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour']).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return row && { id: row.id, name: row.name, requestsPerHour: row.requests_per_hour };
+}
+
+/** How many requests a client posted since a moment. */
+export async function countOpen311Requests(trx: Trx, clientId: string, since: Date): Promise<number> {
+  const row = await trx.selectFrom('open311_requests').select(sql<number>`count(*)::int`.as('n')).where('client_id', '=', clientId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Records that a report came from an API client; returns its spec token. */
+export async function insertOpen311Request(trx: Trx, tenantId: string, reportId: string, clientId: string): Promise<string> {
+  return (await trx.insertInto('open311_requests').values({ tenant_id: tenantId, report_id: reportId, client_id: clientId }).returning('token').executeTakeFirstOrThrow()).token;
+}
+
+/** The report a spec token stands for. */
+export async function findOpen311Token(trx: Trx, token: string): Promise<string | undefined> {
+  return (await trx.selectFrom('open311_requests').select('report_id').where('token', '=', token).executeTakeFirst())?.report_id;
+}
+
+/** Registers an API client (owner only: CLI, town administration); the caller made the key and keeps only its hash here. */
+export async function insertOpen311Client(trx: Trx, tenantId: string, client: { name: string; keyHash: string; requestsPerHour?: number }): Promise<string> {
+  return (await trx.insertInto('open311_clients').values({ tenant_id: tenantId, name: client.name, key_hash: client.keyHash, requests_per_hour: client.requestsPerHour }).returning('id').executeTakeFirstOrThrow()).id;
 }

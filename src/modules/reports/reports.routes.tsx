@@ -70,7 +70,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const checked = await checkReport(setup, form.values, form.uploads, { lang: request.lang, townName: request.tenant.name });
     if (!checked.ok) return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={checked.errors} />, 422);
     const receiptTokenHash = hashToken(newToken());
-    const id = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
+    const { id } = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
     await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
     return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
   });

@@ -536,6 +536,8 @@ export interface Database {
     department_id: string;
     position: ColumnType<number, number | undefined, number>;
     active: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Extra questions (Open311 service attributes), see ReportAttribute. */
+    attributes: ColumnType<unknown[], string | undefined, string>;
   };
   reports: {
     tenant_id: string;
@@ -552,7 +554,15 @@ export interface Database {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
-  report_details: { tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string };
+  report_details: {
+    tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string;
+    /** Answers to the category's extra questions. */
+    attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
+  };
+  /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
+  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null };
+  /** Reports posted through Open311: by which client, and their spec token. */
+  open311_requests: { tenant_id: string; report_id: string; client_id: string; token: Generated<string>; created_at: Generated<Date> };
   report_photos: {
     tenant_id: string;
     report_id: string;
