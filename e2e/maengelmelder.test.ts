@@ -11,6 +11,8 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
   for (const mode of jsModes) {
     it(`reports by street and house number with a photo; form, errors, receipt, list and report page pass axe and fit 320 px (${mode.name})`, async () => {
       const prefix = `maengel-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
+      // A street per mode: the second run would otherwise be asked whether it is the first run's pothole.
+      const street = mode.javaScriptEnabled ? 'Hauptstraße' : 'Kirchplatz';
       const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
       const base = suite.portal.baseUrl;
@@ -26,7 +28,7 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
       await checkPage(page, 'report-form-errors', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
       assert.equal(await page.getByLabel('Beschreibung').inputValue(), 'Tiefes Schlagloch auf dem Radweg, etwa 40 cm breit.');
 
-      await page.getByLabel(/^Straße/).selectOption({ label: 'Hauptstraße' });
+      await page.getByLabel(/^Straße/).selectOption({ label: street });
       await page.getByLabel('Hausnummer oder nächstgelegene Hausnummer').fill('7');
       await page.getByLabel('Fotos').setInputFiles({ name: 'schlagloch.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg() });
       const sent = await clickAndLoad(page, page.getByRole('button', { name: 'Meldung absenden' }));
@@ -36,12 +38,26 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
       await checkPage(page, 'report-receipt', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
 
       await clickAndLoad(page, page.getByRole('link', { name: 'Öffentliche Seite der Meldung' }));
-      assert.ok((await page.content()).includes('Hauptstraße, Umgebung'));
+      assert.ok((await page.content()).includes(`${street}, Umgebung`));
       assert.equal((await page.content()).includes('Tiefes Schlagloch'), false, 'the description waits for review');
       await checkPage(page, 'report-page', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
 
       await clickAndLoad(page, page.getByRole('link', { name: 'Zurück zu allen Meldungen' }));
       await checkPage(page, 'report-list', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+
+      // Someone else at the same spot is offered the open report to support instead.
+      const neighbour = await (await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled })).newPage();
+      await open(neighbour, `${base}/maengel/melden`);
+      await neighbour.getByLabel('Was möchten Sie melden?').selectOption('schlagloch');
+      await neighbour.getByLabel(/^Straße/).selectOption({ label: street });
+      await neighbour.getByLabel('Beschreibung').fill('Loch auf dem Radweg');
+      await clickAndLoad(neighbour, neighbour.getByRole('button', { name: 'Meldung absenden' }));
+      await neighbour.getByRole('heading', { name: 'Schon gemeldet?' }).waitFor();
+      await checkPage(neighbour, 'report-nearby', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      await clickAndLoad(neighbour, neighbour.getByRole('button', { name: 'Diese Meldung unterstützen' }).first());
+      assert.ok((await neighbour.content()).includes('Ihre Unterstützung wurde gezählt'));
+      await checkPage(neighbour, 'report-supported', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      await neighbour.context().close();
       await context.close();
     });
   }

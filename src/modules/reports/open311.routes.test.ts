@@ -20,7 +20,7 @@ describe('Open311 GeoReport v2', () => {
     for (const [name, kategorie] of [['pothole', 'schlagloch'], ['rubbish', 'muell'], ['old', 'muell']] as const) {
       const browser = new TestBrowser(app.app, host);
       await browser.get('/maengel/melden');
-      const sent = await browser.postMultipart('/maengel/melden', { kategorie, breite: String(inside.lat), laenge: String(inside.lon), beschreibung: `Geheim ${name}`, email: 'melder@example.org' }, {});
+      const sent = await browser.postMultipart('/maengel/melden', { kategorie, breite: String(inside.lat), laenge: String(inside.lon), beschreibung: `Geheim ${name}`, email: 'melder@example.org', trotzdem: '1' }, {});
       assert.equal(sent.statusCode, 303);
       ids[name] = (sent.headers.location as string).split('/')[2]!;
     }

@@ -93,3 +93,15 @@ export interface PublicReport {
 export function approximate(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
+
+/** How near an open report of the same category must be to be offered for support instead of a new report. */
+export const nearbyMetres = 50;
+
+/** Distance in metres between two points (haversine; exact enough over a town). */
+export function distanceMetres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}

@@ -249,3 +249,18 @@ export async function findOpen311Token(trx: Trx, token: string): Promise<string 
 export async function insertOpen311Client(trx: Trx, tenantId: string, client: { name: string; keyHash: string; requestsPerHour?: number }): Promise<string> {
   return (await trx.insertInto('open311_clients').values({ tenant_id: tenantId, name: client.name, key_hash: client.keyHash, requests_per_hour: client.requestsPerHour }).returning('id').executeTakeFirstOrThrow()).id;
 }
+
+/** Open reports of a category whose point lies in a box (the caller then measures the distance). */
+export async function listOpenReportsInBox(trx: Trx, categoryId: string, box: BoundingBox): Promise<PublicReport[]> {
+  const rows = await publicReportQuery(trx).where('r.category_id', '=', categoryId).where('r.status', 'in', ['received', 'in_progress'])
+    .where('r.lat', '>=', box.minLat).where('r.lat', '<=', box.maxLat).where('r.lon', '>=', box.minLon).where('r.lon', '<=', box.maxLon)
+    .orderBy('r.created_at', 'desc').limit(20).execute();
+  return rows.map(toPublicReport);
+}
+
+/** Adds a supporter to a report; false when this supporter already supports it. */
+export async function insertSupport(trx: Trx, tenantId: string, reportId: string, supporterHash: string): Promise<boolean> {
+  const inserted = await trx.insertInto('report_supports').values({ tenant_id: tenantId, report_id: reportId, supporter_hash: supporterHash })
+    .onConflict((oc) => oc.doNothing()).returning('report_id').executeTakeFirst();
+  return inserted !== undefined;
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { FileStore } from '../../platform/files/file-store.js';
@@ -6,10 +7,10 @@ import { localize, type Lang, type Localized } from '../../platform/i18n/i18n.js
 import type { FieldErrors } from '../../platform/views/components.js';
 import { normalizeEmail } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { maxDescriptionLength, maxPhotos, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
+import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
@@ -146,4 +147,36 @@ export function searchReports(db: Db, tenantId: string, filter: Parameters<typeo
 /** The report an Open311 token stands for (the spec's tokens/{token}). */
 export function findReportOfToken(db: Db, tenantId: string, token: string): Promise<string | undefined> {
   return inTransaction(db, { tenantId }, (trx) => findOpen311Token(trx, token));
+}
+
+/**
+ * Open reports of the same category within 50 m of a place, nearest first: offered to the citizen
+ * to support instead of filing a duplicate. Measured on the exact points (the citizen is standing
+ * there), but shown with the public, rounded place only.
+ */
+export async function findNearbyReports(db: Db, tenantId: string, categoryId: string, point: { lat: number; lon: number }): Promise<PublicReport[]> {
+  // A box a little larger than the circle, so the index narrows it down; the distance decides.
+  const dLat = (nearbyMetres * 1.2) / 111_320;
+  const dLon = dLat / Math.cos((point.lat * Math.PI) / 180);
+  const candidates = await inTransaction(db, { tenantId }, (trx) =>
+    listOpenReportsInBox(trx, categoryId, { minLat: point.lat - dLat, maxLat: point.lat + dLat, minLon: point.lon - dLon, maxLon: point.lon + dLon }));
+  return candidates
+    .map((r) => ({ r, d: distanceMetres(point, r) }))
+    .filter((x) => x.d <= nearbyMetres)
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.r);
+}
+
+/**
+ * Records that a browser supports a report ("me too"), once per browser session: the supporter
+ * is a hash of the session's id hash and the report, so the row says nothing about the session.
+ * Returns false for an unknown report.
+ */
+export async function supportReport(db: Db, tenantId: string, reportId: string, sessionIdHash: string): Promise<boolean> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    if (!(await findPublicReport(trx, reportId))) return false;
+    const added = await insertSupport(trx, tenantId, reportId, hashToken(`${sessionIdHash}:${reportId}`));
+    if (added) await recordAudit(trx, { tenantId, actor: 'citizen', action: 'report.supported', subject: `report:${reportId}` });
+    return true;
+  });
 }

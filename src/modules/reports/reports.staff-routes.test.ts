@@ -36,7 +36,7 @@ describe('defect reports in the back office', () => {
     const citizen = new TestBrowser(app.app, host);
     await citizen.get('/maengel/melden');
     const sent = await citizen.postMultipart('/maengel/melden', {
-      kategorie: 'schlagloch', strasse: street, hausnummer: '7', beschreibung: 'Loch vor Hausnummer 7, Auto von Herrn Beispiel beschädigt', email: email ?? '',
+      kategorie: 'schlagloch', strasse: street, hausnummer: '7', beschreibung: 'Loch vor Hausnummer 7, Auto von Herrn Beispiel beschädigt', email: email ?? '', trotzdem: '1',
     }, { fotos: [{ filename: 'loch.jpg', contentType: 'image/jpeg', content: await phoneJpeg() }] });
     assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
     return { id: (sent.headers.location as string).split('/')[2]!, email };
