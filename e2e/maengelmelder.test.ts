@@ -134,4 +134,34 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
       await Promise.all([citizenContext.close(), staffContext.close()]);
     });
   }
+
+  it('a town admin registers an Open311 client in the administration, which posts a request and reads it back in JSON and XML', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const admin = await signInAsStaff(context, base, suite.portal.credentialsFor('admin@musterstadt.example'));
+    await open(admin, `${base}/verwaltung/admin/open311`);
+    await checkPage(admin, 'open311-clients', { javaScript: true, shotPrefix: 'maengel-admin' });
+    await admin.getByLabel('Name des Systems').fill('Stadt-App Musterstadt');
+    await clickAndLoad(admin, admin.getByRole('button', { name: 'Anmelden und Schlüssel erzeugen' }));
+    const apiKey = (await admin.getByTestId('api-key').innerText()).trim();
+    assert.match(apiKey, /^[A-Za-z0-9_-]{43}$/);
+    await checkPage(admin, 'open311-client-created', { javaScript: true, shotPrefix: 'maengel-admin' });
+
+    const posted = await fetch(`${base}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: apiKey, service_code: 'strassenbeleuchtung', lat: '51.5608', long: '7.1233', description: 'Laterne dunkel', email: 'app@example.org' }),
+    });
+    assert.equal(posted.status, 201, await posted.clone().text());
+    const id = ((await posted.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const json = (await (await fetch(`${base}/open311/v2/requests/${id}.json`)).json()) as Array<{ service_code: string; status: string }>;
+    assert.deepEqual([json[0]!.service_code, json[0]!.status], ['strassenbeleuchtung', 'open']);
+    const xml = await fetch(`${base}/open311/v2/requests/${id}.xml`);
+    assert.match(xml.headers.get('content-type') ?? '', /^text\/xml/);
+    assert.ok((await xml.text()).includes(`<service_requests><request><service_request_id>${id}</service_request_id><status>open</status>`));
+    const unknown = await fetch(`${base}/open311/v2/requests.xml`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: 'x'.repeat(43), service_code: 'schlagloch' }) });
+    assert.equal(unknown.status, 403);
+    assert.match(await unknown.text(), /<errors><error><code>403<\/code>/);
+    await context.close();
+  });
 });

@@ -7,7 +7,7 @@ alter table report_categories add column attributes jsonb not null default '[]' 
 alter table report_details add column attributes jsonb not null default '{}' check (jsonb_typeof(attributes) = 'object');
 
 -- Systems that post reports for a town (another app, a city's call centre). Only the SHA-256 of
--- the key is stored; the command line prints the key once. Written by the owner (CLI) only.
+-- the key is stored; whoever registers a client (command line, town admin page) sees the key once.
 create table open311_clients (
   tenant_id uuid not null references tenants (id),
   id uuid not null default gen_random_uuid(),
@@ -22,8 +22,10 @@ create table open311_clients (
 );
 alter table open311_clients enable row level security;
 alter table open311_clients force row level security;
-create policy tenant_rows on open311_clients for select using (tenant_id = app_tenant_id());
-grant select on open311_clients to rathaus_app;
+create policy tenant_rows on open311_clients using (tenant_id = app_tenant_id());
+-- Town admins register and revoke clients (the administration checks the role); a key never changes.
+grant select, insert on open311_clients to rathaus_app;
+grant update (revoked_at) on open311_clients to rathaus_app;
 
 -- A request posted through the API: by which client (the rate limit counts these), and the
 -- token the spec's tokens/{token} endpoint answers for. Not secret: it only leads to the public

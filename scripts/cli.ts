@@ -19,7 +19,7 @@ import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
 import { createPayment } from '../src/modules/payments/index.js';
-import { createOpen311Client } from '../src/modules/reports/index.js';
+import { checkClientInput, registerOpen311Client } from '../src/modules/reports/index.js';
 import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { Keyring } from '../src/platform/crypto/keyring.js';
 import type { Config } from '../src/config.js';
@@ -287,16 +287,13 @@ async function main(argv: string[]): Promise<void> {
       });
       console.log(`Payment page: /zahlung/${payment.id}`);
     } else if (command === 'open311 client create') {
-      const name = values.name?.trim() ?? '';
-      if (!name || name.length > 120) throw new Error('open311 client create needs --name (at most 120 characters).');
-      const perHour = values['requests-per-hour'];
-      if (perHour !== undefined && !/^[1-9][0-9]{0,4}$/.test(perHour)) throw new Error('--requests-per-hour must be a whole number from 1 to 99999.');
+      const checked = checkClientInput({ name: values.name ?? '', perHour: values['requests-per-hour'] ?? '' });
+      if (!checked.ok) throw new Error(checked.problems.name ? 'open311 client create needs --name (at most 120 characters).' : '--requests-per-hour must be a whole number from 1 to 99999.');
       const tenantId = await tenantIdOf(db, values.tenant);
-      const taken = await asTown(db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst());
-      if (taken) throw new Error(`${values.tenant} already has an Open311 client named "${name}".`);
-      const client = await asTown(db, tenantId, (trx) => createOpen311Client(trx, tenantId, { name, requestsPerHour: perHour === undefined ? undefined : Number(perHour), actor: 'cli' }));
-      console.log(`Open311 client "${name}" registered for ${values.tenant}.`);
-      console.log(`api_key (shown once; give it to the client): ${client.apiKey}`);
+      const created = await registerOpen311Client(db, tenantId, 'cli', checked);
+      if (!created.ok) throw new Error(`${values.tenant} already has an Open311 client named "${checked.name}".`);
+      console.log(`Open311 client "${checked.name}" registered for ${values.tenant}.`);
+      console.log(`api_key (shown once; give it to the client): ${created.apiKey}`);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

@@ -4,7 +4,8 @@ import type { Tenant } from '../tenants/tenant.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
-import { createOpen311Client } from './open311-clients.js';
+import { authenticateOpen311Client, createOpen311Client } from './open311-clients.js';
+import { signInClerk } from '../../test-support/staff.js';
 import { inside, outside, setUpReports } from '../../test-support/reports.js';
 
 describe('Open311 GeoReport v2', () => {
@@ -225,5 +226,41 @@ describe('Open311 GeoReport v2', () => {
       assert.equal(response.status, 400, bad);
       assert.match((response.body as Array<{ description: string }>)[0]!.description, /^bbox: /);
     }
+  });
+
+  it('lets a town admin register a client (key shown once, stored hashed) and revoke it; clerks may not', async () => {
+    const admin = new TestBrowser(app.app, host);
+    await signInClerk(admin, await app.createClerk(tenant, 'zentrale', { townAdmin: true }));
+    const page = await admin.get('/verwaltung/admin/open311');
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes('href="/verwaltung/admin/open311"'), 'in the administration navigation');
+
+    const missing = await admin.post('/verwaltung/admin/open311', { name: '  ', perHour: 'viele' });
+    assert.equal(missing.statusCode, 422);
+    assert.ok(missing.body.includes('Geben Sie einen Namen an.') && missing.body.includes('ganze Zahl von 1 bis 99999'));
+    const created = await admin.post('/verwaltung/admin/open311', { name: 'Bürgertelefon', perHour: '30' });
+    assert.equal(created.statusCode, 200);
+    const apiKey = created.body.match(/data-testid="api-key">([A-Za-z0-9_-]{43})</)?.[1] ?? '';
+    assert.ok(apiKey, 'the key is shown');
+    const client = await authenticateOpen311Client(app.database.db, tenant.id, apiKey);
+    assert.equal(client?.requestsPerHour, 30);
+    const listed = await admin.get('/verwaltung/admin/open311');
+    assert.equal(listed.body.includes(apiKey), false, 'shown once only');
+    const stored = await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('open311_clients').select('key_hash').where('id', '=', client!.id).executeTakeFirstOrThrow());
+    assert.notEqual(stored.key_hash, apiKey);
+    assert.equal((await admin.post('/verwaltung/admin/open311', { name: 'Bürgertelefon' })).statusCode, 422, 'one name once');
+    await admin.get('/verwaltung/admin/open311');
+    assert.equal((await admin.post(`/verwaltung/admin/open311/${client!.id}/widerrufen`, {}, { csrf: null })).statusCode, 403);
+    await admin.get('/verwaltung/admin/open311');
+    const revoked = await admin.post(`/verwaltung/admin/open311/${client!.id}/widerrufen`, {});
+    assert.equal(revoked.statusCode, 303);
+    assert.equal(await authenticateOpen311Client(app.database.db, tenant.id, apiKey), undefined);
+    const refused = await post('json', { api_key: apiKey, service_code: 'muell', lat: String(inside.lat), long: String(inside.lon), description: 'Müll' });
+    assert.equal(refused.statusCode, 403);
+
+    const clerk = new TestBrowser(app.app, host);
+    await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+    assert.equal((await clerk.get('/verwaltung/admin/open311')).statusCode, 403);
+    assert.equal((await clerk.post('/verwaltung/admin/open311', { name: 'Heimlich' })).statusCode, 403);
   });
 });

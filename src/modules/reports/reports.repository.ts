@@ -264,3 +264,15 @@ export async function insertSupport(trx: Trx, tenantId: string, reportId: string
     .onConflict((oc) => oc.doNothing()).returning('report_id').executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** The town's API clients, newest first (never their keys). */
+export async function listOpen311Clients(trx: Trx): Promise<Array<{ id: string; name: string; requestsPerHour: number; createdAt: Date; revokedAt: Date | null }>> {
+  const rows = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour', 'created_at', 'revoked_at']).orderBy('created_at', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, requestsPerHour: r.requests_per_hour, createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/** Revokes a client's key; false when there is no such client or it is revoked already. */
+export async function revokeOpen311Client(trx: Trx, id: string): Promise<boolean> {
+  const row = await trx.updateTable('open311_clients').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
+}

@@ -7,17 +7,21 @@ import { isValidCsrfToken } from '../../platform/http/session.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/html.js';
 import { recordAudit } from '../audit/index.js';
+import { adminActorOf, ForbiddenPage, mayManageTown } from '../administration/index.js';
 import { requireStaff as requireStaffPage } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { reportStatuses } from './report.js';
 import { findReportPhoto, findStaffReport, listDepartmentReports, listReportEvents } from './reports.repository.js';
 import { asReportClerk, parseReportChange, triageReport, type ReportChange } from './report-triage.js';
 import { t } from './report-staff.i18n.js';
+import { checkClientInput, loadOpen311Clients, registerOpen311Client, revokeClient, type ClientProblem } from './open311-clients.js';
+import { open311AdminPath, Open311ClientsPage } from './views/open311-admin-pages.js';
 import { reportInboxViews, ReportInboxPage, staffReportsPath, StaffReportPage, type ReportInboxView, type StaffReportFormState } from './views/report-staff-pages.js';
 
 const pageSize = 25;
 const formPaths = { stand: 'status', freigabe: 'release', weiterleiten: 'reassign', notizen: 'note' } as const satisfies Record<string, ReportChange['kind']>;
 const errorTexts = { required: 'errorRequired', tooLong: 'errorTooLong', invalid: 'errorInvalid' } as const;
+const clientErrorTexts = { nameMissing: 'errorNameMissing', nameTooLong: 'errorNameTooLong', nameTaken: 'errorNameTaken', perHourInvalid: 'errorPerHour' } as const;
 
 /**
  * The back office side of the Mängelmelder: the report inbox of the clerk's departments, a report's
@@ -104,6 +108,58 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
       return sendPhoto(reply, await deps.files.get(variant === 'photo' ? photo.sha256 : photo.thumbnailSha256));
     });
   }
+}
+
+/**
+ * The town admin's page of Open311 API clients (/verwaltung/admin/open311): list, register (the
+ * key shown once in the answer), revoke.
+ */
+export async function open311AdminRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+  const { db } = deps;
+
+  /** The signed-in town admin, or null after answering (sign-in redirect, 403); a form's CSRF token must match. */
+  async function requireTownAdmin(request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>) {
+    const signedIn = await requireStaffPage(db, request, reply);
+    if (!signedIn) return null;
+    if (form && !isValidCsrfToken(signedIn, form._csrf)) {
+      sendErrorPage(request, reply, 403);
+      return null;
+    }
+    if (!mayManageTown(adminActorOf(signedIn.staff))) {
+      sendPage(reply, <ForbiddenPage ctx={signedIn.ctx} staffName={signedIn.staff.name} />, 403);
+      return null;
+    }
+    return { staffId: signedIn.staff.id, page: { ctx: signedIn.ctx, staffName: signedIn.staff.name, townAdmin: true, errors: {} } };
+  }
+
+  app.get(open311AdminPath, async (request: FastifyRequest<{ Querystring: { widerrufen?: string } }>, reply) => {
+    const admin = await requireTownAdmin(request, reply);
+    if (!admin) return reply;
+    const clients = await loadOpen311Clients(db, request.tenant.id);
+    return sendPage(reply, <Open311ClientsPage {...admin.page} doneText={request.query.widerrufen === '1' ? t(request.lang, 'clientRevoked') : undefined} clients={clients} values={{ name: '', perHour: '' }} />);
+  });
+
+  app.post(open311AdminPath, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+    const admin = await requireTownAdmin(request, reply, request.body);
+    if (!admin) return reply;
+    const values = { name: typeof request.body?.name === 'string' ? request.body.name.slice(0, 200) : '', perHour: typeof request.body?.perHour === 'string' ? request.body.perHour.slice(0, 20) : '' };
+    const checked = checkClientInput(values);
+    const created = checked.ok ? await registerOpen311Client(db, request.tenant.id, `staff:${admin.staffId}`, checked) : checked;
+    const clients = await loadOpen311Clients(db, request.tenant.id);
+    if (!created.ok) {
+      const errors = Object.fromEntries(Object.entries(created.problems as ClientProblem).map(([field, problem]) => [field, t(request.lang, clientErrorTexts[problem])]));
+      return sendPage(reply, <Open311ClientsPage {...admin.page} errors={errors} clients={clients} values={values} />, 422);
+    }
+    return sendPage(reply, <Open311ClientsPage {...admin.page} clients={clients} values={{ name: '', perHour: '' }} newKey={{ name: values.name.trim(), apiKey: created.apiKey }} />);
+  });
+
+  app.post(`${open311AdminPath}/:id/widerrufen`, async (request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply) => {
+    const admin = await requireTownAdmin(request, reply, request.body);
+    if (!admin) return reply;
+    const { id } = request.params;
+    if (!isUuid(id) || !(await revokeClient(db, request.tenant.id, admin.staffId, id))) return reply.callNotFound();
+    return reply.redirect(`${open311AdminPath}?widerrufen=1`, 303);
+  });
 }
 
 /** Sends a stored photo (always a JPEG re-encoded by the portal), never sniffed as anything else. */
