@@ -164,6 +164,10 @@ describe('Open311 GeoReport v2', () => {
       .select(['d.description', 'd.address', 'd.reporter_email', 'd.attributes', 'dep.key']).where('d.report_id', '=', created.service_request_id).executeTakeFirstOrThrow());
     assert.deepEqual(stored, { description: 'Loch neben dem Gully <b>tief</b>', address: 'Hauptstraße 3', reporter_email: 'app.nutzerin@example.org', attributes: { groesse: 'gross' }, key: 'bauamt' });
     assert.equal(JSON.stringify(stored).includes('Ada'), false, 'names are not stored');
+    const clerk = new TestBrowser(app.app, host);
+    await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+    const staffPage = await clerk.get(`/verwaltung/maengel/${created.service_request_id}`);
+    assert.match(staffPage.body, /Wie groß ist das Loch\?<\/dt><dd[^>]*><span[^>]*>Größer als ein Teller</, 'the clerk sees the answer to the extra question');
 
     const inXml = await post('xml', { api_key: apiKey, service_code: 'muell', lat: String(inside.lat), long: String(inside.lon), description: 'Sofa' });
     assert.equal(inXml.statusCode, 201);

@@ -142,7 +142,8 @@ export async function listDepartmentReports(trx: Trx, page: { statuses: readonly
 export async function findStaffReport(trx: Trx, id: string, options: { lock?: boolean } = {}) {
   let query = trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
-    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email'])
+    .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'c.attributes as questions'])
     .where('r.id', '=', id);
   // FOR UPDATE of the public row only: the details are never changed.
   if (options.lock) query = query.forUpdate('r');
@@ -154,8 +155,19 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
   return {
     report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
     description: row.description, address: row.address, reporterEmail: row.reporter_email,
+    answers: answersOf(row.questions as ReportAttribute[], row.attributes),
     photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
   };
+}
+
+/** Answers to the category's extra questions with their question texts, in the questions' order. */
+function answersOf(questions: ReportAttribute[], answers: AttributeAnswers): Array<{ question: Localized; answer: Array<string | Localized> }> {
+  return questions.filter((q) => answers[q.code] !== undefined).map((q) => {
+    const given = answers[q.code]!;
+    // A list answer shows the choice's name; a free answer as given.
+    const named = (value: string) => q.values?.find((v) => v.key === value)?.name ?? value;
+    return { question: q.description, answer: (Array.isArray(given) ? given : [given]).map(named) };
+  });
 }
 
 /** Changes what a clerk may change of a report (the column grants allow nothing else). */

@@ -1,4 +1,4 @@
-import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js';
+import { formatDate, localize, type Lang, type Localized } from '../../../platform/i18n/i18n.js';
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, Paragraphs, SelectField, SummaryList, Table, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { StaffBar } from '../../cases/index.js';
@@ -73,6 +73,8 @@ export interface StaffReportView {
   description: string;
   address: string | null;
   reporterEmail: string | null;
+  /** Answers to the category's extra questions (asked through Open311). */
+  answers: Array<{ question: Localized; answer: Array<string | Localized> }>;
   photos: Array<{ position: number; width: number; height: number; released: boolean }>;
 }
 
@@ -129,6 +131,7 @@ export function StaffReportPage(props: {
         { key: t(lang, 'publicPage'), value: <a class="kern-link" href={`${reportsPath}/${report.id}`}>{`${reportsPath}/${report.id}`}</a> },
         { key: t(lang, 'reporterEmail'), value: view.reporterEmail ? t(lang, 'reporterEmailYes') : t(lang, 'reporterEmailNo') },
         { key: t(lang, 'supports'), value: String(report.supports) },
+        ...view.answers.map((a) => ({ key: localize(a.question, lang), value: a.answer.map((v) => (typeof v === 'string' ? v : localize(v, lang))).join(', ') })),
       ]} />
       <h2 class="kern-heading-large">{t(lang, 'description')}</h2>
       <Paragraphs text={view.description} />
