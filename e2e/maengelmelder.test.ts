@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { checkPage, jsModes, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, open } from './support/pages.js';
-import { phoneJpeg } from '../src/test-support/reports.js';
+import { clickAndLoad, mailedLinkFor, open, signInAsStaff, waitForMail } from './support/pages.js';
+import { hasGpsIfd, phoneJpeg } from '../src/test-support/reports.js';
 
 describe('Mängelmelder: a citizen reports a pothole without a map', () => {
   const suite = usePortalAndBrowser();
@@ -10,6 +11,8 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
   for (const mode of jsModes) {
     it(`reports by street and house number with a photo; form, errors, receipt, list and report page pass axe and fit 320 px (${mode.name})`, async () => {
       const prefix = `maengel-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
+      // A street per mode: the second run would otherwise be asked whether it is the first run's pothole.
+      const street = mode.javaScriptEnabled ? 'Hauptstraße' : 'Kirchplatz';
       const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
       const base = suite.portal.baseUrl;
@@ -25,7 +28,7 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
       await checkPage(page, 'report-form-errors', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
       assert.equal(await page.getByLabel('Beschreibung').inputValue(), 'Tiefes Schlagloch auf dem Radweg, etwa 40 cm breit.');
 
-      await page.getByLabel(/^Straße/).selectOption({ label: 'Hauptstraße' });
+      await page.getByLabel(/^Straße/).selectOption({ label: street });
       await page.getByLabel('Hausnummer oder nächstgelegene Hausnummer').fill('7');
       await page.getByLabel('Fotos').setInputFiles({ name: 'schlagloch.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg() });
       const sent = await clickAndLoad(page, page.getByRole('button', { name: 'Meldung absenden' }));
@@ -35,13 +38,130 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
       await checkPage(page, 'report-receipt', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
 
       await clickAndLoad(page, page.getByRole('link', { name: 'Öffentliche Seite der Meldung' }));
-      assert.ok((await page.content()).includes('Hauptstraße, Umgebung'));
+      assert.ok((await page.content()).includes(`${street}, Umgebung`));
       assert.equal((await page.content()).includes('Tiefes Schlagloch'), false, 'the description waits for review');
       await checkPage(page, 'report-page', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
 
       await clickAndLoad(page, page.getByRole('link', { name: 'Zurück zu allen Meldungen' }));
       await checkPage(page, 'report-list', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+
+      // Someone else at the same spot is offered the open report to support instead.
+      const neighbour = await (await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled })).newPage();
+      await open(neighbour, `${base}/maengel/melden`);
+      await neighbour.getByLabel('Was möchten Sie melden?').selectOption('schlagloch');
+      await neighbour.getByLabel(/^Straße/).selectOption({ label: street });
+      await neighbour.getByLabel('Beschreibung').fill('Loch auf dem Radweg');
+      await clickAndLoad(neighbour, neighbour.getByRole('button', { name: 'Meldung absenden' }));
+      await neighbour.getByRole('heading', { name: 'Schon gemeldet?' }).waitFor();
+      await checkPage(neighbour, 'report-nearby', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      await clickAndLoad(neighbour, neighbour.getByRole('button', { name: 'Diese Meldung unterstützen' }).first());
+      assert.ok((await neighbour.content()).includes('Ihre Unterstützung wurde gezählt'));
+      await checkPage(neighbour, 'report-supported', { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      await neighbour.context().close();
       await context.close();
     });
   }
+
+  for (const mode of jsModes) {
+    it(`a clerk of the Bauamt marks a pothole done with a public comment, the reporter gets the mail and unsubscribes; the photo's GPS position is gone (${mode.name})`, async () => {
+      const prefix = `maengel-staff-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
+      const check = (page: import('playwright-core').Page, name: string) => checkPage(page, name, { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      const base = suite.portal.baseUrl;
+      const email = `melderin-${mode.javaScriptEnabled ? 'js' : 'nojs'}@example.org`;
+
+      // The citizen's phone photo carries a GPS position and the camera's serial number in its EXIF.
+      const photo = await phoneJpeg();
+      assert.ok(hasGpsIfd((await sharp(photo).metadata()).exif!), 'the test photo has a GPS position');
+      const citizenContext = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const citizen = await citizenContext.newPage();
+      await open(citizen, `${base}/maengel/melden`);
+      await citizen.getByLabel('Was möchten Sie melden?').selectOption('schlagloch');
+      await citizen.getByLabel(/^Straße/).selectOption({ label: 'Bahnhofstraße' });
+      await citizen.getByLabel('Hausnummer oder nächstgelegene Hausnummer').fill('21');
+      await citizen.getByLabel('Beschreibung').fill('Schlagloch vor der Einfahrt, Autos weichen auf den Radweg aus.');
+      await citizen.getByLabel('Fotos').setInputFiles({ name: 'IMG_2211.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await citizen.getByLabel(/^E-Mail-Adresse für Rückmeldungen/).fill(email);
+      await clickAndLoad(citizen, citizen.getByRole('button', { name: 'Meldung absenden' }));
+      const id = citizen.url().match(/\/maengel\/([0-9a-f-]{36})\/eingang$/)?.[1];
+      assert.ok(id, citizen.url());
+
+      const staffContext = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const clerk = await signInAsStaff(staffContext, base, suite.portal.credentialsFor('bau@musterstadt.example'));
+      await clickAndLoad(clerk, clerk.getByRole('link', { name: 'Mängelmeldungen' }));
+      assert.equal(new URL(clerk.url()).pathname, '/verwaltung/maengel');
+      await check(clerk, 'staff-report-inbox');
+      await clickAndLoad(clerk, clerk.locator(`a[href="/verwaltung/maengel/${id}"]`));
+      assert.ok((await clerk.content()).includes('Bahnhofstraße 21'));
+      assert.ok((await clerk.content()).includes('Schlagloch vor der Einfahrt'));
+      await check(clerk, 'staff-report');
+
+      // The stored photo, as the clerk and (after release) the public get it: no EXIF, so no GPS.
+      for (const path of [`/verwaltung/maengel/${id}/fotos/1`, `/verwaltung/maengel/${id}/fotos/1/vorschau`]) {
+        const served = await clerk.request.get(`${base}${path}`);
+        assert.equal(served.status(), 200, path);
+        const bytes = await served.body();
+        assert.equal(hasGpsIfd(bytes), false, path);
+        assert.equal((await sharp(bytes).metadata()).exif, undefined, path);
+      }
+      await clerk.getByRole('checkbox', { name: 'Foto 1' }).check();
+      await clerk.getByLabel(/^Öffentliche Beschreibung/).fill('Schlagloch vor der Einfahrt.');
+      await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Freigabe speichern' }));
+
+      await clerk.getByLabel('Neuer Stand').selectOption('done');
+      await clerk.getByLabel(/^Antwort an die Öffentlichkeit/).fill('Das Loch wurde am Dienstag mit Kaltasphalt verfüllt.');
+      await clickAndLoad(clerk, clerk.getByRole('button', { name: 'Stand speichern' }));
+      assert.ok((await clerk.content()).includes('Stand: Eingegangen → Erledigt'));
+      await check(clerk, 'staff-report-done');
+
+      await open(citizen, `${base}/maengel/${id}`);
+      const publicPage = await citizen.content();
+      assert.ok(publicPage.includes('Erledigt') && publicPage.includes('mit Kaltasphalt verfüllt') && publicPage.includes('Schlagloch vor der Einfahrt.'));
+      assert.equal(publicPage.includes('Radweg aus'), false, 'only the released text');
+      const publicPhoto = await citizen.request.get(`${base}/maengel/${id}/fotos/1`);
+      assert.equal(publicPhoto.status(), 200);
+      assert.equal(hasGpsIfd(await publicPhoto.body()), false);
+      await check(citizen, 'report-page-done');
+
+      const mail = await waitForMail(citizen, base, [email, 'Erledigt']);
+      assert.ok(mail.includes('mit Kaltasphalt verfüllt'));
+      assert.ok(mail.includes(`/maengel/${id}`));
+      const unsubscribe = await mailedLinkFor(citizen, base, email, '/maengel/abbestellen');
+      await open(citizen, unsubscribe);
+      await check(citizen, 'report-unsubscribe');
+      await clickAndLoad(citizen, citizen.getByRole('button', { name: 'E-Mails abbestellen' }));
+      await citizen.getByRole('heading', { name: 'E-Mails abbestellt' }).waitFor();
+      await check(citizen, 'report-unsubscribed');
+      await Promise.all([citizenContext.close(), staffContext.close()]);
+    });
+  }
+
+  it('a town admin registers an Open311 client in the administration, which posts a request and reads it back in JSON and XML', async () => {
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
+    const admin = await signInAsStaff(context, base, suite.portal.credentialsFor('admin@musterstadt.example'));
+    await open(admin, `${base}/verwaltung/admin/open311`);
+    await checkPage(admin, 'open311-clients', { javaScript: true, shotPrefix: 'maengel-admin' });
+    await admin.getByLabel('Name des Systems').fill('Stadt-App Musterstadt');
+    await clickAndLoad(admin, admin.getByRole('button', { name: 'Anmelden und Schlüssel erzeugen' }));
+    const apiKey = (await admin.getByTestId('api-key').innerText()).trim();
+    assert.match(apiKey, /^[A-Za-z0-9_-]{43}$/);
+    await checkPage(admin, 'open311-client-created', { javaScript: true, shotPrefix: 'maengel-admin' });
+
+    const posted = await fetch(`${base}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: apiKey, service_code: 'strassenbeleuchtung', lat: '51.5608', long: '7.1233', description: 'Laterne dunkel', email: 'app@example.org' }),
+    });
+    assert.equal(posted.status, 201, await posted.clone().text());
+    const id = ((await posted.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const json = (await (await fetch(`${base}/open311/v2/requests/${id}.json`)).json()) as Array<{ service_code: string; status: string }>;
+    assert.deepEqual([json[0]!.service_code, json[0]!.status], ['strassenbeleuchtung', 'open']);
+    const xml = await fetch(`${base}/open311/v2/requests/${id}.xml`);
+    assert.match(xml.headers.get('content-type') ?? '', /^text\/xml/);
+    assert.ok((await xml.text()).includes(`<service_requests><request><service_request_id>${id}</service_request_id><status>open</status>`));
+    const unknown = await fetch(`${base}/open311/v2/requests.xml`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: 'x'.repeat(43), service_code: 'schlagloch' }) });
+    assert.equal(unknown.status, 403);
+    assert.match(await unknown.text(), /<errors><error><code>403<\/code>/);
+    await context.close();
+  });
 });

@@ -19,6 +19,7 @@ import { staffIdpCommand, staffIdpHelp } from './staff-idp-cli.js';
 import { accountIdpCommand, accountIdpHelp } from './account-idp-cli.js';
 import { listHandoffTargets, removeHandoffTarget, setHandoffTarget } from '../src/modules/handoff/index.js';
 import { clientSecretVariable, createPayment, createPaymentProviders, exportSettledPayments, saveXBezahldiensteSettings } from '../src/modules/payments/index.js';
+import { checkClientInput, registerOpen311Client } from '../src/modules/reports/index.js';
 import { loadAnswersKey, loadHandoffKey } from '../src/platform/crypto/secret-box.js';
 import { Keyring } from '../src/platform/crypto/keyring.js';
 import type { Config } from '../src/config.js';
@@ -107,6 +108,10 @@ ${accountIdpHelp}
       XBEZAHLDIENSTE_CLIENT_SECRET_<SLUG> (upper case, - as _); it is never stored.
   npm run cli -- payment xbezahldienste check --tenant <slug>
       Ask the town's payment service whether the connection works (GET /status, with the token).
+  npm run cli -- open311 client create --tenant <slug> --name <name> [--requests-per-hour <n>]
+      Register a system that may post defect reports through Open311 GeoReport v2
+      (/open311/v2/requests.json|xml) and print its api_key once (only its hash is stored). It may
+      post --requests-per-hour reports per hour (default 100).
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -156,7 +161,7 @@ async function tenantIdOf(db: Db, slug: string | undefined): Promise<string> {
 const commands = [
   'migrate', 'tenant list', 'staff list', 'staff create', 'staff grant', 'staff revoke', 'staff deactivate', 'staff activate', 'staff set-password',
   'staff reset-2fa', 'department list', 'department create', 'department deactivate', 'department activate', 'audit seal', 'audit verify', 'retention report', 'retention run',
-  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'payment export', 'payment xbezahldienste set', 'payment xbezahldienste check', 'answers-key rotate',
+  'handoff set', 'handoff list', 'handoff remove', 'payment create', 'payment export', 'payment xbezahldienste set', 'payment xbezahldienste check', 'answers-key rotate', 'open311 client create',
 ];
 // The command line is the operator of the installation: it may do what a town admin may, and the
 // audit log names it "cli".
@@ -222,6 +227,7 @@ async function main(argv: string[]): Promise<void> {
       'token-url': { type: 'string' },
       'client-id': { type: 'string' },
       day: { type: 'string' },
+      'requests-per-hour': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -315,6 +321,14 @@ async function main(argv: string[]): Promise<void> {
       const exported = await exportSettledPayments(db, tenantId, values.day ?? '', (serviceId) => services.get(serviceId)?.definition.payment?.accounting);
       if (!exported) throw new Error('payment export needs --day, a real day as YYYY-MM-DD.');
       process.stdout.write(exported.csv);
+    } else if (command === 'open311 client create') {
+      const checked = checkClientInput({ name: values.name ?? '', perHour: values['requests-per-hour'] ?? '' });
+      if (!checked.ok) throw new Error(checked.problems.name ? 'open311 client create needs --name (at most 120 characters).' : '--requests-per-hour must be a whole number from 1 to 99999.');
+      const tenantId = await tenantIdOf(db, values.tenant);
+      const created = await registerOpen311Client(db, tenantId, 'cli', checked);
+      if (!created.ok) throw new Error(`${values.tenant} already has an Open311 client named "${checked.name}".`);
+      console.log(`Open311 client "${checked.name}" registered for ${values.tenant}.`);
+      console.log(`api_key (shown once; give it to the client): ${created.apiKey}`);
     } else if (command === 'tenant list') {
       for (const t of await listTenants(db)) console.log(`${t.slug.padEnd(20)} ${t.name.padEnd(24)} ${t.referencePrefix.padEnd(6)} ${t.hosts.join(', ')}`);
     } else if (command === 'staff list') {

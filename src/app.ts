@@ -41,7 +41,7 @@ import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes, queueRoutes } from './modules/appointments/index.js';
 import { createPaymentProviders, paymentJobHandlers, paymentRoutes, type PaymentDeps } from './modules/payments/index.js';
-import { open311Routes, reportRoutes } from './modules/reports/index.js';
+import { open311AdminRoutes, open311Routes, reportJobHandlers, reportRoutes, reportStaffRoutes } from './modules/reports/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -108,6 +108,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       ...postboxJobHandlers({ mailer, tenants, db: database.db, config }),
       ...appointmentJobHandlers({ mailer, tenants, db: database.db, config, services }),
       ...paymentJobHandlers(payments),
+      ...reportJobHandlers({ mailer, tenants, db: database.db, config }),
     },
     logger: app.log,
     ...(options.startWorker === false ? { pollIntervalMs: 0 } : {}),
@@ -141,6 +142,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(staffRoutes, deps);
   await app.register(staffOidcRoutes, deps);
   await app.register(casesStaffRoutes, deps);
+  await app.register(reportStaffRoutes, deps);
+  await app.register(open311AdminRoutes, deps);
   await app.register(lettersStaffRoutes, deps);
   await app.register(handoffStaffRoutes, deps);
   await app.register(statusRoutes, deps);

@@ -12,7 +12,8 @@ export const outside = { lat: 51.6, lon: 7.2 };
 
 /**
  * Gives a test town its defect report set-up: the test area, two streets, a pothole category routed
- * to the Bauamt and a rubbish category routed to Abfallwirtschaft (departments of buildTenant).
+ * to the Bauamt (with an optional extra question, its size) and a rubbish category routed to
+ * Abfallwirtschaft (departments of buildTenant).
  */
 export function setUpReports(db: Db, tenantId: string): Promise<void> {
   return asTownOwner(db, tenantId, (trx) => configureReports(trx, tenantId, {
@@ -20,7 +21,13 @@ export function setUpReports(db: Db, tenantId: string): Promise<void> {
     outsideNotice: { de: 'Dort ist die Nachbargemeinde Beispielhausen zuständig.', en: 'The neighbouring municipality of Beispielhausen is responsible there.' },
     streets: [{ name: 'Hauptstraße', lat: 51.5501, lon: 7.1101 }, { name: 'Lindenweg', lat: 51.5550, lon: 7.1200 }],
     categories: [
-      { code: 'schlagloch', name: { de: 'Schlagloch', en: 'Pothole' }, description: { de: 'Schäden an Straße oder Gehweg', en: 'Damage to a road or pavement' }, department: 'bauamt' },
+      {
+        code: 'schlagloch', name: { de: 'Schlagloch', en: 'Pothole' }, description: { de: 'Schäden an Straße oder Gehweg', en: 'Damage to a road or pavement' }, department: 'bauamt',
+        attributes: [{
+          code: 'groesse', datatype: 'singlevaluelist', required: false, description: { de: 'Wie groß ist das Loch?', en: 'How big is the hole?' },
+          values: [{ key: 'klein', name: { de: 'Kleiner als ein Teller', en: 'Smaller than a plate' } }, { key: 'gross', name: { de: 'Größer als ein Teller', en: 'Larger than a plate' } }],
+        }],
+      },
       { code: 'muell', name: { de: 'Wilder Müll', en: 'Illegal dumping' }, description: { de: 'Abgeladener Abfall', en: 'Dumped waste' }, department: 'abfallwirtschaft' },
     ],
   }));

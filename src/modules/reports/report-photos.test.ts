@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { hasGpsIfd, phoneJpeg, pngBomb } from '../../test-support/reports.js';
@@ -63,5 +67,21 @@ describe('photos of defect reports', () => {
     const started = performance.now();
     assert.equal(await processPhoto(bomb), 'tooManyPixels');
     assert.ok(performance.now() - started < 1000, 'refused at once, nothing decoded');
+  });
+
+  it('does not load sharp (libvips) when the portal starts, only when the first photo is processed', { skip: process.platform !== 'linux' && 'reads /proc/self/maps' }, async () => {
+    // A fresh process: this test file itself has loaded sharp already.
+    const appModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app.ts');
+    const photos = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'report-photos.ts');
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const vips = () => readFileSync('/proc/self/maps', 'utf8').includes('libvips');
+      await import(${JSON.stringify(appModule)});
+      const atStart = vips();
+      const { processPhoto } = await import(${JSON.stringify(photos)});
+      await processPhoto(Buffer.from('not an image'));
+      console.log(JSON.stringify({ atStart, afterPhoto: vips() }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script]);
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { atStart: false, afterPhoto: true });
   });
 });

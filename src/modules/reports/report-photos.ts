@@ -1,4 +1,16 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+
+type Sharp = typeof import('sharp').default;
+let sharpModule: Promise<Sharp> | undefined;
+
+/**
+ * sharp, loaded on the first photo: loading its native library took about 100 ms of every server
+ * start, which most starts (and most processes: the CLI, the job worker) never need.
+ */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
 
 /**
  * Largest picture accepted, in pixels: above the 48-megapixel output of current phone cameras,
@@ -24,6 +36,7 @@ export type PhotoProblem = 'notAnImage' | 'tooManyPixels';
  * metadata survives; the EXIF orientation is applied to the pixels first so the photo stays upright.
  */
 export async function processPhoto(bytes: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
+  const sharp = await loadSharp();
   let header: Metadata;
   try {
     // The header only: no pixels are decoded here, so no limit is needed to read what it claims.

@@ -14,8 +14,62 @@ export const maxPhotos = 3;
 export const reportsPath = '/maengel';
 export const newReportPath = '/maengel/melden';
 
+/** Kinds of answer an extra question takes: the Open311 GeoReport v2 attribute datatypes. */
+export const attributeDatatypes = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+
+/** An extra question of a category (an Open311 service attribute). */
+export interface ReportAttribute {
+  code: string;
+  datatype: (typeof attributeDatatypes)[number];
+  required: boolean;
+  description: Localized;
+  /** The choices of a (single or multi) value list. */
+  values?: Array<{ key: string; name: Localized }>;
+}
+
+/** Answers to a category's extra questions, by attribute code (a list for multivaluelist). */
+export type AttributeAnswers = Record<string, string | string[]>;
+
 /** A category citizens can report, routed to one department. */
-export interface ReportCategory { id: string; code: string; name: Localized; description: Localized; departmentId: string }
+export interface ReportCategory { id: string; code: string; name: Localized; description: Localized; departmentId: string; attributes: ReportAttribute[] }
+
+/** Longest answer to an extra question of type string or text. */
+const maxAnswerLength = { string: 200, text: 2000 } as const;
+
+/**
+ * Checks answers to a category's extra questions: required ones present, numbers numeric, dates
+ * ISO 8601, list answers among the choices, unknown codes refused. Returns the answers to store,
+ * or the problem per attribute code (English, for the API).
+ */
+export function checkAttributeAnswers(attributes: readonly ReportAttribute[], given: Record<string, string | string[]>): { ok: true; answers: AttributeAnswers } | { ok: false; problems: Record<string, string> } {
+  const problems: Record<string, string> = {};
+  const answers: AttributeAnswers = {};
+  for (const code of Object.keys(given)) if (!attributes.some((a) => a.code === code)) problems[code] = 'unknown attribute';
+  for (const a of attributes) {
+    const raw = given[a.code];
+    const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== '');
+    if (list.length === 0) {
+      if (a.required) problems[a.code] = 'required';
+      continue;
+    }
+    if (a.datatype !== 'multivaluelist' && list.length > 1) { problems[a.code] = 'takes one value'; continue; }
+    const value = list[0]!;
+    if (a.datatype === 'singlevaluelist' || a.datatype === 'multivaluelist') {
+      if (!list.every((v) => a.values?.some((choice) => choice.key === v))) { problems[a.code] = 'not one of the listed values'; continue; }
+      answers[a.code] = a.datatype === 'multivaluelist' ? [...new Set(list)] : value;
+    } else if (a.datatype === 'number') {
+      if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(value)) { problems[a.code] = 'must be a number'; continue; }
+      answers[a.code] = value;
+    } else if (a.datatype === 'datetime') {
+      if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) { problems[a.code] = 'must be an ISO 8601 date'; continue; }
+      answers[a.code] = value;
+    } else {
+      if (value.length > maxAnswerLength[a.datatype]) { problems[a.code] = `at most ${maxAnswerLength[a.datatype]} characters`; continue; }
+      answers[a.code] = value;
+    }
+  }
+  return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, answers };
+}
 
 /** A street of the town's list: the no-map way to say where. */
 export interface ReportStreet { id: string; name: string; lat: number; lon: number }
@@ -38,4 +92,16 @@ export interface PublicReport {
 /** Coordinates rounded to about 100 m: the public sees roughly where, not whose doorstep. */
 export function approximate(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** How near an open report of the same category must be to be offered for support instead of a new report. */
+export const nearbyMetres = 50;
+
+/** Distance in metres between two points (haversine; exact enough over a town). */
+export function distanceMetres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }

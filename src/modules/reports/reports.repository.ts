@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { Localized } from '../../platform/i18n/i18n.js';
-import type { PublicReport, ReportCategory, ReportStatus, ReportStreet } from './report.js';
+import type { AttributeAnswers, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
 
 /** The town's active categories in their configured order. */
 export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
-  const rows = await trx.selectFrom('report_categories').select(['id', 'code', 'name', 'description', 'department_id'])
+  const rows = await trx.selectFrom('report_categories').select(['id', 'code', 'name', 'description', 'department_id', 'attributes'])
     .where('active', '=', true).orderBy('position').orderBy('code').execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id }));
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id, attributes: r.attributes as ReportAttribute[] }));
 }
 
 /** The town's street list, alphabetical. */
@@ -27,6 +27,7 @@ export async function insertReport(trx: Trx, report: {
   tenantId: string; id: string; categoryId: string; departmentId: string; lat: number; lon: number; locationLabel: string | null;
   description: string; address: string | null; reporterEmail: string | null; receiptTokenHash: string;
   photos: Array<{ sha256: string; thumbnailSha256: string; width: number; height: number }>;
+  attributes?: AttributeAnswers;
 }): Promise<void> {
   const { tenantId, id } = report;
   await trx.insertInto('reports').values({
@@ -35,7 +36,7 @@ export async function insertReport(trx: Trx, report: {
   }).execute();
   await trx.insertInto('report_details').values({
     tenant_id: tenantId, report_id: id, description: report.description, address: report.address,
-    reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash,
+    reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash, attributes: JSON.stringify(report.attributes ?? {}),
   }).execute();
   if (report.photos.length > 0) {
     await trx.insertInto('report_photos').values(report.photos.map((p, i) => ({
@@ -65,11 +66,23 @@ export async function listPublicReports(trx: Trx, page: { limit: number; offset:
   return rows.map(toPublicReport);
 }
 
-/** Reports for the Open311 list: newest first, filtered by category codes, statuses and a period of filing. */
-export async function searchPublicReports(trx: Trx, filter: { codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; limit: number }): Promise<PublicReport[]> {
+/** A bounding box in degrees. */
+export interface BoundingBox { minLon: number; minLat: number; maxLon: number; maxLat: number }
+
+/**
+ * Reports for the Open311 list: newest first, filtered by ids, category codes, statuses, a period
+ * of filing and a bounding box. The box is matched against the rounded coordinates the public
+ * sees: against the exact ones, narrowing boxes would find a reporter's doorstep.
+ */
+export async function searchPublicReports(trx: Trx, filter: { ids?: string[]; codes?: string[]; statuses?: ReportStatus[]; from: Date; to: Date; box?: BoundingBox; limit: number }): Promise<PublicReport[]> {
   let query = publicReportQuery(trx).where('r.created_at', '>=', filter.from).where('r.created_at', '<=', filter.to);
+  if (filter.ids) query = query.where('r.id', 'in', filter.ids);
   if (filter.codes) query = query.where('c.code', 'in', filter.codes);
   if (filter.statuses) query = query.where('r.status', 'in', filter.statuses);
+  if (filter.box) {
+    const { minLon, minLat, maxLon, maxLat } = filter.box;
+    query = query.where(sql<boolean>`round(r.lat::numeric, 3) between ${minLat} and ${maxLat} and round(r.lon::numeric, 3) between ${minLon} and ${maxLon}`);
+  }
   const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.id').limit(filter.limit).execute();
   return rows.map(toPublicReport);
 }
@@ -92,7 +105,7 @@ export async function findReportDetails(trx: Trx, id: string): Promise<{ descrip
 export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
   boundary: GeoJsonArea; outsideNotice?: Localized;
   streets: Array<{ name: string; lat: number; lon: number }>;
-  categories: Array<{ code: string; name: Localized; description: Localized; department: string }>;
+  categories: Array<{ code: string; name: Localized; description: Localized; department: string; attributes?: ReportAttribute[] }>;
 }): Promise<void> {
   await trx.insertInto('report_areas').values({
     tenant_id: tenantId, boundary: JSON.stringify(setup.boundary), outside_notice: setup.outsideNotice ? JSON.stringify(setup.outsideNotice) : null,
@@ -102,6 +115,176 @@ export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
     const department = await trx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('key', '=', c.department).executeTakeFirstOrThrow();
     await trx.insertInto('report_categories').values({
       tenant_id: tenantId, code: c.code, name: JSON.stringify(c.name), description: JSON.stringify(c.description), department_id: department.id, position,
+      attributes: JSON.stringify(c.attributes ?? []),
     }).execute();
   }
+}
+
+/** A row of the department's report inbox. */
+export interface InboxReport { id: string; categoryName: Localized; status: ReportStatus; departmentId: string; locationLabel: string | null; address: string | null; createdAt: Date }
+
+/**
+ * The reports routed to the clerk's departments, newest first (one more than asked). The inner
+ * join with report_details is what limits it: row-level security shows those rows to the routed
+ * department only, while `reports` itself is public.
+ */
+export async function listDepartmentReports(trx: Trx, page: { statuses: readonly ReportStatus[]; limit: number; offset: number }): Promise<InboxReport[]> {
+  const rows = await trx.selectFrom('reports as r')
+    .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
+    .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
+    .select(['r.id', 'c.name', 'r.status', 'r.department_id', 'r.location_label', 'd.address', 'r.created_at'])
+    .where('r.status', 'in', [...page.statuses])
+    .orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
+  return rows.map((r) => ({ id: r.id, categoryName: r.name, status: r.status as ReportStatus, departmentId: r.department_id, locationLabel: r.location_label, address: r.address, createdAt: r.created_at }));
+}
+
+/** A report as the routed department works on it: public part, what was typed, photos; undefined when RLS hides the details. */
+export async function findStaffReport(trx: Trx, id: string, options: { lock?: boolean } = {}) {
+  let query = trx.selectFrom('reports as r')
+    .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
+    .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'c.attributes as questions'])
+    .where('r.id', '=', id);
+  // FOR UPDATE of the public row only: the details are never changed.
+  if (options.lock) query = query.forUpdate('r');
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const report = (await findPublicReport(trx, id))!;
+  const photos = await trx.selectFrom('report_photos').select(['position', 'sha256', 'thumbnail_sha256', 'width', 'height', 'released'])
+    .where('report_id', '=', id).orderBy('position').execute();
+  return {
+    report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
+    description: row.description, address: row.address, reporterEmail: row.reporter_email,
+    answers: answersOf(row.questions as ReportAttribute[], row.attributes),
+    photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
+  };
+}
+
+/** Answers to the category's extra questions with their question texts, in the questions' order. */
+function answersOf(questions: ReportAttribute[], answers: AttributeAnswers): Array<{ question: Localized; answer: Array<string | Localized> }> {
+  return questions.filter((q) => answers[q.code] !== undefined).map((q) => {
+    const given = answers[q.code]!;
+    // A list answer shows the choice's name; a free answer as given.
+    const named = (value: string) => q.values?.find((v) => v.key === value)?.name ?? value;
+    return { question: q.description, answer: (Array.isArray(given) ? given : [given]).map(named) };
+  });
+}
+
+/** Changes what a clerk may change of a report (the column grants allow nothing else). */
+export async function updateReport(trx: Trx, id: string, change: { status?: ReportStatus; publicComment?: string | null; publicDescription?: string | null; departmentId?: string }): Promise<void> {
+  await trx.updateTable('reports').set({
+    ...(change.status !== undefined ? { status: change.status } : {}),
+    ...(change.publicComment !== undefined ? { public_comment: change.publicComment } : {}),
+    ...(change.publicDescription !== undefined ? { public_description: change.publicDescription } : {}),
+    ...(change.departmentId !== undefined ? { department_id: change.departmentId } : {}),
+    updated_at: sql<Date>`now()`,
+  }).where('id', '=', id).execute();
+}
+
+/** Sets which of a report's photos are public. */
+export async function setReleasedPhotos(trx: Trx, id: string, positions: readonly number[]): Promise<void> {
+  await trx.updateTable('report_photos').set({ released: sql<boolean>`position = any (${sql.val([...positions])}::smallint[])` }).where('report_id', '=', id).execute();
+}
+
+/** Back office history kinds, as in the CHECK of report_events. */
+export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned';
+
+/** Adds to a report's back office history. */
+export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
+  await trx.insertInto('report_events').values({ tenant_id: event.tenantId, report_id: event.reportId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) }).execute();
+}
+
+/** A report's back office history, oldest first, with the clerks' names. */
+export async function listReportEvents(trx: Trx, reportId: string) {
+  const rows = await trx.selectFrom('report_events as e')
+    .leftJoin('staff as s', (j) => j.onRef('s.tenant_id', '=', 'e.tenant_id').onRef('s.id', '=', 'e.staff_id'))
+    .select(['e.id', 'e.occurred_at', 'e.kind', 'e.details', 's.name as staff_name'])
+    .where('e.report_id', '=', reportId).orderBy('e.id').execute();
+  return rows.map((r) => ({ id: String(r.id), occurredAt: r.occurred_at, kind: r.kind as ReportEventKind, details: r.details, staffName: r.staff_name }));
+}
+
+/** A photo's file store addresses, if row-level security shows it (released, or to the department or the receipt holder). */
+export async function findReportPhoto(trx: Trx, reportId: string, position: number): Promise<{ sha256: string; thumbnailSha256: string; released: boolean } | undefined> {
+  const row = await trx.selectFrom('report_photos').select(['sha256', 'thumbnail_sha256', 'released']).where('report_id', '=', reportId).where('position', '=', position).executeTakeFirst();
+  return row && { sha256: row.sha256, thumbnailSha256: row.thumbnail_sha256, released: row.released };
+}
+
+/** The positions of a report's released photos (what the public page shows). */
+export async function listReleasedPhotos(trx: Trx, reportId: string): Promise<number[]> {
+  const rows = await trx.selectFrom('report_photos').select('position').where('report_id', '=', reportId).where('released', '=', true).orderBy('position').execute();
+  return rows.map((r) => r.position);
+}
+
+/** Stores the hash of a status mail's unsubscribe token. */
+export async function insertMailToken(trx: Trx, tenantId: string, reportId: string, tokenHash: string): Promise<void> {
+  await trx.insertInto('report_mail_tokens').values({ tenant_id: tenantId, report_id: reportId, token_hash: tokenHash }).execute();
+}
+
+/** The report an unsubscribe token belongs to. */
+export async function findMailToken(trx: Trx, tokenHash: string): Promise<string | undefined> {
+  return (await trx.selectFrom('report_mail_tokens').select('report_id').where('token_hash', '=', tokenHash).executeTakeFirst())?.report_id;
+}
+
+/** Stops status mails for a report (idempotent). */
+export async function insertMailStop(trx: Trx, tenantId: string, reportId: string): Promise<void> {
+  await trx.insertInto('report_mail_stops').values({ tenant_id: tenantId, report_id: reportId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Whether the reporter asked for no further mails about a report. */
+export async function isMailStopped(trx: Trx, reportId: string): Promise<boolean> {
+  return (await trx.selectFrom('report_mail_stops').select('report_id').where('report_id', '=', reportId).executeTakeFirst()) !== undefined;
+}
+
+/** An API client by the hash of its key; revoked clients are not found. */
+export async function findOpen311Client(trx: Trx, keyHash: string): Promise<{ id: string; name: string; requestsPerHour: number } | undefined> {
+  const row = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour']).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return row && { id: row.id, name: row.name, requestsPerHour: row.requests_per_hour };
+}
+
+/** How many requests a client posted since a moment. */
+export async function countOpen311Requests(trx: Trx, clientId: string, since: Date): Promise<number> {
+  const row = await trx.selectFrom('open311_requests').select(sql<number>`count(*)::int`.as('n')).where('client_id', '=', clientId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Records that a report came from an API client; returns its spec token. */
+export async function insertOpen311Request(trx: Trx, tenantId: string, reportId: string, clientId: string): Promise<string> {
+  return (await trx.insertInto('open311_requests').values({ tenant_id: tenantId, report_id: reportId, client_id: clientId }).returning('token').executeTakeFirstOrThrow()).token;
+}
+
+/** The report a spec token stands for. */
+export async function findOpen311Token(trx: Trx, token: string): Promise<string | undefined> {
+  return (await trx.selectFrom('open311_requests').select('report_id').where('token', '=', token).executeTakeFirst())?.report_id;
+}
+
+/** Registers an API client (owner only: CLI, town administration); the caller made the key and keeps only its hash here. */
+export async function insertOpen311Client(trx: Trx, tenantId: string, client: { name: string; keyHash: string; requestsPerHour?: number }): Promise<string> {
+  return (await trx.insertInto('open311_clients').values({ tenant_id: tenantId, name: client.name, key_hash: client.keyHash, requests_per_hour: client.requestsPerHour }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Open reports of a category whose point lies in a box (the caller then measures the distance). */
+export async function listOpenReportsInBox(trx: Trx, categoryId: string, box: BoundingBox): Promise<PublicReport[]> {
+  const rows = await publicReportQuery(trx).where('r.category_id', '=', categoryId).where('r.status', 'in', ['received', 'in_progress'])
+    .where('r.lat', '>=', box.minLat).where('r.lat', '<=', box.maxLat).where('r.lon', '>=', box.minLon).where('r.lon', '<=', box.maxLon)
+    .orderBy('r.created_at', 'desc').limit(20).execute();
+  return rows.map(toPublicReport);
+}
+
+/** Adds a supporter to a report; false when this supporter already supports it. */
+export async function insertSupport(trx: Trx, tenantId: string, reportId: string, supporterHash: string): Promise<boolean> {
+  const inserted = await trx.insertInto('report_supports').values({ tenant_id: tenantId, report_id: reportId, supporter_hash: supporterHash })
+    .onConflict((oc) => oc.doNothing()).returning('report_id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** The town's API clients, newest first (never their keys). */
+export async function listOpen311Clients(trx: Trx): Promise<Array<{ id: string; name: string; requestsPerHour: number; createdAt: Date; revokedAt: Date | null }>> {
+  const rows = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour', 'created_at', 'revoked_at']).orderBy('created_at', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, requestsPerHour: r.requests_per_hour, createdAt: r.created_at, revokedAt: r.revoked_at }));
+}
+
+/** Revokes a client's key; false when there is no such client or it is revoked already. */
+export async function revokeOpen311Client(trx: Trx, id: string): Promise<boolean> {
+  const row = await trx.updateTable('open311_clients').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
 }

@@ -5,7 +5,7 @@ import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Actor, type DatabaseHandle } from '../../platform/db/database.js';
 import { asTownOwner, buildTenant, openTestDatabase } from '../../test-support/database.js';
 import { inside, setUpReports } from '../../test-support/reports.js';
-import { findPublicReport, findReportDetails, insertReport, listCategories } from './reports.repository.js';
+import { findPublicReport, findReportDetails, findStaffReport, insertReport, insertReportEvent, listCategories, listReportEvents, setReleasedPhotos } from './reports.repository.js';
 
 describe('defect reports in the database: what is public and what is not', () => {
   let database: DatabaseHandle;
@@ -67,5 +67,27 @@ describe('defect reports in the database: what is public and what is not', () =>
     }).execute()), /row-level security/);
     await assert.rejects(as({ departmentIds: [departments.bauamt!] }, (trx) => trx.updateTable('reports').set({ lat: 51.56 }).where('id', '=', id).execute()), /permission denied/, 'nor where it was reported');
     await assert.rejects(as({}, (trx) => trx.updateTable('report_details').set({ description: 'geändert' }).where('report_id', '=', id).execute()), /permission denied/, 'what was typed is never changed');
+  });
+
+  it('keeps the back office history and photo release to the routed department, and lets it pass a report on', async () => {
+    const id = await fileReport(hashToken(newToken()), 2);
+    const bauamt = { departmentIds: [departments.bauamt!] };
+    const abfall = { departmentIds: [departments.abfallwirtschaft!] };
+    const staffId = await asTownOwner(database.db, town, async (trx) => (await trx.insertInto('staff').values({ tenant_id: town, email: `rls-${id}@example.org`, name: 'RLS', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id);
+    await as(bauamt, (trx) => insertReportEvent(trx, { tenantId: town, reportId: id, staffId, kind: 'note', details: { text: 'intern' } }));
+    await assert.rejects(as(abfall, (trx) => insertReportEvent(trx, { tenantId: town, reportId: id, staffId, kind: 'note', details: { text: 'fremd' } })), /row-level security/);
+    assert.deepEqual(await as(abfall, (trx) => listReportEvents(trx, id)), [], 'another department reads no history');
+    assert.deepEqual(await as({}, (trx) => listReportEvents(trx, id)), [], 'nor does the public');
+    assert.equal(await as(abfall, (trx) => findStaffReport(trx, id)), undefined);
+
+    await as(abfall, (trx) => setReleasedPhotos(trx, id, [1, 2]));
+    assert.deepEqual(await as({}, (trx) => trx.selectFrom('report_photos').select('position').where('report_id', '=', id).execute()), [], 'another department cannot release photos');
+    await as(bauamt, (trx) => setReleasedPhotos(trx, id, [2]));
+    assert.deepEqual(await as({}, (trx) => trx.selectFrom('report_photos').select('position').where('report_id', '=', id).execute()), [{ position: 2 }]);
+
+    await as(bauamt, (trx) => trx.updateTable('reports').set({ department_id: departments.abfallwirtschaft! }).where('id', '=', id).execute());
+    assert.equal((await as(abfall, (trx) => listReportEvents(trx, id))).length, 1, 'the history moves with the report');
+    assert.deepEqual(await as(bauamt, (trx) => listReportEvents(trx, id)), []);
+    await assert.rejects(as({}, (trx) => trx.insertInto('report_mail_stops').values({ tenant_id: otherTown, report_id: id }).execute()), /row-level security/);
   });
 });

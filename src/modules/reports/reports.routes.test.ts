@@ -24,7 +24,8 @@ describe('reporting a defect without JavaScript', () => {
 
   const photo = async (): Promise<UploadFile> => ({ filename: 'IMG_0042.jpg', contentType: 'image/jpeg', content: await phoneJpeg() });
   const reportCount = async () => (await sql<{ n: number }>`select count(*)::int as n from reports where tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.n;
-  const pothole = () => ({ kategorie: 'schlagloch', strasse: streets['Hauptstraße']!, hausnummer: '12a', beschreibung: 'Tiefes Loch am Straßenrand, etwa 30 cm breit.', email: 'Melderin@Example.org' });
+  // Many tests report at the same place: "trotzdem" skips the "already reported nearby?" step (tested on its own).
+  const pothole = () => ({ kategorie: 'schlagloch', strasse: streets['Hauptstraße']!, hausnummer: '12a', beschreibung: 'Tiefes Loch am Straßenrand, etwa 30 cm breit.', email: 'Melderin@Example.org', trotzdem: '1' });
 
   async function openForm(): Promise<TestBrowser> {
     const browser = new TestBrowser(app.app, host);
@@ -67,7 +68,7 @@ describe('reporting a defect without JavaScript', () => {
 
   it('takes coordinates instead of a street and shows them rounded', async () => {
     const browser = await openForm();
-    const sent = await browser.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(inside.lat).replace('.', ','), laenge: String(inside.lon), beschreibung: 'Sofa am Waldrand' }, {});
+    const sent = await browser.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(inside.lat).replace('.', ','), laenge: String(inside.lon), beschreibung: 'Sofa am Waldrand', trotzdem: '1' }, {});
     assert.equal(sent.statusCode, 303);
     const page = await browser.get((sent.headers.location as string).replace('/eingang', ''));
     assert.ok(page.body.includes('51,551, 7,112'), 'about 100 m, not the exact point');
@@ -173,6 +174,56 @@ describe('reporting a defect without JavaScript', () => {
     assert.equal((await browser.get('/maengel/kein-bericht')).statusCode, 404);
     assert.equal((await browser.get('/maengel?seite=0')).statusCode, 404);
   });
+
+  it('offers open reports of the same category within 50 m to support instead, counts a support once per browser, and files anyway when sent again', async () => {
+    // A fresh place: the other tests report at Hauptstraße and at `inside`.
+    const place = { lat: 51.5600, lon: 7.0900 };
+    const first = await openForm();
+    const filed = await first.postMultipart('/maengel/melden', { kategorie: 'schlagloch', breite: String(place.lat), laenge: String(place.lon), beschreibung: 'Loch am Feldweg' }, {});
+    assert.equal(filed.statusCode, 303);
+    const existing = (filed.headers.location as string).split('/')[2]!;
+    await first.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(place.lat), laenge: String(place.lon), beschreibung: 'Müll am Feldweg' }, {});
+
+    const second = await openForm();
+    const before = await reportCount();
+    // About 30 m north: the same pothole, most likely.
+    const near = { kategorie: 'schlagloch', breite: String(place.lat + 0.00027), laenge: String(place.lon), beschreibung: 'Großes Loch im Feldweg', email: 'zweite@example.org' };
+    const offered = await second.postMultipart('/maengel/melden', near, { fotos: [await photo()] });
+    assert.equal(offered.statusCode, 200);
+    assert.equal(await reportCount(), before, 'nothing filed yet');
+    assert.ok(offered.body.includes('Schon gemeldet?'));
+    assert.ok(offered.body.includes(`action="/maengel/${existing}/unterstuetzen"`));
+    assert.equal(offered.body.includes('Müll am Feldweg'), false);
+    assert.equal(offered.body.includes('Loch am Feldweg'), false, 'the other report\'s description is not public');
+    assert.ok(offered.body.includes('Großes Loch im Feldweg'), 'what was typed is kept');
+    assert.ok(offered.body.includes('name="trotzdem" value="1"'));
+    assert.ok(offered.body.includes('Bitte wählen Sie Ihre Fotos erneut aus'));
+
+    const supported = await second.post(`/maengel/${existing}/unterstuetzen`, {});
+    assert.equal(supported.statusCode, 303);
+    assert.equal(supported.headers.location, `/maengel/${existing}?unterstuetzt=1`);
+    await second.get('/maengel/melden');
+    await second.post(`/maengel/${existing}/unterstuetzen`, {});
+    const page = await second.get(`/maengel/${existing}?unterstuetzt=1`);
+    assert.ok(page.body.includes('Ihre Unterstützung wurde gezählt'));
+    assert.match(page.body, /Unterstützungen<\/dt><dd[^>]*><span[^>]*>1</, 'counted once per browser');
+    assert.equal((await second.post(`/maengel/${existing}/unterstuetzen`, {}, { csrf: null })).statusCode, 403);
+
+    await second.get('/maengel/melden');
+    const anyway = await second.postMultipart('/maengel/melden', { ...near, trotzdem: '1' }, {});
+    assert.equal(anyway.statusCode, 303, 'a different defect after all');
+    // 80 m away is not "nearby"; nor is a report already done.
+    const far = await second.postMultipart('/maengel/melden', { ...near, breite: String(place.lat + 0.00072) }, {});
+    assert.equal(far.statusCode, 303);
+    await asTownOwner(app.database.db, tenant.id, (trx) => trx.updateTable('reports').set({ status: 'done' }).where('tenant_id', '=', tenant.id).where('lat', '>=', place.lat - 0.001).where('lat', '<=', place.lat + 0.001).execute());
+    await second.get('/maengel/melden');
+    assert.equal((await second.postMultipart('/maengel/melden', near, {})).statusCode, 303, 'done reports are not offered');
+  });
+
+  it('is linked from the home page', async () => {
+    const home = await new TestBrowser(app.app, host).get('/');
+    assert.ok(home.body.includes('href="/maengel"'));
+  });
 });
 
 describe('reporting a defect: rate limit', () => {
@@ -185,7 +236,7 @@ describe('reporting a defect: rate limit', () => {
     await setUpReports(app.database.db, tenant.id);
     const browser = new TestBrowser(app.app, host);
     await browser.get('/maengel/melden');
-    const post = () => browser.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(inside.lat), laenge: String(inside.lon), beschreibung: 'Müll' }, {});
+    const post = () => browser.postMultipart('/maengel/melden', { kategorie: 'muell', breite: String(inside.lat), laenge: String(inside.lon), beschreibung: 'Müll', trotzdem: '1' }, {});
     assert.equal((await post()).statusCode, 303);
     assert.equal((await post()).statusCode, 303);
     assert.equal((await post()).statusCode, 429);

@@ -6,7 +6,10 @@ import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
-import { checkReport, fileDefectReport, loadPublicReport, loadPublicReports, loadReceipt, loadReportSetup, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
+import { sendPhoto } from './reports.staff-routes.js';
+import { UnsubscribePage } from './views/report-staff-pages.js';
 import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
 
 const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
@@ -21,14 +24,16 @@ function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
  * the `fotos` input, at most one more than allowed (so "too many" can be said without reading
  * on). A file in any other field is refused (null).
  */
-async function readReportForm(request: FastifyRequest): Promise<{ values: ReportFormValues; csrf: string; uploads: UploadedPhoto[] } | null> {
+async function readReportForm(request: FastifyRequest): Promise<{ values: ReportFormValues; csrf: string; uploads: UploadedPhoto[]; anyway: boolean } | null> {
   const values = { ...emptyForm };
   let csrf = '';
+  let anyway = false;
   const uploads: UploadedPhoto[] = [];
   for await (const part of request.parts()) {
     if (part.type === 'field') {
       const value = typeof part.value === 'string' ? part.value : '';
       if (part.fieldname === '_csrf') csrf = value;
+      else if (part.fieldname === 'trotzdem') anyway = value === '1';
       else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as keyof ReportFormValues] = value;
       continue;
     }
@@ -38,7 +43,7 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
     if (!part.filename && bytes.length === 0) continue;
     if (uploads.length <= maxPhotos) uploads.push({ filename: part.filename.split(/[\\/]/).pop()!.slice(-120), bytes, truncated: part.file.truncated });
   }
-  return { values, csrf, uploads };
+  return { values, csrf, uploads, anyway };
 }
 
 /**
@@ -66,8 +71,15 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     if (!isValidCsrfToken(session, form.csrf)) return sendErrorPage(request, reply, 403);
     const checked = await checkReport(setup, form.values, form.uploads, { lang: request.lang, townName: request.tenant.name });
     if (!checked.ok) return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={checked.errors} />, 422);
+    // Already reported? Offered once; the form then carries "trotzdem" and files it anyway.
+    if (!form.anyway) {
+      const nearby = await findNearbyReports(db, request.tenant.id, checked.report.category.id, checked.report.location);
+      if (nearby.length > 0) {
+        return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={{}} nearby={{ reports: nearby, photosDropped: form.uploads.length > 0 }} />);
+      }
+    }
     const receiptTokenHash = hashToken(newToken());
-    const id = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
+    const { id } = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
     await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
     return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
   });
@@ -89,10 +101,42 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     return sendPage(reply, <ReportListPage ctx={ctxOf(request)} {...list} page={page} acceptsReports={setup !== undefined} />);
   });
 
-  app.get(`${reportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  app.post(`${reportsPath}/:id/unterstuetzen`, { config: fileLimit }, async (request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply) => {
+    const session = await findSession(db, request);
+    if (!session || !isValidCsrfToken(session, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    const { id } = request.params;
+    if (!isUuid(id) || !(await supportReport(db, request.tenant.id, id, session.idHash))) return reply.callNotFound();
+    return reply.redirect(`${reportsPath}/${id}?unterstuetzt=1`, 303);
+  });
+
+  for (const [suffix, variant] of [['', 'photo'], ['/vorschau', 'thumbnail']] as const) {
+    app.get(`${reportsPath}/:id/fotos/:position${suffix}`, async (request: FastifyRequest<{ Params: { id: string; position: string } }>, reply) => {
+      const { id, position } = request.params;
+      const photo = isUuid(id) && /^[1-3]$/.test(position) ? await loadReleasedPhoto(db, request.tenant.id, id, Number(position)) : undefined;
+      if (!photo) return reply.callNotFound();
+      return sendPhoto(reply.header('cache-control', 'public, max-age=300'), await deps.files.get(variant === 'photo' ? photo.sha256 : photo.thumbnailSha256));
+    });
+  }
+
+  app.get(`${unsubscribePath}/:token`, async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+    const { token } = request.params;
+    if (!isUnsubscribeToken(token) || !(await knowsUnsubscribeToken(db, request.tenant.id, token))) return reply.callNotFound();
+    const session = await ensureSession(db, request, reply);
+    return sendPage(reply, <UnsubscribePage ctx={ctxOf(request, session)} action={`${unsubscribePath}/${token}`} done={false} />);
+  });
+
+  app.post(`${unsubscribePath}/:token`, async (request: FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>, reply) => {
+    const { token } = request.params;
+    const session = await findSession(db, request);
+    if (!isValidCsrfToken(session, request.body?._csrf)) return sendErrorPage(request, reply, 403);
+    if (!isUnsubscribeToken(token) || !(await unsubscribeReporter(db, request.tenant.id, token))) return reply.callNotFound();
+    return sendPage(reply, <UnsubscribePage ctx={ctxOf(request, session)} action={`${unsubscribePath}/${token}`} done />);
+  });
+
+  app.get(`${reportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { unterstuetzt?: string } }>, reply) => {
     const { id } = request.params;
     const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
     if (!report) return reply.callNotFound();
-    return sendPage(reply, <ReportPage ctx={ctxOf(request)} report={report} />);
+    return sendPage(reply, <ReportPage ctx={ctxOf(request)} report={report} supported={request.query.unterstuetzt === '1'} />);
   });
 }

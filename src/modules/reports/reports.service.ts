@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { FileStore } from '../../platform/files/file-store.js';
@@ -6,10 +7,10 @@ import { localize, type Lang, type Localized } from '../../platform/i18n/i18n.js
 import type { FieldErrors } from '../../platform/views/components.js';
 import { normalizeEmail } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { maxDescriptionLength, maxPhotos, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
+import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, insertReport, listCategories, listPublicReports, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
@@ -22,7 +23,7 @@ export interface ReportFormValues { kategorie: string; strasse: string; hausnumm
 export interface UploadedPhoto { filename: string; bytes: Buffer; truncated: boolean }
 
 /** A report that passed every check, ready to be stored. */
-export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[] }
+export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[]; attributes?: AttributeAnswers }
 
 /** The town's report set-up, or undefined when it takes no reports (no area or no categories configured). */
 export async function loadReportSetup(db: Db, tenantId: string): Promise<ReportSetup | undefined> {
@@ -77,23 +78,28 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
 /**
  * Files a checked report: the photos into the file store (content-addressed, so a failed
  * transaction leaves only unreferenced bytes), then the report, its private details, its photos
- * and an audit entry (no personal data) in one transaction. Returns the new report's id; the
- * route keeps the receipt token's hash in the browser's session.
+ * and an audit entry (no personal data) in one transaction. A report posted by an Open311 client
+ * is recorded with the client, which gives it the spec's token. Returns the new report's id (and
+ * that token); the web route keeps the receipt token's hash in the browser's session.
  */
-export async function fileDefectReport(deps: { db: Db; files: FileStore }, tenantId: string, report: CheckedReport, receiptTokenHash: string): Promise<string> {
+export async function fileDefectReport(
+  deps: { db: Db; files: FileStore }, tenantId: string, report: CheckedReport, receiptTokenHash: string, origin?: { open311ClientId: string },
+): Promise<{ id: string; token: string | null }> {
   const stored = await Promise.all(report.photos.map(async (p) => ({
     sha256: await deps.files.put(p.photo), thumbnailSha256: await deps.files.put(p.thumbnail), width: p.width, height: p.height,
   })));
   const id = randomUUID();
-  await inTransaction(deps.db, { tenantId }, async (trx) => {
+  const token = await inTransaction(deps.db, { tenantId }, async (trx) => {
     await insertReport(trx, {
       tenantId, id, categoryId: report.category.id, departmentId: report.category.departmentId,
       lat: report.location.lat, lon: report.location.lon, locationLabel: report.location.label,
-      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored,
+      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes,
     });
-    await recordAudit(trx, { tenantId, actor: 'citizen', action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length } });
+    const actor = origin ? `open311:${origin.open311ClientId}` : 'citizen';
+    await recordAudit(trx, { tenantId, actor, action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length } });
+    return origin ? insertOpen311Request(trx, tenantId, id, origin.open311ClientId) : null;
   });
-  return id;
+  return { id, token };
 }
 
 /** The receipt of a report: its public part and what the citizen typed, for the browser holding the receipt only. */
@@ -114,9 +120,18 @@ export async function loadPublicReports(db: Db, tenantId: string, page: number):
   return { reports: rows.slice(0, reportsPerPage), hasOlder: rows.length > reportsPerPage };
 }
 
-/** One report's public page. */
-export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<PublicReport | undefined> {
-  return inTransaction(db, { tenantId }, (trx) => findPublicReport(trx, id));
+/** One report's public page, with the positions of its released photos. */
+export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<(PublicReport & { photos: number[] }) | undefined> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const report = await findPublicReport(trx, id);
+    return report && { ...report, photos: await listReleasedPhotos(trx, id) };
+  });
+}
+
+/** A released photo's file store addresses, for the public page; undefined unless a clerk released it. */
+export async function loadReleasedPhoto(db: Db, tenantId: string, id: string, position: number): Promise<{ sha256: string; thumbnailSha256: string } | undefined> {
+  const photo = await inTransaction(db, { tenantId }, (trx) => findReportPhoto(trx, id, position));
+  return photo?.released ? photo : undefined;
 }
 
 /** The town's categories, for the Open311 service list (empty when it takes no reports). */
@@ -127,4 +142,41 @@ export function loadCategories(db: Db, tenantId: string): Promise<ReportCategory
 /** Reports for the Open311 list (public part only). */
 export function searchReports(db: Db, tenantId: string, filter: Parameters<typeof searchPublicReports>[1]): Promise<PublicReport[]> {
   return inTransaction(db, { tenantId }, (trx) => searchPublicReports(trx, filter));
+}
+
+/** The report an Open311 token stands for (the spec's tokens/{token}). */
+export function findReportOfToken(db: Db, tenantId: string, token: string): Promise<string | undefined> {
+  return inTransaction(db, { tenantId }, (trx) => findOpen311Token(trx, token));
+}
+
+/**
+ * Open reports of the same category within 50 m of a place, nearest first: offered to the citizen
+ * to support instead of filing a duplicate. Measured on the exact points (the citizen is standing
+ * there), but shown with the public, rounded place only.
+ */
+export async function findNearbyReports(db: Db, tenantId: string, categoryId: string, point: { lat: number; lon: number }): Promise<PublicReport[]> {
+  // A box a little larger than the circle, so the index narrows it down; the distance decides.
+  const dLat = (nearbyMetres * 1.2) / 111_320;
+  const dLon = dLat / Math.cos((point.lat * Math.PI) / 180);
+  const candidates = await inTransaction(db, { tenantId }, (trx) =>
+    listOpenReportsInBox(trx, categoryId, { minLat: point.lat - dLat, maxLat: point.lat + dLat, minLon: point.lon - dLon, maxLon: point.lon + dLon }));
+  return candidates
+    .map((r) => ({ r, d: distanceMetres(point, r) }))
+    .filter((x) => x.d <= nearbyMetres)
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.r);
+}
+
+/**
+ * Records that a browser supports a report ("me too"), once per browser session: the supporter
+ * is a hash of the session's id hash and the report, so the row says nothing about the session.
+ * Returns false for an unknown report.
+ */
+export async function supportReport(db: Db, tenantId: string, reportId: string, sessionIdHash: string): Promise<boolean> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    if (!(await findPublicReport(trx, reportId))) return false;
+    const added = await insertSupport(trx, tenantId, reportId, hashToken(`${sessionIdHash}:${reportId}`));
+    if (added) await recordAudit(trx, { tenantId, actor: 'citizen', action: 'report.supported', subject: `report:${reportId}` });
+    return true;
+  });
 }

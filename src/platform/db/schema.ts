@@ -551,6 +551,8 @@ export interface Database {
     department_id: string;
     position: ColumnType<number, number | undefined, number>;
     active: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Extra questions (Open311 service attributes), see ReportAttribute. */
+    attributes: ColumnType<unknown[], string | undefined, string>;
   };
   reports: {
     tenant_id: string;
@@ -567,7 +569,15 @@ export interface Database {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
-  report_details: { tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string };
+  report_details: {
+    tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string;
+    /** Answers to the category's extra questions. */
+    attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
+  };
+  /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
+  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null };
+  /** Reports posted through Open311: by which client, and their spec token. */
+  open311_requests: { tenant_id: string; report_id: string; client_id: string; token: Generated<string>; created_at: Generated<Date> };
   report_photos: {
     tenant_id: string;
     report_id: string;
@@ -579,6 +589,12 @@ export interface Database {
     released: ColumnType<boolean, boolean | undefined, boolean>;
   };
   report_supports: { tenant_id: string; report_id: string; supporter_hash: string; created_at: Timestamp };
+  /** The back office history of a report: status changes, internal notes, releases, reassignments. */
+  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
+  /** SHA-256 of the unsubscribe token of each status mail sent to a reporter. */
+  report_mail_tokens: { token_hash: string; tenant_id: string; report_id: string; created_at: Timestamp };
+  /** Reports whose reporter asked for no further mails. */
+  report_mail_stops: { tenant_id: string; report_id: string; stopped_at: Timestamp };
   schema_migrations: { name: string; checksum: string; applied_at: Timestamp };
   appointment_locations: {
     tenant_id: string;

@@ -59,6 +59,7 @@ export function InboxPage(props: {
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
       <p class="kern-body"><a class="kern-link" href="/verwaltung/termine">{t(lang, 'appointmentsToday')}</a></p>
+      <p class="kern-body"><a class="kern-link" href="/verwaltung/maengel">{t(lang, 'defectReports')}</a></p>
       {props.reports && (
         <nav aria-label={t(lang, 'reports')} class="inbox-views">
           <ul class="kern-list">

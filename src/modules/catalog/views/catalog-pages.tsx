@@ -70,6 +70,7 @@ export function HomePage(props: { ctx: PageContext }) {
       <SearchForm lang={lang} q="" />
       <LifeSituationLinks lang={lang} />
       <p class="kern-body"><a class="kern-link" href="/leistungen">{t(lang, 'allServices')}</a></p>
+      <p class="kern-body"><a class="kern-link" href="/maengel">{t(lang, 'defectReports')}</a></p>
     </Layout>
   );
 }

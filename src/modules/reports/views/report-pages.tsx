@@ -2,7 +2,7 @@ import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js'
 import { Button, CsrfField, ErrorSummary, inputId, Paragraphs, SelectField, SummaryList, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { t as viewText } from '../../../platform/views/views.i18n.js';
-import { approximate, maxDescriptionLength, maxPhotos, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
+import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
 
@@ -29,16 +29,18 @@ function StatusBadge(props: { lang: Lang; status: ReportStatus }) {
  * from the town's list (with house number) or typed coordinates. Photos cannot be kept across a
  * failed attempt (a browser never refills a file input), which the error summary says.
  */
-export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; values: ReportFormValues; errors: FieldErrors }) {
-  const { ctx, setup, values, errors } = props;
+export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; values: ReportFormValues; errors: FieldErrors; nearby?: { reports: PublicReport[]; photosDropped: boolean } }) {
+  const { ctx, setup, values, errors, nearby } = props;
   const { lang } = ctx;
   return (
-    <Layout ctx={ctx} title={`${Object.keys(errors).length > 0 ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${t(lang, 'formTitle')}`}>
+    <Layout ctx={ctx} title={`${Object.keys(errors).length > 0 ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${nearby ? `${t(lang, 'nearbyTitle')}: ` : ''}${t(lang, 'formTitle')}`}>
       <h1 class="kern-heading-x-large">{t(lang, 'formTitle')}</h1>
       <ErrorSummary errors={errors} lang={lang} />
+      {nearby && <NearbyReports ctx={ctx} reports={nearby.reports} photosDropped={nearby.photosDropped} />}
       <p class="kern-body">{t(lang, 'formIntro')}</p>
       <form method="post" action={newReportPath} enctype="multipart/form-data" novalidate class="application-form">
         <CsrfField token={ctx.csrfToken} />
+        {nearby && <input type="hidden" name="trotzdem" value="1" />}
         <SelectField name="kategorie" label={t(lang, 'categoryLabel')} value={values.kategorie} lang={lang} error={errors.kategorie}
           placeholder={t(lang, 'streetPlaceholder')}
           options={setup.categories.map((c) => ({ value: c.code, label: `${localize(c.name, lang)} – ${localize(c.description, lang)}` }))} />
@@ -65,9 +67,45 @@ export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; va
         </div>
         <TextField name="email" type="email" label={t(lang, 'emailLabel')} value={values.email} lang={lang} required={false} error={errors.email}
           hint={t(lang, 'emailHint')} autocomplete="email" maxLength={254} />
-        <div class="form-actions"><Button>{t(lang, 'submit')}</Button></div>
+        <div class="form-actions"><Button>{nearby ? t(lang, 'submitAnyway') : t(lang, 'submit')}</Button></div>
       </form>
     </Layout>
+  );
+}
+
+/**
+ * "Already reported?": open reports of the same category within 50 m, each with a button to
+ * support it instead; the form below then files a new report anyway. A browser never refills a
+ * file input, so photos sent along must be chosen again for that.
+ */
+function NearbyReports(props: { ctx: PageContext; reports: PublicReport[]; photosDropped: boolean }) {
+  const { lang } = props.ctx;
+  return (
+    <section class="kern-alert kern-alert--info" aria-labelledby="schon-gemeldet">
+      <div class="kern-alert__header">
+        <span class="kern-icon kern-icon--info" aria-hidden="true"></span>
+        <h2 class="kern-title" id="schon-gemeldet">{t(lang, 'nearbyTitle')}</h2>
+      </div>
+      <div class="kern-alert__body">
+        <p class="kern-body">{t(lang, 'nearbyIntro', { metres: nearbyMetres })}</p>
+        <ul class="kern-list service-list">
+          {props.reports.map((r) => (
+            <li class="service-list__item" key={r.id}>
+              <p class="kern-body">
+                <a class="kern-link" href={`${reportsPath}/${r.id}`}>{`${localize(r.category.name, lang)}, ${formatDate(r.createdAt, lang)}`}</a>{' '}
+                <StatusBadge lang={lang} status={r.status} />
+              </p>
+              <p class="kern-body kern-body--small">{`${approximateLocation(lang, r)} · ${t(lang, 'supports')}: ${r.supports}`}</p>
+              <form method="post" action={`${reportsPath}/${r.id}/unterstuetzen`}>
+                <CsrfField token={props.ctx.csrfToken} />
+                <Button variant="secondary">{t(lang, 'supportThis')}</Button>
+              </form>
+            </li>
+          ))}
+        </ul>
+        <p class="kern-body">{t(lang, 'nearbyAnyway')}{props.photosDropped ? ` ${t(lang, 'errorPhotosAgain')}` : ''}</p>
+      </div>
+    </section>
   );
 }
 
@@ -131,7 +169,7 @@ export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[
 }
 
 /** One report's public page (/maengel/<id>): the description only once a clerk released it. */
-export function ReportPage(props: { ctx: PageContext; report: PublicReport }) {
+export function ReportPage(props: { ctx: PageContext; report: PublicReport & { photos: number[] }; supported?: boolean }) {
   const { ctx, report } = props;
   const { lang } = ctx;
   const title = t(lang, 'reportTitle', { category: localize(report.category.name, lang), date: formatDate(report.createdAt, lang) });
@@ -139,6 +177,7 @@ export function ReportPage(props: { ctx: PageContext; report: PublicReport }) {
     <Layout ctx={ctx} title={title}>
       <p class="kern-body"><a class="kern-link" href={reportsPath}>{t(lang, 'backToList')}</a></p>
       <h1 class="kern-heading-x-large">{title}</h1>
+      {props.supported && <p class="kern-body" role="status"><strong>{t(lang, 'supportCounted')}</strong></p>}
       <SummaryList lang={lang} rows={[
         { key: t(lang, 'status'), value: <StatusBadge lang={lang} status={report.status} /> },
         { key: t(lang, 'category'), value: localize(report.category.name, lang) },
@@ -148,6 +187,21 @@ export function ReportPage(props: { ctx: PageContext; report: PublicReport }) {
       ]} />
       <h2 class="kern-heading-medium">{t(lang, 'description')}</h2>
       {report.publicDescription ? <Paragraphs text={report.publicDescription} /> : <p class="kern-body">{t(lang, 'descriptionNotReleased')}</p>}
+      {report.photos.length > 0 && (
+        <>
+          <h2 class="kern-heading-medium">{t(lang, 'photos')}</h2>
+          <ul class="kern-list report-photos">
+            {report.photos.map((n) => (
+              <li key={n}>
+                <a class="kern-link" href={`${reportsPath}/${report.id}/fotos/${n}`}>
+                  <img src={`${reportsPath}/${report.id}/fotos/${n}/vorschau`} alt={t(lang, 'photoAlt', { n })} width={320} loading="lazy" class="report-photo" />
+                  <span class="kern-body">{t(lang, 'photoLink', { n })}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {report.publicComment && (
         <>
           <h2 class="kern-heading-medium">{t(lang, 'publicComment')}</h2>
