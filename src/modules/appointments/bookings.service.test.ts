@@ -128,6 +128,15 @@ describe('holding and confirming appointments', () => {
     assert.equal(held.rows[0]!.n, 1);
   });
 
+  it('fills every counter of a slot when many ask for it at once, and tells the rest it is taken', async () => {
+    const counters = Array.from({ length: 10 }, (_, i) => `Schalter ${i + 1}`);
+    const office = await buildOffice(counters);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      holdAppointment(database.db, town.id, request(office, { name: `Person ${i}`, email: `person.${i}.${office.slice(0, 8)}@example.org` }), friday)));
+    assert.equal(results.filter((r) => r.ok).length, counters.length);
+    assert.ok(results.every((r) => r.ok || (r.kind === 'slot' && r.problem === 'taken')));
+  });
+
   it('caps the open appointments of one e-mail address per service, also for concurrent requests', async () => {
     const office = await buildOffice(['Schalter 1', 'Schalter 2']);
     const at = (hour: number) => new Date(`2026-11-30T${String(hour).padStart(2, '0')}:00:00Z`);

@@ -53,28 +53,33 @@ export type HoldRefusal =
   | { kind: 'services'; problem: DurationProblem }
   | { kind: 'slot'; problem: SlotProblem; nextFree: SlotDay[] };
 
-/** The first free counter for a requested slot, or why there is none (with the next free slots). */
+/** A free counter for a requested slot, or why there is none (with the next free slots). */
 export type CounterSearch = { ok: true; resourceId: string; end: Date } | ({ ok: false } & HoldRefusal);
 
 /**
  * Checks a requested start for services at a location from first principles (a forged, outdated or
- * tampered slot is refused with its reason and the next free slots) and finds its first free
- * counter; marks expired holds on that time as expired so it can be booked in this transaction.
+ * tampered slot is refused with its reason and the next free slots) and picks one of its free
+ * counters; marks expired holds on that time as expired so it can be booked in this transaction.
  * `exceptBookingId` is a booking whose time counts as free (the one being rescheduled).
  */
 export async function findFreeCounter(trx: Trx, setup: LocationSetup, start: Date, services: ServiceChoice[], now: Date, exceptBookingId?: string): Promise<CounterSearch> {
   const minutes = appointmentMinutes(offersOf(setup), services);
   if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem };
   const schedule = scheduleOf(setup);
-  const horizonEnd = new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000);
-  const busy = await listBusySpans(trx, setup.location.id, now, horizonEnd, now, exceptBookingId);
+  // Only the bookings around the requested time decide whether it is free (a day either side
+  // covers any appointment length); the whole horizon is read only to offer other times.
+  const busy = await listBusySpans(trx, setup.location.id, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 2 * 86_400_000), now, exceptBookingId);
   const checks = schedule.resourceIds.map((resourceId) => ({ resourceId, check: checkSlot(schedule, busy, { start, minutes: minutes.minutes, resourceId, now }) }));
-  const free = checks.find((c) => c.check.ok);
+  const frees = checks.filter((c) => c.check.ok);
+  // A random free counter, not the first: citizens asking for the same time at once then mostly
+  // get different counters instead of all racing for one (and retrying, retryWhenTaken).
+  const free = frees[Math.floor(Math.random() * frees.length)];
   if (!free || !free.check.ok) {
     const problem = checks.find((c) => !c.check.ok && c.check.problem !== 'resourceUnknown')?.check;
+    const horizon = await listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now, exceptBookingId);
     return {
       ok: false, kind: 'slot', problem: problem && !problem.ok ? problem.problem : 'taken',
-      nextFree: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
+      nextFree: freeSlots(schedule, horizon, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
     };
   }
   await expireHoldsOn(trx, free.resourceId, start, free.check.end, now);
@@ -91,7 +96,8 @@ export async function retryWhenTaken<T>(attemptBooking: () => Promise<T>): Promi
     try {
       return await attemptBooking();
     } catch (error) {
-      if ((error as { code?: string }).code !== '23P01' || attempt >= 4) throw error;
+      // Every loss means a counter more is taken, so this ends; the bound only guards against a bug.
+      if ((error as { code?: string }).code !== '23P01' || attempt >= 19) throw error;
     }
   }
 }
