@@ -47,9 +47,19 @@ export function formatDate(date: Date, lang: Lang, withTime = false): string {
   return (withTime ? dateTimes : dates)[lang].format(date);
 }
 
+// The last minute asked for and its day: Berlin's day changes only on a full minute (its offsets
+// are whole hours), and the time zone formatter is slow for something every form step asks.
+let lastMinute = Number.NaN;
+let lastDay = '';
+
 /** The calendar day of an instant in Europe/Berlin as YYYY-MM-DD. */
 export function berlinDay(date: Date): string {
-  return isoDay.format(date);
+  const minute = Math.floor(date.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = isoDay.format(date);
+    lastMinute = minute;
+  }
+  return lastDay;
 }
 
 /** A calendar day typed as YYYY-MM-DD or TT.MM.JJJJ, as YYYY-MM-DD; null when it is no real day. */
