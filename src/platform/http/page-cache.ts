@@ -22,8 +22,10 @@ interface CachedPage {
  */
 export class PageCache {
   #pages = new Map<string, CachedPage>();
+  #bytes = 0;
 
-  constructor(private readonly maxEntries = 5000) {}
+  /** Bounded by memory, not by count: a page with its compressed forms takes 10–20 KB. */
+  constructor(private readonly maxBytes = 16 * 1024 * 1024) {}
 
   /**
    * Sends the cached page for the key, rendering and storing it on a miss; answers 304 on a
@@ -34,9 +36,7 @@ export class PageCache {
     if (!page) {
       const html = await render();
       page = { html, etag: createHash('sha1').update(html).digest('base64url'), encoded: {} };
-      // Search URLs are unbounded; dropping everything when full is crude but keeps memory flat.
-      if (this.#pages.size >= this.maxEntries) this.#pages.clear();
-      this.#pages.set(key, page);
+      this.#store(key, page, html.length * 2);
     }
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     // Each representation has its own validator, as RFC 9110 requires of a strong ETag.
@@ -45,8 +45,22 @@ export class PageCache {
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     reply.type('text/html; charset=utf-8');
     if (!encoding) return reply.send(page.html);
-    page.encoded[encoding] ??= compress(page.html, encoding);
-    return reply.header('content-encoding', encoding).send(page.encoded[encoding]);
+    let encoded = page.encoded[encoding];
+    if (!encoded) {
+      encoded = page.encoded[encoding] = compress(page.html, encoding);
+      this.#bytes += encoded.length;
+    }
+    return reply.header('content-encoding', encoding).send(encoded);
+  }
+
+  #store(key: string, page: CachedPage, bytes: number): void {
+    // Search URLs are unbounded; dropping everything when full is crude but keeps memory flat.
+    if (this.#bytes + bytes > this.maxBytes) {
+      this.#pages.clear();
+      this.#bytes = 0;
+    }
+    this.#pages.set(key, page);
+    this.#bytes += bytes;
   }
 }
 
