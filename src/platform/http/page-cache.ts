@@ -24,8 +24,12 @@ export class PageCache {
   #pages = new Map<string, CachedPage>();
   #bytes = 0;
 
-  /** Bounded by memory, not by count: a page with its compressed forms takes 10–20 KB. */
-  constructor(private readonly maxBytes = 16 * 1024 * 1024) {}
+  /**
+   * Bounded by memory, not by count: a page with its compressed forms takes 10–20 KB. 4 MB hold
+   * every catalog and service page of a town in both languages and a few hundred searches; more
+   * showed in the embedded database's resident memory under a load of searches.
+   */
+  constructor(private readonly maxBytes = 4 * 1024 * 1024) {}
 
   /**
    * Sends the cached page for the key, rendering and storing it on a miss; answers 304 on a
