@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { berlinDay } from '../../platform/i18n/i18n.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { signInClerk, type Clerk } from '../../test-support/staff.js';
@@ -125,7 +126,8 @@ describe('case pages and inbox for clerks', () => {
     assert.ok(bad.body.includes('value="31.02.2026"'), 'what was typed stays in the form');
     assert.ok(bad.body.includes(mine.reference), 'the understood part of the filter still applies');
 
-    const today = new Date().toISOString().slice(0, 10);
+    // The inbox's days are Berlin's (between 23:00 and 24:00 UTC the UTC date is yesterday there).
+    const today = berlinDay(new Date());
     const received = await anna.get(`/verwaltung?von=${today}&bis=${today}&status=received&bearbeitung=niemand&leistung=kontakt-beschwerde&sortierung=frist`);
     assert.equal(received.statusCode, 200);
     assert.ok(received.body.includes(mine.reference), 'found with every filter set');
