@@ -36,6 +36,25 @@ export function complaintAnswers(message: string, email = 'anliegen@example.org'
   return { anliegen: { art: 'beschwerde', betreff: 'Gehweg', nachricht: message }, kontakt: { name: 'Greta Quandt', email, antwortErwuenscht: true } };
 }
 
+/**
+ * Sends a Meldebescheinigung (paid before handling) through the JSON API; returns the id of the
+ * payment its answer names (`paymentPath`).
+ */
+export async function submitPayFirstViaApi(app: TestApp, host: string): Promise<string> {
+  const response = await app.app.inject({
+    method: 'POST', url: '/api/v1/services/meldebescheinigung/submissions', headers: { host },
+    payload: { answers: {
+      person: { vorname: 'Api', nachname: 'Antrag', geburtsdatum: '1980-01-02', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
+      art: { art: 'erweitert' }, zustellung: { zustellung: 'abholung' }, kontakt: { email: 'api@example.org' },
+    } },
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  const { paymentPath } = response.json() as { paymentPath: string };
+  const paymentId = paymentPath.match(/^\/zahlung\/([0-9a-f-]{36})$/)?.[1];
+  assert.ok(paymentId, response.body);
+  return paymentId;
+}
+
 /** Submits an application through the JSON API; returns its ids, reference and receipt token. */
 export async function submitViaApi(app: TestApp, host: string, serviceId: string, answers: unknown): Promise<{ submissionId: string; caseId: string; reference: string; receiptToken: string }> {
   const response = await app.app.inject({ method: 'POST', url: `/api/v1/services/${serviceId}/submissions`, headers: { host }, payload: { answers } as object });

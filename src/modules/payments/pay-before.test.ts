@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '../../platform/db/database.js';
+import { submitPayFirstViaApi } from '../../test-support/applications.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
@@ -213,17 +214,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
   });
 
   it('holds an application sent through the API as well, and names its payment page', async () => {
-    const response = await app.app.inject({
-      method: 'POST', url: '/api/v1/services/meldebescheinigung/submissions', headers: { host },
-      payload: { answers: {
-        person: { vorname: 'Api', nachname: 'Antrag', geburtsdatum: '1980-01-02', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
-        art: { art: 'erweitert' }, zustellung: { zustellung: 'abholung' }, kontakt: { email: 'api@example.org' },
-      } },
-    });
-    assert.equal(response.statusCode, 201, response.body);
-    const { paymentPath } = response.json() as { paymentPath: string };
-    const paymentId = paymentPath.match(/^\/zahlung\/([0-9a-f-]{36})$/)?.[1];
-    assert.ok(paymentId, response.body);
+    const paymentId = await submitPayFirstViaApi(app, host);
     const payment = (await readPayment(app.database.db, tenant.id, paymentId))!;
     assert.equal(payment.amountCents, 1000);
     assert.equal(await clerkSees(payment.caseId!), false, 'not in the inbox before it is paid');

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../../../../test-support/app.js';
+import { submitPayFirstViaApi } from '../../../../test-support/applications.js';
 import type { Tenant } from '../../../tenants/tenant.js';
 import { createPayment, readPayment, receiveNotification, reconcilePayment, refundPayment, startPayment, type PaymentDeps } from '../../payments.service.js';
 import { clientSecretVariable, createXBezahldiensteProvider, saveXBezahldiensteSettings, XBezahldiensteError } from './xbezahldienste-provider.js';
@@ -134,15 +135,7 @@ describe('XBezahldienste adapter against a stand-in payment service', () => {
   });
 
   it('takes the fee of an application through the town\'s payment service once it is connected', async () => {
-    const response = await app.app.inject({
-      method: 'POST', url: '/api/v1/services/meldebescheinigung/submissions', headers: { host },
-      payload: { answers: {
-        person: { vorname: 'Erika', nachname: 'Beispiel', geburtsdatum: '1980-01-02', anschrift: { street: 'Lindenweg', houseNumber: '3', postcode: '45657', city: 'Musterstadt' } },
-        art: { art: 'einfach' }, zustellung: { zustellung: 'abholung' }, kontakt: { email: 'erika@example.org' },
-      } },
-    });
-    assert.equal(response.statusCode, 201, response.body);
-    const paymentId = (response.json() as { paymentPath: string }).paymentPath.split('/').at(-1)!;
+    const paymentId = await submitPayFirstViaApi(app, host);
     assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.provider, 'xbezahldienste');
     const outcome = await startPayment(deps, tenant.id, paymentId);
     assert.ok(outcome.kind === 'redirect' && outcome.url.startsWith(`${service.origin}/api/pay/`));
