@@ -1,19 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
+import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { PageCache } from '../../platform/http/page-cache.js';
 import { ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { localize, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
-import { sendPage } from '../../platform/views/html.js';
+import { renderDocument, sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { AppointmentText, LocationSetup } from './appointments.js';
 import { t as configText } from './appointments.i18n.js';
 import { t } from './bookings.i18n.js';
-import { confirmAppointment, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
+import { confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
-import { BookingFormPage, bookingPaths, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
+import { BookingFormPage, bookingPaths, choiceQuery, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
 
 type Query = Record<string, string | undefined>;
 type QueryRequest = FastifyRequest<{ Querystring: Query }>;
@@ -54,9 +56,17 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     return service ? localize(service.definition.title, lang) : id;
   };
 
+  // Everyone looking for a time sees the same locations and free times: both are kept for a
+  // second (ADR 0024), so a rush of searches reads and computes them about once a second. A
+  // booking change made here shows at once; one made on another app node within the second, and
+  // a hold on a time just taken elsewhere is refused with the next free times.
+  const locations = new ShortLivedCache(freeTimesMaxAgeMs, (tenantId) => listBookableLocations(db, tenantId));
+  const freeTimesPages = new PageCache({ maxAgeMs: freeTimesMaxAgeMs });
+  const timesChanged = (tenantId: string) => freeTimesPages.forget(`${tenantId}|`);
+
   /** What can be booked in the town, and what the query chose of it. */
   async function offer(request: QueryRequest) {
-    const setups = await listBookableLocations(db, request.tenant.id);
+    const setups = await locations.get(request.tenant.id);
     const services = bookableServices(setups, titleOf(request.lang));
     return { setups, services, choices: parseChoices(request.query, services) };
   }
@@ -71,14 +81,16 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   app.get(bookingPaths.free, async (request: QueryRequest, reply) => {
-    const { services, choices } = await offer(request);
+    const { setups, services, choices } = await offer(request);
     if (choices.length === 0) {
       const errors = services[0] ? { [personsField(services[0].id)]: t(request.lang, 'noServiceChosen') } : {};
       return sendPage(reply, <ServicesPage ctx={ctxOf(request)} services={services} values={{}} errors={errors} />, 422);
     }
-    const results = await searchFreeSlots(db, request.tenant.id, choices);
-    reply.header('cache-control', 'no-store');
-    return sendPage(reply, <FreeSlotsPage ctx={ctxOf(request)} results={results} choices={choices} />);
+    // Keyed by the parsed choices, so extra or reordered parameters share one page (which names
+    // its own canonical address, not the first visitor's).
+    const path = `${bookingPaths.free}?${choiceQuery(choices)}`;
+    return freeTimesPages.send(request, reply, `${request.tenant.id}|${request.lang}|${path}`, async () =>
+      renderDocument(<FreeSlotsPage ctx={{ ...ctxOf(request), path }} results={await searchFreeSlots(db, request.tenant.id, setups, choices)} choices={choices} />));
   });
 
   /** The slot the query names, or null after answering 404 (unknown place, not a time, nothing chosen). */
@@ -116,6 +128,7 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     reply.header('cache-control', 'no-store');
     const result = await holdAppointment(db, request.tenant.id, { locationId: slot.summary.location.id, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
     if (result.ok) {
+      timesChanged(request.tenant.id);
       deps.jobs.kick();
       return reply.redirect(bookingPaths.held, 303);
     }
@@ -150,5 +163,5 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     return sendPage(reply, <ConfirmedPage ctx={ctxOf(request)} outcome={result.outcome} manageHref={manageHref} />, status);
   });
 
-  await manageAppointmentRoutes(app, deps);
+  await manageAppointmentRoutes(app, deps, timesChanged);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isHoliday } from 'feiertagejs';
-import { appointmentMinutes, checkSlot, freeSlots, minutesOfDay, slotGrids, type BusySpan, type Schedule } from './slots.js';
+import { appointmentMinutes, bookingWeeks, checkSlot, freeSlots, minutesOfDay, slotGrids, type BusySpan, type Schedule } from './slots.js';
 
 // The wall clock in Berlin as Intl sees it: an oracle independent of the Temporal code under test.
 const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short' });
@@ -235,6 +235,20 @@ describe('free appointment slots for generated schedules (property tests)', () =
       const offered = freeSlots(schedule, [], { minutes, now }).some((d) => d.slots.some((s) => s.start.getTime() === candidate.getTime() && s.resourceIds.includes(resourceId)));
       assert.equal(offered, checked.ok);
     }), { numRuns: 300 });
+  });
+
+  it('finds the same days week by week, with only each week\'s bookings, as in one search over the horizon', () => {
+    const cases = fc.tuple(scheduleArb, instant2026, duration, fc.integer({ min: 1, max: 8 })).chain(([schedule, now, minutes, maxDays]) =>
+      fc.tuple(fc.constant({ ...schedule, horizonDays: schedule.horizonDays * 3 }), fc.constant(now), fc.constant(minutes), fc.constant(maxDays), busyArb(now)));
+    fc.assert(fc.property(cases, ([schedule, now, minutes, maxDays, busy]) => {
+      const days = [];
+      for (const week of bookingWeeks(schedule, now)) {
+        if (days.length >= maxDays) break;
+        const weekBusy = busy.filter((b) => b.start < week.to && week.from < b.end);
+        days.push(...freeSlots(schedule, weekBusy, { minutes, now, maxDays: maxDays - days.length, week }));
+      }
+      assert.deepEqual(days, freeSlots(schedule, busy, { minutes, now, maxDays }));
+    }), { numRuns: 150 });
   });
 
   it('never puts two bookings on one counter at once when citizens keep booking offered slots', () => {
