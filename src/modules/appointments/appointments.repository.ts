@@ -8,24 +8,24 @@ export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
 
 const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'deactivated_at'] as const;
 
-function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; deactivated_at: Date | null }): AppointmentLocation {
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null }): AppointmentLocation {
   return {
     id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
-    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, active: row.deactivated_at === null,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, releaseTime: row.release_time, active: row.deactivated_at === null,
   };
 }
 
 function locationRow(tenantId: string, v: LocationValues) {
   return {
     tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
-    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter,
+    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter, release_time: v.releaseTime,
   };
 }
 
 /** The town's locations, by name, with how many active counters and services each has. */
 export async function listLocationRows(trx: Trx): Promise<Array<AppointmentLocation & { counters: number; services: number }>> {
   const rows = await trx.selectFrom('appointment_locations as l')
-    .select([...locationColumns.map((c) => `l.${c}` as const)])
+    .select([...locationColumns.map((c) => `l.${c}` as const), sql<string | null>`to_char(l.release_time, 'HH24:MI')`.as('release_time')])
     .select((eb) => [
       eb.selectFrom('appointment_resources as r').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('counters'),
       eb.selectFrom('appointment_location_services as s').whereRef('s.location_id', '=', 'l.id').select(sql<number>`count(*)::int`.as('n')).as('services'),
@@ -48,7 +48,7 @@ export async function updateLocation(trx: Trx, id: string, values: LocationValue
 /** A location row with everything configured for it, as one query returns it. */
 interface SetupRow {
   id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number;
-  slot_minutes: number; ticket_letter: string; deactivated_at: Date | null;
+  slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null;
   resources: AppointmentResource[]; offers: LocationOffer[]; hours: OpeningInterval[]; closures: LocationClosure[];
 }
 
@@ -59,7 +59,7 @@ interface SetupRow {
  */
 export async function listLocationSetups(trx: Trx, id?: string): Promise<LocationSetup[]> {
   const rows = await sql<SetupRow>`
-    select l.id, l.department_id, l.name, l.address, l.accessibility, l.holiday_region, l.horizon_days, l.lead_minutes, l.slot_minutes, l.ticket_letter, l.deactivated_at,
+    select l.id, l.department_id, l.name, l.address, l.accessibility, l.holiday_region, l.horizon_days, l.lead_minutes, l.slot_minutes, l.ticket_letter, to_char(l.release_time, 'HH24:MI') as release_time, l.deactivated_at,
       (select coalesce(json_agg(json_build_object('id', r.id, 'name', r.name, 'active', r.deactivated_at is null) order by r.name), '[]')
          from appointment_resources r where r.location_id = l.id) as resources,
       (select coalesce(json_agg(json_build_object('serviceId', s.service_id, 'minutes', s.minutes, 'minutesPerExtraPerson', s.minutes_per_extra_person, 'maxPersons', s.max_persons) order by s.service_id), '[]')

@@ -111,6 +111,18 @@ describe('free appointment slots', () => {
     assert.equal(freeSlots(buergerbuero, [], { minutes: 30, now, maxDays: 3 }).length, 3);
   });
 
+  it('opens the day entering the horizon at the release time, not at midnight (batch release)', () => {
+    // Monday 30 March 2026 (summer time, UTC+2); horizon 2 days, new days released at 07:30.
+    const batch: Schedule = { ...buergerbuero, horizonDays: 2, leadMinutes: 0, releaseTime: '07:30' };
+    const at = (iso: string) => freeSlots(batch, [], { minutes: 30, now: new Date(iso) }).map((d) => d.day);
+    assert.deepEqual(at('2026-03-30T05:29:00Z'), ['2026-03-30', '2026-03-31'], '07:29: Wednesday not yet');
+    assert.deepEqual(at('2026-03-30T05:30:00Z'), ['2026-03-30', '2026-03-31', '2026-04-01'], '07:30: Wednesday released');
+    const wednesday = startOf({ ...batch, releaseTime: null }, '2026-04-01', '08:00', 30, new Date('2026-03-30T05:30:00Z'))!;
+    const check = (iso: string) => checkSlot(batch, [], { start: new Date(wednesday), minutes: 30, resourceId: 'schalter-1', now: new Date(iso) });
+    assert.deepEqual(check('2026-03-30T05:29:59Z'), { ok: false, problem: 'outsideWindow' }, 'a hold sent a second early is refused');
+    assert.equal(check('2026-03-30T05:30:00Z').ok, true);
+  });
+
   it('lists only the counters free for the whole appointment, and no slot when all are taken', () => {
     const now = new Date('2026-03-30T06:00:00Z');
     const busy: BusySpan[] = [

@@ -36,6 +36,11 @@ export interface Schedule {
   leadMinutes: number;
   /** Slots start every slotMinutes from each opening time. */
   slotMinutes: number;
+  /**
+   * Wall-clock 'HH:MM' at which the day entering the horizon opens (batch release); before it,
+   * the horizon ends a day earlier. Null or absent: the horizon moves on at midnight.
+   */
+  releaseTime?: string | null;
   /** The ids of the counters that can be booked. */
   resourceIds: readonly string[];
 }
@@ -186,8 +191,10 @@ function busyWithin(sorted: readonly BusySpan[], from: number, to: number): Busy
 /** The first and last bookable local day and the earliest bookable instant. */
 function bookingWindow(schedule: Schedule, now: Date): { firstDay: Temporal.PlainDate; lastDay: Temporal.PlainDate; earliest: Date } {
   const earliest = new Date(now.getTime() + schedule.leadMinutes * 60_000);
-  const today = Temporal.PlainDate.from(berlinWallClock(now).day);
-  return { firstDay: Temporal.PlainDate.from(berlinWallClock(earliest).day), lastDay: today.add({ days: schedule.horizonDays }), earliest };
+  const wall = berlinWallClock(now);
+  const released = !schedule.releaseTime || wall.time >= schedule.releaseTime;
+  const lastDay = Temporal.PlainDate.from(wall.day).add({ days: released ? schedule.horizonDays : schedule.horizonDays - 1 });
+  return { firstDay: Temporal.PlainDate.from(berlinWallClock(earliest).day), lastDay, earliest };
 }
 
 /** Some bookable days ('YYYY-MM-DD', inclusive) and the instants that hold every slot of them. */
