@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
+import { loadAppointmentKey } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
@@ -12,7 +13,8 @@ import type { PageContext } from '../../platform/views/layout.js';
 import type { AppointmentText, LocationSetup } from './appointments.js';
 import { t as configText } from './appointments.i18n.js';
 import { t } from './bookings.i18n.js';
-import { confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
+import { checkFriction, issueChallenge, secondsWithoutWork, type ChallengedSlot } from './booking-friction.js';
+import { checkContact, confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, isOfferedTime, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
 import { BookingFormPage, bookingPaths, choiceQuery, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
@@ -104,17 +106,26 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     }
     const title = titleOf(request.lang);
     const summary = { location: setup.location, start, services: choices.map((c) => ({ title: title(c.serviceId), persons: c.persons })) };
-    return { summary, choices, services };
+    return { setup, summary, choices, services };
   }
 
   const formAction = (request: FastifyRequest) => request.url;
+
+  // Friction on the booking step (booking-friction.ts): off when the bits are 0.
+  const frictionBits = deps.config.appointmentFrictionBits;
+  const frictionKey = frictionBits > 0 ? await loadAppointmentKey(deps.config) : undefined;
+  type Slot = NonNullable<Awaited<ReturnType<typeof requestedSlot>>>;
+  const challenged = (slot: Slot): ChallengedSlot => ({ locationId: slot.setup.location.id, start: slot.summary.start, choices: choiceQuery(slot.choices) });
+  /** A challenge for the form, only for a time that can be booked now (none before new times are released). */
+  const frictionFor = (slot: Slot) =>
+    frictionKey && isOfferedTime(slot.setup, slot.summary.start, slot.choices) ? { challenge: issueChallenge(frictionKey, challenged(slot), frictionBits), bits: frictionBits } : undefined;
 
   app.get(bookingPaths.book, async (request: QueryRequest, reply) => {
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
     const session = await ensureSession(db, request, reply);
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} />);
+    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} friction={frictionFor(slot)} />);
   });
 
   app.post(bookingPaths.book, { config: holdLimit }, async (request: FormRequest, reply) => {
@@ -123,16 +134,28 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
-    const values = { name: typeof body.name === 'string' ? body.name.slice(0, 200) : '', email: typeof body.email === 'string' ? body.email.slice(0, 300) : '' };
+    const field = (value: unknown) => (typeof value === 'string' ? value.slice(0, 600) : '');
+    const values = { name: field(body.name).slice(0, 200), email: field(body.email).slice(0, 300) };
     const ctx = ctxOf(request, session!.csrfToken);
     reply.header('cache-control', 'no-store');
+    const issued = frictionFor(slot);
+    const sent = { challenge: field(body.challenge), solution: field(body.solution) };
+    const refusal = issued && checkFriction(frictionKey!, sent, challenged(slot));
+    // A form shown again keeps its genuine challenge, so the seconds without JavaScript count from its first opening.
+    const friction = issued && refusal !== 'invalid' ? { ...issued, challenge: sent.challenge } : issued;
+    const contactErrors = checkContact(values);
+    if (contactErrors) return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, contactErrors)} friction={friction} />, 422);
+    if (refusal) {
+      const notice = t(request.lang, refusal === 'tooEarly' ? 'frictionTooEarly' : 'frictionExpired', { seconds: secondsWithoutWork });
+      return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} friction={friction} notice={notice} />, 422);
+    }
     const result = await holdAppointment(db, request.tenant.id, { locationId: slot.summary.location.id, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
     if (result.ok) {
       timesChanged(request.tenant.id);
       deps.jobs.kick();
       return reply.redirect(bookingPaths.held, 303);
     }
-    if (result.kind === 'invalid') return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, result.errors)} />, 422);
+    if (result.kind === 'invalid') return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, result.errors)} friction={friction} />, 422);
     if (result.kind !== 'slot') return reply.callNotFound();
     const refused = { taken: result.problem === 'taken', nextFree: result.nextFree, choices: slot.choices };
     return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} refused={refused} />, 409);

@@ -39,6 +39,12 @@ const contactSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, { error: 'emailRequired' }).max(254, { error: 'tooLong' }).regex(emailPattern, { error: 'emailInvalid' }),
 });
 
+/** Field errors of a name and e-mail address typed for a booking, or null when both are fine. */
+export function checkContact(values: { name: string; email: string }): Record<string, AppointmentText> | null {
+  const contact = parseInput(contactSchema, values);
+  return contact.ok ? null : contact.errors;
+}
+
 /** A citizen's request to hold a slot: where, when, what for, and who. */
 export interface HoldRequest {
   locationId: string;
@@ -191,6 +197,17 @@ export function expireAppointmentHolds(trx: Trx, now = new Date()): Promise<numb
 export function listBookableLocations(db: Db, tenantId: string): Promise<LocationSetup[]> {
   return inTransaction(db, { tenantId }, async (trx) =>
     (await listLocationSetups(trx)).filter((s) => s.location.active && s.offers.length > 0 && s.resources.some((r) => r.active)));
+}
+
+/**
+ * Whether a start is a time the location offers for these services now (inside the booking
+ * window, on an open day, on the grid), whether or not it is still free.
+ */
+export function isOfferedTime(setup: LocationSetup, start: Date, choices: ServiceChoice[], now = new Date()): boolean {
+  const minutes = appointmentMinutes(offersOf(setup), choices);
+  const schedule = scheduleOf(setup);
+  const resourceId = schedule.resourceIds[0];
+  return minutes.ok && resourceId !== undefined && checkSlot(schedule, [], { start, minutes: minutes.minutes, resourceId, now }).ok;
 }
 
 /** The free slots of one location for a set of services. */
