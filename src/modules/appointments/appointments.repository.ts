@@ -300,16 +300,16 @@ export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
  */
 export async function countBookingsOfAddress(trx: Trx, tenantId: string, email: string, now: Date): Promise<{ openByService: Map<string, number>; lastHour: number }> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`appointments:${tenantId}:${email}`}, 0))`.execute(trx);
-  const rows = await sql<{ service_id: string; n: number }>`
-    select s->>'serviceId' as service_id, count(*)::int as n
-    from appointment_booking_contacts c
-    join appointment_bookings b on b.id = c.booking_id
-    cross join lateral jsonb_array_elements(b.services) s
-    where c.email = ${email}
-      and ((b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}))
-    group by 1`.execute(trx);
-  const recent = await sql<{ n: number }>`
-    select count(*)::int as n from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
-    where c.email = ${email} and b.created_at > now() - interval '1 hour'`.execute(trx);
-  return { openByService: new Map(rows.rows.map((r) => [r.service_id, r.n])), lastHour: recent.rows[0]!.n };
+  const row = await sql<{ open_by_service: Record<string, number>; last_hour: number }>`
+    with mine as (
+      select b.services, b.created_at,
+             (b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}) as open
+      from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
+      where c.email = ${email}
+    )
+    select coalesce((select jsonb_object_agg(service_id, n) from (
+               select s->>'serviceId' as service_id, count(*)::int as n from mine cross join lateral jsonb_array_elements(mine.services) s where mine.open group by 1) per_service), '{}') as open_by_service,
+           (select count(*)::int from mine where created_at > now() - interval '1 hour') as last_hour`.execute(trx);
+  const counts = row.rows[0]!;
+  return { openByService: new Map(Object.entries(counts.open_by_service)), lastHour: counts.last_hour };
 }

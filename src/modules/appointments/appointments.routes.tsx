@@ -149,7 +149,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
       const notice = t(request.lang, refusal === 'tooEarly' ? 'frictionTooEarly' : 'frictionExpired', { seconds: secondsWithoutWork });
       return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} friction={friction} notice={notice} />, 422);
     }
-    const result = await holdAppointment(db, request.tenant.id, { locationId: slot.summary.location.id, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
+    const location = slot.setup.location;
+    const result = await holdAppointment(db, request.tenant.id, { locationId: location.id, departmentId: location.departmentId, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
     if (result.ok) {
       timesChanged(request.tenant.id);
       deps.jobs.kick();

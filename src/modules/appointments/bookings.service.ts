@@ -53,6 +53,8 @@ export interface HoldRequest {
   name: string;
   email: string;
   language: 'de' | 'en';
+  /** The location's department, when the caller knows it already (saves a transaction). */
+  departmentId?: string;
 }
 
 /** Why a hold was refused: the input, the services, or the slot (then with the next free slots). */
@@ -121,11 +123,12 @@ export async function holdAppointment(db: Db, tenantId: string, request: HoldReq
   if (!isUuid(request.locationId) || Number.isNaN(request.start.getTime())) return { ok: false, kind: 'locationUnknown' };
   // Counting an address's open bookings reads contacts, which only the location's department may:
   // the hold acts as that department (and reads nothing but the counts).
-  const departmentId = await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId));
+  const departmentId = request.departmentId ?? (await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId)));
   if (!departmentId) return { ok: false, kind: 'locationUnknown' };
   return retryWhenTaken(() => inTransaction(db, { tenantId, departmentIds: [departmentId] }, async (trx) => {
     const setup = await findLocationSetup(trx, request.locationId);
-    if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
+    // A department given by the caller may be outdated (the location moved to another one just now).
+    if (!setup || !setup.location.active || setup.location.departmentId !== departmentId) return { ok: false, kind: 'locationUnknown' } as const;
     const counter = await findFreeCounter(trx, setup, request.start, request.services, now);
     if (!counter.ok) return counter;
     const address = await countBookingsOfAddress(trx, tenantId, contact.data.email, now);
