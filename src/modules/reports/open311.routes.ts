@@ -126,7 +126,7 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       const from = start ?? new Date(to.getTime() - defaultDays * 86_400_000);
       if (from > to) return fail(reply, format, [{ code: 400, description: 'start_date: must not be after end_date' }]);
       // As the spec says, service_request_id overrides all other arguments.
-      const reports = await searchReports(db, request.tenant.id, ids ? { ids, from: new Date(0), to: new Date(8.64e15), limit: maxRequests }
+      const reports = await searchReports(db, request.tenant.id, ids ? { ids, from: new Date(0), to: new Date('9999-12-31T00:00:00Z'), limit: maxRequests }
         : { codes, statuses: status && statusesOf(status), from, to, box, limit: maxRequests });
       const photos = await loadFirstReleasedPhotos(db, request.tenant.id, reports.map((r) => r.id));
       return respond(reply, format, 'service_requests', reports.map((r) => presentRequest(r, publicUrl(request, r.id), mediaUrl(request, r.id, photos.get(r.id)))));
