@@ -67,7 +67,6 @@ describe('the Mängelmelder\'s maps, feeds, statistics and Open311 fields', () =
   let app: TestApp;
   let tenant: Tenant;
   let host: string;
-  let streets: Record<string, string>;
   let categories: Record<string, string>;
   let departments: Record<string, string>;
   let bauamt: Clerk;
@@ -78,7 +77,6 @@ describe('the Mängelmelder\'s maps, feeds, statistics and Open311 fields', () =
     ({ tenant, host } = await app.createTown());
     await setUpReports(app.database.db, tenant.id);
     await asTownOwner(app.database.db, tenant.id, async (trx) => {
-      streets = Object.fromEntries((await trx.selectFrom('report_streets').select(['name', 'id']).where('tenant_id', '=', tenant.id).execute()).map((r) => [r.name, r.id]));
       categories = Object.fromEntries((await trx.selectFrom('report_categories').select(['code', 'id']).where('tenant_id', '=', tenant.id).execute()).map((r) => [r.code, r.id]));
       departments = Object.fromEntries((await trx.selectFrom('departments').select(['key', 'id']).where('tenant_id', '=', tenant.id).execute()).map((r) => [r.key, r.id]));
     });

@@ -33,7 +33,7 @@ export function MapSettingsPage(props: AdminPageProps & { values: { tileUrl: str
   return (
     <AdminFrame {...props} title={t(lang, 'mapSettingsTitle')} section="reportMap" doneText={props.saved ? t(lang, 'mapSaved') : undefined}>
       <p class="kern-body">{t(lang, 'mapSettingsIntro')}</p>
-      <form method="post" action={mapSettingsPath} novalidate>
+      <form method="post" action={mapSettingsPath} novalidate class="map-settings">
         <CsrfField token={props.ctx.csrfToken} />
         <TextField name="tileUrl" label={t(lang, 'tileUrl')} hint={t(lang, 'tileUrlHint')} value={props.values.tileUrl} error={props.errors.tileUrl} lang={lang} maxLength={500} />
         <TextField name="attribution" label={t(lang, 'attribution')} hint={t(lang, 'attributionHint')} value={props.values.attribution} error={props.errors.attribution} lang={lang} maxLength={200} />

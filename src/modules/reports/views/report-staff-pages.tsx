@@ -9,6 +9,7 @@ import { t } from '../report-staff.i18n.js';
 import type { TileLayer } from '../report-map.js';
 import { t as mapText } from '../report-map.i18n.js';
 import { mapScripts, MapRegion } from './report-map.js';
+import { reportStatisticsPath } from './report-statistics-page.js';
 
 /** Back office paths of the defect reports. */
 export const staffReportsPath = '/verwaltung/maengel';
@@ -32,7 +33,7 @@ export function ReportInboxPage(props: {
   return (
     <Layout ctx={props.ctx} title={`${t(lang, 'inboxTitle')}: ${viewLabel}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
-      <p class="kern-body"><a class="kern-link" href="/verwaltung">{t(lang, 'casesLink')}</a></p>
+      <p class="kern-body"><a class="kern-link" href="/verwaltung">{t(lang, 'casesLink')}</a> · <a class="kern-link" href={reportStatisticsPath}>{mapText(lang, 'statisticsLink')}</a></p>
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
       <p class="kern-body">{t(lang, 'inboxIntro')}</p>
       <nav aria-label={t(lang, 'views')} class="inbox-views">
