@@ -221,6 +221,8 @@ describe('Mängelmelder: maps, feeds and statistics', () => {
         assert.equal(await listMap.locator('.leaflet-marker-icon').count(), items, 'a marker per listed report');
         await listMap.locator('.leaflet-marker-icon').first().click();
         await listMap.locator('.leaflet-popup-content a').waitFor();
+        // The popup fades in; axe would measure its link's colour half-way.
+        await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')!).opacity === '1');
       } else {
         assert.equal(await listMap.isVisible(), false);
       }
