@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { checkPage, jsModes, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { XMLValidator } from 'fast-xml-parser';
+import { checkPage, jsModes, newCitizenContext as newBrowserContext, usePortalAndBrowser } from './support/browser.js';
 import { clickAndLoad, mailedLinkFor, open, signInAsStaff, waitForMail } from './support/pages.js';
 import { hasGpsIfd, phoneJpeg } from '../src/test-support/reports.js';
+
+/** A browser context whose map tiles (the seed's OpenStreetMap default) are refused: the tests never fetch the internet. */
+async function newCitizenContext(browser: Browser, options: { javaScriptEnabled: boolean }): Promise<BrowserContext> {
+  const context = await newBrowserContext(browser, options);
+  await context.route('https://tile.openstreetmap.org/**', (route) => route.abort());
+  return context;
+}
 
 describe('Mängelmelder: a citizen reports a pothole without a map', () => {
   const suite = usePortalAndBrowser();
@@ -164,4 +173,116 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
     assert.match(await unknown.text(), /<errors><error><code>403<\/code>/);
     await context.close();
   });
+});
+
+describe('Mängelmelder: maps, feeds and statistics', () => {
+  const suite = usePortalAndBrowser();
+
+  for (const mode of jsModes) {
+    it(`sets the place on the map with JavaScript, by street without it; the public list shows a map of its reports and links its feed (${mode.name})`, async () => {
+      const prefix = `maengel-map-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
+      const check = (page: import('playwright-core').Page, name: string) => checkPage(page, name, { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      const base = suite.portal.baseUrl;
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      await open(page, `${base}/maengel/melden`);
+      await page.getByLabel('Was möchten Sie melden?').selectOption('wilder-muell');
+      await page.getByLabel('Beschreibung').fill('Sperrmüll am Waldrand abgeladen.');
+      const map = page.getByRole('region', { name: 'Karte zum Festlegen des Orts' });
+      if (mode.javaScriptEnabled) {
+        await map.locator('.leaflet-tile-pane').waitFor({ state: 'attached' });
+        assert.ok(await map.isVisible());
+        await check(page, 'report-form-map');
+        // A click sets latitude and longitude; the keyboard way moves the map and takes its centre.
+        const box = (await map.boundingBox())!;
+        await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
+        const clicked = [await page.getByLabel(/^Breitengrad/).inputValue(), await page.getByLabel(/^Längengrad/).inputValue()];
+        assert.match(clicked[0]!, /^51\.5\d{5}$/);
+        assert.match(clicked[1]!, /^7\.1\d{5}$/);
+        await map.focus();
+        await page.keyboard.press('ArrowLeft');
+        await page.getByRole('button', { name: 'Kartenmitte als Ort übernehmen' }).click();
+        const centred = await page.getByLabel(/^Längengrad/).inputValue();
+        assert.match(centred, /^7\.\d{6}$/);
+        assert.notEqual(centred, clicked[1]);
+        assert.equal(await page.getByRole('button', { name: 'Gewählter Ort' }).count(), 1, 'one marker, usable by keyboard');
+      } else {
+        assert.equal(await map.isVisible(), false, 'no empty map box without JavaScript');
+        await page.getByLabel(/^Straße/).selectOption({ label: 'Lindenweg' });
+      }
+      await clickAndLoad(page, page.getByRole('button', { name: 'Meldung absenden' }));
+      assert.match(page.url(), /\/maengel\/[0-9a-f-]{36}\/eingang$/);
+
+      await open(page, `${base}/maengel`);
+      const listMap = page.getByRole('region', { name: 'Karte der Meldungen auf dieser Seite (ungefährer Ort)' });
+      if (mode.javaScriptEnabled) {
+        await listMap.locator('.leaflet-marker-icon').first().waitFor();
+        const items = await page.locator('[data-report-lat]').count();
+        assert.equal(await listMap.locator('.leaflet-marker-icon').count(), items, 'a marker per listed report');
+        await listMap.locator('.leaflet-marker-icon').first().click();
+        await listMap.locator('.leaflet-popup-content a').waitFor();
+        // The popup fades in; axe would measure its link's colour half-way.
+        await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')!).opacity === '1');
+      } else {
+        assert.equal(await listMap.isVisible(), false);
+      }
+      await check(page, 'report-list-map');
+      const feedHref = await page.locator('head link[rel="alternate"][type="application/atom+xml"]').first().getAttribute('href');
+      assert.equal(feedHref, '/maengel/feed.atom');
+      const feed = await page.request.get(`${base}${feedHref}`);
+      assert.match(feed.headers()['content-type'] ?? '', /^application\/atom\+xml/);
+      const xml = await feed.text();
+      assert.equal(XMLValidator.validate(xml), true);
+      assert.ok(xml.includes('<title>Wilder Müll: Eingegangen</title>'));
+      await context.close();
+    });
+  }
+
+  for (const mode of jsModes) {
+    it(`shows the back office the report's place on a map, the statistics with a heat map or its table, and the town admin the map settings (${mode.name})`, async () => {
+      const prefix = `maengel-stats-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
+      const check = (page: import('playwright-core').Page, name: string) => checkPage(page, name, { javaScript: mode.javaScriptEnabled, shotPrefix: prefix });
+      const base = suite.portal.baseUrl;
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const citizen = await context.newPage();
+      await open(citizen, `${base}/maengel/melden`);
+      await citizen.getByLabel('Was möchten Sie melden?').selectOption('schlagloch');
+      await citizen.getByLabel(/^Breitengrad/).fill('51,5433');
+      await citizen.getByLabel(/^Längengrad/).fill(mode.javaScriptEnabled ? '7,0911' : '7,0922');
+      await citizen.getByLabel('Beschreibung').fill('Loch am Ortsrand.');
+      await clickAndLoad(citizen, citizen.getByRole('button', { name: 'Meldung absenden' }));
+      const id = citizen.url().match(/\/maengel\/([0-9a-f-]{36})\/eingang$/)?.[1];
+      assert.ok(id, citizen.url());
+
+      const staffContext = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const clerk = await signInAsStaff(staffContext, base, suite.portal.credentialsFor('bau@musterstadt.example'));
+      await open(clerk, `${base}/verwaltung/maengel/${id}`);
+      const pointMap = clerk.getByRole('region', { name: 'Karte mit dem genauen Ort der Meldung' });
+      if (mode.javaScriptEnabled) await pointMap.locator('.leaflet-marker-icon').waitFor();
+      else assert.equal(await pointMap.isVisible(), false);
+      await check(clerk, 'staff-report-map');
+
+      const admin = await signInAsStaff(await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled }), base, suite.portal.credentialsFor('admin@musterstadt.example'));
+      await open(admin, `${base}/verwaltung/maengel/statistik`);
+      const table = admin.getByRole('region', { name: 'Wo gemeldet wird' });
+      assert.ok(Number(await table.locator('tr[data-cell]').first().getAttribute('data-count')) >= 1);
+      const heat = admin.getByRole('region', { name: 'Karte: Meldungen je Rasterfeld' });
+      if (mode.javaScriptEnabled) {
+        await heat.locator('path.leaflet-interactive').first().waitFor();
+        assert.equal(await heat.locator('path.leaflet-interactive').count(), await table.locator('tr[data-cell]').count(), 'a rectangle per grid cell');
+      } else {
+        assert.equal(await heat.isVisible(), false);
+      }
+      await check(admin, 'report-statistics');
+
+      await open(admin, `${base}/verwaltung/admin/karte`);
+      await check(admin, 'report-map-settings');
+      await admin.getByLabel('Adresse der Kacheln').fill('https://{s}.tile.example.org/{z}/{x}/{y}.png');
+      const refused = await clickAndLoad(admin, admin.getByRole('button', { name: 'Karte speichern' }));
+      assert.equal(refused?.status(), 422);
+      await check(admin, 'report-map-settings-error');
+      assert.equal(await admin.getByLabel('Adresse der Kacheln').inputValue(), 'https://{s}.tile.example.org/{z}/{x}/{y}.png');
+      await Promise.all([context.close(), staffContext.close(), admin.context().close()]);
+    });
+  }
 });

@@ -41,7 +41,7 @@ import { documentSafeRoutes, profileDataSection, profileRoutes } from './modules
 import { postboxDataSection, postboxJobHandlers, postboxRoutes } from './modules/postbox/index.js';
 import { appointmentAdminRoutes, appointmentJobHandlers, appointmentRoutes, queueRoutes } from './modules/appointments/index.js';
 import { createPaymentProviders, paymentJobHandlers, paymentRoutes, type PaymentDeps } from './modules/payments/index.js';
-import { open311AdminRoutes, open311Routes, reportJobHandlers, reportRoutes, reportStaffRoutes } from './modules/reports/index.js';
+import { open311AdminRoutes, open311Routes, reportJobHandlers, reportOverviewRoutes, reportRoutes, reportStaffRoutes } from './modules/reports/index.js';
 import { projectRoot } from './platform/project-root.js';
 
 
@@ -130,6 +130,8 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   });
   await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: path.join(projectRoot, 'node_modules/@kern-ux/native/dist'), prefix: '/static/kern/', maxAge: '7d', decorateReply: false });
+  // Leaflet for the Mängelmelder's maps, from its package rather than a CDN (the CSP admits scripts from 'self' only).
+  await app.register(fastifyStatic, { root: path.join(projectRoot, 'node_modules/leaflet/dist'), prefix: '/static/leaflet/', maxAge: '7d', decorateReply: false });
   registerOperations(app, database.db);
   app.addHook('onRequest', resolveTenantHook(tenants));
   registerErrorPages(app);
@@ -165,6 +167,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(paymentRoutes, deps);
   await app.register(reportRoutes, deps);
   await app.register(open311Routes, deps);
+  await app.register(reportOverviewRoutes, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const stopHousekeeping = options.startWorker === false ? () => {} : scheduleHousekeeping(database.db, tenants, app.log);

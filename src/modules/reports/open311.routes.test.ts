@@ -184,7 +184,7 @@ describe('Open311 GeoReport v2', () => {
       [{ ...good, service_code: 'gibts-nicht' }, 404, /^service_code not found/],
       [{ ...good, lat: '91', long: '7.1' }, 400, /^lat, long: must be decimal degrees/],
       [{ ...good, lat: 'Rathaus', long: '' }, 400, /^lat, long: must be decimal degrees/],
-      [{ ...good, lat: '', long: '' }, 400, /^lat, long: required/],
+      [{ ...good, lat: '', long: '' }, 400, /^lat, long or address_string: required/],
       [{ ...good, lat: String(outside.lat), long: String(outside.lon) }, 400, /^lat, long: outside .*Beispielhausen/],
       [{ ...good, description: 'x'.repeat(10_000) }, 400, /^description: at most 2000 characters \(given: 10000\)/],
       [{ ...good, 'attribute[groesse]': 'riesig' }, 400, /^attribute\[groesse\]: not one of the listed values/],

@@ -8,8 +8,8 @@ import { normalizeEmail } from '../accounts/index.js';
 import { open311Formats, presentRequest, presentService, presentServiceDefinition, statusesOf, toOpen311Xml, type Open311Format } from './open311.js';
 import { authenticateOpen311Client, exceedsOpen311RateLimit } from './open311-clients.js';
 import { checkAttributeAnswers, maxDescriptionLength, reportsPath } from './report.js';
-import { isInsideArea, resolveLocation } from './report-location.js';
-import { fileDefectReport, findReportOfToken, loadCategories, loadPublicReport, loadReportSetup, searchReports } from './reports.service.js';
+import { findStreetOfAddress, isInsideArea, resolveLocation } from './report-location.js';
+import { fileDefectReport, findReportOfToken, loadCategories, loadFirstReleasedPhotos, loadPublicReport, loadReportSetup, searchReports } from './reports.service.js';
 
 /** Where the GeoReport v2 endpoints live. */
 export const open311Path = '/open311/v2';
@@ -38,7 +38,9 @@ const requestsQuery = z.strictObject({
 
 // The POST parameters of the spec. Personal details beyond the e-mail address (name, phone,
 // device and account ids) are accepted and not stored: the report does not need them.
-// media_url is accepted and not fetched: the portal stores only photos it re-encoded itself.
+// media_url is accepted and neither fetched nor stored: the portal stores only photos it
+// re-encoded itself, and fetching a URL a client names would make the server a proxy into any
+// network it can reach.
 const postFields = ['api_key', 'jurisdiction_id', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'email', 'device_id', 'account_id', 'first_name', 'last_name', 'phone', 'description', 'media_url'];
 
 /** The spec's error body: a list of { code, description }. */
@@ -86,6 +88,8 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
   // Absolute links name the town's own host (or BASE_URL), never the Host header a client sent.
   const urlOf = (request: FastifyRequest, path: string) => townUrl(deps.config, deps.tenants.findById(request.tenant.id)!, path);
   const publicUrl = (request: FastifyRequest, id: string) => urlOf(request, `${reportsPath}/${id}`);
+  // The first photo a clerk released, as the public page serves it.
+  const mediaUrl = (request: FastifyRequest, id: string, position: number | undefined) => (position === undefined ? null : urlOf(request, `${reportsPath}/${id}/fotos/${position}`));
 
   // Documented in /api/openapi.json; input is checked here, not by a schema, so that errors
   // come in the spec's format rather than Fastify's.
@@ -114,22 +118,25 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       return respond(reply, format, 'service_definition', presentServiceDefinition(category));
     });
 
-    app.get(`${open311Path}/requests.${format}`, doc('Reports as GeoReport v2 service requests (filters: service_request_id, service_code, status, start_date, end_date, bbox)'), async (request, reply) => {
+    app.get(`${open311Path}/requests.${format}`, doc('Reports as GeoReport v2 service requests (filters: service_request_id, which overrides the others, service_code, status, start_date, end_date, bbox)'), async (request, reply) => {
       const query = requestsQuery.safeParse(request.query);
       if (!query.success) return fail(reply, format, query.error.issues.map((issue) => ({ code: 400, description: `${issue.path.join('.') || 'query'}: ${issue.message}` })));
       const { service_request_id: ids, service_code: codes, status, start_date: start, end_date: end, bbox: box } = query.data;
       const to = end ?? new Date();
       const from = start ?? new Date(to.getTime() - defaultDays * 86_400_000);
       if (from > to) return fail(reply, format, [{ code: 400, description: 'start_date: must not be after end_date' }]);
-      const reports = await searchReports(db, request.tenant.id, { ids, codes, statuses: status && statusesOf(status), from, to, box, limit: maxRequests });
-      return respond(reply, format, 'service_requests', reports.map((r) => presentRequest(r, publicUrl(request, r.id))));
+      // As the spec says, service_request_id overrides all other arguments.
+      const reports = await searchReports(db, request.tenant.id, ids ? { ids, from: new Date(0), to: new Date('9999-12-31T00:00:00Z'), limit: maxRequests }
+        : { codes, statuses: status && statusesOf(status), from, to, box, limit: maxRequests });
+      const photos = await loadFirstReleasedPhotos(db, request.tenant.id, reports.map((r) => r.id));
+      return respond(reply, format, 'service_requests', reports.map((r) => presentRequest(r, publicUrl(request, r.id), mediaUrl(request, r.id, photos.get(r.id)))));
     });
 
     app.get(`${open311Path}/requests/:id.${format}`, doc('One report as a GeoReport v2 service request'), async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const { id } = request.params;
       const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
       if (!report) return fail(reply, format, [{ code: 404, description: 'service_request_id not found' }]);
-      return respond(reply, format, 'service_requests', [presentRequest(report, publicUrl(request, report.id))]);
+      return respond(reply, format, 'service_requests', [presentRequest(report, publicUrl(request, report.id), mediaUrl(request, report.id, report.photos[0]))]);
     });
 
     app.get(`${open311Path}/tokens/:token.${format}`, doc('The service request a GeoReport v2 token stands for'), async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
@@ -156,16 +163,21 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
 
       const problems: Open311Errors = [];
       const problem = (description: string) => problems.push({ code: 400, description });
-      const location = fields.lat || fields.long ? resolveLocation({ streetId: '', houseNumber: '', lat: fields.lat ?? '', lon: fields.long ?? '' }, []) : 'missing';
-      if (location === 'missing') problem('lat, long: required (this endpoint does not look up address_string or address_id)');
+      const address = (fields.address_string ?? '').trim();
+      // Coordinates win; without them the address must name a street of the town's list (ADR 0026).
+      const street = !(fields.lat || fields.long) && address ? findStreetOfAddress(address, setup.streets) : undefined;
+      const location = fields.lat || fields.long ? resolveLocation({ streetId: '', houseNumber: '', lat: fields.lat ?? '', lon: fields.long ?? '' }, [])
+        : street ? resolveLocation({ ...street, lat: '', lon: '' }, setup.streets) : 'missing';
+      const where = street ? 'address_string' : 'lat, long';
+      if (location === 'missing') problem(address ? `address_string: not a street of ${request.tenant.name} (give lat and long instead)` : 'lat, long or address_string: required');
+      else if (location === 'invalidHouseNumber') problem('address_string: the house number after the street is not one (like 12 or 12a)');
       else if (typeof location === 'string') problem('lat, long: must be decimal degrees within ±90 and ±180');
       else if (!isInsideArea(setup.area.boundary, location)) {
-        problem(`lat, long: outside ${request.tenant.name}${setup.area.outsideNotice ? `. ${localize(setup.area.outsideNotice, 'en')}` : ''}`);
+        problem(`${where}: outside ${request.tenant.name}${setup.area.outsideNotice ? `. ${localize(setup.area.outsideNotice, 'en')}` : ''}`);
       }
       const description = (fields.description ?? '').replace(/\r\n/g, '\n').trim();
       if (!description) problem('description: required');
       else if (description.length > maxDescriptionLength) problem(`description: at most ${maxDescriptionLength} characters (given: ${description.length})`);
-      const address = (fields.address_string ?? '').trim();
       if (address.length > 200) problem('address_string: at most 200 characters');
       const email = fields.email?.trim() ? normalizeEmail(fields.email) : null;
       if (fields.email?.trim() && !email) problem('email: not a valid address');
@@ -174,7 +186,7 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       if (problems.length > 0 || typeof location === 'string' || !answers.ok) return fail(reply, format, problems);
 
       const { id, token } = await fileDefectReport(deps, request.tenant.id, {
-        category, location: { ...location, address: address || null }, description, email, photos: [], attributes: answers.answers,
+        category, location: { ...location, address: location.address ?? (address || null) }, description, email, photos: [], attributes: answers.answers,
       }, hashToken(newToken()), { open311ClientId: client.id });
       return respond(reply, format, 'service_requests', [{ service_request_id: id, token, service_notice: null, account_id: null }], 201);
     });

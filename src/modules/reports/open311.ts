@@ -31,9 +31,10 @@ export function presentService(category: ReportCategory) {
 
 /**
  * A report as a GeoReport v2 service request: only what the public pages show, the description
- * only as released by a clerk, the place rounded to about 100 m, no address and no e-mail.
+ * only as released by a clerk, the place rounded to about 100 m, no address and no e-mail; the
+ * media_url is a released photo's public address.
  */
-export function presentRequest(report: PublicReport, publicUrl: string) {
+export function presentRequest(report: PublicReport, publicUrl: string, mediaUrl: string | null) {
   return {
     service_request_id: report.id,
     status: open311Status(report.status),
@@ -51,7 +52,7 @@ export function presentRequest(report: PublicReport, publicUrl: string) {
     zipcode: null,
     lat: approximate(report.lat),
     long: approximate(report.lon),
-    media_url: null,
+    media_url: mediaUrl,
     url: publicUrl,
   };
 }
@@ -78,7 +79,8 @@ const xmlItemNames: Record<string, string> = {
   services: 'service', service_requests: 'request', endpoints: 'endpoint', formats: 'format', attributes: 'attribute', values: 'value', errors: 'error',
 };
 
-function escapeXml(text: string): string {
+/** Text escaped for XML 1.0 (characters it cannot carry are dropped). */
+export function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest escaped.
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -38,3 +38,21 @@ export function resolveLocation(input: LocationInput, streets: readonly ReportSt
 export function isInsideArea(area: GeoJsonArea, point: { lat: number; lon: number }): boolean {
   return booleanPointInPolygon([point.lon, point.lat], area);
 }
+
+/** Lower case, "str." spelt out, one space: how a typed address and a street name are compared. */
+function normalizeStreet(text: string): string {
+  return text.toLowerCase().replace(/str\.(?=\s|,|$)/g, 'straße').replace(/strasse/g, 'straße').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Finds the street of the town's list an address like "Hauptstr. 12a" begins with (the longest
+ * match, so "Am Markt 3" is not taken for "Am Mark"), and the house number after it. Nothing is
+ * looked up elsewhere: an address outside the list is not found.
+ */
+export function findStreetOfAddress(address: string, streets: readonly ReportStreet[]): { streetId: string; houseNumber: string } | undefined {
+  const typed = normalizeStreet(address);
+  const street = streets
+    .filter((s) => { const name = normalizeStreet(s.name); return typed === name || typed.startsWith(`${name} `) || typed.startsWith(`${name},`); })
+    .sort((a, b) => b.name.length - a.name.length)[0];
+  return street && { streetId: street.id, houseNumber: typed.slice(normalizeStreet(street.name).length).replace(/^[\s,]+/, '') };
+}

@@ -215,6 +215,14 @@ export async function listReleasedPhotos(trx: Trx, reportId: string): Promise<nu
   return rows.map((r) => r.position);
 }
 
+/** The first released photo of each of the reports (by id), for Open311's media_url. */
+export async function listFirstReleasedPhotos(trx: Trx, reportIds: readonly string[]): Promise<Map<string, number>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await trx.selectFrom('report_photos').select(['report_id', sql<number>`min(position)::int`.as('position')])
+    .where('report_id', 'in', [...reportIds]).where('released', '=', true).groupBy('report_id').execute();
+  return new Map(rows.map((r) => [r.report_id, r.position]));
+}
+
 /** Stores the hash of a status mail's unsubscribe token. */
 export async function insertMailToken(trx: Trx, tenantId: string, reportId: string, tokenHash: string): Promise<void> {
   await trx.insertInto('report_mail_tokens').values({ tenant_id: tenantId, report_id: reportId, token_hash: tokenHash }).execute();

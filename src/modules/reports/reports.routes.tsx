@@ -6,7 +6,8 @@ import { addReceiptToSession, ensureSession, findSession, isValidCsrfToken, type
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
-import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type ReportSetup, type UploadedPhoto } from './reports.service.js';
+import { areaBounds, prepareMapPage } from './report-map.js';
 import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
 import { sendPhoto } from './reports.staff-routes.js';
 import { UnsubscribePage } from './views/report-staff-pages.js';
@@ -53,12 +54,15 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
 export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
   const fileLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
+  // The form's map starts on the town's area; the address fields stay the way without it.
+  const formMap = async (reply: FastifyReply, setup: ReportSetup) => ({ layer: await prepareMapPage(db, reply.request.tenant.id, reply), bounds: areaBounds(setup.area.boundary) });
 
   app.get(newReportPath, async (request, reply) => {
     const setup = await loadReportSetup(db, request.tenant.id);
     if (!setup) return reply.callNotFound();
     const session = await ensureSession(db, request, reply);
-    return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={emptyForm} errors={{}} />);
+    const map = await formMap(reply, setup);
+    return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={emptyForm} errors={{}} map={map} />);
   });
 
   app.post(newReportPath, { config: fileLimit }, async (request, reply) => {
@@ -70,12 +74,12 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     if (!form) return sendErrorPage(request, reply, 400);
     if (!isValidCsrfToken(session, form.csrf)) return sendErrorPage(request, reply, 403);
     const checked = await checkReport(setup, form.values, form.uploads, { lang: request.lang, townName: request.tenant.name });
-    if (!checked.ok) return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={checked.errors} />, 422);
+    if (!checked.ok) return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={checked.errors} map={await formMap(reply, setup)} />, 422);
     // Already reported? Offered once; the form then carries "trotzdem" and files it anyway.
     if (!form.anyway) {
       const nearby = await findNearbyReports(db, request.tenant.id, checked.report.category.id, checked.report.location);
       if (nearby.length > 0) {
-        return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={{}} nearby={{ reports: nearby, photosDropped: form.uploads.length > 0 }} />);
+        return sendPage(reply, <ReportFormPage ctx={ctxOf(request, session)} setup={setup} values={form.values} errors={{}} nearby={{ reports: nearby, photosDropped: form.uploads.length > 0 }} map={await formMap(reply, setup)} />);
       }
     }
     const receiptTokenHash = hashToken(newToken());
@@ -98,7 +102,8 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const page = pageParam === undefined ? 1 : Number(pageParam);
     const [list, setup] = await Promise.all([loadPublicReports(db, request.tenant.id, page), loadReportSetup(db, request.tenant.id)]);
     if (page > 1 && list.reports.length === 0) return reply.callNotFound();
-    return sendPage(reply, <ReportListPage ctx={ctxOf(request)} {...list} page={page} acceptsReports={setup !== undefined} />);
+    const map = setup && { layer: await prepareMapPage(db, request.tenant.id, reply), bounds: areaBounds(setup.area.boundary) };
+    return sendPage(reply, <ReportListPage ctx={ctxOf(request)} {...list} page={page} acceptsReports={setup !== undefined} map={map} categories={setup?.categories} />);
   });
 
   app.post(`${reportsPath}/:id/unterstuetzen`, { config: fileLimit }, async (request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply) => {

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/index.js';
 import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listFirstReleasedPhotos, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
@@ -132,6 +132,11 @@ export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<
 export async function loadReleasedPhoto(db: Db, tenantId: string, id: string, position: number): Promise<{ sha256: string; thumbnailSha256: string } | undefined> {
   const photo = await inTransaction(db, { tenantId }, (trx) => findReportPhoto(trx, id, position));
   return photo?.released ? photo : undefined;
+}
+
+/** The first released photo of each report, by report id (Open311's media_url). */
+export function loadFirstReleasedPhotos(db: Db, tenantId: string, reportIds: readonly string[]): Promise<Map<string, number>> {
+  return inTransaction(db, { tenantId }, (trx) => listFirstReleasedPhotos(trx, reportIds));
 }
 
 /** The town's categories, for the Open311 service list (empty when it takes no reports). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
-import { inTransaction } from '../../platform/db/database.js';
+import { inTransaction, type Db } from '../../platform/db/database.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { isValidCsrfToken } from '../../platform/http/session.js';
 import { localize } from '../../platform/i18n/i18n.js';
@@ -12,6 +12,7 @@ import { requireStaff as requireStaffPage } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { reportStatuses } from './report.js';
 import { findReportPhoto, findStaffReport, listDepartmentReports, listReportEvents } from './reports.repository.js';
+import { prepareMapPage } from './report-map.js';
 import { asReportClerk, parseReportChange, triageReport, type ReportChange } from './report-triage.js';
 import { t } from './report-staff.i18n.js';
 import { checkClientInput, loadOpen311Clients, registerOpen311Client, revokeClient, type ClientProblem } from './open311-clients.js';
@@ -61,7 +62,8 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
     });
     if (!loaded) return reply.callNotFound();
     const { list, name } = await departments(request);
-    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={loaded.found} events={loaded.events} departments={list} departmentName={name} state={state} />, code);
+    const layer = await prepareMapPage(db, request.tenant.id, reply);
+    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={loaded.found} events={loaded.events} departments={list} departmentName={name} state={state} layer={layer} />, code);
   }
 
   app.get(`${staffReportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
@@ -116,21 +118,7 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
  */
 export async function open311AdminRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
-
-  /** The signed-in town admin, or null after answering (sign-in redirect, 403); a form's CSRF token must match. */
-  async function requireTownAdmin(request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>) {
-    const signedIn = await requireStaffPage(db, request, reply);
-    if (!signedIn) return null;
-    if (form && !isValidCsrfToken(signedIn, form._csrf)) {
-      sendErrorPage(request, reply, 403);
-      return null;
-    }
-    if (!mayManageTown(adminActorOf(signedIn.staff))) {
-      sendPage(reply, <ForbiddenPage ctx={signedIn.ctx} staffName={signedIn.staff.name} />, 403);
-      return null;
-    }
-    return { staffId: signedIn.staff.id, page: { ctx: signedIn.ctx, staffName: signedIn.staff.name, townAdmin: true, errors: {} } };
-  }
+  const requireTownAdmin = (request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>) => requireReportTownAdmin(db, request, reply, form);
 
   app.get(open311AdminPath, async (request: FastifyRequest<{ Querystring: { widerrufen?: string } }>, reply) => {
     const admin = await requireTownAdmin(request, reply);
@@ -160,6 +148,21 @@ export async function open311AdminRoutes(app: FastifyInstance, deps: ModuleDeps)
     if (!isUuid(id) || !(await revokeClient(db, request.tenant.id, admin.staffId, id))) return reply.callNotFound();
     return reply.redirect(`${open311AdminPath}?widerrufen=1`, 303);
   });
+}
+
+/** The signed-in town admin, or null after answering (sign-in redirect, 403); a form's CSRF token must match. */
+export async function requireReportTownAdmin(db: Db, request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>) {
+  const signedIn = await requireStaffPage(db, request, reply);
+  if (!signedIn) return null;
+  if (form && !isValidCsrfToken(signedIn, form._csrf)) {
+    sendErrorPage(request, reply, 403);
+    return null;
+  }
+  if (!mayManageTown(adminActorOf(signedIn.staff))) {
+    sendPage(reply, <ForbiddenPage ctx={signedIn.ctx} staffName={signedIn.staff.name} />, 403);
+    return null;
+  }
+  return { staffId: signedIn.staff.id, page: { ctx: signedIn.ctx, staffName: signedIn.staff.name, townAdmin: true, errors: {} } };
 }
 
 /** Sends a stored photo (always a JPEG re-encoded by the portal), never sniffed as anything else. */

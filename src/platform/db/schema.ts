@@ -576,6 +576,8 @@ export interface Database {
   };
   /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
   open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null };
+  /** A town's map tiles and their attribution (ADR 0026); without a row the OpenStreetMap default. */
+  report_map_settings: { tenant_id: string; tile_url: string; attribution: string; updated_at: Generated<Date> };
   /** Reports posted through Open311: by which client, and their spec token. */
   open311_requests: { tenant_id: string; report_id: string; client_id: string; token: Generated<string>; created_at: Generated<Date> };
   report_photos: {

@@ -14,7 +14,7 @@ export interface PageContext {
 }
 
 /** The page frame: skip link, header with town and language switch, main, legal footer. */
-export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; scripts?: string[] }) {
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; scripts?: string[]; feeds?: Array<{ href: string; title: string }> }) {
   const { ctx } = props;
   const other: Lang = ctx.lang === 'de' ? 'en' : 'de';
   const switchHref = `/sprache?lang=${other}&zurueck=${encodeURIComponent(ctx.path)}`;
@@ -28,6 +28,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <link rel="stylesheet" href="/static/kern/kern.min.css" />
         <link rel="stylesheet" href="/static/app.css" />
         {props.scripts?.map((src) => <script src={src} defer key={src}></script>)}
+        {props.feeds?.map((feed) => <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} key={feed.href} />)}
       </head>
       <body>
         <a class="skip-link kern-link" href="#inhalt">{t(ctx.lang, 'skipLink')}</a>

@@ -16,6 +16,7 @@ export const adminPaths = {
   department: (id: string) => `/verwaltung/admin/fachbereiche/${id}`,
   appointments: '/verwaltung/admin/termine',
   open311: '/verwaltung/admin/open311',
+  reportMap: '/verwaltung/admin/karte',
 } as const;
 
 /** What every administration page knows: the signed-in admin and the outcome of the last change. */
@@ -31,7 +32,7 @@ export interface AdminPageProps {
 const roleName = (lang: Lang, role: DepartmentRole) => t(lang, `role_${role}`);
 
 /** The frame of an administration page: staff bar, sections, errors or success, heading. */
-export function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments' | 'appointments' | 'open311'; doneText?: string; children: ComponentChildren }) {
+export function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments' | 'appointments' | 'open311' | 'reportMap'; doneText?: string; children: ComponentChildren }) {
   const { ctx } = props;
   const lang = ctx.lang;
   const failed = Object.keys(props.errors).length > 0;
@@ -45,6 +46,7 @@ export function AdminFrame(props: AdminPageProps & { title: string; section: 'st
             <li><a class="kern-link" href={adminPaths.departments} aria-current={props.section === 'departments' ? 'page' : undefined}>{t(lang, 'departmentsTitle')}</a></li>
             <li><a class="kern-link" href={adminPaths.appointments} aria-current={props.section === 'appointments' ? 'page' : undefined}>{t(lang, 'appointmentsTitle')}</a></li>
             <li><a class="kern-link" href={adminPaths.open311} aria-current={props.section === 'open311' ? 'page' : undefined}>{t(lang, 'open311Title')}</a></li>
+            <li><a class="kern-link" href={adminPaths.reportMap} aria-current={props.section === 'reportMap' ? 'page' : undefined}>{t(lang, 'reportMapTitle')}</a></li>
           </ul>
         </nav>
       )}

@@ -2,9 +2,16 @@ import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js'
 import { Button, CsrfField, ErrorSummary, inputId, Paragraphs, SelectField, SummaryList, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { t as viewText } from '../../../platform/views/views.i18n.js';
-import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
+import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportCategory, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
+import type { TileLayer } from '../report-map.js';
+import { t as mapText } from '../report-map.i18n.js';
+import { feedHref } from '../report-feeds.js';
+import { mapScripts, MapRegion } from './report-map.js';
+
+/** A page's map: the town's tiles and where to start (south, west, north, east). */
+export interface PageMap { layer: TileLayer; bounds: readonly number[] }
 
 /** The status as the public reads it. */
 function statusText(lang: Lang, status: ReportStatus): string {
@@ -29,11 +36,11 @@ function StatusBadge(props: { lang: Lang; status: ReportStatus }) {
  * from the town's list (with house number) or typed coordinates. Photos cannot be kept across a
  * failed attempt (a browser never refills a file input), which the error summary says.
  */
-export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; values: ReportFormValues; errors: FieldErrors; nearby?: { reports: PublicReport[]; photosDropped: boolean } }) {
-  const { ctx, setup, values, errors, nearby } = props;
+export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; values: ReportFormValues; errors: FieldErrors; nearby?: { reports: PublicReport[]; photosDropped: boolean }; map?: PageMap }) {
+  const { ctx, setup, values, errors, nearby, map } = props;
   const { lang } = ctx;
   return (
-    <Layout ctx={ctx} title={`${Object.keys(errors).length > 0 ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${nearby ? `${t(lang, 'nearbyTitle')}: ` : ''}${t(lang, 'formTitle')}`}>
+    <Layout ctx={ctx} title={`${Object.keys(errors).length > 0 ? (lang === 'de' ? 'Fehler: ' : 'Error: ') : ''}${nearby ? `${t(lang, 'nearbyTitle')}: ` : ''}${t(lang, 'formTitle')}`} scripts={map && mapScripts}>
       <h1 class="kern-heading-x-large">{t(lang, 'formTitle')}</h1>
       <ErrorSummary errors={errors} lang={lang} />
       {nearby && <NearbyReports ctx={ctx} reports={nearby.reports} photosDropped={nearby.photosDropped} />}
@@ -47,6 +54,7 @@ export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; va
         <fieldset class="kern-fieldset form-field" aria-describedby={`${inputId('ort')}-hint`}>
           <legend class="kern-label">{t(lang, 'locationLegend')}</legend>
           <div class="kern-hint" id={`${inputId('ort')}-hint`}>{t(lang, 'locationHint')}</div>
+          {map && <MapRegion lang={lang} layer={map.layer} bounds={map.bounds} mode="pick" label={mapText(lang, 'pickMapLabel')} hint={mapText(lang, 'pickMapHint')} />}
           <div class="kern-fieldset__body address-field">
             <SelectField name="strasse" label={t(lang, 'streetLabel')} value={values.strasse} lang={lang} required={false} error={errors.strasse}
               placeholder={t(lang, 'streetPlaceholder')} options={setup.streets.map((s) => ({ value: s.id, label: s.name }))} />
@@ -136,19 +144,22 @@ export function ReportReceiptPage(props: { ctx: PageContext; report: PublicRepor
 }
 
 /** The public list of reports (/maengel): category, status, date, rough place; newest first, in pages. */
-export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[]; page: number; hasOlder: boolean; acceptsReports: boolean }) {
-  const { ctx, reports } = props;
+export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[]; page: number; hasOlder: boolean; acceptsReports: boolean; map?: PageMap; categories?: ReportCategory[] }) {
+  const { ctx, reports, map, categories = [] } = props;
   const { lang } = ctx;
   const pageHref = (page: number) => (page === 1 ? reportsPath : `${reportsPath}?seite=${page}`);
   return (
-    <Layout ctx={ctx} title={t(lang, 'listTitle')}>
+    <Layout ctx={ctx} title={t(lang, 'listTitle')} scripts={map && mapScripts}
+      feeds={[{ href: feedHref(), title: mapText(lang, 'feedAll') }, ...categories.map((c) => ({ href: feedHref(c.code), title: mapText(lang, 'feedCategory', { category: localize(c.name, lang) }) }))]}>
       <h1 class="kern-heading-x-large">{t(lang, 'listTitle')}</h1>
       <p class="kern-body">{t(lang, 'listIntro')}</p>
       {props.acceptsReports && <p class="kern-body"><a class="kern-btn kern-btn--primary" href={newReportPath}><span class="kern-label">{t(lang, 'reportLink')}</span></a></p>}
+      {map && reports.length > 0 && <MapRegion lang={lang} layer={map.layer} bounds={map.bounds} mode="reports" label={mapText(lang, 'listMapLabel')} />}
       {reports.length === 0 ? <p class="kern-body">{t(lang, 'listEmpty')}</p> : (
         <ul class="kern-list service-list" aria-label={t(lang, 'listLabel')}>
           {reports.map((r) => (
-            <li class="service-list__item" key={r.id}>
+            <li class="service-list__item" key={r.id} data-report-lat={approximate(r.lat)} data-report-lon={approximate(r.lon)}
+              data-report-title={`${localize(r.category.name, lang)}: ${statusText(lang, r.status)}`}>
               <h2 class="kern-heading-small">
                 <a class="kern-link" href={`${reportsPath}/${r.id}`}>{localize(r.category.name, lang)}</a>{' '}
                 <StatusBadge lang={lang} status={r.status} />
@@ -164,6 +175,12 @@ export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[
           {props.hasOlder && <a class="kern-link" href={pageHref(props.page + 1)}>{t(lang, 'older')}</a>}
         </nav>
       )}
+      <h2 class="kern-heading-medium">{mapText(lang, 'feedsTitle')}</h2>
+      <p class="kern-body">{mapText(lang, 'feedsIntro')}</p>
+      <ul class="kern-list">
+        <li><a class="kern-link" href={feedHref()}>{mapText(lang, 'feedAll')}</a></li>
+        {categories.map((c) => <li key={c.code}><a class="kern-link" href={feedHref(c.code)}>{mapText(lang, 'feedCategory', { category: localize(c.name, lang) })}</a></li>)}
+      </ul>
     </Layout>
   );
 }

@@ -6,6 +6,10 @@ import { maxDescriptionLength, reportStatuses, reportsPath, type PublicReport, t
 import type { InboxReport, ReportEventKind } from '../reports.repository.js';
 import { maxCommentLength, maxNoteLength } from '../report-triage.js';
 import { t } from '../report-staff.i18n.js';
+import type { TileLayer } from '../report-map.js';
+import { t as mapText } from '../report-map.i18n.js';
+import { mapScripts, MapRegion } from './report-map.js';
+import { reportStatisticsPath } from './report-statistics-page.js';
 
 /** Back office paths of the defect reports. */
 export const staffReportsPath = '/verwaltung/maengel';
@@ -29,7 +33,7 @@ export function ReportInboxPage(props: {
   return (
     <Layout ctx={props.ctx} title={`${t(lang, 'inboxTitle')}: ${viewLabel}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
-      <p class="kern-body"><a class="kern-link" href="/verwaltung">{t(lang, 'casesLink')}</a></p>
+      <p class="kern-body"><a class="kern-link" href="/verwaltung">{t(lang, 'casesLink')}</a> · <a class="kern-link" href={reportStatisticsPath}>{mapText(lang, 'statisticsLink')}</a></p>
       <h1 class="kern-heading-x-large">{t(lang, 'inboxTitle')}</h1>
       <p class="kern-body">{t(lang, 'inboxIntro')}</p>
       <nav aria-label={t(lang, 'views')} class="inbox-views">
@@ -99,7 +103,7 @@ function describeEvent(lang: Lang, e: ReportEventView, departmentName: (id: stri
  */
 export function StaffReportPage(props: {
   ctx: PageContext; staffName: string; view: StaffReportView; events: ReportEventView[];
-  departments: Array<{ id: string; name: string }>; departmentName: (id: string) => string; state?: StaffReportFormState;
+  departments: Array<{ id: string; name: string }>; departmentName: (id: string) => string; state?: StaffReportFormState; layer?: TileLayer;
 }) {
   const { ctx, view, state = {} } = props;
   const { lang } = ctx;
@@ -112,7 +116,7 @@ export function StaffReportPage(props: {
   const coordinates = `${report.lat.toFixed(6)}, ${report.lon.toFixed(6)}`;
   const failed = state.alert !== undefined || Object.keys(state.errors ?? {}).length > 0;
   return (
-    <Layout ctx={ctx} title={`${failed ? `${t(lang, 'notSaved')}: ` : ''}${title}`}>
+    <Layout ctx={ctx} title={`${failed ? `${t(lang, 'notSaved')}: ` : ''}${title}`} scripts={props.layer && mapScripts}>
       <StaffBar ctx={ctx} staffName={props.staffName} />
       <p class="kern-body"><a class="kern-link" href={staffReportsPath}>{t(lang, 'backToInbox')}</a></p>
       <h1 class="kern-heading-x-large">{title}</h1>
@@ -133,6 +137,7 @@ export function StaffReportPage(props: {
         { key: t(lang, 'supports'), value: String(report.supports) },
         ...view.answers.map((a) => ({ key: localize(a.question, lang), value: a.answer.map((v) => (typeof v === 'string' ? v : localize(v, lang))).join(', ') })),
       ]} />
+      {props.layer && <MapRegion lang={lang} layer={props.layer} mode="point" label={mapText(lang, 'pointMapLabel')} point={report} bounds={[report.lat, report.lon, report.lat, report.lon]} />}
       <h2 class="kern-heading-large">{t(lang, 'description')}</h2>
       <Paragraphs text={view.description} />
       <h2 class="kern-heading-large">{t(lang, 'photos')}</h2>
