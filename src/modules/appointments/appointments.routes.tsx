@@ -13,6 +13,7 @@ import { t } from './bookings.i18n.js';
 import { confirmAppointment, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
+import { waitingListRoutes } from './waiting-list.routes.js';
 import { BookingFormPage, bookingPaths, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
 
 type Query = Record<string, string | undefined>;
@@ -151,4 +152,5 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   await manageAppointmentRoutes(app, deps);
+  await waitingListRoutes(app, deps);
 }
