@@ -97,5 +97,5 @@ grant select, insert on appointment_counter_blocks to rathaus_app;
 -- (contact_retention_days of the location). The bookings stay, without a person, for the statistics.
 create policy retention_reads_contacts on appointment_booking_contacts for select to rathaus_retention using (tenant_id = app_tenant_id());
 create policy retention_deletes_contacts on appointment_booking_contacts for delete to rathaus_retention using (tenant_id = app_tenant_id());
-grant delete on appointment_booking_contacts, appointment_manage_tokens, appointment_waitlist_entries, appointment_waitlist_contacts to rathaus_retention;
-create policy retention_deletes_contacts on appointment_waitlist_contacts for delete to rathaus_retention using (tenant_id = app_tenant_id());
+-- A waiting-list place's contact goes with the place (on delete cascade).
+grant delete on appointment_booking_contacts, appointment_manage_tokens, appointment_waitlist_entries to rathaus_retention;

@@ -7,5 +7,6 @@ export { appointmentMinutes, checkSlot, freeSlots, holidayRegions, type BusySpan
 export { BookableServices, confirmAppointment, expireAppointmentHolds, holdAppointment, holdMinutes, issueConfirmationToken, type ConfirmOutcome, type HoldRequest, type HoldRefusal } from './bookings.service.js';
 export { appointmentRoutes } from './appointments.routes.js';
 export { queueRoutes } from './queue.staff-routes.js';
+export { purgeAppointmentContacts } from './appointments-retention.js';
 /** Every job handler of the appointments: booking mails and reminders, the waiting list, mails about blocked counters. */
 export const appointmentJobHandlers = (deps: MailDeps) => ({ ...bookingJobHandlers(deps), ...waitingListJobHandlers(deps) });
