@@ -8,5 +8,6 @@ export { BookableServices, confirmAppointment, expireAppointmentHolds, holdAppoi
 export { appointmentRoutes } from './appointments.routes.js';
 export { queueRoutes } from './queue.staff-routes.js';
 export { purgeAppointmentContacts } from './appointments-retention.js';
+export { pickupAppointment } from './pickup.js';
 /** Every job handler of the appointments: booking mails and reminders, the waiting list, mails about blocked counters. */
 export const appointmentJobHandlers = (deps: MailDeps) => ({ ...bookingJobHandlers(deps), ...waitingListJobHandlers(deps) });

@@ -47,7 +47,6 @@ export const t = defineMessages({
     blockedMailBody: 'Guten Tag,\n\nIhr Termin\n\n{when}\n{where}\n\nmuss leider ausfallen. Grund: {reason}\n\nWir bitten um Entschuldigung. Freie Termine für dieselben Leistungen finden Sie hier:\n\n{url}\n{offers}\n{town}',
     nextFreeInMail: 'Die nächsten freien Termine: {times}\n',
     pickupLink: 'Termin zur Abholung buchen',
-    pickupHint: 'Ihr Dokument holen Sie persönlich ab. Buchen Sie dafür einen Termin.',
   },
   en: {
     joinLink: 'No appointment free? Join the waiting list',
@@ -94,6 +93,5 @@ export const t = defineMessages({
     blockedMailBody: 'Hello,\n\nunfortunately your appointment\n\n{when}\n{where}\n\nhas to be cancelled. Reason: {reason}\n\nWe apologise. You will find free appointments for the same services here:\n\n{url}\n{offers}\n{town}',
     nextFreeInMail: 'The next free appointments: {times}\n',
     pickupLink: 'Book an appointment to collect it',
-    pickupHint: 'You collect your document in person. Please book an appointment for it.',
   },
 });
