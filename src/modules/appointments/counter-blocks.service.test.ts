@@ -1,68 +1,52 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { inTransaction, type DatabaseHandle } from '../../platform/db/database.js';
-import { buildTenant, openTestDatabase } from '../../test-support/database.js';
-import type { Tenant } from '../tenants/tenant.js';
-import { seedAppointmentLocation } from './appointments.seed.js';
 import { confirmAppointment, holdAppointment, issueConfirmationToken, searchFreeSlots } from './bookings.service.js';
 import { blockCounter, blockedMailJob, type BlockForm } from './counter-blocks.service.js';
+import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
 
-// The clock of the tests is Friday 27 November 2026; Monday 30 November 2026 is UTC+1 in Berlin.
-const friday = new Date('2026-11-27T10:00:00Z');
-const identityCard = [{ serviceId: 'personalausweis', persons: 1 }];
+// Monday 30 November 2026 is UTC+1 in Berlin: 14:00 there is 13:00Z.
 
 describe('blocking a counter', () => {
-  let database: DatabaseHandle;
-  let town: Tenant;
-  before(async () => {
-    database = await openTestDatabase();
-    town = await buildTenant(database.db);
-  });
-  after(() => database.close());
+  const town = useTestTown();
 
-  async function buildOffice(): Promise<{ office: string; departmentId: string; counter: string }> {
-    const name = `Bürgerbüro ${Math.random().toString(36).slice(2, 8)}`;
-    await inTransaction(database.db, { tenantId: town.id }, (trx) => seedAppointmentLocation(trx, town.id, {
-      name, address: 'Rathausplatz 1', department: 'buergerbuero', counters: ['Schalter 1'], horizonDays: 3,
-      services: [{ service: 'personalausweis', minutes: 20 }], openingHours: { 1: '08:00–12:00, 13:00–16:00' },
-    }));
-    const row = (await sql<{ id: string; department_id: string; counter: string }>`select l.id, l.department_id, r.id as counter from appointment_locations l join appointment_resources r on r.location_id = l.id where l.name = ${name}`.execute(database.db)).rows[0]!;
-    return { office: row.id, departmentId: row.department_id, counter: row.counter };
+  async function buildAfternoonOffice(): Promise<{ office: string; departmentId: string; counter: string }> {
+    const office = await buildOffice(town, { counters: ['Schalter 1'], openingHours: { 1: '08:00–12:00, 13:00–16:00' } });
+    return { office: office.id, departmentId: office.departmentId, counter: office.counterIds[0]! };
   }
 
   async function book(office: string, start: Date, who: string): Promise<string> {
-    const held = await holdAppointment(database.db, town.id, { locationId: office, start, services: identityCard, name: who, email: `${who}.${office.slice(0, 8)}@example.org`, language: 'de' }, friday);
+    const held = await holdAppointment(town.db, town.id, { locationId: office, start, services: identityCard, name: who, email: `${who}.${office.slice(0, 8)}@example.org`, language: 'de' }, friday);
     assert.ok(held.ok);
-    await confirmAppointment(database.db, town.id, (await issueConfirmationToken(database.db, town.id, held.bookingId))!, friday);
+    await confirmAppointment(town.db, town.id, (await issueConfirmationToken(town.db, town.id, held.bookingId))!, friday);
     return held.bookingId;
   }
 
   it('cancels the afternoon’s appointments with a mail each and offers the afternoon no more', async () => {
-    const { office, departmentId, counter } = await buildOffice();
+    const { office, departmentId, counter } = await buildAfternoonOffice();
     const morning = await book(office, new Date('2026-11-30T07:00:00Z'), 'anna');
     const afternoon = await book(office, new Date('2026-11-30T13:00:00Z'), 'bert');
     const form: BlockForm = { resourceId: counter, day: '2026-11-30', from: '13:00', until: '16:00', reason: 'Schulung' };
-    assert.deepEqual(await blockCounter(database.db, town.id, [departmentId], office, form, friday), { ok: true, cancelled: 1 });
+    assert.deepEqual(await blockCounter(town.db, town.id, [departmentId], office, form, friday), { ok: true, cancelled: 1 });
 
-    const statuses = await sql<{ id: string; status: string; cancelled_by_block: string | null }>`select id, status, cancelled_by_block from appointment_bookings where location_id = ${office}`.execute(database.db);
+    const statuses = await sql<{ id: string; status: string; cancelled_by_block: string | null }>`select id, status, cancelled_by_block from appointment_bookings where location_id = ${office}`.execute(town.db);
     assert.equal(statuses.rows.find((r) => r.id === morning)!.status, 'confirmed');
     const cancelled = statuses.rows.find((r) => r.id === afternoon)!;
     assert.equal(cancelled.status, 'cancelled');
     assert.ok(cancelled.cancelled_by_block);
-    const mails = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = ${blockedMailJob} and payload->>'bookingId' = ${afternoon}`.execute(database.db);
+    const mails = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = ${blockedMailJob} and payload->>'bookingId' = ${afternoon}`.execute(town.db);
     assert.equal(mails.rows[0]!.n, 1);
 
-    const free = (await searchFreeSlots(database.db, town.id, identityCard, friday)).find((r) => r.location.id === office)!;
+    const free = (await searchFreeSlots(town.db, town.id, identityCard, friday)).find((r) => r.location.id === office)!;
     const times = free.days.flatMap((d) => d.slots.map((s) => s.time));
     assert.ok(times.includes('11:30'), `the morning is still offered: ${times.join(' ')}`);
     assert.ok(!times.some((t) => t >= '13:00'), 'the blocked afternoon is not');
-    const held = await holdAppointment(database.db, town.id, { locationId: office, start: new Date('2026-11-30T14:00:00Z'), services: identityCard, name: 'Max', email: 'max.block@example.org', language: 'de' }, friday);
+    const held = await holdAppointment(town.db, town.id, { locationId: office, start: new Date('2026-11-30T14:00:00Z'), services: identityCard, name: 'Max', email: 'max.block@example.org', language: 'de' }, friday);
     assert.ok(!held.ok && held.kind === 'slot' && held.problem === 'taken', 'a forged link into the block is refused');
   });
 
   it('refuses bad forms with the field named, other departments and unknown places, storing nothing', async () => {
-    const { office, departmentId, counter } = await buildOffice();
+    const { office, departmentId, counter } = await buildAfternoonOffice();
     const good: BlockForm = { resourceId: counter, day: '2026-11-30', from: '13:00', until: '16:00', reason: 'Schulung' };
     const cases: Array<[Partial<BlockForm>, string, string]> = [
       [{ resourceId: '' }, 'resourceId', 'counterRequired'],
@@ -76,14 +60,14 @@ describe('blocking a counter', () => {
       [{ day: '2026-11-26' }, 'day', 'inPast'],
     ];
     for (const [change, field, key] of cases) {
-      const result = await blockCounter(database.db, town.id, [departmentId], office, { ...good, ...change }, friday);
+      const result = await blockCounter(town.db, town.id, [departmentId], office, { ...good, ...change }, friday);
       assert.ok(!result.ok && result.kind === 'invalid', JSON.stringify(change));
       assert.equal((result as { errors: Record<string, string> }).errors[field], key, JSON.stringify(change));
     }
-    const otherDepartment = (await sql<{ id: string }>`select id from departments where tenant_id = ${town.id} and id != ${departmentId} limit 1`.execute(database.db)).rows[0]?.id;
-    if (otherDepartment) assert.deepEqual(await blockCounter(database.db, town.id, [otherDepartment], office, good, friday), { ok: false, kind: 'notFound' });
-    assert.deepEqual(await blockCounter(database.db, town.id, [departmentId], 'nope', good, friday), { ok: false, kind: 'notFound' });
-    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_counter_blocks where location_id = ${office}`.execute(database.db);
+    const otherDepartment = (await sql<{ id: string }>`select id from departments where tenant_id = ${town.id} and id != ${departmentId} limit 1`.execute(town.db)).rows[0]?.id;
+    if (otherDepartment) assert.deepEqual(await blockCounter(town.db, town.id, [otherDepartment], office, good, friday), { ok: false, kind: 'notFound' });
+    assert.deepEqual(await blockCounter(town.db, town.id, [departmentId], 'nope', good, friday), { ok: false, kind: 'notFound' });
+    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_counter_blocks where location_id = ${office}`.execute(town.db);
     assert.equal(stored.rows[0]!.n, 0);
   });
 });

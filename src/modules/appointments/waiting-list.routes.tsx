@@ -92,23 +92,19 @@ export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps):
   app.get(waitlistPaths.optin(':token'), (request: TokenRequest, reply) => tokenPage(request, reply, 'optin'));
   app.get(waitlistPaths.leave(':token'), (request: TokenRequest, reply) => tokenPage(request, reply, 'leave'));
 
-  app.post(waitlistPaths.optin(':token'), { config: joinLimit }, async (request: TokenRequest, reply) => {
-    const session = await findSession(db, request);
-    if (!isValidCsrfToken(session, (request.body ?? {})._csrf)) return sendErrorPage(request, reply, 403);
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    const outcome = isManageToken(request.params.token) ? await confirmWaitlistEntry(db, request.tenant.id, request.params.token) : 'unknown';
-    if (outcome === 'joined') deps.jobs.kick();
-    const text = outcome === 'joined' ? 'optinDone' : outcome === 'alreadyJoined' ? 'optinAlready' : 'unknownLink';
-    return sendPage(reply, <WaitlistMessagePage ctx={ctxOf(request)} title="optinTitle" text={text} />, outcome === 'unknown' ? 404 : 200);
-  });
+  // What a link's button did, as the page says it.
+  const outcomeText = { joined: 'optinDone', alreadyJoined: 'optinAlready', left: 'leftText', alreadyEnded: 'alreadyEnded', unknown: 'unknownLink' } as const;
 
-  app.post(waitlistPaths.leave(':token'), { config: joinLimit }, async (request: TokenRequest, reply) => {
-    const session = await findSession(db, request);
-    if (!isValidCsrfToken(session, (request.body ?? {})._csrf)) return sendErrorPage(request, reply, 403);
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    const outcome = isManageToken(request.params.token) ? await leaveWaitingList(db, request.tenant.id, request.params.token) : 'unknown';
-    if (outcome === 'left') deps.jobs.kick();
-    const text = outcome === 'left' ? 'leftText' : outcome === 'alreadyEnded' ? 'alreadyEnded' : 'unknownLink';
-    return sendPage(reply, <WaitlistMessagePage ctx={ctxOf(request)} title="leaveTitle" text={text} />, outcome === 'unknown' ? 404 : outcome === 'alreadyEnded' ? 410 : 200);
-  });
+  for (const page of ['optin', 'leave'] as const) {
+    app.post(waitlistPaths[page](':token'), { config: joinLimit }, async (request: TokenRequest, reply) => {
+      const session = await findSession(db, request);
+      if (!isValidCsrfToken(session, (request.body ?? {})._csrf)) return sendErrorPage(request, reply, 403);
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      const { token } = request.params;
+      const outcome = !isManageToken(token) ? 'unknown' : page === 'optin' ? await confirmWaitlistEntry(db, request.tenant.id, token) : await leaveWaitingList(db, request.tenant.id, token);
+      if (outcome === 'joined' || outcome === 'left') deps.jobs.kick();
+      const status = outcome === 'unknown' ? 404 : outcome === 'alreadyEnded' ? 410 : 200;
+      return sendPage(reply, <WaitlistMessagePage ctx={ctxOf(request)} title={page === 'optin' ? 'optinTitle' : 'leaveTitle'} text={outcomeText[outcome]} />, status);
+    });
+  }
 }

@@ -1,107 +1,87 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { inTransaction, type DatabaseHandle } from '../../platform/db/database.js';
-import { buildTenant, openTestDatabase } from '../../test-support/database.js';
-import type { Tenant } from '../tenants/tenant.js';
-import { seedAppointmentLocation } from './appointments.seed.js';
 import { confirmAppointment, holdAppointment, issueConfirmationToken } from './bookings.service.js';
 import { cancelAppointment } from './manage.service.js';
+import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
 import { confirmWaitlistEntry, endOffer, issueEntryTokens, joinWaitingList, leaveWaitingList, maxEntriesPerAddress, offerFreeSlots, offerMinutes, type JoinRequest } from './waiting-list.service.js';
 
-// The clock of the tests is Friday 27 November 2026; the offices open on Monday 30 November only.
-const friday = new Date('2026-11-27T10:00:00Z');
+// The offices open on Monday 30 November 2026 only (the tests' clock is the Friday before).
 const mondayEight = new Date('2026-11-30T07:00:00Z');
-const identityCard = [{ serviceId: 'personalausweis', persons: 1 }];
 
 describe('the waiting list of a location', () => {
-  let database: DatabaseHandle;
-  let town: Tenant;
-  before(async () => {
-    database = await openTestDatabase();
-    town = await buildTenant(database.db);
-  });
-  after(() => database.close());
+  const town = useTestTown();
 
   /** An office with the given counters, open only Mondays 08:00–08:20 (one slot per counter) and booked ahead three days. */
   async function buildFullOffice(counters: string[]): Promise<{ office: string; manageTokens: string[] }> {
-    const name = `Bürgerbüro ${Math.random().toString(36).slice(2, 8)}`;
-    await inTransaction(database.db, { tenantId: town.id }, (trx) => seedAppointmentLocation(trx, town.id, {
-      name, address: 'Rathausplatz 1', department: 'buergerbuero', counters, horizonDays: 3,
-      services: [{ service: 'personalausweis', minutes: 20 }], openingHours: { 1: '08:00–08:20' },
-    }));
-    const office = (await sql<{ id: string }>`select id from appointment_locations where name = ${name}`.execute(database.db)).rows[0]!.id;
+    const office = (await buildOffice(town, { counters, openingHours: { 1: '08:00–08:20' } })).id;
     const manageTokens: string[] = [];
     for (const [i] of counters.entries()) {
-      const held = await holdAppointment(database.db, town.id, { locationId: office, start: mondayEight, services: identityCard, name: 'Erika Muster', email: `booker${i}.${office.slice(0, 8)}@example.org`, language: 'de' }, friday);
+      const held = await holdAppointment(town.db, town.id, { locationId: office, start: mondayEight, services: identityCard, name: 'Erika Muster', email: `booker${i}.${office.slice(0, 8)}@example.org`, language: 'de' }, friday);
       assert.ok(held.ok);
-      const token = await issueConfirmationToken(database.db, town.id, held.bookingId);
-      const confirmed = await confirmAppointment(database.db, town.id, token!, friday);
+      const token = await issueConfirmationToken(town.db, town.id, held.bookingId);
+      const confirmed = await confirmAppointment(town.db, town.id, token!, friday);
       manageTokens.push(confirmed.manageToken!);
     }
     return { office, manageTokens };
   }
 
   const join = (office: string, who: string, overrides: Partial<JoinRequest> = {}) =>
-    joinWaitingList(database.db, town.id, { locationId: office, services: identityCard, name: who, email: `${who}.${office.slice(0, 8)}@example.org`, language: 'de', ...overrides }, friday);
+    joinWaitingList(town.db, town.id, { locationId: office, services: identityCard, name: who, email: `${who}.${office.slice(0, 8)}@example.org`, language: 'de', ...overrides }, friday);
 
   /** Joins and confirms by the opt-in link, as a citizen would; returns the leave token. */
   async function joinConfirmed(office: string, who: string, at: Date): Promise<string> {
     assert.deepEqual(await join(office, who), { ok: true });
-    const entry = (await sql<{ id: string }>`select e.id from appointment_waitlist_entries e where e.location_id = ${office} and e.status = 'unconfirmed'`.execute(database.db)).rows[0]!;
-    const tokens = await issueEntryTokens(database.db, town.id, entry.id);
-    assert.equal(await confirmWaitlistEntry(database.db, town.id, tokens!.optin, at), 'joined');
-    assert.equal(await confirmWaitlistEntry(database.db, town.id, tokens!.optin, at), 'alreadyJoined');
+    const entry = (await sql<{ id: string }>`select e.id from appointment_waitlist_entries e where e.location_id = ${office} and e.status = 'unconfirmed'`.execute(town.db)).rows[0]!;
+    const tokens = await issueEntryTokens(town.db, town.id, entry.id);
+    assert.equal(await confirmWaitlistEntry(town.db, town.id, tokens!.optin, at), 'joined');
+    assert.equal(await confirmWaitlistEntry(town.db, town.id, tokens!.optin, at), 'alreadyJoined');
     return tokens!.leave;
   }
 
   const entries = async (office: string) => (await sql<{ name: string; status: string; offered_booking_id: string | null }>`
     select c.name, e.status, e.offered_booking_id from appointment_waitlist_entries e join appointment_waitlist_contacts c on c.entry_id = e.id
-    where e.location_id = ${office} order by e.joined_at`.execute(database.db)).rows;
+    where e.location_id = ${office} order by e.joined_at`.execute(town.db)).rows;
 
   it('offers a cancelled slot to the first joined alone for 30 minutes, then to the next when it is not taken', async () => {
     const { office, manageTokens } = await buildFullOffice(['Schalter 1']);
     await joinConfirmed(office, 'anna', new Date(friday.getTime() + 1000));
     await joinConfirmed(office, 'bert', new Date(friday.getTime() + 2000));
-    assert.equal(await offerFreeSlots(database.db, town.id, office, friday), 0, 'nothing is free yet');
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 0, 'nothing is free yet');
 
-    assert.equal((await cancelAppointment(database.db, town.id, manageTokens[0]!, friday)).kind, 'open');
-    const jobs = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'appointments.waitlist_offer' and payload->>'locationId' = ${office}`.execute(database.db);
+    assert.equal((await cancelAppointment(town.db, town.id, manageTokens[0]!, friday)).kind, 'open');
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'appointments.waitlist_offer' and payload->>'locationId' = ${office}`.execute(town.db);
     assert.ok(jobs.rows[0]!.n >= 3, 'the cancellation queued an offer run (besides the two opt-ins)');
-    assert.equal(await offerFreeSlots(database.db, town.id, office, friday), 1);
-    assert.equal(await offerFreeSlots(database.db, town.id, office, friday), 0, 'a second run offers nothing more');
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 1);
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 0, 'a second run offers nothing more');
     const [anna, bert] = await entries(office);
     assert.equal(anna!.status, 'offered');
     assert.equal(bert!.status, 'waiting');
-    const hold = (await sql<{ status: string; hold_expires_at: Date }>`select status, hold_expires_at from appointment_bookings where id = ${anna!.offered_booking_id}`.execute(database.db)).rows[0]!;
+    const hold = (await sql<{ status: string; hold_expires_at: Date }>`select status, hold_expires_at from appointment_bookings where id = ${anna!.offered_booking_id}`.execute(town.db)).rows[0]!;
     assert.equal(hold.status, 'held');
     assert.equal(new Date(hold.hold_expires_at).getTime(), friday.getTime() + offerMinutes * 60_000);
 
-    const other = await holdAppointment(database.db, town.id, { locationId: office, start: mondayEight, services: identityCard, name: 'Max', email: 'max@example.org', language: 'de' }, new Date(friday.getTime() + 60_000));
+    const other = await holdAppointment(town.db, town.id, { locationId: office, start: mondayEight, services: identityCard, name: 'Max', email: 'max@example.org', language: 'de' }, new Date(friday.getTime() + 60_000));
     assert.ok(!other.ok && other.kind === 'slot' && other.problem === 'taken', 'nobody else can book the offered slot');
 
-    assert.equal(await endOffer(database.db, town.id, (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${anna!.offered_booking_id}`.execute(database.db)).rows[0]!.id, new Date(friday.getTime() + 60_000)), undefined, 'an offer does not end before its hold');
+    assert.equal(await endOffer(town.db, town.id, (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${anna!.offered_booking_id}`.execute(town.db)).rows[0]!.id, new Date(friday.getTime() + 60_000)), undefined, 'an offer does not end before its hold');
     const later = new Date(friday.getTime() + (offerMinutes + 1) * 60_000);
-    const annaId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${anna!.offered_booking_id}`.execute(database.db)).rows[0]!.id;
-    assert.equal(await endOffer(database.db, town.id, annaId, later), 'lapsed');
-    assert.equal(await offerFreeSlots(database.db, town.id, office, later), 1);
+    const annaId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${anna!.offered_booking_id}`.execute(town.db)).rows[0]!.id;
+    assert.equal(await endOffer(town.db, town.id, annaId, later), 'lapsed');
+    assert.equal(await offerFreeSlots(town.db, town.id, office, later), 1);
     const [annaAfter, bertAfter] = await entries(office);
     assert.equal(annaAfter!.status, 'lapsed');
     assert.equal(bertAfter!.status, 'offered');
 
     // Bert books it with the offer's confirmation link: the place ends as booked.
-    const token = await issueConfirmationToken(database.db, town.id, bertAfter!.offered_booking_id!);
-    assert.equal((await confirmAppointment(database.db, town.id, token!, later)).outcome, 'confirmed');
-    const bertId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${bertAfter!.offered_booking_id}`.execute(database.db)).rows[0]!.id;
-    assert.equal(await endOffer(database.db, town.id, bertId, new Date(later.getTime() + offerMinutes * 60_000)), 'booked');
+    const token = await issueConfirmationToken(town.db, town.id, bertAfter!.offered_booking_id!);
+    assert.equal((await confirmAppointment(town.db, town.id, token!, later)).outcome, 'confirmed');
+    const bertId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${bertAfter!.offered_booking_id}`.execute(town.db)).rows[0]!.id;
+    assert.equal(await endOffer(town.db, town.id, bertId, new Date(later.getTime() + offerMinutes * 60_000)), 'booked');
   });
 
   it('refuses to join while slots are free, with a bad address, at an unknown place and beyond the cap per address', async () => {
-    const name = `Offen ${Math.random().toString(36).slice(2, 8)}`;
-    await inTransaction(database.db, { tenantId: town.id }, (trx) => seedAppointmentLocation(trx, town.id, {
-      name, address: 'Markt 2', department: 'buergerbuero', counters: ['Schalter 1'], horizonDays: 3, services: [{ service: 'personalausweis', minutes: 20 }], openingHours: { 1: '08:00–12:00' },
-    }));
-    const open = (await sql<{ id: string }>`select id from appointment_locations where name = ${name}`.execute(database.db)).rows[0]!.id;
+    const open = (await buildOffice(town, { counters: ['Schalter 1'], openingHours: { 1: '08:00–12:00' } })).id;
     assert.deepEqual(await join(open, 'carla'), { ok: false, kind: 'slotsFree' });
     const { office } = await buildFullOffice(['Schalter 1']);
     const bad = await join(office, 'carla', { email: 'not-an-address' });
@@ -112,7 +92,7 @@ describe('the waiting list of a location', () => {
     for (let i = 0; i < maxEntriesPerAddress; i++) assert.deepEqual(await join(office, 'dora', { email: 'dora@example.org' }), { ok: true });
     const capped = await join(office, 'dora', { email: 'Dora@Example.org' });
     assert.ok(!capped.ok && capped.kind === 'invalid' && typeof capped.errors.email === 'object' && capped.errors.email.key === 'tooManyWaitlistEntries');
-    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where email = 'dora@example.org'`.execute(database.db);
+    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where email = 'dora@example.org'`.execute(town.db);
     assert.equal(stored.rows[0]!.n, maxEntriesPerAddress, 'nothing stored for the refused one');
   });
 
@@ -120,12 +100,12 @@ describe('the waiting list of a location', () => {
     const { office, manageTokens } = await buildFullOffice(['Schalter 1']);
     const emilLeave = await joinConfirmed(office, 'emil', new Date(friday.getTime() + 1000));
     await joinConfirmed(office, 'frida', new Date(friday.getTime() + 2000));
-    await cancelAppointment(database.db, town.id, manageTokens[0]!, friday);
-    assert.equal(await offerFreeSlots(database.db, town.id, office, friday), 1);
-    assert.equal(await leaveWaitingList(database.db, town.id, emilLeave, friday), 'left');
-    assert.equal(await leaveWaitingList(database.db, town.id, emilLeave, friday), 'alreadyEnded');
-    assert.equal(await leaveWaitingList(database.db, town.id, 'A'.repeat(43), friday), 'unknown');
-    assert.equal(await offerFreeSlots(database.db, town.id, office, friday), 1);
+    await cancelAppointment(town.db, town.id, manageTokens[0]!, friday);
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 1);
+    assert.equal(await leaveWaitingList(town.db, town.id, emilLeave, friday), 'left');
+    assert.equal(await leaveWaitingList(town.db, town.id, emilLeave, friday), 'alreadyEnded');
+    assert.equal(await leaveWaitingList(town.db, town.id, 'A'.repeat(43), friday), 'unknown');
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 1);
     const [emil, frida] = await entries(office);
     assert.equal(emil!.status, 'left');
     assert.equal(frida!.status, 'offered');
@@ -134,12 +114,12 @@ describe('the waiting list of a location', () => {
   it('never offers a slot twice nor a place two slots when cancellations and offer runs race', async () => {
     const { office, manageTokens } = await buildFullOffice(['Schalter 1', 'Schalter 2', 'Schalter 3']);
     for (const [i, who] of ['g1', 'g2', 'g3', 'g4', 'g5'].entries()) await joinConfirmed(office, who, new Date(friday.getTime() + i * 1000));
-    await Promise.all(manageTokens.slice(0, 2).map((token) => cancelAppointment(database.db, town.id, token, friday)));
-    const offered = await Promise.all(Array.from({ length: 6 }, () => offerFreeSlots(database.db, town.id, office, friday)));
+    await Promise.all(manageTokens.slice(0, 2).map((token) => cancelAppointment(town.db, town.id, token, friday)));
+    const offered = await Promise.all(Array.from({ length: 6 }, () => offerFreeSlots(town.db, town.id, office, friday)));
     assert.equal(offered.reduce((a, b) => a + b, 0), 2, 'two freed slots, two offers');
     const states = await entries(office);
     assert.deepEqual(states.map((e) => e.status), ['offered', 'offered', 'waiting', 'waiting', 'waiting'], 'first joined first');
-    const holds = await sql<{ n: number }>`select count(distinct resource_id)::int as n from appointment_bookings where location_id = ${office} and status = 'held'`.execute(database.db);
+    const holds = await sql<{ n: number }>`select count(distinct resource_id)::int as n from appointment_bookings where location_id = ${office} and status = 'held'`.execute(town.db);
     assert.equal(holds.rows[0]!.n, 2, 'on two different counters');
   });
 });
