@@ -1,8 +1,8 @@
+import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import { Temporal } from 'temporal-polyfill';
 import { findLocationSetup } from './appointments.repository.js';
 import type { LocationSetup } from './appointments.js';
 import { cancelBookingsUnderBlock, insertBlock, listCurrentBlocks, type CounterBlock } from './counter-blocks.repository.js';
@@ -37,7 +37,7 @@ function instantOf(day: string, time: string): Date | undefined {
 }
 
 /** Checks a block form against a location: the fields, a counter of it, an end after the start and after now. */
-export function parseBlock(setup: LocationSetup, form: BlockForm, now: Date): { ok: true; resourceId: string; start: Date; end: Date; reason: string } | { ok: false; errors: Partial<Record<keyof BlockForm, BlockText>> } {
+function parseBlock(setup: LocationSetup, form: BlockForm, now: Date): { ok: true; resourceId: string; start: Date; end: Date; reason: string } | { ok: false; errors: Partial<Record<keyof BlockForm, BlockText>> } {
   const parsed = blockSchema.safeParse(form);
   if (!parsed.success) {
     const errors: Partial<Record<keyof BlockForm, BlockText>> = {};

@@ -5,6 +5,7 @@ import type { Job, JobHandler } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf } from './appointments.js';
 import { findBookingContact, findBookingForMail, findLocationSetup, listBusySpans } from './appointments.repository.js';
 import { appointmentCalendar, confirmationPath, type MailDeps } from './booking-mail.js';
+import { t as bookingText } from './bookings.i18n.js';
 import { issueConfirmationToken } from './bookings.service.js';
 import { blockedMailJob } from './counter-blocks.service.js';
 import { findBlockOfBooking } from './counter-blocks.repository.js';
@@ -31,7 +32,7 @@ export function waitingListJobHandlers(deps: MailDeps): Record<string, JobHandle
   };
   const servicesText = (services: ServiceChoice[], lang: Lang) => services.map((c) => {
     const service = deps.services.get(c.serviceId);
-    return `${service ? localize(service.definition.title, lang) : c.serviceId} (${c.persons})`;
+    return bookingText(lang, 'serviceFor', { service: service ? localize(service.definition.title, lang) : c.serviceId, persons: c.persons });
   }).join(', ');
 
   /** The place of a job with its contact (as the location's department), or undefined when gone. */
@@ -116,7 +117,7 @@ export function waitingListJobHandlers(deps: MailDeps): Record<string, JobHandle
           filename: 'termin.ics', contentType: 'text/calendar; charset=utf-8',
           content: appointmentCalendar({
             uid: booking.calendarUid, sequence: booking.calendarSequence + 1, cancel: true, townName: town.name, host: town.hosts[0]!,
-            start: booking.start, end: booking.end, summary: servicesText(booking.services, lang), location: where,
+            start: booking.start, end: booking.end, summary: `${bookingText(lang, 'appointment')}: ${servicesText(booking.services, lang)}`, location: where,
           }),
         }],
       });
