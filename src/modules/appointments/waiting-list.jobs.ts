@@ -12,7 +12,7 @@ import { findBlockOfBooking } from './counter-blocks.repository.js';
 import { appointmentMinutes, freeSlots, type ServiceChoice } from './slots.js';
 import { bookingPaths, choiceQuery } from './views/booking-pages.js';
 import { t } from './waiting-list.i18n.js';
-import { endOffer, issueEntryTokens, offerEndJob, offerJob, offerMailJob, optinMailJob, runOfferJob } from './waiting-list.service.js';
+import { endedMailJob, endOffer, issueEntryTokens, offerEndJob, offerJob, offerMailJob, optinMailJob, runOfferJob } from './waiting-list.service.js';
 import { findEntry, findEntryContact } from './waiting-list.repository.js';
 import { waitlistPaths } from './views/waiting-list-pages.js';
 
@@ -79,6 +79,21 @@ export function waitingListJobHandlers(deps: MailDeps): Record<string, JobHandle
         text: t(lang, 'offerMailBody', {
           when: formatDate(booking.start, lang, true), where: `${booking.locationName}, ${booking.address}`, until: formatDate(entry.offerExpiresAt!, lang, true),
           url: townUrl(deps.config, town, `${confirmationPath}/${token}`), town: town.name,
+        }),
+      });
+    },
+    [endedMailJob]: async (job) => {
+      const found = await entryOf(job);
+      if (!found || found.entry.status !== 'lapsed' || found.entry.offeredBookingId) return;
+      const { town, contact, entry } = found;
+      const setup = await inTransaction(deps.db, { tenantId: town.id }, (trx) => findLocationSetup(trx, entry.locationId));
+      if (!setup) return;
+      await deps.mailer.send({
+        tenantId: town.id, to: contact.email,
+        subject: t(contact.language, 'endedMailSubject', { town: town.name }),
+        text: t(contact.language, 'endedMailBody', {
+          days: setup.location.horizonDays, where: `${setup.location.name}, ${setup.location.address}`,
+          url: townUrl(deps.config, town, `${bookingPaths.free}?${choiceQuery(entry.services)}`), town: town.name,
         }),
       });
     },

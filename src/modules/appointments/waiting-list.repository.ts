@@ -92,6 +92,13 @@ export async function listWaitingEntries(trx: Trx, locationId: string, limit: nu
   return rows.map(toEntry);
 }
 
+/** Ends the waiting places of a location that joined before `joinedBefore` as lapsed; returns their ids. */
+export async function lapseStaleEntries(trx: Trx, locationId: string, joinedBefore: Date, now: Date): Promise<string[]> {
+  const rows = await trx.updateTable('appointment_waitlist_entries').set({ status: 'lapsed', ended_at: now })
+    .where('location_id', '=', locationId).where('status', '=', 'waiting').where('joined_at', '<', joinedBefore).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
 /** Marks a waiting place as offered the held booking until `expiresAt`. */
 export async function markOffered(trx: Trx, entryId: string, bookingId: string, expiresAt: Date): Promise<void> {
   await trx.updateTable('appointment_waitlist_entries').set({ status: 'offered', offered_booking_id: bookingId, offer_expires_at: expiresAt })

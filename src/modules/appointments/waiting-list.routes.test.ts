@@ -10,6 +10,7 @@ import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedAppointmentLocation } from './appointments.seed.js';
 import { confirmAppointment, holdAppointment, issueConfirmationToken, searchFreeSlots } from './bookings.service.js';
+import { confirmWaitlistEntry, issueEntryTokens, joinWaitingList, offerFreeSlots } from './waiting-list.service.js';
 
 const everyDay = { 1: '08:00–08:20', 2: '08:00–08:20', 3: '08:00–08:20', 4: '08:00–08:20', 5: '08:00–08:20', 6: '08:00–08:20', 7: '08:00–08:20' };
 const identityCard = [{ serviceId: 'personalausweis', persons: 1 }];
@@ -128,5 +129,17 @@ describe('the waiting list and blocked counters in the browser', () => {
     assert.match(mail.text, /Grund: Schulung des Teams/);
     assert.match(mail.text, /\/termine\/freie-zeiten\?p_personalausweis=1/);
     assert.ok(mail.attachments?.some((a) => /METHOD:CANCEL/.test(a.content)), 'with a calendar file that removes the entry');
+  });
+
+  it('mails a citizen whose place ended after the office’s horizon, with a link to book or join again', async () => {
+    assert.deepEqual(await joinWaitingList(app.database.db, tenant.id, { locationId: officeId, services: identityCard, name: 'Ida', email: 'ida@example.org', language: 'en' }), { ok: true });
+    const entry = (await sql<{ id: string }>`select e.id from appointment_waitlist_entries e where e.location_id = ${officeId} and e.status = 'unconfirmed'`.execute(app.database.db)).rows[0]!.id;
+    assert.equal(await confirmWaitlistEntry(app.database.db, tenant.id, (await issueEntryTokens(app.database.db, tenant.id, entry))!.optin), 'joined');
+    await offerFreeSlots(app.database.db, tenant.id, officeId, new Date(Date.now() + 2 * 86_400_000 + 60_000));
+    await app.jobs.runDue();
+    const mail = await mailTo('ida@example.org', /waiting list has ended/);
+    assert.ok(mail, 'a mail in the language of the place');
+    assert.match(mail.text, /in the 2 days of your place/);
+    assert.match(mail.text, /\/termine\/freie-zeiten\?p_personalausweis=1/);
   });
 });

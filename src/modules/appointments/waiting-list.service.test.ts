@@ -111,6 +111,18 @@ describe('the waiting list of a location', () => {
     assert.equal(frida!.status, 'offered');
   });
 
+  it('ends a place that has waited as many days as the office books ahead, with a mail', async () => {
+    const { office } = await buildFullOffice(['Schalter 1']);
+    await joinConfirmed(office, 'hanna', friday);
+    assert.equal(await offerFreeSlots(town.db, town.id, office, new Date(friday.getTime() + 2 * 86_400_000)), 0);
+    assert.equal((await entries(office))[0]!.status, 'waiting', 'within the three days of the horizon');
+    await offerFreeSlots(town.db, town.id, office, new Date(friday.getTime() + 3 * 86_400_000 + 60_000));
+    assert.equal((await entries(office))[0]!.status, 'lapsed');
+    const mails = await sql<{ n: number }>`select count(*)::int as n from jobs j join appointment_waitlist_entries e on e.id::text = j.payload->>'entryId'
+      where j.kind = 'appointments.waitlist_ended' and e.location_id = ${office}`.execute(town.db);
+    assert.equal(mails.rows[0]!.n, 1);
+  });
+
   it('never offers a slot twice nor a place two slots when cancellations and offer runs race', async () => {
     const { office, manageTokens } = await buildFullOffice(['Schalter 1', 'Schalter 2', 'Schalter 3']);
     for (const [i, who] of ['g1', 'g2', 'g3', 'g4', 'g5'].entries()) await joinConfirmed(office, who, new Date(friday.getTime() + i * 1000));

@@ -7,7 +7,7 @@ import { contactSchema, retryWhenTaken } from './bookings.service.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, freeSlots, type DurationProblem, type ServiceChoice } from './slots.js';
 import {
-  confirmEntry, countOpenEntriesOfAddress, endEntry, findBookingStatus, findEntry, findEntryByToken, findEntryContact, insertEntry, listWaitingEntries,
+  confirmEntry, countOpenEntriesOfAddress, endEntry, findBookingStatus, findEntry, findEntryByToken, findEntryContact, insertEntry, lapseStaleEntries, listWaitingEntries,
   lockWaitingList, markOffered, releaseOfferedHold, setEntryTokenHashes,
 } from './waiting-list.repository.js';
 
@@ -25,6 +25,8 @@ export const optinMailJob = 'appointments.waitlist_optin';
 export const offerJob = 'appointments.waitlist_offer';
 /** The job that mails an offer with its booking link. */
 export const offerMailJob = 'appointments.waitlist_offer_mail';
+/** The job that tells a citizen their place ended after waiting as long as the location books ahead. */
+export const endedMailJob = 'appointments.waitlist_ended';
 /** The job that ends an offer when its hold runs out (booked, or lapsed and offered to the next). */
 export const offerEndJob = 'appointments.waitlist_offer_end';
 
@@ -135,7 +137,8 @@ export async function leaveWaitingList(db: Db, tenantId: string, token: string, 
 }
 
 /**
- * Offers a location's free slots to its waiting list, first joined first: each waiting place for
+ * Offers a location's free slots to its waiting list, first joined first (after ending the places
+ * that have waited as many days as the location books ahead): each waiting place for
  * which a slot is free gets the earliest one as a hold of `offerMinutes` in its name (so no one else
  * can book it meanwhile: the exclusion constraint), an offer mail and a job that ends the offer.
  * Runs under the list's lock, so concurrent runs (two cancellations at once) offer one after the
@@ -147,10 +150,15 @@ export async function offerFreeSlots(db: Db, tenantId: string, locationId: strin
   // A citizen booking the same time at once may win it (23P01): then the run starts again.
   return retryWhenTaken(() => inTransaction(db, { tenantId, departmentIds: [departmentId] }, async (trx) => {
     await lockWaitingList(trx, tenantId, locationId);
-    const waiting = await listWaitingEntries(trx, locationId, placesPerRun);
     const setup = await findLocationSetup(trx, locationId);
-    if (waiting.length === 0 || !setup || !setup.location.active) return 0;
+    if (!setup) return 0;
     const schedule = scheduleOf(setup);
+    // A place waits as long as the location books ahead: then it ends, and the citizen is told.
+    for (const entryId of await lapseStaleEntries(trx, locationId, new Date(now.getTime() - schedule.horizonDays * 86_400_000), now)) {
+      await enqueueJob(trx, { tenantId, kind: endedMailJob, payload: { entryId } });
+    }
+    const waiting = await listWaitingEntries(trx, locationId, placesPerRun);
+    if (waiting.length === 0 || !setup.location.active) return 0;
     const busy = await listBusySpans(trx, locationId, now, horizonEnd(now, schedule.horizonDays), now);
     const expiresAt = new Date(now.getTime() + offerMinutes * 60_000);
     let offered = 0;

@@ -31,7 +31,7 @@ export function JoinPage(props: { ctx: PageContext; summary: Omit<BookingSummary
     <Layout ctx={props.ctx} title={`${failed ? `${t(lang, 'notJoined')}: ` : ''}${t(lang, 'joinTitle')}`}>
       <ErrorSummary errors={props.errors} lang={lang} />
       <h1 class="kern-heading-x-large">{t(lang, 'joinTitle')}</h1>
-      <p class="kern-body">{t(lang, 'joinIntro', { minutes: offerMinutes })}</p>
+      <p class="kern-body">{t(lang, 'joinIntro', { minutes: offerMinutes, days: props.summary.location.horizonDays })}</p>
       <p class="kern-body">{props.summary.location.name}, {props.summary.location.address}<br />
         {props.summary.services.map((s) => bookingText(lang, 'serviceFor', { service: s.title, persons: s.persons })).join(', ')}</p>
       <form method="post" action={props.action} novalidate class="narrow-form">
