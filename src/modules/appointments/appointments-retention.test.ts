@@ -29,12 +29,12 @@ describe('retention of appointment contact data', () => {
     await book('2026-11-30T08:30:00Z', 'fourth@example.org');
     await book('2026-11-30T07:30:00Z', 'fifth@example.org');
     for (const who of ['leaver', 'waiter']) assert.deepEqual(await joinWaitingList(town.db, town.id, { locationId: office, services: identityCard, name: who, email: `${who}@example.org`, language: 'de' }, friday), { ok: true });
-    const leaver = (await sql<{ id: string }>`select e.id from appointment_waitlist_entries e join appointment_waitlist_contacts c on c.entry_id = e.id where c.email = 'leaver@example.org'`.execute(town.db)).rows[0]!.id;
+    const leaver = (await sql<{ id: string }>`select e.id from appointment_waitlist_entries e join appointment_waitlist_contacts c on c.entry_id = e.id where c.email = 'leaver@example.org' and e.tenant_id = ${town.id}`.execute(town.db)).rows[0]!.id;
     await leaveWaitingList(town.db, town.id, (await issueEntryTokens(town.db, town.id, leaver))!.leave, friday);
-    await sql`update appointment_waitlist_entries set status = 'waiting', joined_at = ${friday} where status = 'unconfirmed'`.execute(town.db);
+    await sql`update appointment_waitlist_entries set status = 'waiting', joined_at = ${friday} where status = 'unconfirmed' and tenant_id = ${town.id}`.execute(town.db);
 
-    const contacts = async () => (await sql<{ email: string }>`select email from appointment_booking_contacts order by email`.execute(town.db)).rows.map((r) => r.email);
-    const places = async () => (await sql<{ email: string }>`select email from appointment_waitlist_contacts order by email`.execute(town.db)).rows.map((r) => r.email);
+    const contacts = async () => (await sql<{ email: string }>`select email from appointment_booking_contacts where tenant_id = ${town.id} order by email`.execute(town.db)).rows.map((r) => r.email);
+    const places = async () => (await sql<{ email: string }>`select email from appointment_waitlist_contacts where tenant_id = ${town.id} order by email`.execute(town.db)).rows.map((r) => r.email);
 
     assert.deepEqual(await purgeAppointmentContacts(town.db, town.id, { actor: 'test', now: days(29) }), { bookings: 1, waitlistEntries: 1 }, 'the cancelled one (cancelled on Friday) and the place left on Friday');
     assert.deepEqual(await contacts(), ['fifth@example.org', 'fourth@example.org', 'kept@example.org', 'third@example.org']);

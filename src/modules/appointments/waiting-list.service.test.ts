@@ -92,7 +92,7 @@ describe('the waiting list of a location', () => {
     for (let i = 0; i < maxEntriesPerAddress; i++) assert.deepEqual(await join(office, 'dora', { email: 'dora@example.org' }), { ok: true });
     const capped = await join(office, 'dora', { email: 'Dora@Example.org' });
     assert.ok(!capped.ok && capped.kind === 'invalid' && typeof capped.errors.email === 'object' && capped.errors.email.key === 'tooManyWaitlistEntries');
-    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where email = 'dora@example.org'`.execute(town.db);
+    const stored = await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where tenant_id = ${town.id} and email = 'dora@example.org'`.execute(town.db);
     assert.equal(stored.rows[0]!.n, maxEntriesPerAddress, 'nothing stored for the refused one');
   });
 
