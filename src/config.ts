@@ -18,6 +18,8 @@ const configSchema = z.object({
   PAYMENT_SANDBOX_SECRET: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   ANSWERS_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   HANDOFF_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
+  APPOINTMENT_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
+  APPOINTMENT_FRICTION_BITS: z.coerce.number().int().min(0).max(24).default(18),
 })
   .refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' })
   .refine((c) => c.ANSWERS_KEY || c.NODE_ENV !== 'production', { path: ['ANSWERS_KEY'], message: 'required when NODE_ENV=production' });
@@ -48,6 +50,10 @@ export type Config = {
   answersKey?: Buffer;
   /** Whether hand-offs may go to private, loopback or link-local addresses in production (docs/adr/0012). */
   handoffAllowPrivateTargets: boolean;
+  /** Key that signs the booking forms' challenges (ADR 0024); without it (never in production) one is kept in DATA_DIR/keys. */
+  appointmentKey?: Buffer;
+  /** Zero bits of the proof of work a booking needs (0: no friction on the booking step). */
+  appointmentFrictionBits: number;
 };
 
 /** Parses the environment; throws one readable error listing every bad variable. */
@@ -77,5 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentSandboxSecret: c.PAYMENT_SANDBOX_SECRET ? Buffer.from(c.PAYMENT_SANDBOX_SECRET, 'base64') : undefined,
     answersKey: c.ANSWERS_KEY ? Buffer.from(c.ANSWERS_KEY, 'base64') : undefined,
     handoffAllowPrivateTargets: c.HANDOFF_ALLOW_PRIVATE_TARGETS === 'true',
+    appointmentKey: c.APPOINTMENT_KEY ? Buffer.from(c.APPOINTMENT_KEY, 'base64') : undefined,
+    appointmentFrictionBits: c.APPOINTMENT_FRICTION_BITS,
   };
 }

@@ -37,7 +37,9 @@ export const testAnswersKey = createHash('sha256').update('rathaus test answers 
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rathaus-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ANSWERS_KEY: testAnswersKey, ...env });
+  // No friction on the booking step unless a test asks for it (booking-friction.test.ts): the
+  // booking tests post forms the way a person without JavaScript would, without waiting.
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SUBMISSION_RATE_LIMIT: '1000', LOG_LEVEL: 'info', ANSWERS_KEY: testAnswersKey, APPOINTMENT_FRICTION_BITS: '0', ...env });
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const runtime = await buildApp(config, { database, logStream: stream, startWorker: false });

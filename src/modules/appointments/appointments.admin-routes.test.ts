@@ -8,7 +8,7 @@ import type { Tenant } from '../tenants/tenant.js';
 
 const newLocation = {
   name: 'Bürgerbüro im Rathaus', address: 'Rathausplatz 1, 12345 Teststadt', accessibility: 'Stufenloser Zugang über den Seiteneingang.',
-  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'B',
+  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'B', releaseTime: '',
 };
 const week = { hours1: '08:00–12:00, 13:00–16:00', hours2: '8:00-12:00', hours3: '', hours4: '08.00 bis 12.00, 14:00 - 18:00', hours5: '08:00–12:00', hours6: '', hours7: '' };
 
@@ -61,7 +61,7 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     const form = await admin.get('/verwaltung/admin/termine/neu');
     assert.equal(form.statusCode, 200);
     assert.equal(inputValue(form.body, 'horizonDays'), '56');
-    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX', ticketLetter: 'Ä' };
+    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX', ticketLetter: 'Ä', releaseTime: '25:00' };
     const refused = await admin.post('/verwaltung/admin/termine/neu', bad);
     assert.equal(refused.statusCode, 422);
     assert.equal(fieldError(refused.body, 'name'), 'Geben Sie den Namen des Standorts ein.');
@@ -71,6 +71,8 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     assert.equal(fieldError(refused.body, 'slotMinutes'), 'Wählen Sie einen Takt von 5, 10, 15, 20, 30 oder 60 Minuten.');
     assert.equal(fieldError(refused.body, 'holidayRegion'), 'Wählen Sie ein Bundesland.');
     assert.equal(fieldError(refused.body, 'ticketLetter'), 'Wählen Sie einen Buchstaben von A bis Z.');
+    assert.equal(fieldError(refused.body, 'releaseTime'), 'Geben Sie eine Uhrzeit wie 07:30 ein, oder lassen Sie das Feld leer.');
+    assert.equal(inputValue(refused.body, 'releaseTime'), '25:00');
     assert.equal(inputValue(refused.body, 'horizonDays'), 'acht Wochen');
     assert.equal(inputValue(refused.body, 'address'), 'Rathausplatz 1, 12345 Teststadt');
     assert.match(refused.body, /<title>Nicht gespeichert: /);
@@ -98,6 +100,9 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     assert.equal(inputValue(changeRefused.body, 'name'), 'Neues Bürgerbüro');
     assert.equal((await admin.post(path, { ...newLocation, name: 'Neues Bürgerbüro', leadHours: '24' })).headers.location, `${path}?erledigt=locationSaved`);
     assert.equal(inputValue((await admin.get(path)).body, 'leadHours'), '24');
+    // New days released at a time of day (batch release), typed as 7.30.
+    assert.equal((await admin.post(path, { ...newLocation, releaseTime: '7.30' })).headers.location, `${path}?erledigt=locationSaved`);
+    assert.equal(inputValue((await admin.get(path)).body, 'releaseTime'), '07:30');
   });
 
   it('adds counters (no two of one name) and deactivates one', async () => {

@@ -9,24 +9,24 @@ export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
 
 const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'deactivated_at'] as const;
 
-function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; deactivated_at: Date | null }): AppointmentLocation {
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null }): AppointmentLocation {
   return {
     id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
-    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, active: row.deactivated_at === null,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, releaseTime: row.release_time, active: row.deactivated_at === null,
   };
 }
 
 function locationRow(tenantId: string, v: LocationValues) {
   return {
     tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
-    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter,
+    holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter, release_time: v.releaseTime,
   };
 }
 
 /** The town's locations, by name, with how many active counters and services each has. */
 export async function listLocationRows(trx: Trx): Promise<Array<AppointmentLocation & { counters: number; services: number }>> {
   const rows = await trx.selectFrom('appointment_locations as l')
-    .select([...locationColumns.map((c) => `l.${c}` as const)])
+    .select([...locationColumns.map((c) => `l.${c}` as const), sql<string | null>`to_char(l.release_time, 'HH24:MI')`.as('release_time')])
     .select((eb) => [
       eb.selectFrom('appointment_resources as r').whereRef('r.location_id', '=', 'l.id').where('r.deactivated_at', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('counters'),
       eb.selectFrom('appointment_location_services as s').whereRef('s.location_id', '=', 'l.id').select(sql<number>`count(*)::int`.as('n')).as('services'),
@@ -46,25 +46,38 @@ export async function updateLocation(trx: Trx, id: string, values: LocationValue
   await trx.updateTable('appointment_locations').set(row).where('id', '=', id).execute();
 }
 
+/** A location row with everything configured for it, as one query returns it. */
+interface SetupRow {
+  id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number;
+  slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null;
+  resources: AppointmentResource[]; offers: LocationOffer[]; hours: OpeningInterval[]; closures: LocationClosure[];
+}
+
+/**
+ * The locations (all of the town, or the one with `id`) with their counters, offers, opening hours
+ * and closures, by name. One query with the configuration as JSON: the free-slot search and every
+ * hold read it, and one round trip costs less than five.
+ */
+export async function listLocationSetups(trx: Trx, id?: string): Promise<LocationSetup[]> {
+  const rows = await sql<SetupRow>`
+    select l.id, l.department_id, l.name, l.address, l.accessibility, l.holiday_region, l.horizon_days, l.lead_minutes, l.slot_minutes, l.ticket_letter, to_char(l.release_time, 'HH24:MI') as release_time, l.deactivated_at,
+      (select coalesce(json_agg(json_build_object('id', r.id, 'name', r.name, 'active', r.deactivated_at is null) order by r.name), '[]')
+         from appointment_resources r where r.location_id = l.id) as resources,
+      (select coalesce(json_agg(json_build_object('serviceId', s.service_id, 'minutes', s.minutes, 'minutesPerExtraPerson', s.minutes_per_extra_person, 'maxPersons', s.max_persons) order by s.service_id), '[]')
+         from appointment_location_services s where s.location_id = l.id) as offers,
+      (select coalesce(json_agg(json_build_object('weekday', h.weekday, 'opens', to_char(h.opens, 'HH24:MI'), 'closes', to_char(h.closes, 'HH24:MI')) order by h.weekday, h.opens), '[]')
+         from appointment_opening_hours h where h.location_id = l.id) as hours,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'firstDay', c.first_day::text, 'lastDay', c.last_day::text, 'reason', c.reason) order by c.first_day), '[]')
+         from appointment_closures c where c.location_id = l.id) as closures
+    from appointment_locations l
+    where ${id === undefined ? sql`true` : sql`l.id = ${id}`}
+    order by l.name`.execute(trx);
+  return rows.rows.map((row) => ({ location: toLocation(row), resources: row.resources, offers: row.offers, openingHours: row.hours, closures: row.closures }));
+}
+
 /** A location with its counters, offers, opening hours and closures, or undefined. */
 export async function findLocationSetup(trx: Trx, id: string): Promise<LocationSetup | undefined> {
-  const row = await trx.selectFrom('appointment_locations').select([...locationColumns]).where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const [resources, offers, hours, closures] = await Promise.all([
-    trx.selectFrom('appointment_resources').select(['id', 'name', 'deactivated_at']).where('location_id', '=', id).orderBy('name').execute(),
-    trx.selectFrom('appointment_location_services').select(['service_id', 'minutes', 'minutes_per_extra_person', 'max_persons']).where('location_id', '=', id).orderBy('service_id').execute(),
-    trx.selectFrom('appointment_opening_hours').select(['weekday', sql<string>`to_char(opens, 'HH24:MI')`.as('opens'), sql<string>`to_char(closes, 'HH24:MI')`.as('closes')])
-      .where('location_id', '=', id).orderBy('weekday').orderBy('opens').execute(),
-    trx.selectFrom('appointment_closures').select(['id', sql<string>`first_day::text`.as('first_day'), sql<string>`last_day::text`.as('last_day'), 'reason'])
-      .where('location_id', '=', id).orderBy('first_day').execute(),
-  ]);
-  return {
-    location: toLocation(row),
-    resources: resources.map((r): AppointmentResource => ({ id: r.id, name: r.name, active: r.deactivated_at === null })),
-    offers: offers.map((o): LocationOffer => ({ serviceId: o.service_id, minutes: o.minutes, minutesPerExtraPerson: o.minutes_per_extra_person, maxPersons: o.max_persons })),
-    openingHours: hours.map((h): OpeningInterval => ({ weekday: h.weekday, opens: h.opens, closes: h.closes })),
-    closures: closures.map((c): LocationClosure => ({ id: c.id, firstDay: c.first_day, lastDay: c.last_day, reason: c.reason })),
-  };
+  return (await listLocationSetups(trx, id))[0];
 }
 
 /** Adds a counter to a location; false when the location has one of that name already. */
@@ -290,16 +303,16 @@ export async function listBookableServiceIds(trx: Trx): Promise<string[]> {
  */
 export async function countBookingsOfAddress(trx: Trx, tenantId: string, email: string, now: Date): Promise<{ openByService: Map<string, number>; lastHour: number }> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`appointments:${tenantId}:${email}`}, 0))`.execute(trx);
-  const rows = await sql<{ service_id: string; n: number }>`
-    select s->>'serviceId' as service_id, count(*)::int as n
-    from appointment_booking_contacts c
-    join appointment_bookings b on b.id = c.booking_id
-    cross join lateral jsonb_array_elements(b.services) s
-    where c.email = ${email}
-      and ((b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}))
-    group by 1`.execute(trx);
-  const recent = await sql<{ n: number }>`
-    select count(*)::int as n from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
-    where c.email = ${email} and b.created_at > now() - interval '1 hour'`.execute(trx);
-  return { openByService: new Map(rows.rows.map((r) => [r.service_id, r.n])), lastHour: recent.rows[0]!.n };
+  const row = await sql<{ open_by_service: Record<string, number>; last_hour: number }>`
+    with mine as (
+      select b.services, b.created_at,
+             (b.status = 'confirmed' and upper(b.span) > ${now}) or (b.status = 'held' and b.hold_expires_at > ${now}) as open
+      from appointment_booking_contacts c join appointment_bookings b on b.id = c.booking_id
+      where c.email = ${email}
+    )
+    select coalesce((select jsonb_object_agg(service_id, n) from (
+               select s->>'serviceId' as service_id, count(*)::int as n from mine cross join lateral jsonb_array_elements(mine.services) s where mine.open group by 1) per_service), '{}') as open_by_service,
+           (select count(*)::int from mine where created_at > now() - interval '1 hour') as last_hour`.execute(trx);
+  const counts = row.rows[0]!;
+  return { openByService: new Map(Object.entries(counts.open_by_service)), lastHour: counts.last_hour };
 }

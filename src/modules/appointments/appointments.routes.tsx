@@ -1,20 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
+import { loadAppointmentKey } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
+import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
+import { PageCache } from '../../platform/http/page-cache.js';
 import { ensureSession, findSession, isValidCsrfToken } from '../../platform/http/session.js';
 import { localize, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
-import { sendPage } from '../../platform/views/html.js';
+import { renderDocument, sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import type { AppointmentText, LocationSetup } from './appointments.js';
 import { t as configText } from './appointments.i18n.js';
 import { t } from './bookings.i18n.js';
-import { confirmAppointment, holdAppointment, holdMinutes, listBookableLocations, searchFreeSlots } from './bookings.service.js';
+import { checkFriction, issueChallenge, secondsWithoutWork, type ChallengedSlot } from './booking-friction.js';
+import { checkContact, confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, isOfferedTime, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
 import { waitingListRoutes } from './waiting-list.routes.js';
-import { BookingFormPage, bookingPaths, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
+import { BookingFormPage, bookingPaths, choiceQuery, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
 
 type Query = Record<string, string | undefined>;
 type QueryRequest = FastifyRequest<{ Querystring: Query }>;
@@ -55,9 +59,17 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     return service ? localize(service.definition.title, lang) : id;
   };
 
+  // Everyone looking for a time sees the same locations and free times: both are kept for a
+  // second (ADR 0024), so a rush of searches reads and computes them about once a second. A
+  // booking change made here shows at once; one made on another app node within the second, and
+  // a hold on a time just taken elsewhere is refused with the next free times.
+  const locations = new ShortLivedCache(freeTimesMaxAgeMs, (tenantId) => listBookableLocations(db, tenantId));
+  const freeTimesPages = new PageCache({ maxAgeMs: freeTimesMaxAgeMs });
+  const timesChanged = (tenantId: string) => freeTimesPages.forget(`${tenantId}|`);
+
   /** What can be booked in the town, and what the query chose of it. */
   async function offer(request: QueryRequest) {
-    const setups = await listBookableLocations(db, request.tenant.id);
+    const setups = await locations.get(request.tenant.id);
     const services = bookableServices(setups, titleOf(request.lang));
     return { setups, services, choices: parseChoices(request.query, services) };
   }
@@ -72,14 +84,16 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   app.get(bookingPaths.free, async (request: QueryRequest, reply) => {
-    const { services, choices } = await offer(request);
+    const { setups, services, choices } = await offer(request);
     if (choices.length === 0) {
       const errors = services[0] ? { [personsField(services[0].id)]: t(request.lang, 'noServiceChosen') } : {};
       return sendPage(reply, <ServicesPage ctx={ctxOf(request)} services={services} values={{}} errors={errors} />, 422);
     }
-    const results = await searchFreeSlots(db, request.tenant.id, choices);
-    reply.header('cache-control', 'no-store');
-    return sendPage(reply, <FreeSlotsPage ctx={ctxOf(request)} results={results} choices={choices} />);
+    // Keyed by the parsed choices, so extra or reordered parameters share one page (which names
+    // its own canonical address, not the first visitor's).
+    const path = `${bookingPaths.free}?${choiceQuery(choices)}`;
+    return freeTimesPages.send(request, reply, `${request.tenant.id}|${request.lang}|${path}`, async () =>
+      renderDocument(<FreeSlotsPage ctx={{ ...ctxOf(request), path }} results={await searchFreeSlots(db, request.tenant.id, setups, choices)} choices={choices} />));
   });
 
   /** The slot the query names, or null after answering 404 (unknown place, not a time, nothing chosen). */
@@ -93,17 +107,26 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     }
     const title = titleOf(request.lang);
     const summary = { location: setup.location, start, services: choices.map((c) => ({ title: title(c.serviceId), persons: c.persons })) };
-    return { summary, choices, services };
+    return { setup, summary, choices, services };
   }
 
   const formAction = (request: FastifyRequest) => request.url;
+
+  // Friction on the booking step (booking-friction.ts): off when the bits are 0.
+  const frictionBits = deps.config.appointmentFrictionBits;
+  const frictionKey = frictionBits > 0 ? await loadAppointmentKey(deps.config) : undefined;
+  type Slot = NonNullable<Awaited<ReturnType<typeof requestedSlot>>>;
+  const challenged = (slot: Slot): ChallengedSlot => ({ locationId: slot.setup.location.id, start: slot.summary.start, choices: choiceQuery(slot.choices) });
+  /** A challenge for the form, only for a time that can be booked now (none before new times are released). */
+  const frictionFor = (slot: Slot) =>
+    frictionKey && isOfferedTime(slot.setup, slot.summary.start, slot.choices) ? { challenge: issueChallenge(frictionKey, challenged(slot), frictionBits), bits: frictionBits } : undefined;
 
   app.get(bookingPaths.book, async (request: QueryRequest, reply) => {
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
     const session = await ensureSession(db, request, reply);
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} />);
+    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} friction={frictionFor(slot)} />);
   });
 
   app.post(bookingPaths.book, { config: holdLimit }, async (request: FormRequest, reply) => {
@@ -112,15 +135,29 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
-    const values = { name: typeof body.name === 'string' ? body.name.slice(0, 200) : '', email: typeof body.email === 'string' ? body.email.slice(0, 300) : '' };
+    const field = (value: unknown) => (typeof value === 'string' ? value.slice(0, 600) : '');
+    const values = { name: field(body.name).slice(0, 200), email: field(body.email).slice(0, 300) };
     const ctx = ctxOf(request, session!.csrfToken);
     reply.header('cache-control', 'no-store');
-    const result = await holdAppointment(db, request.tenant.id, { locationId: slot.summary.location.id, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
+    const issued = frictionFor(slot);
+    const sent = { challenge: field(body.challenge), solution: field(body.solution) };
+    const refusal = issued && checkFriction(frictionKey!, sent, challenged(slot));
+    // A form shown again keeps its genuine challenge, so the seconds without JavaScript count from its first opening.
+    const friction = issued && refusal !== 'invalid' ? { ...issued, challenge: sent.challenge } : issued;
+    const contactErrors = checkContact(values);
+    if (contactErrors) return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, contactErrors)} friction={friction} />, 422);
+    if (refusal) {
+      const notice = t(request.lang, refusal === 'tooEarly' ? 'frictionTooEarly' : 'frictionExpired', { seconds: secondsWithoutWork });
+      return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} friction={friction} notice={notice} />, 422);
+    }
+    const location = slot.setup.location;
+    const result = await holdAppointment(db, request.tenant.id, { locationId: location.id, departmentId: location.departmentId, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
     if (result.ok) {
+      timesChanged(request.tenant.id);
       deps.jobs.kick();
       return reply.redirect(bookingPaths.held, 303);
     }
-    if (result.kind === 'invalid') return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, result.errors)} />, 422);
+    if (result.kind === 'invalid') return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, result.errors)} friction={friction} />, 422);
     if (result.kind !== 'slot') return reply.callNotFound();
     const refused = { taken: result.problem === 'taken', nextFree: result.nextFree, choices: slot.choices };
     return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} refused={refused} />, 409);
@@ -151,6 +188,6 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     return sendPage(reply, <ConfirmedPage ctx={ctxOf(request)} outcome={result.outcome} manageHref={manageHref} />, status);
   });
 
-  await manageAppointmentRoutes(app, deps);
+  await manageAppointmentRoutes(app, deps, timesChanged);
   await waitingListRoutes(app, deps);
 }

@@ -13,6 +13,12 @@ const count = (min: number, max: number, message: AppointmentMessage) =>
 /** The letters a location's tickets may start with. */
 export const ticketLetters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('') as [string, ...string[]];
 
+const clock = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
+const normalise = (time: string) => {
+  const [, h, min] = clock.exec(time)!;
+  return `${h!.padStart(2, '0')}:${min}`;
+};
+
 /** A location's details, as the form sends them (lead time in hours). */
 export const locationSchema = z.object({
   name: required(120, 'nameRequired'),
@@ -24,6 +30,8 @@ export const locationSchema = z.object({
   slotMinutes: z.string().transform(Number).pipe(z.union(slotGrids.map((g) => z.literal(g)), m('slotInvalid'))),
   holidayRegion: z.enum(holidayRegions, m('regionInvalid')),
   ticketLetter: z.enum(ticketLetters, m('letterInvalid')),
+  // Empty: new days open at midnight; else the time of day they are released (batch release).
+  releaseTime: z.string().trim().refine((v) => v === '' || clock.test(v), m('releaseTimeInvalid')).transform((v) => (v === '' ? null : normalise(v))),
 });
 /** The location form's fields as typed. */
 export type LocationForm = Record<keyof z.input<typeof locationSchema>, string>;
@@ -39,12 +47,6 @@ export const offerSchema = z.object({
   offerMaxPersons: count(1, 10, 'maxPersonsInvalid'),
 });
 export type OfferInput = z.input<typeof offerSchema>;
-
-const clock = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
-const normalise = (time: string) => {
-  const [, h, min] = clock.exec(time)!;
-  return `${h!.padStart(2, '0')}:${min}`;
-};
 
 /**
  * A weekday's opening hours as typed: intervals separated by commas, e.g. "08:00–12:00,

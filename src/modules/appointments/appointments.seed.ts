@@ -16,6 +16,7 @@ export interface SeedLocation {
   slotMinutes?: number;
   /** The letter of the location's tickets; A unless given. */
   ticketLetter?: string;
+  releaseTime?: string;
   counters: string[];
   services: Array<{ service: string; minutes: number; minutesPerExtraPerson?: number; maxPersons?: number }>;
   /** Opening hours per ISO weekday (1 = Monday) as typed on the page, e.g. "08:00–12:00, 13:00–16:00". */
@@ -32,7 +33,7 @@ export async function seedAppointmentLocation(trx: Trx, tenantId: string, seed: 
   if (!week.ok) throw new Error(`seed location ${seed.name}: opening hours ${JSON.stringify(week.errors)}`);
   const id = await insertLocation(trx, tenantId, {
     departmentId: department.id, name: seed.name, address: seed.address, accessibility: seed.accessibility ?? '', holidayRegion: seed.holidayRegion ?? 'NW',
-    horizonDays: seed.horizonDays ?? 56, leadMinutes: (seed.leadHours ?? 2) * 60, slotMinutes: seed.slotMinutes ?? 15, ticketLetter: seed.ticketLetter ?? 'A',
+    horizonDays: seed.horizonDays ?? 56, leadMinutes: (seed.leadHours ?? 2) * 60, slotMinutes: seed.slotMinutes ?? 15, ticketLetter: seed.ticketLetter ?? 'A', releaseTime: seed.releaseTime ?? null,
   });
   for (const counter of seed.counters) await insertResource(trx, tenantId, id, counter);
   for (const s of seed.services) await upsertOffer(trx, tenantId, id, { serviceId: s.service, minutes: s.minutes, minutesPerExtraPerson: s.minutesPerExtraPerson ?? 0, maxPersons: s.maxPersons ?? 1 });

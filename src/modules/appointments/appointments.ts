@@ -14,6 +14,8 @@ export interface AppointmentLocation {
   slotMinutes: number;
   /** The letter of the location's tickets on the day. */
   ticketLetter: string;
+  /** Wall-clock 'HH:MM' at which the day entering the horizon opens for booking; null: at midnight. */
+  releaseTime: string | null;
   active: boolean;
 }
 
@@ -51,7 +53,7 @@ export function scheduleOf(setup: LocationSetup): Schedule {
   const { location } = setup;
   return {
     holidayRegion: location.holidayRegion, openingHours: setup.openingHours, closures: setup.closures, horizonDays: location.horizonDays,
-    leadMinutes: location.leadMinutes, slotMinutes: location.slotMinutes, resourceIds: setup.resources.filter((r) => r.active).map((r) => r.id),
+    leadMinutes: location.leadMinutes, slotMinutes: location.slotMinutes, releaseTime: location.releaseTime, resourceIds: setup.resources.filter((r) => r.active).map((r) => r.id),
   };
 }
 

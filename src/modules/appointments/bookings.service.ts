@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
+import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationRows, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationSetups, setConfirmTokenHash } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
-import { appointmentMinutes, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
+import { appointmentMinutes, bookingWeeks, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
 /** How long a hold waits for its e-mail confirmation before its time is free again. */
 export const holdMinutes = 15;
@@ -18,6 +19,8 @@ export const maxOpenPerService = 2;
 export const maxHoldsPerHour = 6;
 /** How many days of free slots a refusal offers instead. */
 const alternativeDays = 3;
+/** How long a town's bookable locations and a page of free times are reused (appointments.routes.tsx). */
+export const freeTimesMaxAgeMs = 1000;
 /** How many days with free slots the search shows per location. */
 export const searchDays = 5;
 /** The job that mails a hold's confirmation link. */
@@ -37,6 +40,12 @@ export const contactSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, { error: 'emailRequired' }).max(254, { error: 'tooLong' }).regex(emailPattern, { error: 'emailInvalid' }),
 });
 
+/** Field errors of a name and e-mail address typed for a booking, or null when both are fine. */
+export function checkContact(values: { name: string; email: string }): Record<string, AppointmentText> | null {
+  const contact = parseInput(contactSchema, values);
+  return contact.ok ? null : contact.errors;
+}
+
 /** A citizen's request to hold a slot: where, when, what for, and who. */
 export interface HoldRequest {
   locationId: string;
@@ -45,6 +54,8 @@ export interface HoldRequest {
   name: string;
   email: string;
   language: 'de' | 'en';
+  /** The location's department, when the caller knows it already (saves a transaction). */
+  departmentId?: string;
 }
 
 /** Why a hold was refused: the input, the services, or the slot (then with the next free slots). */
@@ -68,7 +79,7 @@ export async function findFreeCounter(trx: Trx, setup: LocationSetup, start: Dat
   if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem };
   const schedule = scheduleOf(setup);
   // Only the bookings around the requested time decide whether it is free (a day either side
-  // covers any appointment length); the whole horizon is read only to offer other times.
+  // covers any appointment length); other weeks are read only to offer other times.
   const busy = await listBusySpans(trx, setup.location.id, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 2 * 86_400_000), now, exceptBookingId);
   const checks = schedule.resourceIds.map((resourceId) => ({ resourceId, check: checkSlot(schedule, busy, { start, minutes: minutes.minutes, resourceId, now }) }));
   const frees = checks.filter((c) => c.check.ok);
@@ -77,10 +88,9 @@ export async function findFreeCounter(trx: Trx, setup: LocationSetup, start: Dat
   const free = frees[Math.floor(Math.random() * frees.length)];
   if (!free || !free.check.ok) {
     const problem = checks.find((c) => !c.check.ok && c.check.problem !== 'resourceUnknown')?.check;
-    const horizon = await listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now, exceptBookingId);
     return {
       ok: false, kind: 'slot', problem: problem && !problem.ok ? problem.problem : 'taken',
-      nextFree: freeSlots(schedule, horizon, { minutes: minutes.minutes, now, maxDays: alternativeDays }),
+      nextFree: await nextFreeDays(trx, setup, minutes.minutes, now, alternativeDays, exceptBookingId),
     };
   }
   await expireHoldsOn(trx, free.resourceId, start, free.check.end, now);
@@ -114,11 +124,12 @@ export async function holdAppointment(db: Db, tenantId: string, request: HoldReq
   if (!isUuid(request.locationId) || Number.isNaN(request.start.getTime())) return { ok: false, kind: 'locationUnknown' };
   // Counting an address's open bookings reads contacts, which only the location's department may:
   // the hold acts as that department (and reads nothing but the counts).
-  const departmentId = await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId));
+  const departmentId = request.departmentId ?? (await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, request.locationId)));
   if (!departmentId) return { ok: false, kind: 'locationUnknown' };
   return retryWhenTaken(() => inTransaction(db, { tenantId, departmentIds: [departmentId] }, async (trx) => {
     const setup = await findLocationSetup(trx, request.locationId);
-    if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
+    // A department given by the caller may be outdated (the location moved to another one just now).
+    if (!setup || !setup.location.active || setup.location.departmentId !== departmentId) return { ok: false, kind: 'locationUnknown' } as const;
     const counter = await findFreeCounter(trx, setup, request.start, request.services, now);
     if (!counter.ok) return counter;
     const address = await countBookingsOfAddress(trx, tenantId, contact.data.email, now);
@@ -188,14 +199,19 @@ export function expireAppointmentHolds(trx: Trx, now = new Date()): Promise<numb
 
 /** The town's locations that can be booked: active, with an active counter and a service. */
 export function listBookableLocations(db: Db, tenantId: string): Promise<LocationSetup[]> {
-  return inTransaction(db, { tenantId }, async (trx) => {
-    const setups: LocationSetup[] = [];
-    for (const row of await listLocationRows(trx)) {
-      const setup = row.active && row.counters > 0 && row.services > 0 ? await findLocationSetup(trx, row.id) : undefined;
-      if (setup) setups.push(setup);
-    }
-    return setups;
-  });
+  return inTransaction(db, { tenantId }, async (trx) =>
+    (await listLocationSetups(trx)).filter((s) => s.location.active && s.offers.length > 0 && s.resources.some((r) => r.active)));
+}
+
+/**
+ * Whether a start is a time the location offers for these services now (inside the booking
+ * window, on an open day, on the grid), whether or not it is still free.
+ */
+export function isOfferedTime(setup: LocationSetup, start: Date, choices: ServiceChoice[], now = new Date()): boolean {
+  const minutes = appointmentMinutes(offersOf(setup), choices);
+  const schedule = scheduleOf(setup);
+  const resourceId = schedule.resourceIds[0];
+  return minutes.ok && resourceId !== undefined && checkSlot(schedule, [], { start, minutes: minutes.minutes, resourceId, now }).ok;
 }
 
 /** The free slots of one location for a set of services. */
@@ -205,17 +221,32 @@ export interface LocationSlots {
   days: SlotDay[];
 }
 
-/** The next free slots at every bookable location that offers all chosen services (for as many persons). */
-export async function searchFreeSlots(db: Db, tenantId: string, choices: ServiceChoice[], now = new Date()): Promise<LocationSlots[]> {
-  const results: LocationSlots[] = [];
-  for (const setup of await listBookableLocations(db, tenantId)) {
-    const minutes = appointmentMinutes(offersOf(setup), choices);
-    if (!minutes.ok) continue;
-    const schedule = scheduleOf(setup);
-    const busy = await inTransaction(db, { tenantId }, (trx) => listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now));
-    results.push({ location: setup.location, minutes: minutes.minutes, days: freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays }) });
+/**
+ * The first `maxDays` days with free slots of a location for an appointment of `minutes`,
+ * reading the bookings of one week at a time (bookingWeeks). `exceptBookingId`'s time counts as
+ * free (the booking being rescheduled).
+ */
+export async function nextFreeDays(trx: Trx, setup: LocationSetup, minutes: number, now: Date, maxDays: number, exceptBookingId?: string): Promise<SlotDay[]> {
+  const schedule = scheduleOf(setup);
+  const days: SlotDay[] = [];
+  for (const week of bookingWeeks(schedule, now)) {
+    if (days.length >= maxDays) break;
+    const busy = await listBusySpans(trx, setup.location.id, week.from, week.to, now, exceptBookingId);
+    days.push(...freeSlots(schedule, busy, { minutes, now, maxDays: maxDays - days.length, week }));
   }
-  return results;
+  return days;
+}
+
+/** The next free slots at each of the locations that offers all chosen services (for as many persons). */
+export function searchFreeSlots(db: Db, tenantId: string, locations: readonly LocationSetup[], choices: ServiceChoice[], now = new Date()): Promise<LocationSlots[]> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const results: LocationSlots[] = [];
+    for (const setup of locations) {
+      const minutes = appointmentMinutes(offersOf(setup), choices);
+      if (minutes.ok) results.push({ location: setup.location, minutes: minutes.minutes, days: await nextFreeDays(trx, setup, minutes.minutes, now, searchDays) });
+    }
+    return results;
+  });
 }
 
 /** How long the catalog may link to booking on an outdated offer (after an admin's change). */
@@ -226,20 +257,14 @@ const bookableCacheMs = 30_000;
  * for every visitor, so this is part of their cache key). Read at most every 30 s per town.
  */
 export class BookableServices {
-  #towns = new Map<string, { ids: Promise<Set<string>>; readAt: number }>();
+  #towns: ShortLivedCache<Set<string>>;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.#towns = new ShortLivedCache(bookableCacheMs, (tenantId) => inTransaction(db, { tenantId }, async (trx) => new Set(await listBookableServiceIds(trx))));
+  }
 
   /** Whether the town offers the service at a location. */
   async has(tenantId: string, serviceId: string): Promise<boolean> {
-    let town = this.#towns.get(tenantId);
-    if (!town || Date.now() - town.readAt > bookableCacheMs) {
-      const ids = inTransaction(this.db, { tenantId }, async (trx) => new Set(await listBookableServiceIds(trx)));
-      town = { ids, readAt: Date.now() };
-      this.#towns.set(tenantId, town);
-      // A failed read is not kept: the next request reads again.
-      ids.catch(() => this.#towns.delete(tenantId));
-    }
-    return (await town.ids).has(serviceId);
+    return (await this.#towns.get(tenantId)).has(serviceId);
   }
 }

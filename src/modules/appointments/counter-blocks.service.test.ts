@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { confirmAppointment, holdAppointment, issueConfirmationToken, searchFreeSlots } from './bookings.service.js';
+import { confirmAppointment, holdAppointment, issueConfirmationToken, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import { blockCounter, blockedMailJob, type BlockForm } from './counter-blocks.service.js';
 import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
 
@@ -37,7 +37,7 @@ describe('blocking a counter', () => {
     const mails = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = ${blockedMailJob} and payload->>'bookingId' = ${afternoon}`.execute(town.db);
     assert.equal(mails.rows[0]!.n, 1);
 
-    const free = (await searchFreeSlots(town.db, town.id, identityCard, friday)).find((r) => r.location.id === office)!;
+    const free = (await searchFreeSlots(town.db, town.id, await listBookableLocations(town.db, town.id), identityCard, friday)).find((r) => r.location.id === office)!;
     const times = free.days.flatMap((d) => d.slots.map((s) => s.time));
     assert.ok(times.includes('11:30'), `the morning is still offered: ${times.join(' ')}`);
     assert.ok(!times.some((t) => t >= '13:00'), 'the blocked afternoon is not');

@@ -19,7 +19,7 @@ const manageLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
  * The management link's pages (cancel and reschedule, ADR 0024). The token is in the path only:
  * never in a cookie or the browser's storage; pages are not cached and send no referrer.
  */
-export async function manageAppointmentRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+export async function manageAppointmentRoutes(app: FastifyInstance, deps: ModuleDeps, timesChanged: (tenantId: string) => void): Promise<void> {
   const { db } = deps;
   const ctxOf = (request: FastifyRequest, csrfToken?: string): PageContext => ({ lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken });
 
@@ -58,6 +58,7 @@ export async function manageAppointmentRoutes(app: FastifyInstance, deps: Module
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     const result = await cancelAppointment(db, request.tenant.id, request.params.token);
     if (result.kind !== 'open') return refuse(request, reply, result);
+    timesChanged(request.tenant.id);
     deps.jobs.kick();
     return reply.redirect(bookingPaths.cancelled, 303);
   });
@@ -80,6 +81,7 @@ export async function manageAppointmentRoutes(app: FastifyInstance, deps: Module
     if (Number.isNaN(start.getTime())) return reply.callNotFound();
     const result = await rescheduleAppointment(db, request.tenant.id, request.params.token, start);
     if (result.ok) {
+      timesChanged(request.tenant.id);
       deps.jobs.kick();
       return reply.redirect(bookingPaths.rescheduled, 303);
     }

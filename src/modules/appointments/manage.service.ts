@@ -1,10 +1,10 @@
 import { hashToken, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import { offersOf, scheduleOf, type AppointmentLocation } from './appointments.js';
-import { cancelConfirmedBooking, findBookingByManageToken, findLocationSetup, insertManageTokenHash, insertReplacement, listBusySpans, type ManagedBookingRow } from './appointments.repository.js';
-import { enqueueReminder, findFreeCounter, retryWhenTaken, searchDays, type HoldRefusal } from './bookings.service.js';
-import { appointmentMinutes, freeSlots, type SlotDay } from './slots.js';
+import { offersOf, type AppointmentLocation } from './appointments.js';
+import { cancelConfirmedBooking, findBookingByManageToken, findLocationSetup, insertManageTokenHash, insertReplacement, type ManagedBookingRow } from './appointments.repository.js';
+import { enqueueReminder, findFreeCounter, nextFreeDays, retryWhenTaken, searchDays, type HoldRefusal } from './bookings.service.js';
+import { appointmentMinutes, type SlotDay } from './slots.js';
 import { offerFreedSlot } from './waiting-list.service.js';
 
 /** The job that mails a cancellation with the calendar file that removes the entry. */
@@ -67,10 +67,8 @@ export async function findRescheduleSlots(db: Db, tenantId: string, booking: Man
     if (!setup) return undefined;
     const minutes = appointmentMinutes(offersOf(setup), booking.services);
     if (!setup.location.active || !minutes.ok) return { location: setup.location, days: [] };
-    const schedule = scheduleOf(setup);
-    const busy = await listBusySpans(trx, setup.location.id, now, new Date(now.getTime() + (schedule.horizonDays + 2) * 86_400_000), now, booking.id);
     // Its own time counts as free (a move may overlap it) but is no other time to move to.
-    const days = freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: searchDays })
+    const days = (await nextFreeDays(trx, setup, minutes.minutes, now, searchDays, booking.id))
       .map((d) => ({ ...d, slots: d.slots.filter((slot) => slot.start.getTime() !== booking.start.getTime()) })).filter((d) => d.slots.length > 0);
     return { location: setup.location, days };
   });

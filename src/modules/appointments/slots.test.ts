@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isHoliday } from 'feiertagejs';
-import { appointmentMinutes, checkSlot, freeSlots, minutesOfDay, slotGrids, type BusySpan, type Schedule } from './slots.js';
+import { appointmentMinutes, bookingWeeks, checkSlot, freeSlots, minutesOfDay, slotGrids, type BusySpan, type Schedule } from './slots.js';
 
 // The wall clock in Berlin as Intl sees it: an oracle independent of the Temporal code under test.
 const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short' });
@@ -109,6 +109,18 @@ describe('free appointment slots', () => {
     const short = freeSlots({ ...buergerbuero, horizonDays: 2 }, [], { minutes: 30, now });
     assert.deepEqual(short.map((d) => d.day), ['2026-03-30', '2026-03-31', '2026-04-01']);
     assert.equal(freeSlots(buergerbuero, [], { minutes: 30, now, maxDays: 3 }).length, 3);
+  });
+
+  it('opens the day entering the horizon at the release time, not at midnight (batch release)', () => {
+    // Monday 30 March 2026 (summer time, UTC+2); horizon 2 days, new days released at 07:30.
+    const batch: Schedule = { ...buergerbuero, horizonDays: 2, leadMinutes: 0, releaseTime: '07:30' };
+    const at = (iso: string) => freeSlots(batch, [], { minutes: 30, now: new Date(iso) }).map((d) => d.day);
+    assert.deepEqual(at('2026-03-30T05:29:00Z'), ['2026-03-30', '2026-03-31'], '07:29: Wednesday not yet');
+    assert.deepEqual(at('2026-03-30T05:30:00Z'), ['2026-03-30', '2026-03-31', '2026-04-01'], '07:30: Wednesday released');
+    const wednesday = startOf({ ...batch, releaseTime: null }, '2026-04-01', '08:00', 30, new Date('2026-03-30T05:30:00Z'))!;
+    const check = (iso: string) => checkSlot(batch, [], { start: new Date(wednesday), minutes: 30, resourceId: 'schalter-1', now: new Date(iso) });
+    assert.deepEqual(check('2026-03-30T05:29:59Z'), { ok: false, problem: 'outsideWindow' }, 'a hold sent a second early is refused');
+    assert.equal(check('2026-03-30T05:30:00Z').ok, true);
   });
 
   it('lists only the counters free for the whole appointment, and no slot when all are taken', () => {
@@ -235,6 +247,20 @@ describe('free appointment slots for generated schedules (property tests)', () =
       const offered = freeSlots(schedule, [], { minutes, now }).some((d) => d.slots.some((s) => s.start.getTime() === candidate.getTime() && s.resourceIds.includes(resourceId)));
       assert.equal(offered, checked.ok);
     }), { numRuns: 300 });
+  });
+
+  it('finds the same days week by week, with only each week\'s bookings, as in one search over the horizon', () => {
+    const cases = fc.tuple(scheduleArb, instant2026, duration, fc.integer({ min: 1, max: 8 })).chain(([schedule, now, minutes, maxDays]) =>
+      fc.tuple(fc.constant({ ...schedule, horizonDays: schedule.horizonDays * 3 }), fc.constant(now), fc.constant(minutes), fc.constant(maxDays), busyArb(now)));
+    fc.assert(fc.property(cases, ([schedule, now, minutes, maxDays, busy]) => {
+      const days = [];
+      for (const week of bookingWeeks(schedule, now)) {
+        if (days.length >= maxDays) break;
+        const weekBusy = busy.filter((b) => b.start < week.to && week.from < b.end);
+        days.push(...freeSlots(schedule, weekBusy, { minutes, now, maxDays: maxDays - days.length, week }));
+      }
+      assert.deepEqual(days, freeSlots(schedule, busy, { minutes, now, maxDays }));
+    }), { numRuns: 150 });
   });
 
   it('never puts two bookings on one counter at once when citizens keep booking offered slots', () => {

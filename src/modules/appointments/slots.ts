@@ -36,6 +36,11 @@ export interface Schedule {
   leadMinutes: number;
   /** Slots start every slotMinutes from each opening time. */
   slotMinutes: number;
+  /**
+   * Wall-clock 'HH:MM' at which the day entering the horizon opens (batch release); before it,
+   * the horizon ends a day earlier. Null or absent: the horizon moves on at midnight.
+   */
+  releaseTime?: string | null;
   /** The ids of the counters that can be booked. */
   resourceIds: readonly string[];
 }
@@ -186,22 +191,52 @@ function busyWithin(sorted: readonly BusySpan[], from: number, to: number): Busy
 /** The first and last bookable local day and the earliest bookable instant. */
 function bookingWindow(schedule: Schedule, now: Date): { firstDay: Temporal.PlainDate; lastDay: Temporal.PlainDate; earliest: Date } {
   const earliest = new Date(now.getTime() + schedule.leadMinutes * 60_000);
-  const today = Temporal.PlainDate.from(berlinWallClock(now).day);
-  return { firstDay: Temporal.PlainDate.from(berlinWallClock(earliest).day), lastDay: today.add({ days: schedule.horizonDays }), earliest };
+  const wall = berlinWallClock(now);
+  const released = !schedule.releaseTime || wall.time >= schedule.releaseTime;
+  const lastDay = Temporal.PlainDate.from(wall.day).add({ days: released ? schedule.horizonDays : schedule.horizonDays - 1 });
+  return { firstDay: Temporal.PlainDate.from(berlinWallClock(earliest).day), lastDay, earliest };
+}
+
+/** Some bookable days ('YYYY-MM-DD', inclusive) and the instants that hold every slot of them. */
+export interface BookingWeek {
+  firstDay: string;
+  lastDay: string;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The bookable days from now to the end of the horizon in weeks, so a search reads the busy spans
+ * of a week at a time and stops when it has found enough days: the first free days are usually
+ * near, and the bookings of eight weeks are many.
+ */
+export function bookingWeeks(schedule: Schedule, now: Date): BookingWeek[] {
+  const window = bookingWindow(schedule, now);
+  const weeks: BookingWeek[] = [];
+  for (let first = window.firstDay; Temporal.PlainDate.compare(first, window.lastDay) <= 0; first = first.add({ days: 7 })) {
+    const last = Temporal.PlainDate.compare(first.add({ days: 6 }), window.lastDay) < 0 ? first.add({ days: 6 }) : window.lastDay;
+    // A Berlin day starts one or two hours before its UTC midnight and ends before the next one.
+    const from = Date.UTC(first.year, first.month - 1, first.day) - 3 * 3_600_000;
+    const to = Date.UTC(last.year, last.month - 1, last.day) + 86_400_000;
+    weeks.push({ firstDay: first.toString(), lastDay: last.toString(), from: new Date(from), to: new Date(to) });
+  }
+  return weeks;
 }
 
 /**
  * The free slots of a location for an appointment of `minutes`, day by day from the first
- * bookable day to the end of the horizon; days without a free slot are left out, and at most
- * `maxDays` days are returned.
+ * bookable day to the end of the horizon (or within `week`); days without a free slot are left
+ * out, and at most `maxDays` days are returned.
  */
-export function freeSlots(schedule: Schedule, busy: readonly BusySpan[], options: { minutes: number; now: Date; maxDays?: number }): SlotDay[] {
-  const { minutes, now } = options;
+export function freeSlots(schedule: Schedule, busy: readonly BusySpan[], options: { minutes: number; now: Date; maxDays?: number; week?: BookingWeek }): SlotDay[] {
+  const { minutes, now, week } = options;
   const window = bookingWindow(schedule, now);
+  const firstDay = week ? Temporal.PlainDate.from(week.firstDay) : window.firstDay;
+  const lastDay = week ? Temporal.PlainDate.from(week.lastDay) : window.lastDay;
   const closed = new ClosedDays(schedule);
   const sortedBusy = [...busy].sort((a, b) => a.start.getTime() - b.start.getTime());
   const days: SlotDay[] = [];
-  for (let day = window.firstDay; Temporal.PlainDate.compare(day, window.lastDay) <= 0; day = day.add({ days: 1 })) {
+  for (let day = firstDay; Temporal.PlainDate.compare(day, lastDay) <= 0; day = day.add({ days: 1 })) {
     if (options.maxDays !== undefined && days.length >= options.maxDays) break;
     const dayString = day.toString();
     const intervals = schedule.openingHours.filter((i) => i.weekday === day.dayOfWeek).sort((a, b) => minutesOfDay(a.opens) - minutesOfDay(b.opens));

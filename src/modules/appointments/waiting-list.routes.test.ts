@@ -9,7 +9,7 @@ import { TestBrowser, fieldError } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedAppointmentLocation } from './appointments.seed.js';
-import { confirmAppointment, holdAppointment, issueConfirmationToken, searchFreeSlots } from './bookings.service.js';
+import { confirmAppointment, holdAppointment, issueConfirmationToken, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import { confirmWaitlistEntry, issueEntryTokens, joinWaitingList, offerFreeSlots } from './waiting-list.service.js';
 
 const everyDay = { 1: '08:00–08:20', 2: '08:00–08:20', 3: '08:00–08:20', 4: '08:00–08:20', 5: '08:00–08:20', 6: '08:00–08:20', 7: '08:00–08:20' };
@@ -31,7 +31,7 @@ describe('the waiting list and blocked counters in the browser', () => {
     }));
     officeId = (await sql<{ id: string }>`select id from appointment_locations where tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.id;
     booked = [];
-    const slots = (await searchFreeSlots(app.database.db, tenant.id, identityCard))[0]!.days.flatMap((d) => d.slots);
+    const slots = (await searchFreeSlots(app.database.db, tenant.id, await listBookableLocations(app.database.db, tenant.id), identityCard))[0]!.days.flatMap((d) => d.slots);
     for (const [i, slot] of slots.entries()) {
       const email = `booker${i}@example.org`;
       const held = await holdAppointment(app.database.db, tenant.id, { locationId: officeId, start: slot.start, services: identityCard, name: `Booker ${i}`, email, language: 'de' });

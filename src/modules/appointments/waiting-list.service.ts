@@ -1,11 +1,11 @@
 import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import { offersOf, scheduleOf, type AppointmentText } from './appointments.js';
-import { expireHoldsOn, findLocationDepartmentId, findLocationSetup, insertHold, listBusySpans } from './appointments.repository.js';
-import { contactSchema, retryWhenTaken } from './bookings.service.js';
+import { offersOf, type AppointmentText } from './appointments.js';
+import { expireHoldsOn, findLocationDepartmentId, findLocationSetup, insertHold } from './appointments.repository.js';
+import { contactSchema, nextFreeDays, retryWhenTaken } from './bookings.service.js';
 import { parseInput } from './appointments.schema.js';
-import { appointmentMinutes, freeSlots, type DurationProblem, type ServiceChoice } from './slots.js';
+import { appointmentMinutes, type DurationProblem, type ServiceChoice } from './slots.js';
 import {
   confirmEntry, countOpenEntriesOfAddress, endEntry, findBookingStatus, findEntry, findEntryByToken, findEntryContact, insertEntry, lapseStaleEntries, listWaitingEntries,
   lockWaitingList, markOffered, releaseOfferedHold, setEntryTokenHashes,
@@ -62,9 +62,7 @@ export async function joinWaitingList(db: Db, tenantId: string, request: JoinReq
     if (!setup || !setup.location.active) return { ok: false, kind: 'locationUnknown' } as const;
     const minutes = appointmentMinutes(offersOf(setup), request.services);
     if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem } as const;
-    const schedule = scheduleOf(setup);
-    const busy = await listBusySpans(trx, setup.location.id, now, horizonEnd(now, schedule.horizonDays), now);
-    if (freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: 1 }).length > 0) return { ok: false, kind: 'slotsFree' } as const;
+    if ((await nextFreeDays(trx, setup, minutes.minutes, now, 1)).length > 0) return { ok: false, kind: 'slotsFree' } as const;
     if ((await countOpenEntriesOfAddress(trx, tenantId, contact.data.email)) >= maxEntriesPerAddress) {
       return { ok: false, kind: 'invalid', errors: { email: { key: 'tooManyWaitlistEntries', params: { max: maxEntriesPerAddress } } } } as const;
     }
@@ -73,8 +71,6 @@ export async function joinWaitingList(db: Db, tenantId: string, request: JoinReq
     return { ok: true } as const;
   });
 }
-
-const horizonEnd = (now: Date, horizonDays: number) => new Date(now.getTime() + (horizonDays + 2) * 86_400_000);
 
 /**
  * Makes the tokens of a new place's opt-in and leave links and stores their hashes; the mail job
@@ -152,25 +148,23 @@ export async function offerFreeSlots(db: Db, tenantId: string, locationId: strin
     await lockWaitingList(trx, tenantId, locationId);
     const setup = await findLocationSetup(trx, locationId);
     if (!setup) return 0;
-    const schedule = scheduleOf(setup);
     // A place waits as long as the location books ahead: then it ends, and the citizen is told.
-    for (const entryId of await lapseStaleEntries(trx, locationId, new Date(now.getTime() - schedule.horizonDays * 86_400_000), now)) {
+    for (const entryId of await lapseStaleEntries(trx, locationId, new Date(now.getTime() - setup.location.horizonDays * 86_400_000), now)) {
       await enqueueJob(trx, { tenantId, kind: endedMailJob, payload: { entryId } });
     }
     const waiting = await listWaitingEntries(trx, locationId, placesPerRun);
     if (waiting.length === 0 || !setup.location.active) return 0;
-    const busy = await listBusySpans(trx, locationId, now, horizonEnd(now, schedule.horizonDays), now);
     const expiresAt = new Date(now.getTime() + offerMinutes * 60_000);
     let offered = 0;
     for (const entry of waiting) {
       const minutes = appointmentMinutes(offersOf(setup), entry.services);
-      const slot = minutes.ok ? freeSlots(schedule, busy, { minutes: minutes.minutes, now, maxDays: 1 })[0]?.slots[0] : undefined;
+      // Reads the bookings again for each place: the holds this run made are among them.
+      const slot = minutes.ok ? (await nextFreeDays(trx, setup, minutes.minutes, now, 1))[0]?.slots[0] : undefined;
       const contact = slot && (await findEntryContact(trx, entry.id));
       if (!slot || !contact) continue;
       const resourceId = slot.resourceIds[0]!;
       await expireHoldsOn(trx, resourceId, slot.start, slot.end, now);
       const bookingId = await insertHold(trx, tenantId, { locationId, departmentId, resourceId, start: slot.start, end: slot.end, services: entry.services, expiresAt, ...contact });
-      busy.push({ resourceId, start: slot.start, end: slot.end });
       await markOffered(trx, entry.id, bookingId, expiresAt);
       await enqueueJob(trx, { tenantId, kind: offerMailJob, payload: { entryId: entry.id } });
       await enqueueJob(trx, { tenantId, kind: offerEndJob, payload: { entryId: entry.id }, runAt: expiresAt });

@@ -63,6 +63,17 @@ export function loadAnswersKey(config: Pick<Config, 'answersKey' | 'dataDir'>): 
   return config.answersKey ? Promise.resolve(config.answersKey) : loadLocalKey(config.dataDir, 'answers.key');
 }
 
+/**
+ * The key that signs the booking forms' challenges (HMAC-SHA256, ADR 0024): APPOINTMENT_KEY, or
+ * outside production one generated once into DATA_DIR/keys/appointment.key. Every app node must
+ * have the same key: a form served by one is sent to another.
+ */
+export function loadAppointmentKey(config: Pick<Config, 'appointmentKey' | 'dataDir' | 'env'>): Promise<Buffer> {
+  if (config.appointmentKey) return Promise.resolve(config.appointmentKey);
+  if (config.env === 'production') return Promise.reject(new Error('APPOINTMENT_KEY is required in production to sign the booking forms (or set APPOINTMENT_FRICTION_BITS=0)'));
+  return loadLocalKey(config.dataDir, 'appointment.key');
+}
+
 async function loadLocalKey(dataDir: string, name: string): Promise<Buffer> {
   const file = path.resolve(dataDir, 'keys', name);
   if (!existsSync(file)) {

@@ -611,6 +611,8 @@ export interface Database {
     created_at: Generated<Date>;
     /** The letter of the location's tickets. */
     ticket_letter: ColumnType<string, string | undefined, string>;
+    /** When the day entering the horizon opens for booking; null: at midnight. */
+    release_time: ColumnType<string | null, string | null | undefined, string | null>;
     /** Days after an appointment its contact data is deleted. */
     contact_retention_days: ColumnType<number, number | undefined, number>;
   };

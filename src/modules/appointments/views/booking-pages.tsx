@@ -133,7 +133,13 @@ export function Summary(props: { lang: Lang; summary: BookingSummary }) {
 }
 
 /** Step 3: name and e-mail for the chosen slot; or, when the slot is gone, the next free ones. */
-export function BookingFormPage(props: { ctx: PageContext; summary: BookingSummary; action: string; values: Record<string, string>; errors: FieldErrors; refused?: { taken: boolean; nextFree: SlotDay[]; choices: ServiceChoice[] } }) {
+export function BookingFormPage(props: {
+  ctx: PageContext; summary: BookingSummary; action: string; values: Record<string, string>; errors: FieldErrors; refused?: { taken: boolean; nextFree: SlotDay[]; choices: ServiceChoice[] };
+  /** The form's challenge (booking-friction.ts), when the booking step has friction. */
+  friction?: { challenge: string; bits: number };
+  /** Why the form is shown again though nothing typed was wrong. */
+  notice?: string;
+}) {
   const { lang } = props.ctx;
   const failed = Object.keys(props.errors).length > 0;
   if (props.refused) {
@@ -147,17 +153,25 @@ export function BookingFormPage(props: { ctx: PageContext; summary: BookingSumma
     );
   }
   return (
-    <Layout ctx={props.ctx} title={`${failed ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'formTitle')}`}>
+    <Layout ctx={props.ctx} title={`${failed || props.notice ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'formTitle')}`} scripts={props.friction ? ['/static/booking-friction.js'] : undefined}>
       <ErrorSummary errors={props.errors} lang={lang} />
+      {props.notice && (
+        <div class="kern-alert kern-alert--info" role="status">
+          <div class="kern-alert__body"><p class="kern-body">{props.notice}</p></div>
+        </div>
+      )}
       <h1 class="kern-heading-x-large">{t(lang, 'formTitle')}</h1>
       <Summary lang={lang} summary={props.summary} />
-      <form method="post" action={props.action} novalidate class="narrow-form">
+      <form method="post" action={props.action} novalidate class="narrow-form" data-friction-bits={props.friction?.bits}>
         <CsrfField token={props.ctx.csrfToken} />
+        {props.friction && <input type="hidden" name="challenge" value={props.friction.challenge} />}
+        {props.friction && <input type="hidden" name="solution" value="" />}
         <div class="kern-stack">
           <TextField name="name" label={t(lang, 'name')} value={props.values.name ?? ''} error={props.errors.name} lang={lang} autocomplete="name" maxLength={120} />
           <TextField name="email" type="email" label={t(lang, 'email')} hint={t(lang, 'emailHint')} value={props.values.email ?? ''} error={props.errors.email} lang={lang} autocomplete="email" maxLength={254} />
         </div>
         <div class="kern-btn-wrapper form-actions"><Button>{t(lang, 'reserve')}</Button></div>
+        {props.friction && <p id="friction-status" class="kern-body" role="status" data-working={t(lang, 'frictionWorking')}></p>}
       </form>
     </Layout>
   );

@@ -60,7 +60,7 @@ export function locationFormValues(location: AppointmentLocation, departments: D
     name: location.name, address: location.address, accessibility: location.accessibility,
     department: departments.find((d) => d.id === location.departmentId)?.key ?? '',
     horizonDays: String(location.horizonDays), leadHours: String(location.leadMinutes / 60), slotMinutes: String(location.slotMinutes), holidayRegion: location.holidayRegion,
-    ticketLetter: location.ticketLetter,
+    ticketLetter: location.ticketLetter, releaseTime: location.releaseTime ?? '',
   };
 }
 
@@ -78,6 +78,7 @@ function LocationFields(props: { lang: Lang; values: Record<string, string>; err
         options={props.departments.filter((d) => d.active).map((d) => ({ value: d.key, label: localize(d.name, lang) }))} />
       <TextField name="horizonDays" label={t(lang, 'horizonDays')} value={v.horizonDays ?? ''} error={e.horizonDays} lang={lang} inputmode="numeric" width="short" maxLength={5} />
       <TextField name="leadHours" label={t(lang, 'leadHours')} hint={t(lang, 'leadHoursHint')} value={v.leadHours ?? ''} error={e.leadHours} lang={lang} inputmode="numeric" width="short" maxLength={5} />
+      <TextField name="releaseTime" label={t(lang, 'releaseTime')} hint={t(lang, 'releaseTimeHint')} value={v.releaseTime ?? ''} error={e.releaseTime} lang={lang} required={false} width="short" maxLength={5} autocomplete="off" />
       <SelectField name="slotMinutes" label={t(lang, 'slotMinutes')} value={v.slotMinutes ?? ''} error={e.slotMinutes} lang={lang} placeholder="–" options={slotGrids.map((g) => ({ value: String(g), label: String(g) }))} />
       <SelectField name="holidayRegion" label={t(lang, 'holidayRegion')} value={v.holidayRegion ?? ''} error={e.holidayRegion} lang={lang} placeholder="–" options={holidayRegions.map((r) => ({ value: r, label: stateNames[r] }))} />
       <SelectField name="ticketLetter" label={t(lang, 'ticketLetter')} hint={t(lang, 'ticketLetterHint')} value={v.ticketLetter ?? ''} error={e.ticketLetter} lang={lang} placeholder="–"
