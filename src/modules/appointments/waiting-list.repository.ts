@@ -105,6 +105,12 @@ export async function markOffered(trx: Trx, entryId: string, bookingId: string, 
     .where('id', '=', entryId).where('status', '=', 'waiting').execute();
 }
 
+/** Puts an offered place back on the list in its old position (its offer was withdrawn). */
+export async function returnToWaiting(trx: Trx, entryId: string): Promise<void> {
+  await trx.updateTable('appointment_waitlist_entries').set({ status: 'waiting', offered_booking_id: null, offer_expires_at: null })
+    .where('id', '=', entryId).where('status', '=', 'offered').execute();
+}
+
 /** Ends a place that has not ended; false when it had. */
 export async function endEntry(trx: Trx, entryId: string, status: 'booked' | 'lapsed' | 'left', now: Date): Promise<boolean> {
   const result = await trx.updateTable('appointment_waitlist_entries').set({ status, ended_at: now, offer_expires_at: null })

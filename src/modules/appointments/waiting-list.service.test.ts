@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { confirmAppointment, holdAppointment, issueConfirmationToken } from './bookings.service.js';
+import { blockCounter } from './counter-blocks.service.js';
 import { cancelAppointment } from './manage.service.js';
 import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
 import { confirmWaitlistEntry, endOffer, issueEntryTokens, joinWaitingList, leaveWaitingList, maxEntriesPerAddress, offerFreeSlots, offerMinutes, type JoinRequest } from './waiting-list.service.js';
@@ -121,6 +122,21 @@ describe('the waiting list of a location', () => {
     const mails = await sql<{ n: number }>`select count(*)::int as n from jobs j join appointment_waitlist_entries e on e.id::text = j.payload->>'entryId'
       where j.kind = 'appointments.waitlist_ended' and e.location_id = ${office}`.execute(town.db);
     assert.equal(mails.rows[0]!.n, 1);
+  });
+
+  it('puts a place back in its position when a counter block withdraws its offer', async () => {
+    const { office, manageTokens } = await buildFullOffice(['Schalter 1']);
+    await joinConfirmed(office, 'ilse', friday);
+    await cancelAppointment(town.db, town.id, manageTokens[0]!, friday);
+    assert.equal(await offerFreeSlots(town.db, town.id, office, friday), 1);
+    const [offered] = await entries(office);
+    const { departmentId, counterIds } = (await sql<{ departmentId: string; counterIds: string[] }>`select l.department_id as "departmentId", array_agg(r.id) as "counterIds"
+      from appointment_locations l join appointment_resources r on r.location_id = l.id where l.id = ${office} group by l.department_id`.execute(town.db)).rows[0]!;
+    const blocked = await blockCounter(town.db, town.id, [departmentId], office, { resourceId: counterIds[0]!, day: '2026-11-30', from: '08:00', until: '09:00', reason: 'Schulung' }, friday);
+    assert.deepEqual(blocked, { ok: true, cancelled: 0 }, 'the offered hold is cancelled, but no confirmed appointment');
+    const entryId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${offered!.offered_booking_id}`.execute(town.db)).rows[0]!.id;
+    assert.equal(await endOffer(town.db, town.id, entryId, new Date(friday.getTime() + (offerMinutes + 1) * 60_000)), 'withdrawn');
+    assert.equal((await entries(office))[0]!.status, 'waiting');
   });
 
   it('never offers a slot twice nor a place two slots when cancellations and offer runs race', async () => {

@@ -8,7 +8,7 @@ import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, type DurationProblem, type ServiceChoice } from './slots.js';
 import {
   confirmEntry, countOpenEntriesOfAddress, endEntry, findBookingStatus, findEntry, findEntryByToken, findEntryContact, insertEntry, lapseStaleEntries, listWaitingEntries,
-  lockWaitingList, markOffered, releaseOfferedHold, setEntryTokenHashes,
+  lockWaitingList, markOffered, releaseOfferedHold, returnToWaiting, setEntryTokenHashes,
 } from './waiting-list.repository.js';
 
 /** How long a slot offered to a waiting citizen is held for them alone. */
@@ -176,10 +176,11 @@ export async function offerFreeSlots(db: Db, tenantId: string, locationId: strin
 
 /**
  * Ends the offer of a place once its hold has run out (or is confirmed): booked when the citizen
- * confirmed it, else lapsed (the place leaves the list, as the offer mail said) and its slot is
+ * confirmed it; withdrawn when a counter block cancelled the hold (the place waits again in its
+ * position); else lapsed (the place leaves the list, as the offer mail said) and its slot is
  * offered to the next at once. Does nothing before the hold's end or for a place no longer offered.
  */
-export async function endOffer(db: Db, tenantId: string, entryId: string, now = new Date()): Promise<'booked' | 'lapsed' | undefined> {
+export async function endOffer(db: Db, tenantId: string, entryId: string, now = new Date()): Promise<'booked' | 'lapsed' | 'withdrawn' | undefined> {
   return inTransaction(db, { tenantId }, async (trx) => {
     const found = await findEntry(trx, entryId);
     if (!found) return undefined;
@@ -189,6 +190,13 @@ export async function endOffer(db: Db, tenantId: string, entryId: string, now = 
     const status = await findBookingStatus(trx, entry.offeredBookingId);
     if (status === 'confirmed') return (await endEntry(trx, entry.id, 'booked', now)) ? 'booked' : undefined;
     if (now < entry.offerExpiresAt && status === 'held') return undefined;
+    // Only the office cancels a hold (a counter block over the offered time): the citizen did
+    // nothing wrong, so the place keeps its position for the next free time.
+    if (status === 'cancelled') {
+      await returnToWaiting(trx, entry.id);
+      await offerFreedSlot(trx, tenantId, entry.locationId);
+      return 'withdrawn';
+    }
     await releaseOfferedHold(trx, entry.offeredBookingId);
     await endEntry(trx, entry.id, 'lapsed', now);
     await offerFreedSlot(trx, tenantId, entry.locationId);
