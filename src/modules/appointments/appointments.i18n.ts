@@ -31,6 +31,7 @@ const refusals = {
     emailInvalid: 'Geben Sie eine E-Mail-Adresse im Format name@beispiel.de ein.',
     tooManyHolds: 'Mit dieser E-Mail-Adresse wurden in der letzten Stunde schon {max} Termine vorgemerkt. Bitte versuchen Sie es später wieder.',
     tooManyOpen: 'Für diese E-Mail-Adresse sind schon {max} Termine für diese Leistung vorgemerkt oder gebucht. Sagen Sie erst einen davon ab (Link in der E-Mail).',
+    tooManyWaitlistEntries: 'Mit dieser E-Mail-Adresse stehen Sie schon auf {max} Wartelisten. Tragen Sie sich erst aus einer aus (Link in der E-Mail).',
   },
   en: {
     tooLong: 'This is too long.',
@@ -61,6 +62,7 @@ const refusals = {
     emailInvalid: 'Enter an e-mail address like name@example.org.',
     tooManyHolds: 'This e-mail address has reserved {max} appointments in the last hour already. Please try again later.',
     tooManyOpen: 'This e-mail address has {max} appointments for this service reserved or booked already. Please cancel one of them first (link in the e-mail).',
+    tooManyWaitlistEntries: 'This e-mail address is on {max} waiting lists already. Please leave one of them first (link in the e-mail).',
   },
 };
 

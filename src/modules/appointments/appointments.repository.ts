@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { AppointmentLocation, AppointmentResource, LocationClosure, LocationOffer, LocationSetup } from './appointments.js';
+import { listBlockedSpans } from './counter-blocks.repository.js';
 import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './slots.js';
 
 /** A location's columns as the module writes them. */
@@ -141,8 +142,8 @@ export async function listTownServiceIds(trx: Trx): Promise<string[]> {
 }
 
 /**
- * The spans taken on a location's counters around [from, to): confirmed bookings and holds not
- * expired at `now`; without the booking `exceptBookingId` (the one being rescheduled).
+ * The spans taken on a location's counters around [from, to): confirmed bookings, holds not
+ * expired at `now` and counter blocks; without the booking `exceptBookingId` (the one being rescheduled).
  */
 export async function listBusySpans(trx: Trx, locationId: string, from: Date, to: Date, now: Date, exceptBookingId?: string): Promise<BusySpan[]> {
   let query = trx.selectFrom('appointment_bookings')
@@ -152,7 +153,9 @@ export async function listBusySpans(trx: Trx, locationId: string, from: Date, to
     .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb.and([eb('status', '=', 'held'), eb('hold_expires_at', '>', now)])]));
   if (exceptBookingId) query = query.where('id', '!=', exceptBookingId);
   const rows = await query.execute();
-  return rows.map((r) => ({ resourceId: r.resource_id, start: new Date(r.start), end: new Date(r.end) }));
+  const booked = rows.map((r) => ({ resourceId: r.resource_id, start: new Date(r.start), end: new Date(r.end) }));
+  // Counters blocked by staff (counter-blocks.repository.ts) are busy like a booking.
+  return [...booked, ...(await listBlockedSpans(trx, locationId, from, to))];
 }
 
 /** Marks the holds expired at `now` that overlap a span of a counter, so their time can be booked. */

@@ -115,4 +115,28 @@ describe('appointment tables in the database', () => {
     assert.equal(await failureCode(inTransaction(database.db, { tenantId: town.id }, (trx) => trx.deleteFrom('appointment_bookings').where('id', '=', booking.id).execute())), '42501');
     assert.equal(await failureCode(inTransaction(database.db, { tenantId: town.id }, (trx) => trx.updateTable('appointment_bookings').set({ resource_id: location.counters[1] }).where('id', '=', booking.id).execute())), '42501');
   });
+
+  it("shows waiting-list contacts only to the location's department, and lets only it block a counter", async () => {
+    const location = await buildLocation(database.db, town);
+    const entry = await inTransaction(database.db, { tenantId: town.id }, async (trx) => {
+      const row = await trx.insertInto('appointment_waitlist_entries').values({ tenant_id: town.id, location_id: location.id, department_id: location.departmentId, services: '[]' }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('appointment_waitlist_contacts').values({ tenant_id: town.id, entry_id: row.id, department_id: location.departmentId, name: 'Erika Muster', email: 'erika@example.org', language: 'de' }).execute();
+      return row;
+    });
+    const contacts = (tenantId: string, departmentIds: string[] = []) => inTransaction(database.db, { tenantId, departmentIds }, async (trx) =>
+      (await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where entry_id = ${entry.id}`.execute(trx)).rows[0]!.n);
+    const ordnungsamt = await departmentId(database.db, town, 'ordnungsamt');
+    assert.equal(await contacts(otherTown.id, [location.departmentId]), 0);
+    assert.equal(await contacts(town.id), 0);
+    assert.equal(await contacts(town.id, [ordnungsamt]), 0);
+    assert.equal(await contacts(town.id, [location.departmentId]), 1);
+
+    const block = (departmentIds: string[]) => inTransaction(database.db, { tenantId: town.id, departmentIds }, (trx) => trx.insertInto('appointment_counter_blocks')
+      .values({ tenant_id: town.id, location_id: location.id, resource_id: location.counters[0], department_id: location.departmentId, span: '[2026-04-06 13:00+02,2026-04-06 16:00+02)', reason: 'Schulung' }).execute());
+    assert.equal(await failureCode(block([ordnungsamt])), '42501', 'another department may not block the counter');
+    assert.equal(await failureCode(block([])), '42501');
+    await block([location.departmentId]);
+    // The app role never deletes contact data: only the retention job does.
+    assert.equal(await failureCode(inTransaction(database.db, { tenantId: town.id, departmentIds: [location.departmentId] }, (trx) => trx.deleteFrom('appointment_waitlist_contacts').execute())), '42501');
+  });
 });

@@ -17,6 +17,7 @@ import { checkFriction, issueChallenge, secondsWithoutWork, type ChallengedSlot 
 import { checkContact, confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, isOfferedTime, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
+import { waitingListRoutes } from './waiting-list.routes.js';
 import { BookingFormPage, bookingPaths, choiceQuery, ConfirmedPage, ConfirmPage, FreeSlotsPage, HeldPage, personsField, ServicesPage, type BookableService } from './views/booking-pages.js';
 
 type Query = Record<string, string | undefined>;
@@ -188,4 +189,5 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   await manageAppointmentRoutes(app, deps, timesChanged);
+  await waitingListRoutes(app, deps);
 }

@@ -18,7 +18,8 @@ export const confirmationPath = '/termine/bestaetigen';
 /** Where a management link leads (the token is the last path segment). */
 export const managePath = '/termine/verwalten';
 
-type MailDeps = { db: Db; config: Config; mailer: Mailer; tenants: TenantDirectory; services: Map<string, Service> };
+/** What the appointment mail jobs need. */
+export type MailDeps = { db: Db; config: Config; mailer: Mailer; tenants: TenantDirectory; services: Map<string, Service> };
 
 /**
  * The town, the booking and where to mail about it for a job naming a booking, or undefined when

@@ -34,7 +34,8 @@ export const reminderHours = 24;
 
 // One bare address with a dot in the domain, as the administration accepts for staff.
 const emailPattern = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\.]+$/;
-const contactSchema = z.object({
+/** A citizen's name and e-mail address as a booking (or a waiting-list place) takes them. */
+export const contactSchema = z.object({
   name: z.string().trim().min(1, { error: 'contactNameRequired' }).max(120, { error: 'tooLong' }),
   email: z.string().trim().toLowerCase().min(1, { error: 'emailRequired' }).max(254, { error: 'tooLong' }).regex(emailPattern, { error: 'emailInvalid' }),
 });

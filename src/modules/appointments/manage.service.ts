@@ -5,6 +5,7 @@ import { offersOf, type AppointmentLocation } from './appointments.js';
 import { cancelConfirmedBooking, findBookingByManageToken, findLocationSetup, insertManageTokenHash, insertReplacement, type ManagedBookingRow } from './appointments.repository.js';
 import { enqueueReminder, findFreeCounter, nextFreeDays, retryWhenTaken, searchDays, type HoldRefusal } from './bookings.service.js';
 import { appointmentMinutes, type SlotDay } from './slots.js';
+import { offerFreedSlot } from './waiting-list.service.js';
 
 /** The job that mails a cancellation with the calendar file that removes the entry. */
 export const cancelledMailJob = 'appointments.cancelled';
@@ -54,6 +55,7 @@ export async function cancelAppointment(db: Db, tenantId: string, token: string,
     // A concurrent cancel or reschedule of the same booking waits here and then finds it changed.
     if (!(await cancelConfirmedBooking(trx, found.booking.id, now))) return { kind: 'gone', reason: 'cancelled' } as const;
     await enqueueJob(trx, { tenantId, kind: cancelledMailJob, payload: { bookingId: found.booking.id } });
+    await offerFreedSlot(trx, tenantId, found.booking.locationId);
     return found;
   });
 }
@@ -100,6 +102,7 @@ export async function rescheduleAppointment(db: Db, tenantId: string, token: str
       confirmedAt: now, calendarUid: old.calendarUid, calendarSequence: old.calendarSequence + 1,
     });
     await enqueueJob(trx, { tenantId, kind: rescheduledMailJob, payload: { bookingId } });
+    await offerFreedSlot(trx, tenantId, old.locationId);
     await enqueueReminder(trx, tenantId, bookingId, start, now);
     return { ok: true, bookingId } as const;
   }));

@@ -5,6 +5,7 @@ import { isValidCsrfToken } from '../../platform/http/session.js';
 import { sendPage } from '../../platform/views/html.js';
 import { requireStaff } from '../staff/index.js';
 import { CallFeed } from './call-feed.js';
+import { counterBlockRoutes } from './counter-blocks.staff-routes.js';
 import { t } from './queue.i18n.js';
 import {
   callNextToCounter, checkInBefore, checkInBooking, issueWalkInTicket, listDisplayedCalls, listStaffLocations, markBookingNoShow, officeDay, showQueueDay,
@@ -42,6 +43,7 @@ export async function queueRoutes(app: FastifyInstance, deps: ModuleDeps): Promi
   const { db } = deps;
   const feed = new CallFeed(async ({ tenantId, locationId }) => JSON.stringify((await listDisplayedCalls(db, tenantId, locationId))?.calls ?? []));
   app.addHook('preClose', async () => feed.close());
+  await counterBlockRoutes(app, deps);
 
   /** The signed-in staff member as a queue actor, or null after answering (sign-in redirect, 403 on a bad CSRF token). */
   async function requireClerk(request: FastifyRequest, reply: FastifyReply, form?: Record<string, unknown>) {

@@ -84,6 +84,16 @@ export const serviceDefinition = z.strictObject({
     z.strictObject({ years: z.number().int().min(1).max(100), legalBasis: localized.optional() }),
     z.strictObject({ permanent: z.literal(true), legalBasis: localized.optional() }),
   ]).optional(),
+  /**
+   * The result is collected in person (a certificate, a tag): the receipt offers to book an
+   * appointment for the named appointment service, with the text; with `when`, only to applicants
+   * who gave that answer ("step.field" equals the value) (docs/adr/0024-appointments.md).
+   */
+  pickup: z.strictObject({
+    service: z.string().regex(/^[a-z0-9-]{2,80}$/),
+    text: localized,
+    when: z.strictObject({ field: z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/), equals: z.string() }).optional(),
+  }).optional(),
   form: formDefinition.optional(),
 }).superRefine((service, ctx) => {
   if (service.minimumTrustLevel && !service.form) ctx.addIssue({ code: 'custom', path: ['minimumTrustLevel'], message: 'only a service with an online form can require a trust level' });
@@ -99,6 +109,8 @@ export const serviceDefinition = z.strictObject({
       if (!known.has(a[key])) ctx.addIssue({ code: 'custom', path: ['assessment', key], message: `${a[key]} is no field of the form` });
     }
   }
+  const pickupField = service.pickup?.when?.field;
+  if (pickupField && !known.has(pickupField)) ctx.addIssue({ code: 'custom', path: ['pickup', 'when', 'field'], message: `${pickupField} is no field of the form` });
   service.involvements.forEach((involvement, i) => {
     for (const path of involvement.fields) {
       if (!known.has(path)) ctx.addIssue({ code: 'custom', path: ['involvements', i, 'fields'], message: `${path} is no field of the form` });

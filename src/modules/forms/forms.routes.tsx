@@ -28,6 +28,7 @@ import { savedDraftRoutes } from './saved-drafts.routes.js';
 import { applicantRoutes, organisationChoices } from './applicant.routes.js';
 import { prefillStep } from './prefill.js';
 import { readSubmissionPayment, ReceiptPaymentStatus } from '../payments/index.js';
+import { pickupAppointment } from '../appointments/index.js';
 import { fileProblem, pickedSafeDocuments, readMultipartStep, type ReceivedFile } from './uploads.js';
 import { CheckAnswersPage, DraftGonePage, ReceiptPage, StepPage } from './views/form-pages.js';
 
@@ -402,6 +403,7 @@ export async function formRoutes(app: FastifyInstance, deps: ModuleDeps): Promis
         mailQueued={service.definition.form?.applicantEmail !== undefined}
         payment={payment && <ReceiptPaymentStatus ctx={ctxOf(request, session)} payment={payment} />}
         awaitingPayment={payment !== undefined && payment.status !== 'paid' && payment.status !== 'refunded'}
+        pickup={await pickupAppointment(db, request.tenant.id, service.definition.pickup, submission.answers, request.lang)}
       />,
     );
   });

@@ -2,6 +2,7 @@ import { inTransaction, type Db, type Trx } from '../../platform/db/database.js'
 import type { FileStore } from '../../platform/files/file-store.js';
 import { berlinDay } from '../../platform/i18n/i18n.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
+import { purgeAppointmentContacts } from '../appointments/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
 import {
@@ -73,6 +74,8 @@ export async function runRetention(deps: RetentionDeps, tenantId: string, option
     deleted.push(...stubs);
     if (stubs.length === 0) break;
   }
+  // Appointments keep contact data for days, not years: their own period (ADR 0024).
+  await purgeAppointmentContacts(deps.db, tenantId, { actor: options.actor, now });
   const filesRemoved = await removeDeletedFiles(deps, tenantId);
   return { deleted, due: [], filesRemoved, more };
 }

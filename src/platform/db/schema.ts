@@ -615,6 +615,8 @@ export interface Database {
     ticket_letter: ColumnType<string, string | undefined, string>;
     /** When the day entering the horizon opens for booking; null: at midnight. */
     release_time: ColumnType<string | null, string | null | undefined, string | null>;
+    /** Days after an appointment its contact data is deleted. */
+    contact_retention_days: ColumnType<number, number | undefined, number>;
   };
   appointment_resources: {
     tenant_id: string;
@@ -658,6 +660,8 @@ export interface Database {
     rescheduled_to: ColumnType<string | null, undefined, string>;
     arrived_at: ColumnType<Date | null, undefined, Date | null>;
     no_show_at: ColumnType<Date | null, undefined, Date | null>;
+    /** The counter block that made the office cancel this booking. */
+    cancelled_by_block: ColumnType<string | null, undefined, string>;
   };
   appointment_booking_contacts: { tenant_id: string; booking_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
   /** SHA-256 of the tokens of a booking's management links (cancel, reschedule). */
@@ -676,6 +680,35 @@ export interface Database {
     resource_id: string | null;
     called_at: Date | null;
     done_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  /** A place on a location's waiting list (no personal data; see appointment_waitlist_contacts). */
+  appointment_waitlist_entries: {
+    tenant_id: string;
+    id: Generated<string>;
+    location_id: string;
+    department_id: string;
+    services: ColumnType<{ serviceId: string; persons: number }[], string, string>;
+    status: ColumnType<'unconfirmed' | 'waiting' | 'offered' | 'booked' | 'lapsed' | 'left', undefined, 'waiting' | 'offered' | 'booked' | 'lapsed' | 'left'>;
+    optin_token_hash: ColumnType<string | null, undefined, string | null>;
+    leave_token_hash: ColumnType<string | null, undefined, string | null>;
+    created_at: Generated<Date>;
+    joined_at: ColumnType<Date | null, undefined, Date>;
+    offered_booking_id: ColumnType<string | null, undefined, string | null>;
+    offer_expires_at: ColumnType<Date | null, undefined, Date | null>;
+    ended_at: ColumnType<Date | null, undefined, Date>;
+  };
+  appointment_waitlist_contacts: { tenant_id: string; entry_id: string; department_id: string; name: string; email: string; language: 'de' | 'en' };
+  /** A counter taken out of service for a span by the location's staff. */
+  appointment_counter_blocks: {
+    tenant_id: string;
+    id: Generated<string>;
+    location_id: string;
+    resource_id: string;
+    department_id: string;
+    /** A tstzrange literal '[start,end)'. */
+    span: string;
+    reason: string;
     created_at: Generated<Date>;
   };
 }

@@ -5,6 +5,7 @@ import type { AppointmentLocation } from '../appointments.js';
 import { t } from '../bookings.i18n.js';
 import type { LocationSlots } from '../bookings.service.js';
 import type { ServiceChoice, SlotDay } from '../slots.js';
+import { JoinLink } from './waiting-list-pages.js';
 
 /** Where the citizen's booking pages live. */
 export const bookingPaths = {
@@ -105,6 +106,7 @@ export function FreeSlotsPage(props: { ctx: PageContext; results: LocationSlots[
           <p class="kern-body">{r.location.address}<br />{t(lang, 'duration', { minutes: r.minutes })}</p>
           {r.location.accessibility && <p class="kern-body">{r.location.accessibility}</p>}
           <SlotList lang={lang} location={r.location} days={r.days} choices={props.choices} />
+          {r.days.length === 0 && <JoinLink lang={lang} locationId={r.location.id} choices={props.choices} />}
         </section>
       ))}
     </Layout>

@@ -6,6 +6,8 @@ import { t } from '../queue.i18n.js';
 import type { QueueLocation } from '../queue.repository.js';
 import { ticketLabel, type DisplayedCall, type QueueDay } from '../queue.service.js';
 import { dayName } from './booking-pages.js';
+import { waitlistPaths } from './waiting-list-pages.js';
+import { t as blockText } from '../waiting-list.i18n.js';
 
 /** Where the staff's queue pages and the public call display live. */
 export const queuePaths = {
@@ -37,6 +39,7 @@ export function QueueLocationsPage(props: { ctx: PageContext; staffName: string;
           {props.locations.map((l) => (
             <li key={l.id}>
               {l.name}: <a class="kern-link" href={queuePaths.day(l.id)}>{t(lang, 'dayView')}</a>, <a class="kern-link" href={queuePaths.display(l.id)}>{t(lang, 'display')}</a>
+              , <a class="kern-link" href={waitlistPaths.blocks(l.id)}>{blockText(lang, 'blockTitle')}</a>
             </li>
           ))}
         </ul>

@@ -167,6 +167,8 @@ export function ReceiptPage(props: {
   payment?: ComponentChildren;
   /** The fee is not paid yet: the office does not process the application until it is. */
   awaitingPayment?: boolean;
+  /** The offer to book an appointment to collect the result (from the appointments module). */
+  pickup?: ComponentChildren;
 }) {
   const lang: Lang = props.ctx.lang;
   return (
@@ -185,6 +187,7 @@ export function ReceiptPage(props: {
       {props.mailQueued && <p class="kern-body">{t(lang, 'receiptMailSent')}</p>}
       {props.payment}
       {!props.awaitingPayment && <p class="kern-body">{t(lang, 'receiptNext', { department: props.departmentName })}</p>}
+      {props.pickup}
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/quittung.pdf`} download>{t(lang, 'receiptPdf')}</a></p>
       <p class="kern-body"><a class="kern-link" href={`/eingang/${props.submissionId}/status`}>{t(lang, 'statusLink')}</a></p>
     </Layout>
