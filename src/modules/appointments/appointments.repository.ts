@@ -158,6 +158,21 @@ export async function listBusySpans(trx: Trx, locationId: string, from: Date, to
   return [...booked, ...(await listBlockedSpans(trx, locationId, from, to))];
 }
 
+/**
+ * Takes a share lock on the location's counters for the transaction: bookings of the counters go
+ * on side by side, but a counter block (lockCounterForBlock) waits for them, and they for it, so
+ * a booking's check of the busy spans never misses a block committed meanwhile. Call before
+ * reading the busy spans.
+ */
+export async function shareCounters(trx: Trx, locationId: string): Promise<void> {
+  await trx.selectFrom('appointment_resources').select('id').where('location_id', '=', locationId).forShare().execute();
+}
+
+/** Locks a counter against bookings until the transaction ends (a block being written over it). */
+export async function lockCounterForBlock(trx: Trx, resourceId: string): Promise<void> {
+  await trx.selectFrom('appointment_resources').select('id').where('id', '=', resourceId).forUpdate().execute();
+}
+
 /** Marks the holds expired at `now` that overlap a span of a counter, so their time can be booked. */
 export async function expireHoldsOn(trx: Trx, resourceId: string, start: Date, end: Date, now: Date): Promise<void> {
   await trx.updateTable('appointment_bookings').set({ status: 'expired', hold_expires_at: null })

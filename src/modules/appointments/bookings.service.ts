@@ -4,7 +4,7 @@ import { inTransaction, type Db, type Trx } from '../../platform/db/database.js'
 import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, scheduleOf, type AppointmentLocation, type AppointmentText, type LocationSetup } from './appointments.js';
-import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationSetups, setConfirmTokenHash } from './appointments.repository.js';
+import { confirmHold, countBookingsOfAddress, expireHolds, findLocationDepartmentId, listBookableServiceIds, expireHoldsOn, findBookingStatusByToken, findLocationSetup, insertHold, insertManageTokenHash, listBusySpans, listLocationSetups, setConfirmTokenHash, shareCounters } from './appointments.repository.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, bookingWeeks, checkSlot, freeSlots, type DurationProblem, type ServiceChoice, type SlotDay, type SlotProblem } from './slots.js';
 
@@ -78,6 +78,7 @@ export async function findFreeCounter(trx: Trx, setup: LocationSetup, start: Dat
   const minutes = appointmentMinutes(offersOf(setup), services);
   if (!minutes.ok) return { ok: false, kind: 'services', problem: minutes.problem };
   const schedule = scheduleOf(setup);
+  await shareCounters(trx, setup.location.id);
   // Only the bookings around the requested time decide whether it is free (a day either side
   // covers any appointment length); other weeks are read only to offer other times.
   const busy = await listBusySpans(trx, setup.location.id, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 2 * 86_400_000), now, exceptBookingId);

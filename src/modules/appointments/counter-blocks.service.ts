@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import { findLocationSetup } from './appointments.repository.js';
+import { findLocationSetup, lockCounterForBlock } from './appointments.repository.js';
 import type { LocationSetup } from './appointments.js';
 import { cancelBookingsUnderBlock, insertBlock, listCurrentBlocks, type CounterBlock } from './counter-blocks.repository.js';
 import { appointmentTimeZone } from './slots.js';
@@ -68,6 +68,8 @@ export async function blockCounter(db: Db, tenantId: string, departmentIds: stri
     if (!setup || !departmentIds.includes(setup.location.departmentId)) return { ok: false, kind: 'notFound' } as const;
     const block = parseBlock(setup, form, now);
     if (!block.ok) return { ok: false, kind: 'invalid', errors: block.errors } as const;
+    // Bookings of the counter under way finish first (and are cancelled below); later ones see the block.
+    await lockCounterForBlock(trx, block.resourceId);
     const blockId = await insertBlock(trx, tenantId, { locationId, departmentId: setup.location.departmentId, ...block });
     const cancelled = await cancelBookingsUnderBlock(trx, blockId, block.resourceId, block.start, block.end, now);
     for (const bookingId of cancelled) await enqueueJob(trx, { tenantId, kind: blockedMailJob, payload: { bookingId } });

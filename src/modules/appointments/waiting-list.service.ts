@@ -2,7 +2,7 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { offersOf, type AppointmentText } from './appointments.js';
-import { expireHoldsOn, findLocationDepartmentId, findLocationSetup, insertHold } from './appointments.repository.js';
+import { expireHoldsOn, findLocationDepartmentId, findLocationSetup, insertHold, shareCounters } from './appointments.repository.js';
 import { contactSchema, nextFreeDays, retryWhenTaken } from './bookings.service.js';
 import { parseInput } from './appointments.schema.js';
 import { appointmentMinutes, type DurationProblem, type ServiceChoice } from './slots.js';
@@ -154,6 +154,7 @@ export async function offerFreeSlots(db: Db, tenantId: string, locationId: strin
     }
     const waiting = await listWaitingEntries(trx, locationId, placesPerRun);
     if (waiting.length === 0 || !setup.location.active) return 0;
+    await shareCounters(trx, locationId);
     const expiresAt = new Date(now.getTime() + offerMinutes * 60_000);
     let offered = 0;
     for (const entry of waiting) {
