@@ -42,7 +42,7 @@ export interface LetterTemplate extends z.infer<typeof frontMatter> {
 export type LetterValueDefinition = LetterTemplate['values'][number];
 
 // Names a placeholder may take besides answers.<step>.<field> and values.<name>.
-const fixedPlaceholders = ['case.reference', 'case.receivedAt', 'case.department', 'town.name', 'town.verwaltungsgericht', 'service.title', 'service.feeTotal', 'today'];
+const fixedPlaceholders = ['case.reference', 'case.receivedAt', 'case.department', 'town.name', 'town.verwaltungsgericht', 'service.title', 'service.feeTotal', 'fees.breakdown', 'fees.total', 'today'];
 
 // Where the legal remedy notice named in the front matter goes: a paragraph of its own.
 const remedyMarker = '{{rechtsbehelfsbelehrung}}';

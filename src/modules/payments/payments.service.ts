@@ -6,8 +6,8 @@ import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
-import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
-import { assessFees, type FeeRule, type PaymentSettings } from './fees.js';
+import { isSameOriginPath, openStatuses, type FeeMode, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
+import { assessFees, type FeeAssessment, type FeeRule, type PaymentSettings } from './fees.js';
 import {
   findCasePaymentIn, findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, listSubmissionPayments,
   recordPaymentEvent, type PaymentEvent, transitionPayment,
@@ -99,7 +99,7 @@ export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; pay
 export async function openCasePayment(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
+  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode },
 ): Promise<Payment> {
   const valid = newPaymentSchema.parse({
     caseId: input.caseId,
@@ -111,7 +111,45 @@ export async function openCasePayment(
     provider: (await hasXBezahldienste(trx)) ? 'xbezahldienste' : 'sandbox',
     continuePath: input.continuePath,
   });
-  return insertPayment(trx, { tenantId, ...valid });
+  return insertPayment(trx, { tenantId, feeMode: input.feeMode ?? 'before', ...valid });
+}
+
+// A permit granted in part is still granted: its fee is due as for a full one.
+const feeDecisions: readonly (string | null)[] = ['approved', 'partly'];
+
+/**
+ * The fees a decision sets for a service paid after the decision (payment mode `after`): the
+ * assessment from the answers for a positive decision; undefined for a rejection, for a service
+ * paid before or not at all, and for an application that costs nothing. A fee that cannot be
+ * computed from the answers stays in `unresolved`, and the letter that would name it cannot be
+ * issued (its fee placeholders do not resolve).
+ */
+export function feesSetByDecision(service: ServiceFees, answers: Parameters<typeof assessFees>[1], decision: string | null): FeeAssessment | undefined {
+  if (service.payment?.mode !== 'after' || !feeDecisions.includes(decision)) return undefined;
+  const fees = assessFees(service.fees, answers);
+  return fees.totalCents > 0 || fees.unresolved.length > 0 ? fees : undefined;
+}
+
+/** A service definition as far as its fees go. */
+export type ServiceFees = { id: string; fees: readonly FeeRule[]; payment?: PaymentSettings };
+
+/**
+ * The payment request a decision letter carries, written in the letter's transaction, so that the
+ * letter and its request are delivered together or not at all. Nothing for a rejection or a
+ * service not paid after the decision. A case that already has an open or settled payment (a
+ * corrected letter) keeps it: the fee is asked for once.
+ */
+export async function requestFeeWithDecision(
+  trx: Trx,
+  tenantId: string,
+  input: { caseId: string; reference: string; serviceTitle: string; service: ServiceFees; answers: Parameters<typeof assessFees>[1]; decision: string | null; continuePath: string },
+): Promise<Payment | undefined> {
+  const fees = feesSetByDecision(input.service, input.answers, input.decision);
+  if (!fees) return undefined;
+  if (fees.unresolved.length > 0) throw new Error(`Service ${input.service.id}: a fee cannot be computed from the answers`);
+  const existing = await findCasePaymentIn(trx, input.caseId, [...openStatuses, 'paid', 'refunded']);
+  if (existing) return existing;
+  return openCasePayment(trx, tenantId, { ...input, serviceId: input.service.id, amountCents: fees.totalCents, feeMode: 'after' });
 }
 
 /** What asking to pay again gave: a new payment, or the reason there is none. */

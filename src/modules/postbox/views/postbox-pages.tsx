@@ -2,6 +2,7 @@ import { berlinMidnight, formatDate, type Lang } from '../../../platform/i18n/i1
 import { SummaryList } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { answerRefusalText, ApplicantQuestions, type AnswerFormState } from '../../cases/index.js';
+import { ReceiptPaymentStatus } from '../../payments/index.js';
 import { DocumentEntry } from '../../status/index.js';
 import { messagePath, postboxPath, type PostboxMessage } from '../postbox.js';
 import type { LetterMessage, QuestionMessage } from '../postbox.service.js';
@@ -117,6 +118,7 @@ export function LetterPage(props: { ctx: PageContext; letter: LetterMessage; ser
       <h1 class="kern-heading-x-large">{title}</h1>
       <MessageFacts lang={lang} message={message} serviceTitle={props.serviceTitle} dateKey="deliveredOn" />
       <DocumentEntry lang={lang} document={document} base={messagePath(message)} headingLevel="h2" />
+      {props.letter.payment && <ReceiptPaymentStatus ctx={props.ctx} payment={props.letter.payment} />}
     </Layout>
   );
 }
