@@ -407,7 +407,6 @@ export interface Database {
     case_id: string;
     request_id: string | null;
     document_id: string | null;
-    payment_id: string | null;
     read_at: Generated<Date>;
   };
   /** The towns' data keys for sensitive answers, wrapped with ANSWERS_KEY (ADR 0025; keyring.ts). */
