@@ -218,7 +218,7 @@ export async function issueLetter(
     if (input.template.outcomes) {
       await requestFeeWithDecision(trx, tenant.id, {
         caseId: c.id, reference: c.reference, serviceTitle: c.service.definition.title.de, service: c.service.definition, answers: c.answers, decision: c.decision,
-        continuePath: c.applicantAccountId ? '/konto/postfach' : '/',
+        continuePath: c.applicantAccountId ? '/konto/postfach' : '/', noticeAccountId: c.applicantAccountId,
       });
     }
     await recordAudit(trx, { tenantId: tenant.id, actor: `staff:${staff.id}`, action: 'case.document-issued', subject: `case:${c.id}`, details: { reference: c.reference, number, sha256 } });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
+import { listOutbox } from '../../platform/mail/mailer.js';
 import { submitPayFirstViaApi } from '../../test-support/applications.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
@@ -231,6 +233,51 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.match(open.body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/);
     await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
     assert.match((await browser.get(`/konto/antraege/${caseId}`)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
+  });
+
+  it('delivers the payment confirmation into the postbox of a signed-in applicant, with one notice naming nothing; others get no message', async () => {
+    const { account, browser } = await signedInAccount(app, tenant.id, host);
+    const { paymentId } = await apply(browser);
+    // A job's payload is cleared once it ran: count the town's notices.
+    const notices = async () => (await sql<{ n: number }>`
+      select count(*)::int as n from jobs where tenant_id = ${tenant.id} and kind = 'mail.postbox-notice'`.execute(app.database.db)).rows[0]!.n;
+    assert.doesNotMatch((await browser.get('/konto/postfach')).body, /Zahlungsbestätigung zu Ihrem Antrag/, 'nothing before the payment is settled');
+    const earlier = await notices();
+
+    await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+    // The notification job and the return both report PAYED: the confirmation is announced once.
+    await app.jobs.runDue();
+    await reconcilePayment(app.payments, tenant.id, paymentId);
+    assert.equal(await notices(), earlier + 1);
+    const mail = (await listOutbox(app.database.db, 50)).find((m) => m.to === account.email && /Postfach/.test(m.subject))!;
+    assert.ok(mail, 'the notice was mailed');
+    assert.doesNotMatch(mail.text, /10,00|Meldebescheinigung|zahlung\//, 'the notice names neither amount, service nor payment');
+
+    const postbox = await browser.get('/konto/postfach');
+    assert.match(postbox.body, /Zahlungsbestätigung zu Ihrem Antrag/);
+    assert.match(postbox.body, /1 ungelesene Nachricht/);
+    const message = await browser.get(`/konto/postfach/zahlungen/${paymentId}`);
+    assert.equal(message.statusCode, 200);
+    assert.match(message.body, /Ihre Zahlung von 10,00\s€ ist eingegangen/);
+    assert.match(message.body, new RegExp(`href="/zahlung/${paymentId}/zahlungsbestaetigung\\.pdf"`));
+    assert.match((await browser.get('/konto/postfach')).body, /Keine ungelesenen Nachrichten/, 'opening it marks it read');
+    assert.equal((await browser.get(`/zahlung/${paymentId}/zahlungsbestaetigung.pdf`)).headers['content-type'], 'application/pdf');
+
+    // Another account, a tampered id and an anonymous browser find nothing.
+    const other = await signedInAccount(app, tenant.id, host);
+    assert.equal((await other.browser.get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 404);
+    assert.doesNotMatch((await other.browser.get('/konto/postfach')).body, /Zahlungsbestätigung zu Ihrem Antrag/);
+    assert.equal((await browser.get('/konto/postfach/zahlungen/00000000-0000-4000-8000-000000000000')).statusCode, 404);
+    assert.equal((await browser.get('/konto/postfach/zahlungen/kein-uuid')).statusCode, 404);
+    assert.notEqual((await new TestBrowser(app.app, host).get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 200);
+
+    // An applicant without an account keeps the link on the receipt and gets no postbox notice.
+    const settled = await notices();
+    const anonymous = new TestBrowser(app.app, host);
+    const plain = await apply(anonymous);
+    await anonymous.get(await payAtSandbox(anonymous, plain.paymentId, 'bezahlt'));
+    assert.equal(await notices(), settled);
+    assert.match((await anonymous.get(plain.receipt)).body, /zahlungsbestaetigung\.pdf/);
   });
 
   describe('robustness of the hold', () => {

@@ -22,6 +22,8 @@ export interface Payment {
   serviceId: string | null;
   /** When the case's fee is due: before handling, or with the decision; null for a payment of no application. */
   feeMode: FeeMode | null;
+  /** The account whose postbox receives the confirmation once the payment is settled, if the applicant applied signed in. */
+  noticeAccountId: string | null;
   purpose: string;
   description: string;
   amountCents: number;

@@ -6,6 +6,8 @@ import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
+// The job's name only: the cases module's front door leads back here through its routes.
+import { postboxNoticeJob } from '../cases/applicant-notice.js';
 import { isSameOriginPath, openStatuses, type FeeMode, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
 import { assessFees, type FeeAssessment, type FeeRule, type PaymentSettings } from './fees.js';
 import {
@@ -99,7 +101,7 @@ export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; pay
 export async function openCasePayment(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode },
+  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode; noticeAccountId: string | null },
 ): Promise<Payment> {
   const valid = newPaymentSchema.parse({
     caseId: input.caseId,
@@ -111,7 +113,7 @@ export async function openCasePayment(
     provider: (await hasXBezahldienste(trx)) ? 'xbezahldienste' : 'sandbox',
     continuePath: input.continuePath,
   });
-  return insertPayment(trx, { tenantId, feeMode: input.feeMode ?? 'before', ...valid });
+  return insertPayment(trx, { tenantId, feeMode: input.feeMode ?? 'before', noticeAccountId: input.noticeAccountId, ...valid });
 }
 
 // A permit granted in part is still granted: its fee is due as for a full one.
@@ -142,7 +144,7 @@ export type ServiceFees = { id: string; fees: readonly FeeRule[]; payment?: Paym
 export async function requestFeeWithDecision(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; reference: string; serviceTitle: string; service: ServiceFees; answers: Parameters<typeof assessFees>[1]; decision: string | null; continuePath: string },
+  input: { caseId: string; reference: string; serviceTitle: string; service: ServiceFees; answers: Parameters<typeof assessFees>[1]; decision: string | null; continuePath: string; noticeAccountId: string | null },
 ): Promise<Payment | undefined> {
   const fees = feesSetByDecision(input.service, input.answers, input.decision);
   if (!fees) return undefined;
@@ -169,8 +171,8 @@ export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: stri
     if (!payment.caseId || (payment.status !== 'failed' && payment.status !== 'cancelled')) return { kind: 'notRetryable', payment };
     const other = await findCasePaymentIn(trx, payment.caseId, [...openStatuses, 'paid', 'refunded']);
     if (other) return { kind: 'notRetryable', payment: other };
-    const { caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath } = payment;
-    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath }) };
+    const { caseId, serviceId, feeMode, noticeAccountId, purpose, description, amountCents, currency, provider, continuePath } = payment;
+    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, feeMode, noticeAccountId, purpose, description, amountCents, currency, provider, continuePath }) };
   });
 }
 
@@ -253,6 +255,11 @@ async function applyReport(trx: Trx, payment: Payment, report: ProviderReport, s
   const target = reportedStatus[report.status];
   const changed = target && (await transitionPayment(trx, payment.id, reportTransitions[target], { status: target, providerTransactionId: report.transactionId, kassenzeichen: report.kassenzeichen }));
   await recordPaymentEvent(trx, payment.tenantId, payment.id, { ...event, outcome: changed ? 'applied' : 'unchanged', newStatus: changed ? changed.status : null, detail: null });
+  // The confirmation is now in the applicant's postbox (a message derived from the payment): the
+  // usual notice, naming nothing, in the transaction that settles it, so exactly once.
+  if (changed && changed.status === 'paid' && changed.noticeAccountId) {
+    await enqueueJob(trx, { tenantId: payment.tenantId, kind: postboxNoticeJob, payload: { accountId: changed.noticeAccountId } });
+  }
   return changed ? 'applied' : 'unchanged';
 }
 
