@@ -29,3 +29,9 @@ create policy account_marks_payment_read on postbox_reads as restrictive for ins
   with check (payment_id is null
               or exists (select 1 from payments p where p.tenant_id = postbox_reads.tenant_id and p.id = postbox_reads.payment_id
                                                     and p.case_id = postbox_reads.case_id and p.status in ('paid', 'refunded')));
+
+-- A pay-first application never paid is withdrawn after the service's closeUnpaidAfterDays (a
+-- durable job per application, acting as its applicant); its open payment is cancelled, and the
+-- payment's history says why.
+alter table payment_events drop constraint payment_events_source_check,
+  add constraint payment_events_source_check check (source in ('start', 'notification', 'status_query', 'refund', 'expiry'));

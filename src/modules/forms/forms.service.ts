@@ -141,6 +141,7 @@ function openPaymentOf(trx: Trx, input: SubmitApplication, submission: NewSubmis
   return openCasePayment(trx, input.tenant.id, {
     caseId: submission.caseId, serviceId: submission.serviceId, reference, serviceTitle: input.service.definition.title.de, amountCents,
     continuePath: `/eingang/${submission.id}`, noticeAccountId: submission.accountId ?? null,
+    closeUnpaid: { afterDays: input.service.definition.payment?.closeUnpaidAfterDays ?? 14, receiptTokenHash: submission.receiptTokenHash },
   });
 }
 

@@ -48,6 +48,9 @@ export type FeeRule = z.infer<typeof feeRule>;
  */
 export const paymentSettings = z.strictObject({
   mode: z.enum(paymentModes),
+  // A fee paid first that is never paid: after so many days the application is withdrawn, so
+  // that retention reaches it (ADR 0027).
+  closeUnpaidAfterDays: z.number().int().min(1).max(365).default(14),
   accounting: z.strictObject({
     kostenstelle: z.string().regex(/^[A-Za-z0-9./-]{1,20}$/),
     sachkonto: z.string().regex(/^[A-Za-z0-9./-]{1,20}$/),

@@ -66,7 +66,7 @@ export async function transitionPayment(
 
 /** A payment event as recorded. */
 export interface PaymentEvent {
-  source: 'start' | 'notification' | 'status_query' | 'refund';
+  source: 'start' | 'notification' | 'status_query' | 'refund' | 'expiry';
   providerStatus: string | null;
   amountCents: number | null;
   currency: string | null;

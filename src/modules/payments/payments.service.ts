@@ -8,6 +8,7 @@ import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 // The job's name only: the cases module's front door leads back here through its routes.
 import { postboxNoticeJob } from '../cases/applicant-notice.js';
+import { withdrawOpenCase } from '../cases/applicant-withdrawal.js';
 import { isSameOriginPath, openStatuses, type FeeMode, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
 import { assessFees, type FeeAssessment, type FeeRule, type PaymentSettings } from './fees.js';
 import {
@@ -101,7 +102,11 @@ export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; pay
 export async function openCasePayment(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode; noticeAccountId: string | null },
+  input: {
+    caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode; noticeAccountId: string | null;
+    /** For a fee paid first: when to withdraw the application if it is still unpaid, acting as its applicant (the receipt's token hash). */
+    closeUnpaid?: { afterDays: number; receiptTokenHash: string };
+  },
 ): Promise<Payment> {
   const valid = newPaymentSchema.parse({
     caseId: input.caseId,
@@ -113,7 +118,41 @@ export async function openCasePayment(
     provider: (await hasXBezahldienste(trx)) ? 'xbezahldienste' : 'sandbox',
     continuePath: input.continuePath,
   });
+  if (input.closeUnpaid) {
+    const { afterDays, receiptTokenHash } = input.closeUnpaid;
+    await enqueueJob(trx, { tenantId, kind: closeUnpaidJob, payload: { caseId: input.caseId, receiptTokenHash }, runAt: new Date(Date.now() + afterDays * 86_400_000) });
+  }
   return insertPayment(trx, { tenantId, feeMode: input.feeMode ?? 'before', noticeAccountId: input.noticeAccountId, ...valid });
+}
+
+/** The job that withdraws a pay-first application whose fee was never paid. */
+export const closeUnpaidJob = 'payment-close-unpaid';
+
+/** What became of an application the closing job looked at. */
+export type CloseUnpaidOutcome = 'closed' | 'paid' | 'notOpen' | 'notFound';
+
+/**
+ * Withdraws a pay-first application whose fee was never paid, so that it is closed and retention
+ * reaches it: its open payment is cancelled (the conditional UPDATE: one the provider confirmed in
+ * the meantime stays paid, and then the application stays too), the case is withdrawn with the
+ * reason `unpaid`, in one transaction acting as the applicant (the receipt's token hash), the only
+ * one besides a paid fee that row-level security lets see the held case. Running it again changes
+ * nothing. A provider reporting PAYED later still wins (no money is lost): the clerk then sees a
+ * withdrawn case with a paid fee, and a team lead refunds it.
+ */
+export async function closeUnpaidApplication(db: Db, tenantId: string, caseId: string, receiptTokenHash: string): Promise<CloseUnpaidOutcome> {
+  if (!isUuid(caseId)) return 'notFound';
+  return inTransaction(db, { tenantId, receiptTokenHashes: [receiptTokenHash] }, async (trx) => {
+    for (const payment of await listCasePayments(trx, caseId)) {
+      if (!openStatuses.includes(payment.status)) continue;
+      if (await transitionPayment(trx, payment.id, openStatuses, { status: 'cancelled' })) {
+        await recordPaymentEvent(trx, tenantId, payment.id, { source: 'expiry', providerStatus: null, amountCents: null, currency: null, outcome: 'applied', newStatus: 'cancelled', detail: 'not paid in time' });
+      }
+    }
+    if (await findCasePaymentIn(trx, caseId, ['paid', 'refunded'])) return 'paid';
+    const withdrawn = await withdrawOpenCase(trx, tenantId, caseId, { actor: 'system:payment', reason: 'unpaid' });
+    return withdrawn === 'done' ? 'closed' : withdrawn;
+  });
 }
 
 // A permit granted in part is still granted: its fee is due as for a full one.
@@ -359,7 +398,7 @@ export async function listPaymentsOfCase(db: Db, clerk: Actor, caseId: string): 
   });
 }
 
-/** The payment job handlers: delivering the sandbox's notifications, reconciling open payments. */
+/** The payment job handlers: delivering the sandbox's notifications, reconciling open payments, closing unpaid applications. */
 export function paymentJobHandlers(deps: PaymentDeps): Record<string, JobHandler> {
   return {
     // The sandbox is part of this process, so its notification reaches the same receiver as the
@@ -372,6 +411,9 @@ export function paymentJobHandlers(deps: PaymentDeps): Record<string, JobHandler
       if (!signed) return;
       const outcome = await receiveNotification(deps, job.tenantId, 'sandbox', signed.body, signed.headers);
       if (outcome === 'unverified' || outcome === 'unknown') throw new Error(`notification ${outcome}`);
+    },
+    [closeUnpaidJob]: async (job) => {
+      if (job.tenantId) await closeUnpaidApplication(deps.db, job.tenantId, String(job.payload.caseId), String(job.payload.receiptTokenHash));
     },
     [reconcileJob]: async (job) => {
       if (!job.tenantId) return;

@@ -510,7 +510,7 @@ export interface Database {
     tenant_id: string;
     id: Generated<string>;
     payment_id: string;
-    source: 'start' | 'notification' | 'status_query' | 'refund';
+    source: 'start' | 'notification' | 'status_query' | 'refund' | 'expiry';
     provider_status: string | null;
     amount_cents: number | null;
     currency: string | null;

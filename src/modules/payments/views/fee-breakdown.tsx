@@ -19,7 +19,7 @@ export function feeLinesText(fees: FeeAssessment): string {
  * The fees of an application as the applicant sees them before sending: each line (with quantity ×
  * unit price where the answers decide it), fees set only after review, the total, and when it is paid.
  */
-export function FeeBreakdown(props: { lang: Lang; fees: FeeAssessment; payment?: PaymentSettings }) {
+export function FeeBreakdown(props: { lang: Lang; fees: FeeAssessment; payment?: Pick<PaymentSettings, 'mode'> }) {
   const { lang, fees } = props;
   const rows = [
     ...fees.lines.map((line) => ({ key: localize(line.label, lang), value: feeLineAmount(line, lang) })),
