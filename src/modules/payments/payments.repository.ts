@@ -128,6 +128,14 @@ export async function findCasePaymentIn(trx: Trx, caseId: string, statuses: read
   return row && toPayment(row);
 }
 
+/** The town's payments refunded within [from, to), in the order they were refunded. */
+export async function listRefundedBetween(trx: Trx, from: Date, to: Date): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments').selectAll()
+    .where('refunded_at', '>=', from).where('refunded_at', '<', to).where('status', '=', 'refunded')
+    .orderBy('refunded_at').orderBy('id').execute();
+  return rows.map(toPayment);
+}
+
 /** The town's payments paid within [from, to), whatever became of them since (a refund is booked apart), in the order they were paid. */
 export async function listPaidBetween(trx: Trx, from: Date, to: Date): Promise<Payment[]> {
   const rows = await trx.selectFrom('payments').selectAll()
