@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { berlinDay } from '../../platform/i18n/i18n.js';
+import { berlinDay, formatIsoDate } from '../../platform/i18n/i18n.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
-import { mailedLink } from '../../test-support/accounts.js';
+import { mailedLink, signedInAccount } from '../../test-support/accounts.js';
 import { submitViaApi } from '../../test-support/applications.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
@@ -112,6 +112,53 @@ describe('fees paid after the decision (Sondernutzung)', () => {
     const onCase = await clerk.get(casePage(caseId));
     assert.match(onCase.body, /62,00\s€/);
     assert.match(onCase.body, /Bezahlt/);
+  });
+
+  it('puts the payment link beside the permit in the postbox of an applicant who applied signed in', async () => {
+    const { browser } = await signedInAccount(app, tenant.id, host);
+    const start = '/leistungen/sondernutzung/antrag';
+    await browser.get(start);
+    const answers = skipAnswers('konto@example.org');
+    const first = await browser.post(start, {
+      name: answers.antragsteller.name, 'anschrift.street': 'Hafenstraße', 'anschrift.houseNumber': '9', 'anschrift.postcode': '12345', 'anschrift.city': 'Teststadt',
+      email: 'konto@example.org', telefon: '0123 456789', _action: 'continue',
+    });
+    assert.equal(first.statusCode, 303, first.body.slice(0, 500));
+    const base = String(first.headers.location).replace(/\/[a-z]+$/, '');
+    const steps: Array<[string, Record<string, string | string[]>]> = [
+      ['nutzung', { art: 'container', beschreibung: 'Ein Container' }],
+      ['ort', { 'anschrift.street': 'Lindenweg', 'anschrift.houseNumber': '7a', 'anschrift.postcode': '12345', 'anschrift.city': 'Teststadt', bereich: ['parkstreifen'], groesse: '7,5', lage: '' }],
+      ['zeitraum', { von: formatIsoDate(answers.zeitraum.von), bis: formatIsoDate(answers.zeitraum.bis) }],
+    ];
+    for (const [step, fields] of steps) {
+      await browser.get(`${base}/${step}`);
+      const next = await browser.post(`${base}/${step}`, { ...fields, _action: 'continue' });
+      assert.equal(next.statusCode, 303, next.body.slice(0, 500));
+    }
+    await browser.get(`${base}/skizze`);
+    assert.equal((await browser.postMultipart(`${base}/skizze`, { _action: 'continue' }, {})).statusCode, 303);
+    const check = await browser.get(`${base}/pruefen`);
+    assert.match(check.body, /Sie bezahlen die Gebühr nach der Entscheidung/);
+    assert.match(check.body, /64 × 0,50\s€ = 32,00\s€/, 'the check page shows the fee the decision will set');
+    const sent = await browser.post(`${base}/absenden`, { declaration: 'yes' });
+    assert.equal(sent.statusCode, 303);
+    assert.match(String(sent.headers.location), /^\/eingang\//, 'not paid first: on to the receipt');
+    const caseId = (await sql<{ id: string }>`select c.id from cases c join submissions s on s.id = c.submission_id where s.tenant_id = ${tenant.id} order by s.submitted_at desc limit 1`.execute(app.database.db)).rows[0]!.id;
+
+    await clerk.get(casePage(caseId));
+    await clerk.post(`${casePage(caseId)}/aenderung`, { version: '1', aktion: 'status', status: 'in_progress' });
+    await clerk.post(`${casePage(caseId)}/aenderung`, { version: '2', aktion: 'status', status: 'decided', entscheidung: 'partly' });
+    assert.equal((await issue(caseId, 'erlaubnis', 3, permitValues)).statusCode, 303);
+    const [payment] = await paymentsOf(caseId);
+    assert.equal(payment!.amount_cents, 6200, 'a permit granted in part sets the fee too');
+
+    const documentId = (await sql<{ id: string; delivery: string }>`select id, delivery from case_documents where case_id = ${caseId}`.execute(app.database.db)).rows[0]!;
+    assert.equal(documentId.delivery, 'postbox');
+    const letter = await browser.get(`/konto/postfach/bescheide/${documentId.id}`);
+    assert.equal(letter.statusCode, 200);
+    assert.match(letter.body, /Mit dem Bescheid ist eine Gebühr von 62,00\s€ festgesetzt/);
+    assert.match(letter.body, new RegExp(`href="/zahlung/${payment!.id}"`));
+    assert.match((await browser.get(`/zahlung/${payment!.id}`)).body, /href="\/konto\/postfach"/, 'paying later leads back to the postbox');
   });
 
   it('requests nothing with a rejection, and refuses an unknown or tampered payment id', async () => {
