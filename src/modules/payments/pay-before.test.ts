@@ -241,7 +241,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     // A job's payload is cleared once it ran: count the town's notices.
     const notices = async () => (await sql<{ n: number }>`
       select count(*)::int as n from jobs where tenant_id = ${tenant.id} and kind = 'mail.postbox-notice'`.execute(app.database.db)).rows[0]!.n;
-    assert.doesNotMatch((await browser.get('/konto/postfach')).body, /Zahlungsbestätigung zu Ihrem Antrag/, 'nothing before the payment is settled');
+    assert.doesNotMatch((await browser.get('/konto/postfach')).body, /Bestätigung Ihrer Zahlung zum Antrag/, 'nothing before the payment is settled');
     const earlier = await notices();
 
     await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
@@ -254,7 +254,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.doesNotMatch(mail.text, /10,00|Meldebescheinigung|zahlung\//, 'the notice names neither amount, service nor payment');
 
     const postbox = await browser.get('/konto/postfach');
-    assert.match(postbox.body, /Zahlungsbestätigung zu Ihrem Antrag/);
+    assert.match(postbox.body, /Bestätigung Ihrer Zahlung zum Antrag/);
     assert.match(postbox.body, /1 ungelesene Nachricht/);
     const message = await browser.get(`/konto/postfach/zahlungen/${paymentId}`);
     assert.equal(message.statusCode, 200);
@@ -266,7 +266,7 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     // Another account, a tampered id and an anonymous browser find nothing.
     const other = await signedInAccount(app, tenant.id, host);
     assert.equal((await other.browser.get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 404);
-    assert.doesNotMatch((await other.browser.get('/konto/postfach')).body, /Zahlungsbestätigung zu Ihrem Antrag/);
+    assert.doesNotMatch((await other.browser.get('/konto/postfach')).body, /Bestätigung Ihrer Zahlung zum Antrag/);
     assert.equal((await browser.get('/konto/postfach/zahlungen/00000000-0000-4000-8000-000000000000')).statusCode, 404);
     assert.equal((await browser.get('/konto/postfach/zahlungen/kein-uuid')).statusCode, 404);
     assert.notEqual((await new TestBrowser(app.app, host).get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 200);
