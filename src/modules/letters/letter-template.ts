@@ -42,7 +42,9 @@ export interface LetterTemplate extends z.infer<typeof frontMatter> {
 export type LetterValueDefinition = LetterTemplate['values'][number];
 
 // Names a placeholder may take besides answers.<step>.<field> and values.<name>.
-const fixedPlaceholders = ['case.reference', 'case.receivedAt', 'case.department', 'town.name', 'town.verwaltungsgericht', 'service.title', 'service.feeTotal', 'fees.breakdown', 'fees.total', 'today'];
+const fixedPlaceholders = ['case.reference', 'case.receivedAt', 'case.department', 'town.name', 'town.verwaltungsgericht', 'service.title', 'service.feeTotal', 'today'];
+// The fees a decision sets: only a service paid after the decision has them (ADR 0027).
+const decisionFeePlaceholders = ['fees.breakdown', 'fees.total'];
 
 // Where the legal remedy notice named in the front matter goes: a paragraph of its own.
 const remedyMarker = '{{rechtsbehelfsbelehrung}}';
@@ -80,6 +82,9 @@ export function placeholdersIn(text: string): string[] {
 /** Why a placeholder cannot be filled for this service and template, or undefined when it can. */
 function unknownPlaceholder(name: string, service: Service, values: LetterValueDefinition[]): string | undefined {
   if (fixedPlaceholders.includes(name)) return undefined;
+  if (decisionFeePlaceholders.includes(name)) {
+    return service.definition.payment?.mode === 'after' ? undefined : `${name} needs payment mode "after" in the service definition`;
+  }
   const [root, a, b, ...rest] = name.split('.');
   if (root === 'values' && a && !b) return values.some((v) => v.name === a) ? undefined : `values.${a} is not declared under "values"`;
   if (root === 'answers' && a && b && rest.length === 0) {
