@@ -81,7 +81,10 @@ describe('letter templates', () => {
     assert.throws(parse(template('Betrag {{values.betrag}}')), /values\.betrag is not declared/);
     assert.throws(parse(template('Heute {{morgen}}')), /unknown placeholder morgen/);
     assert.throws(parse(template('Zu zahlen: {{fees.total}}')), /fees\.total needs payment mode "after"/, 'a dog registration is not paid after the decision');
-    assert.doesNotThrow(() => parseLetterTemplate(template('{{fees.breakdown}}\n\nZu zahlen: {{fees.total}}', 'title: { de: Test }\nrecipient: ["x"]'), { serviceId: 'sondernutzung', id: 'test' }, services.get('sondernutzung')!));
+    const sondernutzung = (body: string, outcomes: string) => () => parseLetterTemplate(template(body, `title: { de: Test }\nrecipient: ["x"]\noutcomes: [${outcomes}]`), { serviceId: 'sondernutzung', id: 'test' }, services.get('sondernutzung')!);
+    assert.doesNotThrow(sondernutzung('{{fees.breakdown}}\n\nZu zahlen: {{fees.total}}', 'approved'));
+    assert.throws(sondernutzung('Erlaubt.', 'approved, partly'), /must print \{\{fees\.total\}\}/, 'a permit that would request a fee without naming it');
+    assert.doesNotThrow(sondernutzung('Abgelehnt.', 'rejected'));
     assert.throws(parse(template('Hallo <b>Welt</b>')), /HTML is not allowed/);
     assert.throws(parse(template('Siehe [hier](https://example.org)')), /links/);
     assert.throws(parse(template('# Titel')), /only "## " headings/);

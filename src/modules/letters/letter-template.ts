@@ -114,6 +114,9 @@ export function parseLetterTemplate(source: string, where: { serviceId: string; 
     ...used.map((name) => unknownPlaceholder(name, service, parsed.data.values)).filter((p): p is string => p !== undefined),
     ...(names.size !== parsed.data.values.length ? ['values: duplicate name'] : []),
     ...parsed.data.values.filter((v) => !used.includes(`values.${v.name}`)).map((v) => `values.${v.name} is declared but not used`),
+    // The payment request goes out with a positive decision letter: the letter must say what is due.
+    ...(service.definition.payment?.mode === 'after' && parsed.data.outcomes?.some((o) => o !== 'rejected') && !used.includes('fees.total')
+      ? ['a decision letter of a service paid after the decision must print {{fees.total}}'] : []),
   ];
   if (problems.length > 0) throw new Error([...new Set(problems)].join('; '));
   return { ...parsed.data, id: where.id, serviceId: where.serviceId, body };
