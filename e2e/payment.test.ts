@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { checkPage, jsModes, launchBrowser, newCitizenContext } from './support/browser.js';
+import { openUnreadMessage, registerAndSignIn } from './support/accounts.js';
 import { clickAndLoad, continueStep, fillDate, open, signInAsStaff } from './support/pages.js';
 import { freePort, runCliOn, startPortal, type RunningPortal } from './support/server.js';
 
@@ -151,6 +152,27 @@ describe('A newcomer pays the Meldebescheinigung online before the office sees i
       assert.match(line, /"10,00";"EUR";"1100";"431100";"1.1100.431100";"bezahlt"$/);
       await office.close();
     });
+  });
+
+  it('delivers the payment confirmation into the postbox of an applicant signed in to their account (without JavaScript)', async () => {
+    const options = { javaScript: false, shotPrefix: 'pay-before-postbox' };
+    const base = portal.baseUrl;
+    const context = await newCitizenContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await registerAndSignIn(page, base);
+    await applyForMeldebescheinigung(page, base, 'Konstanze');
+    await page.getByLabel('Ich bestätige die Erklärung.').check();
+    await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
+    await clickAndLoad(page, page.getByRole('button', { name: 'Jetzt bezahlen' }));
+    await clickAndLoad(page, page.getByRole('button', { name: 'Bezahlen', exact: true }));
+    assert.match(await page.locator('main').innerText(), /Vielen Dank, die Zahlung ist eingegangen/);
+
+    await openUnreadMessage(page, base, /^Bestätigung Ihrer Zahlung zum Antrag/, (p, name) => checkPage(p, name, options));
+    assert.match(await page.locator('main').innerText(), /Ihre Zahlung von 10,00\s€ ist eingegangen/);
+    await checkPage(page, 'postbox-payment-confirmation', options);
+    const pdf = await context.request.get(`${base}${await page.getByRole('link', { name: 'Zahlungsbestätigung herunterladen (PDF)' }).getAttribute('href')}`);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    await context.close();
   });
 });
 

@@ -1,4 +1,4 @@
-import { inTransaction, type Actor, type Db } from '../../platform/db/database.js';
+import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import type { AnswerChannel } from './applicant-requests.js';
 import { insertCaseEvent, updateCase } from './cases.repository.js';
@@ -14,15 +14,29 @@ export const withdrawableStatuses: readonly string[] = ['received', 'in_progress
  * with its history, until its retention period ends; a decided or closed case is no longer withdrawn.
  */
 export async function withdrawApplication(db: Db, input: { actor: Actor; via: WithdrawalChannel; caseId: string }): Promise<'done' | 'notFound' | 'notOpen'> {
-  return inTransaction(db, input.actor, async (trx) => {
-    // The update policy lets the applicant lock only an open case; a closed one is not returned.
-    const open = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version']).where('id', '=', input.caseId).forUpdate().executeTakeFirst();
-    if (!open || !withdrawableStatuses.includes(open.status)) {
-      return (await trx.selectFrom('cases').select('id').where('id', '=', input.caseId).executeTakeFirst()) ? 'notOpen' : 'notFound';
-    }
-    await updateCase(trx, open.id, open.version, { status: 'withdrawn', step: null });
-    await insertCaseEvent(trx, { tenantId: input.actor.tenantId, caseId: open.id, staffId: null, kind: 'status', details: { from: open.status, to: 'withdrawn' } });
-    await recordAudit(trx, { tenantId: input.actor.tenantId, actor: 'applicant', action: 'case.withdrawn', subject: `case:${open.id}`, details: { reference: open.reference, via: input.via } });
-    return 'done';
-  });
+  return inTransaction(db, input.actor, (trx) => withdrawOpenCase(trx, input.actor.tenantId, input.caseId, { actor: 'applicant', details: { via: input.via } }));
+}
+
+/**
+ * Withdraws an open case in the caller's transaction, acting for whoever it acts as (row-level
+ * security lets the applicant lock only an open case of their own). `by` names who did it in the
+ * audit log; a `reason` goes into the history the applicant sees (payments: `unpaid`, a fee paid
+ * first that never was).
+ */
+export async function withdrawOpenCase(
+  trx: Trx,
+  tenantId: string,
+  caseId: string,
+  by: { actor: string; details?: Record<string, string>; reason?: 'unpaid' },
+): Promise<'done' | 'notFound' | 'notOpen'> {
+  // The update policy lets the applicant lock only an open case; a closed one is not returned.
+  const open = await trx.selectFrom('cases').select(['id', 'reference', 'status', 'version']).where('id', '=', caseId).forUpdate().executeTakeFirst();
+  if (!open || !withdrawableStatuses.includes(open.status)) {
+    return (await trx.selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst()) ? 'notOpen' : 'notFound';
+  }
+  const reason: Record<string, string> = by.reason ? { reason: by.reason } : {};
+  await updateCase(trx, open.id, open.version, { status: 'withdrawn', step: null });
+  await insertCaseEvent(trx, { tenantId, caseId: open.id, staffId: null, kind: 'status', details: { from: open.status, to: 'withdrawn', ...reason } });
+  await recordAudit(trx, { tenantId, actor: by.actor, action: 'case.withdrawn', subject: `case:${open.id}`, details: { reference: open.reference, ...by.details, ...reason } });
+  return 'done';
 }

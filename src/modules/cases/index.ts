@@ -9,4 +9,4 @@ export {
 export { answerRefusalText, readAnswerForm } from './applicant-answer-form.js';
 export { postboxNoticeJob } from './applicant-notice.js';
 export { ApplicantQuestions, type AnswerFormState } from './views/applicant-questions.js';
-export { withdrawableStatuses, withdrawApplication, type WithdrawalChannel } from './applicant-withdrawal.js';
+export { withdrawableStatuses, withdrawApplication, withdrawOpenCase, type WithdrawalChannel } from './applicant-withdrawal.js';

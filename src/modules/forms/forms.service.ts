@@ -140,7 +140,8 @@ export async function submitApplication(deps: SubmissionDeps, write: SubmissionW
 function openPaymentOf(trx: Trx, input: SubmitApplication, submission: NewSubmission, reference: string, amountCents: number) {
   return openCasePayment(trx, input.tenant.id, {
     caseId: submission.caseId, serviceId: submission.serviceId, reference, serviceTitle: input.service.definition.title.de, amountCents,
-    continuePath: `/eingang/${submission.id}`,
+    continuePath: `/eingang/${submission.id}`, noticeAccountId: submission.accountId ?? null,
+    closeUnpaid: { afterDays: input.service.definition.payment?.closeUnpaidAfterDays ?? 14, receiptTokenHash: submission.receiptTokenHash },
   });
 }
 

@@ -80,6 +80,11 @@ describe('letter templates', () => {
     assert.throws(parse(template('Hallo {{answers.halter.spitzname}}')), /answers\.halter\.spitzname is no field/);
     assert.throws(parse(template('Betrag {{values.betrag}}')), /values\.betrag is not declared/);
     assert.throws(parse(template('Heute {{morgen}}')), /unknown placeholder morgen/);
+    assert.throws(parse(template('Zu zahlen: {{fees.total}}')), /fees\.total needs payment mode "after"/, 'a dog registration is not paid after the decision');
+    const sondernutzung = (body: string, outcomes: string) => () => parseLetterTemplate(template(body, `title: { de: Test }\nrecipient: ["x"]\noutcomes: [${outcomes}]`), { serviceId: 'sondernutzung', id: 'test' }, services.get('sondernutzung')!);
+    assert.doesNotThrow(sondernutzung('{{fees.breakdown}}\n\nZu zahlen: {{fees.total}}', 'approved'));
+    assert.throws(sondernutzung('Erlaubt.', 'approved, partly'), /must print \{\{fees\.total\}\}/, 'a permit that would request a fee without naming it');
+    assert.doesNotThrow(sondernutzung('Abgelehnt.', 'rejected'));
     assert.throws(parse(template('Hallo <b>Welt</b>')), /HTML is not allowed/);
     assert.throws(parse(template('Siehe [hier](https://example.org)')), /links/);
     assert.throws(parse(template('# Titel')), /only "## " headings/);
@@ -117,6 +122,20 @@ describe('letter templates', () => {
     assert.ok(runs.some((r) => r.text === '**0 €** <script>' && r.bold), 'the value is one literal run');
     const withoutAnswer = composeLetter(tpl, facts({ answers: { ...dogAnswers, hund: { ...dogAnswers.hund, chipnummer: '' } } }));
     assert.ok(withoutAnswer.missing.includes('answers.hund.chipnummer'), 'an empty answer is a gap, not an empty string');
+  });
+
+  it('prints the fees a decision sets, line by line, and never a fee the answers cannot compute', () => {
+    const permit = parseLetterTemplate(template('{{fees.breakdown}}\n\nZu zahlen: **{{fees.total}}**', 'title: { de: Test }\nrecipient: ["x"]'), { serviceId: 'sondernutzung', id: 'test' }, services.get('sondernutzung')!);
+    const label = (de: string) => ({ de, en: de });
+    const lines = [
+      { label: label('Verwaltungsgebühr'), quantity: 1, unitCents: 3000, amountCents: 3000, variable: false },
+      { label: label('je m² und Tag'), quantity: 64, unitCents: 50, amountCents: 3200, variable: true },
+    ];
+    const composed = composeLetter(permit, facts({ fees: { lines, totalCents: 6200, unresolved: [] } }));
+    assert.deepEqual(composed.missing, []);
+    assert.equal(composed.body.replace(/\u00a0/g, ' '), 'Verwaltungsgebühr: 30,00 €\nje m² und Tag: 64 × 0,50 € = 32,00 €\n\nZu zahlen: **62,00 €**');
+    assert.deepEqual(composeLetter(permit, facts({ fees: { lines: lines.slice(0, 1), totalCents: 3000, unresolved: [label('je m² und Tag')] } })).missing, ['fees.breakdown', 'fees.total']);
+    assert.deepEqual(composeLetter(permit, facts()).missing, ['fees.breakdown', 'fees.total'], 'no fees: a rejection, or a service not paid after the decision');
   });
 
   it('reads typed values by type and refuses what it cannot read', () => {

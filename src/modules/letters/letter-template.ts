@@ -43,6 +43,8 @@ export type LetterValueDefinition = LetterTemplate['values'][number];
 
 // Names a placeholder may take besides answers.<step>.<field> and values.<name>.
 const fixedPlaceholders = ['case.reference', 'case.receivedAt', 'case.department', 'town.name', 'town.verwaltungsgericht', 'service.title', 'service.feeTotal', 'today'];
+// The fees a decision sets: only a service paid after the decision has them (ADR 0027).
+const decisionFeePlaceholders = ['fees.breakdown', 'fees.total'];
 
 // Where the legal remedy notice named in the front matter goes: a paragraph of its own.
 const remedyMarker = '{{rechtsbehelfsbelehrung}}';
@@ -80,6 +82,9 @@ export function placeholdersIn(text: string): string[] {
 /** Why a placeholder cannot be filled for this service and template, or undefined when it can. */
 function unknownPlaceholder(name: string, service: Service, values: LetterValueDefinition[]): string | undefined {
   if (fixedPlaceholders.includes(name)) return undefined;
+  if (decisionFeePlaceholders.includes(name)) {
+    return service.definition.payment?.mode === 'after' ? undefined : `${name} needs payment mode "after" in the service definition`;
+  }
   const [root, a, b, ...rest] = name.split('.');
   if (root === 'values' && a && !b) return values.some((v) => v.name === a) ? undefined : `values.${a} is not declared under "values"`;
   if (root === 'answers' && a && b && rest.length === 0) {
@@ -109,6 +114,9 @@ export function parseLetterTemplate(source: string, where: { serviceId: string; 
     ...used.map((name) => unknownPlaceholder(name, service, parsed.data.values)).filter((p): p is string => p !== undefined),
     ...(names.size !== parsed.data.values.length ? ['values: duplicate name'] : []),
     ...parsed.data.values.filter((v) => !used.includes(`values.${v.name}`)).map((v) => `values.${v.name} is declared but not used`),
+    // The payment request goes out with a positive decision letter: the letter must say what is due.
+    ...(service.definition.payment?.mode === 'after' && parsed.data.outcomes?.some((o) => o !== 'rejected') && !used.includes('fees.total')
+      ? ['a decision letter of a service paid after the decision must print {{fees.total}}'] : []),
   ];
   if (problems.length > 0) throw new Error([...new Set(problems)].join('; '));
   return { ...parsed.data, id: where.id, serviceId: where.serviceId, body };

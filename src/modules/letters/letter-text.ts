@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { berlinMidnight, formatDate, formatEuro } from '../../platform/i18n/i18n.js';
 import { displayValue, type Answers, type FormDefinition } from '../forms/index.js';
+import { feeLinesText, type FeeAssessment } from '../payments/index.js';
 import { placeholderPattern, type LetterTemplate } from './letter-template.js';
 
 /** What placeholders are filled from: the case, its submission, the town, the service and the values given. */
@@ -13,6 +14,8 @@ export interface LetterFacts {
   departmentName: string;
   town: { name: string; administrativeCourt?: string };
   service: { title: string; feeCents: number[] };
+  /** The fees a positive decision sets for a service paid after the decision (fees.breakdown, fees.total). */
+  fees?: FeeAssessment;
   /** The letter's date, YYYY-MM-DD in Europe/Berlin. */
   today: string;
   /** Values as they are printed (see readLetterValues), by name. */
@@ -62,6 +65,9 @@ function resolve(name: string, facts: LetterFacts, addressLines: boolean): strin
     case 'town.verwaltungsgericht': return facts.town.administrativeCourt;
     case 'service.title': return facts.service.title;
     case 'service.feeTotal': return facts.service.feeCents.length > 0 ? formatEuro(facts.service.feeCents.reduce((x, y) => x + y, 0), 'de') : undefined;
+    // A fee the answers cannot compute is never printed at a guess: the letter cannot be issued.
+    case 'fees.breakdown': return facts.fees && facts.fees.unresolved.length === 0 ? feeLinesText(facts.fees) : undefined;
+    case 'fees.total': return facts.fees && facts.fees.unresolved.length === 0 ? formatEuro(facts.fees.totalCents, 'de') : undefined;
     case 'today': return formatDate(berlinMidnight(facts.today), 'de');
     default: return undefined;
   }

@@ -7,6 +7,7 @@ import type { Service } from '../catalog/index.js';
 import { applicantEmail, openAnswers, resolveDefinition, type Answers } from '../forms/index.js';
 import type { Keyring } from '../../platform/crypto/keyring.js';
 import { enqueueApplicantNotice, noticeChannel } from '../cases/applicant-notice.js';
+import { feesSetByDecision, requestFeeWithDecision } from '../payments/index.js';
 import { isLead, type DepartmentRole } from '../cases/workflow.js';
 import type { StaffMember } from '../staff/index.js';
 import type { Tenant } from '../tenants/tenant.js';
@@ -151,6 +152,7 @@ export function composeForCase(c: LetterCase, tenant: Tenant, template: LetterTe
     departmentName: c.departmentName,
     town: { name: tenant.name, administrativeCourt: tenant.profile.administrativeCourt },
     service: { title: c.service.definition.title.de, feeCents: c.service.definition.fees.map((f) => f.amountCents) },
+    fees: feesSetByDecision(c.service.definition, c.answers, c.decision),
     today: options.today ?? berlinDay(new Date()),
     values,
   }, options.supersedes);
@@ -212,6 +214,13 @@ export async function issueLetter(
     });
     await bumpCaseVersion(trx, c.id, version);
     await insertDocumentEvent(trx, { tenantId: tenant.id, caseId: c.id, staffId: staff.id, details: { action: 'issued', documentId, number, title: letter.title } });
+    // A decision letter that sets a fee (payment mode `after`) carries its payment request.
+    if (input.template.outcomes) {
+      await requestFeeWithDecision(trx, tenant.id, {
+        caseId: c.id, reference: c.reference, serviceTitle: c.service.definition.title.de, service: c.service.definition, answers: c.answers, decision: c.decision,
+        continuePath: c.applicantAccountId ? '/konto/postfach' : '/', noticeAccountId: c.applicantAccountId,
+      });
+    }
     await recordAudit(trx, { tenantId: tenant.id, actor: `staff:${staff.id}`, action: 'case.document-issued', subject: `case:${c.id}`, details: { reference: c.reference, number, sha256 } });
     // The mail says only that something is waiting, in the postbox or behind a status link.
     await enqueueApplicantNotice(trx, tenant.id, { accountId: c.applicantAccountId, email: c.applicantEmail, reference: c.reference, language: c.language }, { kind: documentReadyJob });

@@ -166,7 +166,7 @@ describe('fee rules', () => {
       rule({ kind: 'perItem', label: label('je Gegenstand ab dem dritten'), amountCents: 1500, group: 'gegenstaende.teile', freeItems: 2 }),
       rule({ kind: 'perUnit', label: label('je m²'), amountCents: 100, units: [{ field: 'ort.groesse' }] }),
     ], { gegenstaende: { teile: [{}, {}, {}, {}, {}] } });
-    const html = renderToString(<FeeBreakdown lang="de" fees={fees} payment={{ mode: 'before', accounting: { kostenstelle: '1', sachkonto: '2', haushaltsstelle: '3' } }} />)
+    const html = renderToString(<FeeBreakdown lang="de" fees={fees} payment={{ mode: 'before' }} />)
       .replace(/&nbsp;|\u00a0/g, ' ');
     assert.match(html, /Verwaltungsgebühr.*30,00 €/s);
     assert.match(html, /je Gegenstand ab dem dritten.*3 × 15,00 € = 45,00 €/s);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 // The schema file directly: the forms module's front door pulls in its routes.
 import { localized, type FieldDefinition, type FormDefinition, type Localized } from '../forms/form-definition.js';
 import type { Answers } from '../forms/answers.js';
+import { paymentModes } from './payment.js';
 
 const fieldPath = z.string().regex(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/, '"step.field"');
 // Integer cents: money is never a float.
@@ -40,8 +41,6 @@ export const feeRule = z.union([fixedFee, perItemFee, perUnitFee]);
 /** One fee rule as the code sees it. */
 export type FeeRule = z.infer<typeof feeRule>;
 
-/** When the applicant pays: before the clerk sees the application, or with the decision. */
-export const paymentModes = ['before', 'after'] as const;
 
 /**
  * How a service's fees are paid online and booked (service.yaml `payment`): the mode and the
@@ -49,6 +48,9 @@ export const paymentModes = ['before', 'after'] as const;
  */
 export const paymentSettings = z.strictObject({
   mode: z.enum(paymentModes),
+  // A fee paid first that is never paid: after so many days the application is withdrawn, so
+  // that retention reaches it (ADR 0027).
+  closeUnpaidAfterDays: z.number().int().min(1).max(365).default(14),
   accounting: z.strictObject({
     kostenstelle: z.string().regex(/^[A-Za-z0-9./-]{1,20}$/),
     sachkonto: z.string().regex(/^[A-Za-z0-9./-]{1,20}$/),

@@ -6,7 +6,7 @@ import { TestBrowser } from '../../test-support/browser.js';
 import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { csvCell, exportSettledPayments, germanAmount } from './finance-export.js';
-import { createPayment, readPayment, receiveNotification, startPayment } from './payments.service.js';
+import { createPayment, readPayment, receiveNotification, refundPayment, startPayment } from './payments.service.js';
 
 describe('CSV cells and amounts', () => {
   it('quotes every cell, doubles quotes, and defuses what a spreadsheet would run as a formula', () => {
@@ -24,7 +24,8 @@ describe('CSV cells and amounts', () => {
     assert.equal(germanAmount(5), '0,05');
     assert.equal(germanAmount(123456789), '1234567,89');
     assert.throws(() => germanAmount(10.5));
-    assert.throws(() => germanAmount(-100));
+    assert.equal(germanAmount(-2550), '-25,50');
+    assert.equal(germanAmount(-1), '-0,01');
   });
 });
 
@@ -116,5 +117,28 @@ describe('the finance export of a day', () => {
     assert.equal((await clerk.get('/verwaltung/zahlungen')).statusCode, 403);
     assert.equal((await clerk.get(`/verwaltung/zahlungen/${today}.csv`)).statusCode, 403);
     assert.equal((await new TestBrowser(app.app, host).get(`/verwaltung/zahlungen/${today}.csv`)).statusCode, 303, 'signed out: to the sign-in');
+  });
+  it('books a refund as a negative line of the day it was made, leaving the payment\'s own line and the collected sum as they were', async () => {
+    const payment = await settle({ purpose: 'MB-2026-000005', amountCents: 2550, serviceId: 'meldebescheinigung' }, 'pay');
+    const beforeRefund = (await exportSettledPayments(app.database.db, tenant.id, today, accountingOf))!;
+    assert.equal(await refundPayment(app.payments, tenant.id, payment.id, 'Doppelt beantragt'), 'refunded');
+    const refunded = (await readPayment(app.database.db, tenant.id, payment.id))!;
+
+    const exported = (await exportSettledPayments(app.database.db, tenant.id, today, accountingOf))!;
+    const lines = exported.csv.slice(1).split('\r\n').slice(1, -1).filter((r) => r.includes(payment.kassenzeichen!));
+    assert.deepEqual(lines, [
+      [today, payment.paidAt!.toISOString(), payment.kassenzeichen!, payment.requestId, payment.providerTransactionId!, 'MB-2026-000005', 'meldebescheinigung', '25,50', 'EUR', '1100', '431100', '1.1100.431100', 'bezahlt'],
+      [today, payment.paidAt!.toISOString(), payment.kassenzeichen!, payment.requestId, payment.providerTransactionId!, 'MB-2026-000005', 'meldebescheinigung', '-25,50', 'EUR', '1100', '431100', '1.1100.431100', 'erstattet'],
+    ].map((cells) => cells.map((c) => `"${c}"`).join(';')), 'the amount\'s minus is a sign, not defused like a formula');
+    assert.ok(refunded.refundedAt);
+    assert.equal(exported.totalCents, beforeRefund.totalCents, 'what was collected that day is unchanged');
+    assert.equal(exported.count, beforeRefund.count);
+    assert.deepEqual([exported.refundCount, exported.refundedCents], [1, 2550]);
+    // Only the refund line is new: the day's paid lines read as before.
+    assert.equal(exported.csv.replace(`${lines[1]}\r\n`, ''), beforeRefund.csv);
+
+    const admin = new TestBrowser(app.app, host);
+    await signInClerk(admin, await app.createClerk(tenant, 'buergerbuero', { townAdmin: true }));
+    assert.match((await admin.get(`/verwaltung/zahlungen?tag=${today.split('-').reverse().join('.')}`)).body, /Erstattungen \(eigene Zeilen, negativ\)[\s\S]*1, zusammen 25,50\s€/);
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
+import { listOutbox } from '../../platform/mail/mailer.js';
 import { submitPayFirstViaApi } from '../../test-support/applications.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
@@ -11,7 +13,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import { createHmac } from 'node:crypto';
 import { loadPaymentSandboxSecret } from '../../platform/crypto/secret-box.js';
 import { listPaymentEvents } from './payments.repository.js';
-import { readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
+import { closeUnpaidApplication, readPayment, receiveNotification, reconcilePayment, startPayment } from './payments.service.js';
 
 const person = {
   vorname: 'Nele', nachname: 'Neubürgerin', geburtsdatum: '1990-05-17',
@@ -231,6 +233,105 @@ describe('Meldebescheinigung paid before the office sees it', () => {
     assert.match(open.body, /Ihr Antrag wird erst bearbeitet, wenn die Gebühr von 10,00\s€ bezahlt ist/);
     await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
     assert.match((await browser.get(`/konto/antraege/${caseId}`)).body, /Die Gebühr von 10,00\s€ ist bezahlt/);
+  });
+
+  it('delivers the payment confirmation into the postbox of a signed-in applicant, with one notice naming nothing; others get no message', async () => {
+    const { account, browser } = await signedInAccount(app, tenant.id, host);
+    const { paymentId } = await apply(browser);
+    // A job's payload is cleared once it ran: count the town's notices.
+    const notices = async () => (await sql<{ n: number }>`
+      select count(*)::int as n from jobs where tenant_id = ${tenant.id} and kind = 'mail.postbox-notice'`.execute(app.database.db)).rows[0]!.n;
+    assert.doesNotMatch((await browser.get('/konto/postfach')).body, /Bestätigung Ihrer Zahlung zum Antrag/, 'nothing before the payment is settled');
+    const earlier = await notices();
+
+    await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+    // The notification job and the return both report PAYED: the confirmation is announced once.
+    await app.jobs.runDue();
+    await reconcilePayment(app.payments, tenant.id, paymentId);
+    assert.equal(await notices(), earlier + 1);
+    const mail = (await listOutbox(app.database.db, 50)).find((m) => m.to === account.email && /Postfach/.test(m.subject))!;
+    assert.ok(mail, 'the notice was mailed');
+    assert.doesNotMatch(mail.text, /10,00|Meldebescheinigung|zahlung\//, 'the notice names neither amount, service nor payment');
+
+    const postbox = await browser.get('/konto/postfach');
+    assert.match(postbox.body, /Bestätigung Ihrer Zahlung zum Antrag/);
+    assert.match(postbox.body, /1 ungelesene Nachricht/);
+    const message = await browser.get(`/konto/postfach/zahlungen/${paymentId}`);
+    assert.equal(message.statusCode, 200);
+    assert.match(message.body, /Ihre Zahlung von 10,00\s€ ist eingegangen/);
+    assert.match(message.body, new RegExp(`href="/zahlung/${paymentId}/zahlungsbestaetigung\\.pdf"`));
+    assert.match((await browser.get('/konto/postfach')).body, /Keine ungelesenen Nachrichten/, 'opening it marks it read');
+    assert.equal((await browser.get(`/zahlung/${paymentId}/zahlungsbestaetigung.pdf`)).headers['content-type'], 'application/pdf');
+
+    // Another account, a tampered id and an anonymous browser find nothing.
+    const other = await signedInAccount(app, tenant.id, host);
+    assert.equal((await other.browser.get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 404);
+    assert.doesNotMatch((await other.browser.get('/konto/postfach')).body, /Bestätigung Ihrer Zahlung zum Antrag/);
+    assert.equal((await browser.get('/konto/postfach/zahlungen/00000000-0000-4000-8000-000000000000')).statusCode, 404);
+    assert.equal((await browser.get('/konto/postfach/zahlungen/kein-uuid')).statusCode, 404);
+    assert.notEqual((await new TestBrowser(app.app, host).get(`/konto/postfach/zahlungen/${paymentId}`)).statusCode, 200);
+
+    // An applicant without an account keeps the link on the receipt and gets no postbox notice.
+    const settled = await notices();
+    const anonymous = new TestBrowser(app.app, host);
+    const plain = await apply(anonymous);
+    await anonymous.get(await payAtSandbox(anonymous, plain.paymentId, 'bezahlt'));
+    assert.equal(await notices(), settled);
+    assert.match((await anonymous.get(plain.receipt)).body, /zahlungsbestaetigung\.pdf/);
+  });
+
+  describe('closing applications whose fee is never paid', () => {
+    const closeJob = async (caseId: string) => (await sql<{ id: string; run_at: Date; receipt: string }>`
+      select id, run_at, payload->>'receiptTokenHash' as receipt from jobs where kind = 'payment-close-unpaid' and payload->>'caseId' = ${caseId}`.execute(app.database.db)).rows;
+    /** Lets the closing job of a case fall due now and runs the due jobs. */
+    async function runCloseJobNow(caseId: string) {
+      await sql`update jobs set run_at = now() where kind = 'payment-close-unpaid' and payload->>'caseId' = ${caseId}`.execute(app.database.db);
+      await app.jobs.runDue();
+    }
+    const caseState = async (caseId: string) =>
+      (await sql<{ status: string }>`select status from cases where id = ${caseId}`.execute(app.database.db)).rows[0]!.status;
+
+    it('withdraws an application unpaid after 14 days by a durable job: the open payment cancelled, the reason recorded, idempotent', async () => {
+      const browser = new TestBrowser(app.app, host);
+      const { paymentId, caseId, receipt } = await apply(browser);
+      await browser.get(`/zahlung/${paymentId}`);
+      await browser.post(`/zahlung/${paymentId}`, {});
+      const [job, ...more] = await closeJob(caseId);
+      assert.equal(more.length, 0, 'one job per application');
+      const days = (new Date(job!.run_at).getTime() - Date.now()) / 86_400_000;
+      assert.ok(days > 13.9 && days <= 14, `due in 14 days, not ${days}`);
+
+      await runCloseJobNow(caseId);
+      assert.equal(await caseState(caseId), 'withdrawn');
+      assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'cancelled');
+      const events = await asTownOwner(app.database.db, tenant.id, (trx) => listPaymentEvents(trx, paymentId));
+      assert.deepEqual(events.filter((e) => e.source === 'expiry').map((e) => [e.outcome, e.newStatus]), [['applied', 'cancelled']]);
+      const history = (await sql<{ details: { to: string; reason?: string } }>`select details from case_events where case_id = ${caseId} and kind = 'status'`.execute(app.database.db)).rows;
+      assert.deepEqual(history.map((h) => [h.details.to, h.details.reason]), [['withdrawn', 'unpaid']]);
+      assert.equal(await clerkSees(caseId), false, 'still held from the clerk: never paid');
+      assert.equal((await browser.get(receipt)).statusCode, 200, 'the applicant still sees the receipt');
+
+      // Again (a retried job, a second run): nothing changes.
+      assert.equal(await closeUnpaidApplication(app.database.db, tenant.id, caseId, job!.receipt), 'notOpen');
+      assert.equal((await sql<{ n: number }>`select count(*)::int as n from payment_events where payment_id = ${paymentId} and source = 'expiry'`.execute(app.database.db)).rows[0]!.n, 1);
+      assert.equal((await sql<{ n: number }>`select count(*)::int as n from case_events where case_id = ${caseId} and kind = 'status'`.execute(app.database.db)).rows[0]!.n, 1);
+    });
+
+    it('leaves a paid application alone, and a job holding a wrong receipt finds nothing', async () => {
+      const browser = new TestBrowser(app.app, host);
+      const { paymentId, caseId } = await apply(browser);
+      const [job] = await closeJob(caseId);
+      assert.equal(await closeUnpaidApplication(app.database.db, tenant.id, caseId, 'a'.repeat(64)), 'notFound');
+      assert.equal(await closeUnpaidApplication(app.database.db, tenant.id, 'kein-uuid', job!.receipt), 'notFound');
+      assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'created', 'the tampered calls cancelled nothing');
+
+      await browser.get(await payAtSandbox(browser, paymentId, 'bezahlt'));
+      await runCloseJobNow(caseId);
+      assert.equal(await caseState(caseId), 'received');
+      assert.equal((await readPayment(app.database.db, tenant.id, paymentId))!.status, 'paid');
+      assert.equal(await closeUnpaidApplication(app.database.db, tenant.id, caseId, job!.receipt), 'paid');
+      assert.equal(await clerkSees(caseId), true);
+    });
   });
 
   describe('robustness of the hold', () => {

@@ -8,6 +8,11 @@ export const paymentProviderIds = ['sandbox', 'xbezahldienste'] as const;
 /** One payment provider. */
 export type PaymentProviderId = (typeof paymentProviderIds)[number];
 
+/** When an application's fee is paid: before the clerk sees it, or with the decision (service.yaml `payment.mode`). */
+export const paymentModes = ['before', 'after'] as const;
+/** One payment mode. */
+export type FeeMode = (typeof paymentModes)[number];
+
 /** A payment as the services and views see it. */
 export interface Payment {
   id: string;
@@ -15,6 +20,10 @@ export interface Payment {
   caseId: string | null;
   /** The service the payment is a fee of, if any. */
   serviceId: string | null;
+  /** When the case's fee is due: before handling, or with the decision; null for a payment of no application. */
+  feeMode: FeeMode | null;
+  /** The account whose postbox receives the confirmation once the payment is settled, if the applicant applied signed in. */
+  noticeAccountId: string | null;
   purpose: string;
   description: string;
   amountCents: number;

@@ -1,13 +1,13 @@
 import { sql, type Selectable } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
-import type { Payment, PaymentProviderId, PaymentStatus } from './payment.js';
+import type { FeeMode, Payment, PaymentProviderId, PaymentStatus } from './payment.js';
 
 type PaymentRow = Selectable<Database['payments']>;
 
 function toPayment(r: PaymentRow): Payment {
   return {
-    id: r.id, tenantId: r.tenant_id, caseId: r.case_id, serviceId: r.service_id, purpose: r.purpose, description: r.description, amountCents: r.amount_cents,
+    id: r.id, tenantId: r.tenant_id, caseId: r.case_id, serviceId: r.service_id, feeMode: r.fee_mode, noticeAccountId: r.notice_account_id, purpose: r.purpose, description: r.description, amountCents: r.amount_cents,
     currency: r.currency, status: r.status, provider: r.provider, requestId: r.request_id, providerTransactionId: r.provider_transaction_id,
     kassenzeichen: r.kassenzeichen, continuePath: r.continue_path, createdAt: new Date(r.created_at), paidAt: r.paid_at && new Date(r.paid_at),
     refundedAt: r.refunded_at && new Date(r.refunded_at), refundReason: r.refund_reason,
@@ -17,10 +17,10 @@ function toPayment(r: PaymentRow): Payment {
 /** Adds a payment in state created; the request id (the provider's idempotency key) is chosen here, before any provider is asked. */
 export async function insertPayment(
   trx: Trx,
-  input: { tenantId: string; caseId: string | null; serviceId?: string | null; purpose: string; description: string; amountCents: number; currency: string; provider: PaymentProviderId; continuePath: string },
+  input: { tenantId: string; caseId: string | null; serviceId?: string | null; feeMode?: FeeMode | null; noticeAccountId?: string | null; purpose: string; description: string; amountCents: number; currency: string; provider: PaymentProviderId; continuePath: string },
 ): Promise<Payment> {
   const row = await trx.insertInto('payments')
-    .values({ tenant_id: input.tenantId, case_id: input.caseId, service_id: input.serviceId ?? null, purpose: input.purpose, description: input.description, amount_cents: input.amountCents, currency: input.currency, provider: input.provider, continue_path: input.continuePath })
+    .values({ tenant_id: input.tenantId, case_id: input.caseId, service_id: input.serviceId ?? null, fee_mode: input.feeMode ?? null, notice_account_id: input.noticeAccountId ?? null, purpose: input.purpose, description: input.description, amount_cents: input.amountCents, currency: input.currency, provider: input.provider, continue_path: input.continuePath })
     .returningAll().executeTakeFirstOrThrow();
   return toPayment(row);
 }
@@ -66,7 +66,7 @@ export async function transitionPayment(
 
 /** A payment event as recorded. */
 export interface PaymentEvent {
-  source: 'start' | 'notification' | 'status_query' | 'refund';
+  source: 'start' | 'notification' | 'status_query' | 'refund' | 'expiry';
   providerStatus: string | null;
   amountCents: number | null;
   currency: string | null;
@@ -126,6 +126,14 @@ export async function listSubmissionPayments(trx: Trx, submissionId: string): Pr
 export async function findCasePaymentIn(trx: Trx, caseId: string, statuses: readonly PaymentStatus[]): Promise<Payment | undefined> {
   const row = await trx.selectFrom('payments').selectAll().where('case_id', '=', caseId).where('status', 'in', statuses).executeTakeFirst();
   return row && toPayment(row);
+}
+
+/** The town's payments refunded within [from, to), in the order they were refunded. */
+export async function listRefundedBetween(trx: Trx, from: Date, to: Date): Promise<Payment[]> {
+  const rows = await trx.selectFrom('payments').selectAll()
+    .where('refunded_at', '>=', from).where('refunded_at', '<', to).where('status', '=', 'refunded')
+    .orderBy('refunded_at').orderBy('id').execute();
+  return rows.map(toPayment);
 }
 
 /** The town's payments paid within [from, to), whatever became of them since (a refund is booked apart), in the order they were paid. */

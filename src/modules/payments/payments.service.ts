@@ -6,8 +6,11 @@ import { townUrl } from '../../platform/http/town-url.js';
 import { inTransaction, type Actor, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
-import { isSameOriginPath, openStatuses, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
-import { assessFees, type FeeRule, type PaymentSettings } from './fees.js';
+// The job's name only: the cases module's front door leads back here through its routes.
+import { postboxNoticeJob } from '../cases/applicant-notice.js';
+import { withdrawOpenCase } from '../cases/applicant-withdrawal.js';
+import { isSameOriginPath, openStatuses, type FeeMode, paymentProviderIds, reportTransitions, type Payment, type PaymentProviderId } from './payment.js';
+import { assessFees, type FeeAssessment, type FeeRule, type PaymentSettings } from './fees.js';
 import {
   findCasePaymentIn, findPayment, findPaymentByRequest, findPaymentByTransaction, insertPayment, listCasePayments, listPaymentEvents, listSubmissionPayments,
   recordPaymentEvent, type PaymentEvent, transitionPayment,
@@ -99,7 +102,11 @@ export function feeDueFirst(service: { id: string; fees: readonly FeeRule[]; pay
 export async function openCasePayment(
   trx: Trx,
   tenantId: string,
-  input: { caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string },
+  input: {
+    caseId: string; serviceId: string; reference: string; serviceTitle: string; amountCents: number; continuePath: string; feeMode?: FeeMode; noticeAccountId: string | null;
+    /** For a fee paid first: when to withdraw the application if it is still unpaid, acting as its applicant (the receipt's token hash). */
+    closeUnpaid?: { afterDays: number; receiptTokenHash: string };
+  },
 ): Promise<Payment> {
   const valid = newPaymentSchema.parse({
     caseId: input.caseId,
@@ -111,7 +118,79 @@ export async function openCasePayment(
     provider: (await hasXBezahldienste(trx)) ? 'xbezahldienste' : 'sandbox',
     continuePath: input.continuePath,
   });
-  return insertPayment(trx, { tenantId, ...valid });
+  if (input.closeUnpaid) {
+    const { afterDays, receiptTokenHash } = input.closeUnpaid;
+    await enqueueJob(trx, { tenantId, kind: closeUnpaidJob, payload: { caseId: input.caseId, receiptTokenHash }, runAt: new Date(Date.now() + afterDays * 86_400_000) });
+  }
+  return insertPayment(trx, { tenantId, feeMode: input.feeMode ?? 'before', noticeAccountId: input.noticeAccountId, ...valid });
+}
+
+/** The job that withdraws a pay-first application whose fee was never paid. */
+export const closeUnpaidJob = 'payment-close-unpaid';
+
+/** What became of an application the closing job looked at. */
+export type CloseUnpaidOutcome = 'closed' | 'paid' | 'notOpen' | 'notFound';
+
+/**
+ * Withdraws a pay-first application whose fee was never paid, so that it is closed and retention
+ * reaches it: its open payment is cancelled (the conditional UPDATE: one the provider confirmed in
+ * the meantime stays paid, and then the application stays too), the case is withdrawn with the
+ * reason `unpaid`, in one transaction acting as the applicant (the receipt's token hash), the only
+ * one besides a paid fee that row-level security lets see the held case. Running it again changes
+ * nothing. A provider reporting PAYED later still wins (no money is lost): the clerk then sees a
+ * withdrawn case with a paid fee, and a team lead refunds it.
+ */
+export async function closeUnpaidApplication(db: Db, tenantId: string, caseId: string, receiptTokenHash: string): Promise<CloseUnpaidOutcome> {
+  if (!isUuid(caseId)) return 'notFound';
+  return inTransaction(db, { tenantId, receiptTokenHashes: [receiptTokenHash] }, async (trx) => {
+    for (const payment of await listCasePayments(trx, caseId)) {
+      if (!openStatuses.includes(payment.status)) continue;
+      if (await transitionPayment(trx, payment.id, openStatuses, { status: 'cancelled' })) {
+        await recordPaymentEvent(trx, tenantId, payment.id, { source: 'expiry', providerStatus: null, amountCents: null, currency: null, outcome: 'applied', newStatus: 'cancelled', detail: 'not paid in time' });
+      }
+    }
+    if (await findCasePaymentIn(trx, caseId, ['paid', 'refunded'])) return 'paid';
+    const withdrawn = await withdrawOpenCase(trx, tenantId, caseId, { actor: 'system:payment', reason: 'unpaid' });
+    return withdrawn === 'done' ? 'closed' : withdrawn;
+  });
+}
+
+// A permit granted in part is still granted: its fee is due as for a full one.
+const feeDecisions: readonly (string | null)[] = ['approved', 'partly'];
+
+/**
+ * The fees a decision sets for a service paid after the decision (payment mode `after`): the
+ * assessment from the answers for a positive decision; undefined for a rejection, for a service
+ * paid before or not at all, and for an application that costs nothing. A fee that cannot be
+ * computed from the answers stays in `unresolved`, and the letter that would name it cannot be
+ * issued (its fee placeholders do not resolve).
+ */
+export function feesSetByDecision(service: ServiceFees, answers: Parameters<typeof assessFees>[1], decision: string | null): FeeAssessment | undefined {
+  if (service.payment?.mode !== 'after' || !feeDecisions.includes(decision)) return undefined;
+  const fees = assessFees(service.fees, answers);
+  return fees.totalCents > 0 || fees.unresolved.length > 0 ? fees : undefined;
+}
+
+/** A service definition as far as its fees go. */
+export type ServiceFees = { id: string; fees: readonly FeeRule[]; payment?: PaymentSettings };
+
+/**
+ * The payment request a decision letter carries, written in the letter's transaction, so that the
+ * letter and its request are delivered together or not at all. Nothing for a rejection or a
+ * service not paid after the decision. A case that already has an open or settled payment (a
+ * corrected letter) keeps it: the fee is asked for once.
+ */
+export async function requestFeeWithDecision(
+  trx: Trx,
+  tenantId: string,
+  input: { caseId: string; reference: string; serviceTitle: string; service: ServiceFees; answers: Parameters<typeof assessFees>[1]; decision: string | null; continuePath: string; noticeAccountId: string | null },
+): Promise<Payment | undefined> {
+  const fees = feesSetByDecision(input.service, input.answers, input.decision);
+  if (!fees) return undefined;
+  if (fees.unresolved.length > 0) throw new Error(`Service ${input.service.id}: a fee cannot be computed from the answers`);
+  const existing = await findCasePaymentIn(trx, input.caseId, [...openStatuses, 'paid', 'refunded']);
+  if (existing) return existing;
+  return openCasePayment(trx, tenantId, { ...input, serviceId: input.service.id, amountCents: fees.totalCents, feeMode: 'after' });
 }
 
 /** What asking to pay again gave: a new payment, or the reason there is none. */
@@ -131,8 +210,8 @@ export async function retryPayment(deps: Pick<PaymentDeps, 'db'>, tenantId: stri
     if (!payment.caseId || (payment.status !== 'failed' && payment.status !== 'cancelled')) return { kind: 'notRetryable', payment };
     const other = await findCasePaymentIn(trx, payment.caseId, [...openStatuses, 'paid', 'refunded']);
     if (other) return { kind: 'notRetryable', payment: other };
-    const { caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath } = payment;
-    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, purpose, description, amountCents, currency, provider, continuePath }) };
+    const { caseId, serviceId, feeMode, noticeAccountId, purpose, description, amountCents, currency, provider, continuePath } = payment;
+    return { kind: 'created', payment: await insertPayment(trx, { tenantId, caseId, serviceId, feeMode, noticeAccountId, purpose, description, amountCents, currency, provider, continuePath }) };
   });
 }
 
@@ -215,6 +294,11 @@ async function applyReport(trx: Trx, payment: Payment, report: ProviderReport, s
   const target = reportedStatus[report.status];
   const changed = target && (await transitionPayment(trx, payment.id, reportTransitions[target], { status: target, providerTransactionId: report.transactionId, kassenzeichen: report.kassenzeichen }));
   await recordPaymentEvent(trx, payment.tenantId, payment.id, { ...event, outcome: changed ? 'applied' : 'unchanged', newStatus: changed ? changed.status : null, detail: null });
+  // The confirmation is now in the applicant's postbox (a message derived from the payment): the
+  // usual notice, naming nothing, in the transaction that settles it, so exactly once.
+  if (changed && changed.status === 'paid' && changed.noticeAccountId) {
+    await enqueueJob(trx, { tenantId: payment.tenantId, kind: postboxNoticeJob, payload: { accountId: changed.noticeAccountId } });
+  }
   return changed ? 'applied' : 'unchanged';
 }
 
@@ -314,7 +398,7 @@ export async function listPaymentsOfCase(db: Db, clerk: Actor, caseId: string): 
   });
 }
 
-/** The payment job handlers: delivering the sandbox's notifications, reconciling open payments. */
+/** The payment job handlers: delivering the sandbox's notifications, reconciling open payments, closing unpaid applications. */
 export function paymentJobHandlers(deps: PaymentDeps): Record<string, JobHandler> {
   return {
     // The sandbox is part of this process, so its notification reaches the same receiver as the
@@ -327,6 +411,9 @@ export function paymentJobHandlers(deps: PaymentDeps): Record<string, JobHandler
       if (!signed) return;
       const outcome = await receiveNotification(deps, job.tenantId, 'sandbox', signed.body, signed.headers);
       if (outcome === 'unverified' || outcome === 'unknown') throw new Error(`notification ${outcome}`);
+    },
+    [closeUnpaidJob]: async (job) => {
+      if (job.tenantId) await closeUnpaidApplication(deps.db, job.tenantId, String(job.payload.caseId), String(job.payload.receiptTokenHash));
     },
     [reconcileJob]: async (job) => {
       if (!job.tenantId) return;

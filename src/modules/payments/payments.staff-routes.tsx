@@ -29,6 +29,7 @@ function FinanceExportPage(props: { ctx: PageContext; day: string; error?: strin
           <SummaryList lang={lang} rows={[
             { key: t(lang, 'financeCount'), value: String(result.count) },
             { key: t(lang, 'financeTotal'), value: formatEuro(result.totalCents, lang) },
+            ...(result.refundCount > 0 ? [{ key: t(lang, 'financeRefunds'), value: t(lang, 'financeRefundsValue', { count: String(result.refundCount), amount: formatEuro(result.refundedCents, lang) }) }] : []),
           ]} />
           <p class="kern-body"><a class="kern-link" href={`/verwaltung/zahlungen/${result.day}.csv`} download>{t(lang, 'financeDownload')}</a></p>
         </section>

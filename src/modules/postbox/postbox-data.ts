@@ -18,6 +18,7 @@ export const postboxDataSection: AccountDataSection = {
     const data = messages.map((m) => {
       const common = { kind: m.kind, reference: m.reference, service: m.serviceId, receivedAt: m.sentAt, readAt: m.readAt };
       if (m.kind === 'letter') return { ...common, title: m.title, documentNumber: m.documentNumber };
+      if (m.kind === 'receipt') return { ...common, title: m.title };
       const r = requests.get(m.id)!;
       return { ...common, question: r.question, documentsRequested: r.documents, answerBy: r.dueOn, state: r.state, answer: r.reply, answeredAt: r.answeredAt, answeredVia: r.answeredVia };
     });

@@ -19,8 +19,8 @@ interface MessageRow {
 
 /**
  * The account's messages, derived from the tables that hold them (nothing is copied): the
- * questions on its applications' cases (its own and its organisations'), and their letters
- * delivered to the postbox, each with whether the account has opened it. Row-level security shows
+ * questions on its applications' cases (its own and its organisations'), their letters
+ * delivered to the postbox and the confirmations of their settled payments, each with whether the account has opened it. Row-level security shows
  * an account only those cases; the explicit condition says the same for whoever reads the query. Linked cases (another
  * department involved) never write to the applicant.
  */
@@ -37,14 +37,19 @@ function messages(accountId: string) {
            null, null, m.title, m.document_number,
            (select p.read_at from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.document_id = m.id)
     from case_documents m ${ownCase}
-    where m.delivery = 'postbox'`;
+    where m.delivery = 'postbox'
+    union all
+    select 'receipt', m.id, c.id, c.reference, c.service_id, c.status, m.paid_at,
+           null, null, m.description, null,
+           (select p.read_at from postbox_reads p where p.tenant_id = m.tenant_id and p.account_id = ${accountId} and p.payment_id = m.id)
+    from payments m ${ownCase}
+    where m.status in ('paid', 'refunded')`;
 }
 
 function toMessage(r: MessageRow): PostboxMessage {
   const base = { id: r.id, caseId: r.case_id, reference: r.reference, serviceId: r.service_id, caseStatus: r.case_status, sentAt: new Date(r.sent_at), readAt: r.read_at && new Date(r.read_at) };
-  return r.kind === 'question'
-    ? { ...base, kind: 'question', state: r.state as 'open' | 'answered' | 'withdrawn', dueOn: r.due_on! }
-    : { ...base, kind: 'letter', title: r.title!, documentNumber: r.document_number! };
+  if (r.kind === 'question') return { ...base, kind: 'question', state: r.state as 'open' | 'answered' | 'withdrawn', dueOn: r.due_on! };
+  return r.kind === 'letter' ? { ...base, kind: 'letter', title: r.title!, documentNumber: r.document_number! } : { ...base, kind: 'receipt', title: r.title! };
 }
 
 /** A page of the account's messages (all of them without `page`), newest first. */
@@ -74,6 +79,7 @@ export async function markRead(trx: Trx, input: { tenantId: string; accountId: s
     .values({
       tenant_id: input.tenantId, account_id: input.accountId, case_id: message.caseId,
       request_id: message.kind === 'question' ? message.id : null, document_id: message.kind === 'letter' ? message.id : null,
+      payment_id: message.kind === 'receipt' ? message.id : null,
     })
     .onConflict((oc) => oc.doNothing())
     .execute();

@@ -9,9 +9,9 @@ import { requireAccount, type SignedInAccount } from '../accounts/index.js';
 import { answerRefusalText, readAnswerForm, type AnswerFormState } from '../cases/index.js';
 import { sendDocument } from '../letters/index.js';
 import { postboxPath } from './postbox.js';
-import { answerQuestion, countUnreadMessages, downloadLetter, loadPostbox, openLetter, openQuestion, type PostboxOwner } from './postbox.service.js';
+import { answerQuestion, countUnreadMessages, downloadLetter, loadPostbox, openLetter, openQuestion, openReceipt, type PostboxOwner } from './postbox.service.js';
 import { t } from './postbox.i18n.js';
-import { LetterPage, PostboxPage, QuestionPage, unreadText } from './views/postbox-pages.js';
+import { LetterPage, PostboxPage, QuestionPage, ReceiptPage, unreadText } from './views/postbox-pages.js';
 
 // Uploads are read before the answer is stored; the limit keeps one account from filling the disk quickly.
 const answerRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
@@ -96,6 +96,15 @@ export async function postboxRoutes(app: FastifyInstance, deps: ModuleDeps): Pro
     const letter = isUuid(documentId) ? await openLetter(db, ownerOf(request, signedIn), documentId) : undefined;
     if (!letter) return reply.callNotFound();
     return sendPage(reply, <LetterPage ctx={signedIn.ctx} letter={letter} serviceTitle={serviceTitle(letter.message.serviceId, signedIn.ctx.lang)} />);
+  });
+
+  app.get(`${postboxPath}/zahlungen/:paymentId`, async (request: FastifyRequest<{ Params: { paymentId: string } }>, reply) => {
+    const signedIn = await requireAccount(db, request, reply);
+    if (!signedIn) return reply;
+    const { paymentId } = request.params;
+    const receipt = isUuid(paymentId) ? await openReceipt(db, ownerOf(request, signedIn), paymentId) : undefined;
+    if (!receipt) return reply.callNotFound();
+    return sendPage(reply, <ReceiptPage ctx={signedIn.ctx} receipt={receipt} serviceTitle={serviceTitle(receipt.message.serviceId, signedIn.ctx.lang)} />);
   });
 
   async function download(request: LetterRequest, reply: FastifyReply, format: 'pdf' | 'text') {

@@ -4,6 +4,7 @@ import type { ReceivedFile } from '../forms/index.js';
 import { answerApplicantRequest, listApplicantRequests, withdrawableStatuses, type AnswerOutcome, type ApplicantRequest } from '../cases/index.js';
 import { accountActor } from '../organisations/index.js';
 import { listCaseDocuments, readDocumentForDownload, type CaseDocument } from '../letters/index.js';
+import { readCasePayment, readPayment, type Payment } from '../payments/index.js';
 import { messagesPerPage, type PostboxMessage } from './postbox.js';
 import { countUnread, findMessage, listMessages, markRead } from './postbox.repository.js';
 
@@ -52,17 +53,43 @@ export async function openQuestion(db: Db, owner: PostboxOwner, requestId: strin
 export interface LetterMessage {
   message: PostboxMessage & { kind: 'letter' };
   document: CaseDocument;
+  /** The fee the decision set (paid after the decision), whose payment link goes with the letter. */
+  payment?: Payment;
 }
 
 /** Opens a letter delivered to the account's postbox and marks it read; undefined when it is not the account's. */
 export async function openLetter(db: Db, owner: PostboxOwner, documentId: string): Promise<LetterMessage | undefined> {
-  return inTransaction(db, await actorOf(db, owner), async (trx) => {
+  const actor = await actorOf(db, owner);
+  const opened = await inTransaction(db, actor, async (trx) => {
     const message = await findMessage(trx, owner.accountId, 'letter', documentId);
     if (message?.kind !== 'letter') return undefined;
     const document = (await listCaseDocuments(trx, message.caseId)).find((d) => d.id === documentId)!;
     await markRead(trx, { ...owner, message });
     return { message, document };
   });
+  if (!opened) return undefined;
+  const payment = await readCasePayment(db, actor, opened.message.caseId);
+  return payment?.feeMode === 'after' ? { ...opened, payment } : opened;
+}
+
+/** A payment confirmation as its message page shows it. */
+export interface ReceiptMessage {
+  message: PostboxMessage & { kind: 'receipt' };
+  payment: Payment;
+}
+
+/** Opens the confirmation of a settled payment of the account's applications and marks it read; undefined when it is not the account's. */
+export async function openReceipt(db: Db, owner: PostboxOwner, paymentId: string): Promise<ReceiptMessage | undefined> {
+  const actor = await actorOf(db, owner);
+  const message = await inTransaction(db, actor, async (trx) => {
+    const found = await findMessage(trx, owner.accountId, 'receipt', paymentId);
+    if (found?.kind !== 'receipt') return undefined;
+    await markRead(trx, { ...owner, message: found });
+    return found;
+  });
+  // The message was found through the account's own cases: the payment itself is the town's.
+  const payment = message && (await readPayment(db, owner.tenantId, paymentId));
+  return message && payment && { message, payment };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The kinds of postbox messages: a clerk's question (applicant_requests) and a letter delivered to
- * the postbox (case_documents). A payment request (issue 7) will be a third kind, with its own table.
+ * The kinds of postbox messages: a clerk's question (applicant_requests), a letter delivered to
+ * the postbox (case_documents) and the confirmation of a settled payment (payments). A payment
+ * request comes with its letter (ADR 0027).
  */
-export const messageKinds = ['question', 'letter'] as const;
+export const messageKinds = ['question', 'letter', 'receipt'] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
 /** What every message has: which application it belongs to, when it came, whether it was opened. */
@@ -22,6 +23,7 @@ interface MessageBase {
 export type PostboxMessage = MessageBase & (
   | { kind: 'question'; state: 'open' | 'answered' | 'withdrawn'; dueOn: string }
   | { kind: 'letter'; title: string; documentNumber: string }
+  | { kind: 'receipt'; title: string }
 );
 
 /** The postbox page. */
@@ -30,7 +32,9 @@ export const postboxPath = '/konto/postfach';
 /** Messages per page of the postbox. */
 export const messagesPerPage = 20;
 
+const messageFolders: Record<MessageKind, string> = { question: 'fragen', letter: 'bescheide', receipt: 'zahlungen' };
+
 /** The address of a message: only its id, the session and row-level security decide who may open it. */
 export function messagePath(message: { kind: MessageKind; id: string }): string {
-  return `${postboxPath}/${message.kind === 'question' ? 'fragen' : 'bescheide'}/${message.id}`;
+  return `${postboxPath}/${messageFolders[message.kind]}/${message.id}`;
 }

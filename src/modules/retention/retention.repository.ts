@@ -142,7 +142,7 @@ export async function deleteCases(trx: Trx, tenantId: string, rules: RetentionRu
   await trx.deleteFrom('files').where('submission_id', 'in', submissionIds).execute();
   await trx.deleteFrom('applicant_requests').where('case_id', 'in', caseIds).execute();
   // Payments are bookings kept longer than the case, without personal data: only their link goes (ADR 0027).
-  await trx.updateTable('payments').set({ case_id: null }).where('case_id', 'in', caseIds).execute();
+  await trx.updateTable('payments').set({ case_id: null, notice_account_id: null }).where('case_id', 'in', caseIds).execute();
   const deletedCases = await trx.deleteFrom('cases').where('id', 'in', caseIds).executeTakeFirst();
   if (Number(deletedCases.numDeletedRows) !== caseIds.length) throw new Error('retention: not every stubbed case could be deleted');
   await trx.deleteFrom('status_links').where('reference', 'in', references).execute();

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import { createAccount } from '../../test-support/accounts.js';
 import { complaintAnswers, dogAnswers, makeTeamLead, submitViaApi } from '../../test-support/applications.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { signInClerk, type Clerk } from '../../test-support/staff.js';
@@ -249,13 +250,17 @@ describe('retention: deleting closed cases after their period', () => {
     const { tenant, host } = town;
     const c = await closedComplaint(tenant, host, staff.zentrale!, 'Gebühr bezahlt');
     const paymentId = randomUUID();
-    await sql`insert into payments (tenant_id, id, case_id, service_id, purpose, description, amount_cents, provider, continue_path)
-              values (${tenant.id}, ${paymentId}, ${c.caseId}, 'kontakt-beschwerde', 'KB-1', 'Gebühr', 500, 'sandbox', '/')`.execute(db());
+    // Paid by a signed-in applicant, who opened the confirmation in the postbox (ADR 0027).
+    const account = await createAccount(db(), tenant.id);
+    await sql`insert into payments (tenant_id, id, case_id, service_id, purpose, description, amount_cents, provider, continue_path, status, paid_at, notice_account_id)
+              values (${tenant.id}, ${paymentId}, ${c.caseId}, 'kontakt-beschwerde', 'KB-1', 'Gebühr', 500, 'sandbox', '/', 'paid', now(), ${account.id})`.execute(db());
+    await sql`insert into postbox_reads (tenant_id, account_id, case_id, payment_id) values (${tenant.id}, ${account.id}, ${c.caseId}, ${paymentId})`.execute(db());
     await backdate(c.caseId, 400);
     const outcome = await runRetention({ db: db(), files: app.files, services: app.services }, tenant.id, { actor: 'system:retention' });
     assert.ok(outcome.deleted.some((d) => d.caseId === c.caseId), 'the case was deleted');
-    const kept = (await sql<{ case_id: string | null; amount_cents: number }>`select case_id, amount_cents from payments where id = ${paymentId}`.execute(db())).rows;
-    assert.deepEqual(kept, [{ case_id: null, amount_cents: 500 }]);
+    const kept = (await sql<{ case_id: string | null; notice_account_id: string | null; amount_cents: number }>`select case_id, notice_account_id, amount_cents from payments where id = ${paymentId}`.execute(db())).rows;
+    assert.deepEqual(kept, [{ case_id: null, notice_account_id: null, amount_cents: 500 }], 'the booking stays, without the case and the account');
+    assert.equal(await exists('postbox_reads', 'payment_id', paymentId), false);
   });
 
   it('finishes removing stored files after a crash between the commit and the file removal', async () => {

@@ -407,6 +407,7 @@ export interface Database {
     case_id: string;
     request_id: string | null;
     document_id: string | null;
+    payment_id: string | null;
     read_at: Generated<Date>;
   };
   /** The towns' data keys for sensitive answers, wrapped with ANSWERS_KEY (ADR 0025; keyring.ts). */
@@ -500,12 +501,16 @@ export interface Database {
     refund_reason: string | null;
     /** The service the payment is a fee of (for the finance export's account assignment), if any. */
     service_id: ColumnType<string | null, string | null | undefined, never>;
+    /** When a case's fee is due: before handling or with the decision; null for a payment of no application. */
+    fee_mode: ColumnType<'before' | 'after' | null, 'before' | 'after' | null | undefined, never>;
+    /** The account whose postbox receives the confirmation; cleared only by retention. */
+    notice_account_id: ColumnType<string | null, string | null | undefined, string | null>;
   };
   payment_events: {
     tenant_id: string;
     id: Generated<string>;
     payment_id: string;
-    source: 'start' | 'notification' | 'status_query' | 'refund';
+    source: 'start' | 'notification' | 'status_query' | 'refund' | 'expiry';
     provider_status: string | null;
     amount_cents: number | null;
     currency: string | null;

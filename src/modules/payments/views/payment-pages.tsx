@@ -39,7 +39,7 @@ export function PaymentPage(props: { ctx: PageContext; payment: Payment }) {
       )}
       {payment.caseId && (payment.status === 'failed' || payment.status === 'cancelled') && <RetryForm ctx={ctx} payment={payment} />}
       {/* An application's payment can wait: its receipt says what is still open and leads back here. */}
-      {(!open || payment.caseId) && <p class="kern-body"><a class="kern-link" href={payment.continuePath}>{t(lang, open ? 'payLater' : 'continue')}</a></p>}
+      {(!open || payment.caseId) && <p class="kern-body"><a class="kern-link" href={payment.continuePath}>{t(lang, open ? (payment.feeMode === 'after' ? 'payLaterDecision' : 'payLater') : 'continue')}</a></p>}
     </Layout>
   );
 }
@@ -85,8 +85,10 @@ function RetryForm(props: { ctx: PageContext; payment: Payment }) {
   );
 }
 
+// A fee paid first holds the application back; a fee set by the decision does not.
 const receiptFeeText = {
-  created: 'receiptFeeOpen', pending: 'receiptFeePending', failed: 'receiptFeeFailed', cancelled: 'receiptFeeFailed', paid: 'receiptFeePaid', refunded: 'receiptFeeRefunded',
+  before: { created: 'receiptFeeOpen', pending: 'receiptFeePending', failed: 'receiptFeeFailed', cancelled: 'receiptFeeFailed', paid: 'receiptFeePaid', refunded: 'receiptFeeRefunded' },
+  after: { created: 'decisionFeeOpen', pending: 'decisionFeePending', failed: 'decisionFeeFailed', cancelled: 'decisionFeeFailed', paid: 'receiptFeePaid', refunded: 'receiptFeeRefunded' },
 } as const;
 
 /**
@@ -103,8 +105,8 @@ export function ReceiptPaymentStatus(props: { ctx: PageContext; payment: Payment
     <section aria-labelledby="gebuehr" class="check-section">
       <h2 class="kern-heading-medium" id="gebuehr">{t(lang, 'receiptFeeHeading')}</h2>
       {settled
-        ? <p class="kern-body" data-testid="payment-status">{t(lang, receiptFeeText[payment.status], { amount })}</p>
-        : <Alert kind="warning" title={t(lang, receiptFeeText[payment.status], { amount })} />}
+        ? <p class="kern-body" data-testid="payment-status">{t(lang, receiptFeeText[payment.feeMode ?? 'before'][payment.status], { amount })}</p>
+        : <Alert kind="warning" title={t(lang, receiptFeeText[payment.feeMode ?? 'before'][payment.status], { amount })} />}
       {payment.status === 'paid' && <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}/zahlungsbestaetigung.pdf`}>{t(lang, 'receiptLink')}</a></p>}
       {/* Without a session (a status link opened elsewhere) there is no form token: the payment page has its own. */}
       {!settled && (ctx.csrfToken && (payment.status === 'failed' || payment.status === 'cancelled')

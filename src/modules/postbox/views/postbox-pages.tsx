@@ -1,10 +1,11 @@
-import { berlinMidnight, formatDate, type Lang } from '../../../platform/i18n/i18n.js';
+import { berlinMidnight, formatDate, formatEuro, type Lang } from '../../../platform/i18n/i18n.js';
 import { SummaryList } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { answerRefusalText, ApplicantQuestions, type AnswerFormState } from '../../cases/index.js';
+import { ReceiptPaymentStatus } from '../../payments/index.js';
 import { DocumentEntry } from '../../status/index.js';
 import { messagePath, postboxPath, type PostboxMessage } from '../postbox.js';
-import type { LetterMessage, QuestionMessage } from '../postbox.service.js';
+import type { LetterMessage, QuestionMessage, ReceiptMessage } from '../postbox.service.js';
 import { t } from '../postbox.i18n.js';
 
 /** "3 ungelesene Nachrichten", "1 ungelesene Nachricht" or "Keine ungelesenen Nachrichten". */
@@ -16,13 +17,14 @@ export function unreadText(lang: Lang, count: number): string {
 /** The link text of a message in the list: what it is and which application it concerns, never its content. */
 function messageTitle(lang: Lang, m: PostboxMessage) {
   if (m.kind === 'question') return t(lang, 'questionTitle', { reference: m.reference });
+  if (m.kind === 'receipt') return t(lang, 'receiptTitle', { reference: m.reference });
   return <><span lang="de">{m.title}</span>{` – ${m.documentNumber}`}</>;
 }
 
 /** The short line under a message: service, date and, for a question, its deadline or state. */
 function messageDetails(lang: Lang, m: PostboxMessage, serviceTitle: string): string {
   const parts = [serviceTitle, t(lang, 'sentOn', { date: formatDate(m.sentAt, lang) })];
-  if (m.kind === 'letter') parts.push(`${t(lang, 'reference')} ${m.reference}`);
+  if (m.kind !== 'question') parts.push(`${t(lang, 'reference')} ${m.reference}`);
   else if (m.state === 'open') parts.push(t(lang, 'answerBy', { date: formatDate(berlinMidnight(m.dueOn), lang) }));
   else parts.push(t(lang, m.state === 'answered' ? 'answered' : 'withdrawn'));
   return parts.join(' · ');
@@ -64,7 +66,7 @@ export function PostboxPage(props: { ctx: PageContext; messages: PostboxMessage[
 }
 
 /** Which application a message belongs to, at the top of its page. */
-function MessageFacts(props: { lang: Lang; message: PostboxMessage; serviceTitle: string; dateKey: 'askedOn' | 'deliveredOn' }) {
+function MessageFacts(props: { lang: Lang; message: PostboxMessage; serviceTitle: string; dateKey: 'askedOn' | 'deliveredOn' | 'paidOn' }) {
   const { lang, message } = props;
   return (
     <SummaryList
@@ -117,6 +119,23 @@ export function LetterPage(props: { ctx: PageContext; letter: LetterMessage; ser
       <h1 class="kern-heading-x-large">{title}</h1>
       <MessageFacts lang={lang} message={message} serviceTitle={props.serviceTitle} dateKey="deliveredOn" />
       <DocumentEntry lang={lang} document={document} base={messagePath(message)} headingLevel="h2" />
+      {props.letter.payment && <ReceiptPaymentStatus ctx={props.ctx} payment={props.letter.payment} />}
+    </Layout>
+  );
+}
+
+/** The confirmation of a settled payment: what was paid, and the confirmation PDF (the payment page has it too). */
+export function ReceiptPage(props: { ctx: PageContext; receipt: ReceiptMessage; serviceTitle: string }) {
+  const { lang } = props.ctx;
+  const { message, payment } = props.receipt;
+  const title = t(lang, 'receiptTitle', { reference: message.reference });
+  return (
+    <Layout ctx={props.ctx} title={title}>
+      <p class="kern-body"><a class="kern-link" href={postboxPath}>{t(lang, 'backToPostbox')}</a></p>
+      <h1 class="kern-heading-x-large">{title}</h1>
+      <MessageFacts lang={lang} message={message} serviceTitle={props.serviceTitle} dateKey="paidOn" />
+      <p class="kern-body">{t(lang, payment.status === 'refunded' ? 'receiptRefunded' : 'receiptPaid', { amount: formatEuro(payment.amountCents, lang) })}</p>
+      <p class="kern-body"><a class="kern-link" href={`/zahlung/${payment.id}/zahlungsbestaetigung.pdf`}>{t(lang, 'receiptDownload')}</a></p>
     </Layout>
   );
 }
