@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { inTransaction } from '../../platform/db/database.js';
+import { insertHold, shareCounters } from './appointments.repository.js';
 import { confirmAppointment, holdAppointment, issueConfirmationToken, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import { blockCounter, blockedMailJob, type BlockForm } from './counter-blocks.service.js';
 import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
@@ -43,6 +45,35 @@ describe('blocking a counter', () => {
     assert.ok(!times.some((t) => t >= '13:00'), 'the blocked afternoon is not');
     const held = await holdAppointment(town.db, town.id, { locationId: office, start: new Date('2026-11-30T14:00:00Z'), services: identityCard, name: 'Max', email: 'max.block@example.org', language: 'de' }, friday);
     assert.ok(!held.ok && held.kind === 'slot' && held.problem === 'taken', 'a forged link into the block is refused');
+  });
+
+  it('makes a block wait for a booking that has checked the counter, and then cancels it', async () => {
+    const { office, departmentId, counter } = await buildAfternoonOffice();
+    let checked!: () => void;
+    const counterChecked = new Promise<void>((resolve) => (checked = resolve));
+    let insert!: () => void;
+    const mayInsert = new Promise<void>((resolve) => (insert = resolve));
+    // A booking as findFreeCounter makes it: the counters share-locked, the busy spans read (no block yet), then the insert.
+    const booking = inTransaction(town.db, { tenantId: town.id, departmentIds: [departmentId] }, async (trx) => {
+      await shareCounters(trx, office);
+      checked();
+      await mayInsert;
+      return insertHold(trx, town.id, {
+        locationId: office, departmentId, resourceId: counter, start: new Date('2026-11-30T13:00:00Z'), end: new Date('2026-11-30T13:30:00Z'),
+        services: identityCard, expiresAt: new Date(friday.getTime() + 15 * 60_000), name: 'Eilig', email: 'eilig@example.org', language: 'de',
+      });
+    });
+    await counterChecked;
+    let blockDone = false;
+    const form: BlockForm = { resourceId: counter, day: '2026-11-30', from: '13:00', until: '16:00', reason: 'Personalversammlung' };
+    const block = blockCounter(town.db, town.id, [departmentId], office, form, friday).finally(() => (blockDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(blockDone, false, 'the block waits for the booking under way');
+    insert();
+    const bookingId = await booking;
+    assert.ok((await block).ok);
+    const status = await sql<{ status: string }>`select status from appointment_bookings where id = ${bookingId}`.execute(town.db);
+    assert.equal(status.rows[0]!.status, 'cancelled', 'and then cancels it');
   });
 
   it('refuses bad forms with the field named, other departments and unknown places, storing nothing', async () => {
