@@ -5,6 +5,7 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { townUrl } from '../../platform/http/town-url.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { normalizeEmail } from '../accounts/index.js';
+import { reasonsToHold } from './report-moderation.js';
 import { open311Formats, presentRequest, presentService, presentServiceDefinition, statusesOf, toOpen311Xml, type Open311Format } from './open311.js';
 import { authenticateOpen311Client, exceedsOpen311RateLimit } from './open311-clients.js';
 import { checkAttributeAnswers, maxDescriptionLength, reportsPath } from './report.js';
@@ -175,6 +176,7 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
 
       const { id, token } = await fileDefectReport(deps, request.tenant.id, {
         category, location: { ...location, address: address || null }, description, email, photos: [], attributes: answers.answers,
+        heldFor: reasonsToHold({ description, blockedWords: setup.area.blockedWords, moderatedClient: client.moderated }),
       }, hashToken(newToken()), { open311ClientId: client.id });
       return respond(reply, format, 'service_requests', [{ service_request_id: id, token, service_notice: null, account_id: null }], 201);
     });

@@ -29,13 +29,16 @@ export function reportJobHandlers(deps: { db: Db; config: Config; mailer: Mailer
       if (!town) throw new Error('the town of the job does not exist');
       if (!reportStatuses.includes(status)) throw new Error('unknown report status in job');
       const token = newToken();
-      const report = await inTransaction(deps.db, { tenantId: town.id }, async (trx) => {
+      const loaded = await inTransaction(deps.db, { tenantId: town.id }, async (trx) => {
         if (await isMailStopped(trx, reportId)) return undefined;
+        // Held or spam reports send nothing (their page is not public); a merged one tells of the report it was merged into.
         const found = await findPublicReport(trx, reportId);
-        if (found) await insertMailToken(trx, town.id, reportId, hashToken(token));
-        return found;
+        if (!found) return undefined;
+        await insertMailToken(trx, town.id, reportId, hashToken(token));
+        return { report: found, current: found.duplicateOf ? (await findPublicReport(trx, found.duplicateOf)) ?? found : found };
       });
-      if (!report) return;
+      if (!loaded) return;
+      const { report, current } = loaded;
       const lang = 'de';
       await deps.mailer.send({
         tenantId: town.id,
@@ -45,8 +48,8 @@ export function reportJobHandlers(deps: { db: Db; config: Config; mailer: Mailer
           category: localize(report.category.name, lang),
           date: formatDate(report.createdAt, lang),
           status: t(lang, `status_${status}`),
-          comment: report.publicComment ? t(lang, 'mailComment', { comment: report.publicComment }) : '',
-          url: townUrl(deps.config, town, `${reportsPath}/${reportId}`),
+          comment: current.publicComment ? t(lang, 'mailComment', { comment: current.publicComment }) : '',
+          url: townUrl(deps.config, town, `${reportsPath}/${current.id}`),
           unsubscribe: townUrl(deps.config, town, `${unsubscribePath}/${token}`),
           town: town.name,
         }),

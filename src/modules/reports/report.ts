@@ -87,7 +87,14 @@ export interface PublicReport {
   supports: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The report this one was merged into (its public page points there). */
+  duplicateOf: string | null;
 }
+
+/** Whether the public sees a report; the same closed set as the CHECK in SQL (ADR 0026, "Moderation"). */
+export const moderations = ['public', 'held', 'spam'] as const;
+/** Whether the public sees a report: yes, not until a clerk approves it, never. */
+export type Moderation = (typeof moderations)[number];
 
 /** Coordinates rounded to about 100 m: the public sees roughly where, not whose doorstep. */
 export function approximate(value: number): number {

@@ -7,6 +7,7 @@ import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
 import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { holdReasonsForForm } from './report-moderation.js';
 import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
 import { sendPhoto } from './reports.staff-routes.js';
 import { UnsubscribePage } from './views/report-staff-pages.js';
@@ -79,7 +80,8 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
       }
     }
     const receiptTokenHash = hashToken(newToken());
-    const { id } = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
+    const heldFor = await holdReasonsForForm(db, request.tenant.id, { description: checked.report.description, blockedWords: setup.area.blockedWords, receipts: session!.receipts });
+    const { id } = await fileDefectReport(deps, request.tenant.id, { ...checked.report, heldFor }, receiptTokenHash);
     await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
     return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
   });
@@ -137,6 +139,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const { id } = request.params;
     const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
     if (!report) return reply.callNotFound();
+    if (report.duplicateOf) return reply.redirect(`${reportsPath}/${report.duplicateOf}`, 302);
     return sendPage(reply, <ReportPage ctx={ctxOf(request)} report={report} supported={request.query.unterstuetzt === '1'} />);
   });
 }

@@ -19,8 +19,8 @@ import { open311AdminPath, Open311ClientsPage } from './views/open311-admin-page
 import { reportInboxViews, ReportInboxPage, staffReportsPath, StaffReportPage, type ReportInboxView, type StaffReportFormState } from './views/report-staff-pages.js';
 
 const pageSize = 25;
-const formPaths = { stand: 'status', freigabe: 'release', weiterleiten: 'reassign', notizen: 'note' } as const satisfies Record<string, ReportChange['kind']>;
-const errorTexts = { required: 'errorRequired', tooLong: 'errorTooLong', invalid: 'errorInvalid' } as const;
+const formPaths = { stand: 'status', freigabe: 'release', weiterleiten: 'reassign', notizen: 'note', pruefung: 'moderate', zusammenfuehren: 'merge' } as const satisfies Record<string, ReportChange['kind']>;
+const errorTexts = { required: 'errorRequired', tooLong: 'errorTooLong', invalid: 'errorInvalid', notAReport: 'errorNotAReport' } as const;
 const clientErrorTexts = { nameMissing: 'errorNameMissing', nameTooLong: 'errorNameTooLong', nameTaken: 'errorNameTaken', perHourInvalid: 'errorPerHour' } as const;
 
 /**
@@ -42,10 +42,10 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
   app.get(staffReportsPath, async (request: FastifyRequest<{ Querystring: { ansicht?: string; seite?: string } }>, reply) => {
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
-    const view: ReportInboxView = request.query.ansicht === 'erledigt' ? 'erledigt' : 'offen';
+    const view: ReportInboxView = request.query.ansicht === 'erledigt' || request.query.ansicht === 'pruefen' ? request.query.ansicht : 'offen';
     const page = Math.min(Math.max(Number.parseInt(request.query.seite ?? '1', 10) || 1, 1), 10_000);
     const rows = await asReportClerk(db, request.tenant.id, signedIn.staff, (trx) =>
-      listDepartmentReports(trx, { statuses: reportInboxViews[view], limit: pageSize + 1, offset: (page - 1) * pageSize }));
+      listDepartmentReports(trx, { ...reportInboxViews[view], limit: pageSize + 1, offset: (page - 1) * pageSize }));
     const { name } = await departments(request);
     return sendPage(reply, <ReportInboxPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={view} reports={rows.slice(0, pageSize)} page={page} hasNext={rows.length > pageSize} departmentName={name} />);
   });

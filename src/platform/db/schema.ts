@@ -540,7 +540,7 @@ export interface Database {
     updated_at: Generated<Date>;
   };
   /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
-  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null> };
+  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null>; blocked_words: ColumnType<string[], string[] | undefined, string[]> };
   report_streets: { tenant_id: string; id: Generated<string>; name: string; lat: number; lon: number };
   report_categories: {
     tenant_id: string;
@@ -568,14 +568,20 @@ export interface Database {
     public_description: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: Timestamp;
     updated_at: Timestamp;
+    /** public, held (waits for a clerk) or spam (never public). */
+    moderation: ColumnType<string, string | undefined, string>;
+    /** The report this one was merged into. */
+    duplicate_of: ColumnType<string | null, never, string | null>;
   };
   report_details: {
     tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string;
     /** Answers to the category's extra questions. */
     attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
+    /** Why the report was held for moderation. */
+    held_for: ColumnType<string[], string[] | undefined, never>;
   };
   /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
-  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null };
+  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null; moderated: ColumnType<boolean, boolean | undefined, boolean> };
   /** Reports posted through Open311: by which client, and their spec token. */
   open311_requests: { tenant_id: string; report_id: string; client_id: string; token: Generated<string>; created_at: Generated<Date> };
   report_photos: {
