@@ -32,11 +32,10 @@ export async function mergeReport(trx: Trx, input: { tenantId: string; staffId: 
   if (target.id === duplicate.id) return 'mergeSelf';
   await trx.updateTable('reports').set({ duplicate_of: target.id, department_id: target.department_id, updated_at: sql<Date>`now()` })
     .where((eb) => eb.or([eb('id', '=', duplicate.id), eb('duplicate_of', '=', duplicate.id)])).execute();
-  await trx.insertInto('report_supports').columns(['tenant_id', 'report_id', 'supporter_hash'])
-    .expression(trx.selectFrom('report_supports').select([sql.val(tenantId).as('tenant_id'), sql.val(target.id).as('report_id'), 'supporter_hash'])
-      .where('report_id', '=', duplicate.id)
-      .union(trx.selectNoFrom([sql.val(tenantId).as('tenant_id'), sql.val(target.id).as('report_id'), sql.val(hashToken(`merged:${duplicate.id}`)).as('supporter_hash')])))
-    .onConflict((oc) => oc.doNothing()).execute();
+  await sql`insert into report_supports (tenant_id, report_id, supporter_hash)
+    select ${tenantId}::uuid, ${target.id}::uuid, supporter_hash from report_supports where report_id = ${duplicate.id}
+    union select ${tenantId}::uuid, ${target.id}::uuid, ${hashToken(`merged:${duplicate.id}`)}
+    on conflict do nothing`.execute(trx);
   await insertReportEvent(trx, { tenantId, reportId: duplicate.id, staffId, kind: 'merged', details: { into: target.id } });
   await insertReportEvent(trx, { tenantId, reportId: target.id, staffId, kind: 'merged', details: { from: duplicate.id } });
   await recordAudit(trx, { tenantId, actor: `staff:${staffId}`, action: 'report.merged', subject: `report:${duplicate.id}`, details: { into: target.id } });
