@@ -50,10 +50,10 @@ function findMergeTarget(trx: Trx, id: string) {
 }
 
 /** The reporters of the reports merged into a report who left an address: they get its status mails (about their own report). */
-export function listMergedReporters(trx: Trx, reportId: string): Promise<Array<{ id: string; reporter_email: string | null }>> {
+export function listMergedReporters(trx: Trx, reportId: string): Promise<Array<{ id: string; reporter_email: string | null; lang: string }>> {
   return trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
-    .select(['r.id', 'd.reporter_email']).where('r.duplicate_of', '=', reportId).where('d.reporter_email', 'is not', null).execute();
+    .select(['r.id', 'd.reporter_email', 'd.lang']).where('r.duplicate_of', '=', reportId).where('d.reporter_email', 'is not', null).execute();
 }
 
 /** Moves the reports merged into a report along when it is passed to another department. */

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { maxDescriptionLength, type ReportStatus } from './report.js';
 import { listMergedReporters, mergeReport, moveMergedReports, reportIdIn, type MergeProblem } from './report-merge.js';
+import { enqueueFollowUp } from './report-follow-up.js';
 import { setModeration, type ModerationDecision } from './report-moderation.js';
 import { findStaffReport, insertReportEvent, setReleasedPhotos, updateReport } from './reports.repository.js';
 
@@ -54,10 +55,11 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
         await recordAudit(trx, { ...audit, action: 'report.status-changed', details: { from: found.report.status, to: change.status } });
         if (change.status !== found.report.status) {
           // The reporters of merged duplicates hear of it too, each about their own report (its unsubscribe link).
-          const reporters = [{ id: reportId, reporter_email: found.reporterEmail }, ...(await listMergedReporters(trx, reportId))];
+          const reporters = [{ id: reportId, reporter_email: found.reporterEmail, lang: found.lang }, ...(await listMergedReporters(trx, reportId))];
           for (const r of reporters) {
-            if (r.reporter_email) await enqueueJob(trx, { tenantId, kind: reportStatusMailJob, payload: { reportId: r.id, to: r.reporter_email, status: change.status } });
+            if (r.reporter_email) await enqueueJob(trx, { tenantId, kind: reportStatusMailJob, payload: { reportId: r.id, to: r.reporter_email, status: change.status, lang: r.lang } });
           }
+          if (change.status === 'done' && found.reporterEmail) await enqueueFollowUp(trx, { tenantId, reportId, to: found.reporterEmail, lang: found.lang });
         }
         return 'done';
       }

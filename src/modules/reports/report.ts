@@ -1,4 +1,4 @@
-import type { Localized } from '../../platform/i18n/i18n.js';
+import { languages, type Lang, type Localized } from '../../platform/i18n/i18n.js';
 
 /** Where a report stands, as the public sees it; the same closed set as the CHECK in SQL. */
 export const reportStatuses = ['received', 'in_progress', 'done', 'rejected'] as const;
@@ -111,4 +111,9 @@ export function distanceMetres(a: { lat: number; lon: number }, b: { lat: number
   const dLon = (b.lon - a.lon) * rad;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
+
+/** The language a mail job names, German when it names none (jobs queued before languages were recorded). */
+export function languageOf(value: unknown): Lang {
+  return languages.includes(value as Lang) ? (value as Lang) : 'de';
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
-import type { Localized } from '../../platform/i18n/i18n.js';
+import type { Lang, Localized } from '../../platform/i18n/i18n.js';
 import type { AttributeAnswers, Moderation, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
 
 /** The town's active categories in their configured order. */
@@ -30,6 +30,8 @@ export async function insertReport(trx: Trx, report: {
   attributes?: AttributeAnswers;
   /** Why it waits for a clerk before it is public (none: public at once). */
   heldFor?: readonly string[];
+  /** The reporter's language, for the mails about the report. */
+  lang?: Lang;
 }): Promise<void> {
   const { tenantId, id } = report;
   await trx.insertInto('reports').values({
@@ -39,7 +41,7 @@ export async function insertReport(trx: Trx, report: {
   await trx.insertInto('report_details').values({
     tenant_id: tenantId, report_id: id, description: report.description, address: report.address,
     reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash, attributes: JSON.stringify(report.attributes ?? {}),
-    held_for: [...(report.heldFor ?? [])],
+    held_for: [...(report.heldFor ?? [])], lang: report.lang,
   }).execute();
   if (report.photos.length > 0) {
     await trx.insertInto('report_photos').values(report.photos.map((p, i) => ({
@@ -169,7 +171,7 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
   let query = trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
     .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
-    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'd.held_for', 'c.attributes as questions'])
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'd.held_for', 'd.lang', 'c.attributes as questions'])
     .where('r.id', '=', id);
   // FOR UPDATE of the public row only: the details are never changed.
   if (options.lock) query = query.forUpdate('r');
@@ -180,7 +182,7 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
     .where('report_id', '=', id).orderBy('position').execute();
   return {
     report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
-    description: row.description, address: row.address, reporterEmail: row.reporter_email,
+    description: row.description, address: row.address, reporterEmail: row.reporter_email, lang: row.lang as Lang,
     answers: answersOf(row.questions as ReportAttribute[], row.attributes), heldFor: row.held_for,
     photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
   };
@@ -213,10 +215,10 @@ export async function setReleasedPhotos(trx: Trx, id: string, positions: readonl
 }
 
 /** Back office history kinds, as in the CHECK of report_events. */
-export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned' | 'moderated' | 'merged';
+export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned' | 'moderated' | 'merged' | 'reopened';
 
 /** Adds to a report's back office history. */
-export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
+export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string | null; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
   await trx.insertInto('report_events').values({ tenant_id: event.tenantId, report_id: event.reportId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) }).execute();
 }
 

@@ -7,6 +7,7 @@ import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
 import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { reportFollowUpRoutes } from './report-follow-up.routes.js';
 import { holdReasonsForForm } from './report-moderation.js';
 import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
 import { sendPhoto } from './reports.staff-routes.js';
@@ -53,6 +54,7 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
  */
 export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  await reportFollowUpRoutes(app, deps);
   const fileLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
 
   app.get(newReportPath, async (request, reply) => {
@@ -81,7 +83,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     }
     const receiptTokenHash = hashToken(newToken());
     const heldFor = await holdReasonsForForm(db, request.tenant.id, { description: checked.report.description, blockedWords: setup.area.blockedWords, receipts: session!.receipts });
-    const { id } = await fileDefectReport(deps, request.tenant.id, { ...checked.report, heldFor }, receiptTokenHash);
+    const { id } = await fileDefectReport(deps, request.tenant.id, { ...checked.report, heldFor, lang: request.lang }, receiptTokenHash);
     await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
     return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
   });

@@ -24,7 +24,7 @@ export interface ReportFormValues { kategorie: string; strasse: string; hausnumm
 export interface UploadedPhoto { filename: string; bytes: Buffer; truncated: boolean }
 
 /** A report that passed every check, ready to be stored. */
-export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[]; attributes?: AttributeAnswers; heldFor?: readonly HoldReason[] }
+export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[]; attributes?: AttributeAnswers; heldFor?: readonly HoldReason[]; lang?: Lang }
 
 /** The town's report set-up, or undefined when it takes no reports (no area or no categories configured). */
 export async function loadReportSetup(db: Db, tenantId: string): Promise<ReportSetup | undefined> {
@@ -94,7 +94,7 @@ export async function fileDefectReport(
     await insertReport(trx, {
       tenantId, id, categoryId: report.category.id, departmentId: report.category.departmentId,
       lat: report.location.lat, lon: report.location.lon, locationLabel: report.location.label,
-      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes, heldFor: report.heldFor,
+      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes, heldFor: report.heldFor, lang: report.lang,
     });
     const actor = origin ? `open311:${origin.open311ClientId}` : 'citizen';
     await recordAudit(trx, { tenantId, actor, action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length, held: (report.heldFor ?? []).join(',') } });

@@ -579,7 +579,11 @@ export interface Database {
     attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
     /** Why the report was held for moderation. */
     held_for: ColumnType<string[], string[] | undefined, never>;
+    /** The reporter's language (de, en): the mails about the report are written in it. */
+    lang: ColumnType<string, string | undefined, never>;
   };
+  /** The one "is it really fixed?" question per report, four weeks after done: token hash and answer. */
+  report_follow_ups: { tenant_id: string; report_id: string; token_hash: string; sent_at: Generated<Date>; answered_at: Date | null; fixed: boolean | null };
   /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
   open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null; moderated: ColumnType<boolean, boolean | undefined, boolean> };
   /** Reports posted through Open311: by which client, and their spec token. */
@@ -596,7 +600,7 @@ export interface Database {
   };
   report_supports: { tenant_id: string; report_id: string; supporter_hash: string; created_at: Timestamp };
   /** The back office history of a report: status changes, internal notes, releases, reassignments. */
-  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
+  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string | null; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
   /** SHA-256 of the unsubscribe token of each status mail sent to a reporter. */
   report_mail_tokens: { token_hash: string; tenant_id: string; report_id: string; created_at: Timestamp };
   /** Reports whose reporter asked for no further mails. */
