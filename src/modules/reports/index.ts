@@ -5,3 +5,4 @@ export { open311Routes } from './open311.routes.js';
 export { open311AdminRoutes, reportStaffRoutes } from './reports.staff-routes.js';
 export { reportJobHandlers } from './report-mail.js';
 export { checkClientInput, registerOpen311Client } from './open311-clients.js';
+export { redactClosedReports } from './report-retention.js';

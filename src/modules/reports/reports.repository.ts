@@ -171,7 +171,7 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
   let query = trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
     .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
-    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'd.held_for', 'd.lang', 'c.attributes as questions'])
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'd.held_for', 'd.lang', 'd.redacted_at', 'c.attributes as questions'])
     .where('r.id', '=', id);
   // FOR UPDATE of the public row only: the details are never changed.
   if (options.lock) query = query.forUpdate('r');
@@ -182,7 +182,7 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
     .where('report_id', '=', id).orderBy('position').execute();
   return {
     report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
-    description: row.description, address: row.address, reporterEmail: row.reporter_email, lang: row.lang as Lang,
+    description: row.description, address: row.address, reporterEmail: row.reporter_email, lang: row.lang as Lang, redactedAt: row.redacted_at,
     answers: answersOf(row.questions as ReportAttribute[], row.attributes), heldFor: row.held_for,
     photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
   };

@@ -540,7 +540,7 @@ export interface Database {
     updated_at: Generated<Date>;
   };
   /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
-  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null>; blocked_words: ColumnType<string[], string[] | undefined, string[]> };
+  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null>; blocked_words: ColumnType<string[], string[] | undefined, string[]>; retention_days: ColumnType<number, number | undefined, number> };
   report_streets: { tenant_id: string; id: Generated<string>; name: string; lat: number; lon: number };
   report_categories: {
     tenant_id: string;
@@ -574,13 +574,15 @@ export interface Database {
     duplicate_of: ColumnType<string | null, never, string | null>;
   };
   report_details: {
-    tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string;
+    tenant_id: string; report_id: string; description: string; address: ColumnType<string | null, string | null, null>; reporter_email: ColumnType<string | null, string | null, null>; receipt_token_hash: string;
     /** Answers to the category's extra questions. */
-    attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
+    attributes: ColumnType<Record<string, string | string[]>, string | undefined, string>;
     /** Why the report was held for moderation. */
-    held_for: ColumnType<string[], string[] | undefined, never>;
+    held_for: ColumnType<string[], string[] | undefined, string[]>;
     /** The reporter's language (de, en): the mails about the report are written in it. */
     lang: ColumnType<string, string | undefined, never>;
+    /** When retention removed what the reporter typed (the description is then empty). */
+    redacted_at: ColumnType<Date | null, never, Date>;
   };
   /** The one "is it really fixed?" question per report, four weeks after done: token hash and answer. */
   report_follow_ups: { tenant_id: string; report_id: string; token_hash: string; sent_at: Generated<Date>; answered_at: Date | null; fixed: boolean | null };

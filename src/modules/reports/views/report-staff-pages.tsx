@@ -76,6 +76,8 @@ export interface StaffReportView {
   report: PublicReport & { moderation: Moderation };
   /** Why it was held for moderation. */
   heldFor: string[];
+  /** When retention removed what the reporter typed. */
+  redactedAt: Date | null;
   departmentId: string;
   updatedAt: Date;
   description: string;
@@ -146,7 +148,7 @@ export function StaffReportPage(props: {
         ...view.answers.map((a) => ({ key: localize(a.question, lang), value: a.answer.map((v) => (typeof v === 'string' ? v : localize(v, lang))).join(', ') })),
       ]} />
       <h2 class="kern-heading-large">{t(lang, 'description')}</h2>
-      <Paragraphs text={view.description} />
+      {view.redactedAt ? <p class="kern-body">{t(lang, 'redacted', { date: formatDate(view.redactedAt, lang) })}</p> : <Paragraphs text={view.description} />}
       <h2 class="kern-heading-large">{t(lang, 'photos')}</h2>
       {view.photos.length === 0 ? <p class="kern-body">{t(lang, 'noPhotos')}</p> : (
         <ul class="kern-list report-photos">
