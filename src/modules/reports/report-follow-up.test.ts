@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Tenant } from '../tenants/tenant.js';
 import { listOutbox } from '../../platform/mail/mailer.js';
-import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import type { TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
-import { fileReport, setUpReports } from '../../test-support/reports.js';
-import { signInClerk } from '../../test-support/staff.js';
+import { buildReportTown, fileReport } from '../../test-support/reports.js';
 import { followUpDays, followUpJob } from './report-follow-up.js';
 
 describe('asking the reporter four weeks after "done"', () => {
@@ -16,11 +15,7 @@ describe('asking the reporter four weeks after "done"', () => {
   let host: string;
   let clerk: TestBrowser;
   before(async () => {
-    app = await buildTestApp();
-    ({ tenant, host } = await app.createTown());
-    await setUpReports(app.database.db, tenant.id);
-    clerk = new TestBrowser(app.app, host);
-    await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+    ({ app, tenant, host, clerk } = await buildReportTown());
   });
   after(() => app.close());
 

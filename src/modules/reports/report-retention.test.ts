@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Tenant } from '../tenants/tenant.js';
 import { runRetention } from '../retention/retention.service.js';
-import { buildTestApp, type TestApp } from '../../test-support/app.js';
+import type { TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import { asTownOwner } from '../../test-support/database.js';
-import { inside, phoneJpeg, setUpReports } from '../../test-support/reports.js';
-import { signInClerk } from '../../test-support/staff.js';
+import { buildReportTown, inside, phoneJpeg } from '../../test-support/reports.js';
 
 describe('retention of defect reports', () => {
   let app: TestApp;
@@ -15,11 +14,7 @@ describe('retention of defect reports', () => {
   let host: string;
   let clerk: TestBrowser;
   before(async () => {
-    app = await buildTestApp();
-    ({ tenant, host } = await app.createTown());
-    await setUpReports(app.database.db, tenant.id);
-    clerk = new TestBrowser(app.app, host);
-    await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+    ({ app, tenant, host, clerk } = await buildReportTown());
   });
   after(() => app.close());
 
@@ -63,7 +58,7 @@ describe('retention of defect reports', () => {
       assert.ok(d.redacted_at);
       assert.deepEqual((await photos(id)).map((p) => [p.position, p.released]), [[1, true]], 'the released photo stays, the other goes');
     }
-    await assert.rejects(app.files.get(unreleased.sha256), undefined, 'its file is removed');
+    await assert.rejects(app.files.get(unreleased.sha256), Error, 'its file is removed');
     for (const id of [recent, open]) assert.equal((await details(id)).reporter_email, 'muster@example.org', 'not due');
     const publicPage = await new TestBrowser(app.app, host).get(`/maengel/${due}`);
     assert.ok(publicPage.body.includes('Loch vor dem Haus') && publicPage.body.includes('Erledigt.'), 'the public part stays');
