@@ -8,7 +8,7 @@ import { normalizeEmail } from '../accounts/index.js';
 import { reasonsToHold } from './report-moderation.js';
 import { open311Formats, presentRequest, presentService, presentServiceDefinition, statusesOf, toOpen311Xml, type Open311Format } from './open311.js';
 import { authenticateOpen311Client, exceedsOpen311RateLimit } from './open311-clients.js';
-import { checkAttributeAnswers, maxDescriptionLength, reportsPath } from './report.js';
+import { checkAttributeAnswers, describeAttributeProblem, maxDescriptionLength, reportsPath } from './report.js';
 import { isInsideArea, resolveLocation } from './report-location.js';
 import { fileDefectReport, findReportOfToken, loadCategories, loadPublicReport, loadReportSetup, searchReports } from './reports.service.js';
 
@@ -171,7 +171,7 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       const email = fields.email?.trim() ? normalizeEmail(fields.email) : null;
       if (fields.email?.trim() && !email) problem('email: not a valid address');
       const answers = checkAttributeAnswers(category.attributes, attributes);
-      if (!answers.ok) for (const [code, text] of Object.entries(answers.problems)) problem(`attribute[${code}]: ${text}`);
+      if (!answers.ok) for (const [code, p] of Object.entries(answers.problems)) problem(`attribute[${code}]: ${describeAttributeProblem(p)}`);
       if (problems.length > 0 || typeof location === 'string' || !answers.ok) return fail(reply, format, problems);
 
       const { id, token } = await fileDefectReport(deps, request.tenant.id, {

@@ -8,6 +8,7 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
 import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
 import { reportFollowUpRoutes } from './report-follow-up.routes.js';
+import { questionFieldPrefix } from './report-questions.js';
 import { holdReasonsForForm } from './report-moderation.js';
 import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
 import { sendPhoto } from './reports.staff-routes.js';
@@ -15,7 +16,9 @@ import { UnsubscribePage } from './views/report-staff-pages.js';
 import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
 
 const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
-const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '' };
+const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '', fragen: {} };
+/** Most answer fields read from one form: far more than any town's questions, few enough to bound the work. */
+const maxAnswerFields = 100;
 
 function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
   return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session?.csrfToken };
@@ -27,7 +30,8 @@ function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
  * on). A file in any other field is refused (null).
  */
 async function readReportForm(request: FastifyRequest): Promise<{ values: ReportFormValues; csrf: string; uploads: UploadedPhoto[]; anyway: boolean } | null> {
-  const values = { ...emptyForm };
+  const values = { ...emptyForm, fragen: {} as Record<string, string[]> };
+  let answerFields = 0;
   let csrf = '';
   let anyway = false;
   const uploads: UploadedPhoto[] = [];
@@ -36,7 +40,8 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
       const value = typeof part.value === 'string' ? part.value : '';
       if (part.fieldname === '_csrf') csrf = value;
       else if (part.fieldname === 'trotzdem') anyway = value === '1';
-      else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as keyof ReportFormValues] = value;
+      else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as (typeof formFields)[number]] = value;
+      else if (part.fieldname.startsWith(questionFieldPrefix) && ++answerFields <= maxAnswerFields) (values.fragen[part.fieldname] ??= []).push(value);
       continue;
     }
     if (part.fieldname !== 'fotos') return null;

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/index.js';
 import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import type { HoldReason } from './report-moderation.js';
+import { checkFormAnswers } from './report-questions.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
 import { findArea, findPublicReport, findReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
@@ -18,7 +19,11 @@ import { t } from './reports.i18n.js';
 export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null; blockedWords: string[] } }
 
 /** The report form as typed (everything kept for a re-render). */
-export interface ReportFormValues { kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string }
+export interface ReportFormValues {
+  kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string;
+  /** Answers to extra questions by form field (report-questions.ts), every category's as sent. */
+  fragen: Record<string, string[]>;
+}
 
 /** An uploaded file before it is checked: its name as sent, its bytes, whether the upload limit cut it off. */
 export interface UploadedPhoto { filename: string; bytes: Buffer; truncated: boolean }
@@ -60,6 +65,8 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
   else if (description.length > maxDescriptionLength) errors.beschreibung = t(lang, 'errorDescriptionTooLong', { max: maxDescriptionLength, length: description.length });
   const email = values.email.trim() ? normalizeEmail(values.email) : null;
   if (values.email.trim() && !email) errors.email = t(lang, 'errorEmail');
+  const answers = category ? checkFormAnswers(category, values.fragen, lang) : undefined;
+  if (answers && !answers.ok) Object.assign(errors, answers.errors);
   const photoError = uploads.length > maxPhotos ? t(lang, 'errorTooManyPhotos', { max: maxPhotos }) : uploads.find((u) => u.truncated) && t(lang, 'errorPhotoTooLarge', { file: uploads.find((u) => u.truncated)!.filename });
   if (photoError) errors.fotos = photoError;
   if (Object.keys(errors).length > 0) {
@@ -73,7 +80,7 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
     if (processed === 'tooManyPixels') return { ok: false, errors: { fotos: t(lang, 'errorPhotoTooManyPixels', { file: upload.filename, max: maxInputPixels / 1_000_000 }) } };
     photos.push(processed);
   }
-  return { ok: true, report: { category: category!, location: location as ReportLocation, description, email, photos } };
+  return { ok: true, report: { category: category!, location: location as ReportLocation, description, email, photos, attributes: answers?.ok ? answers.answers : {} } };
 }
 
 /**

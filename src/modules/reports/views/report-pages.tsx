@@ -5,6 +5,7 @@ import { t as viewText } from '../../../platform/views/views.i18n.js';
 import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
+import { ExtraQuestions } from './report-question-fields.js';
 
 /** The status as the public reads it. */
 function statusText(lang: Lang, status: ReportStatus): string {
@@ -44,6 +45,7 @@ export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; va
         <SelectField name="kategorie" label={t(lang, 'categoryLabel')} value={values.kategorie} lang={lang} error={errors.kategorie}
           placeholder={t(lang, 'streetPlaceholder')}
           options={setup.categories.map((c) => ({ value: c.code, label: `${localize(c.name, lang)} – ${localize(c.description, lang)}` }))} />
+        <ExtraQuestions lang={lang} categories={setup.categories} values={values.fragen} errors={errors} />
         <fieldset class="kern-fieldset form-field" aria-describedby={`${inputId('ort')}-hint`}>
           <legend class="kern-label">{t(lang, 'locationLegend')}</legend>
           <div class="kern-hint" id={`${inputId('ort')}-hint`}>{t(lang, 'locationHint')}</div>
