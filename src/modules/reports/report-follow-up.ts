@@ -14,14 +14,12 @@ import { t } from './report-follow-up.i18n.js';
 
 /** The job that asks a reporter whether a done report is really fixed. */
 export const followUpJob = 'reports.follow-up';
-/** Days after "done" the reporter is asked (the issue's four weeks). */
-export const followUpDays = 28;
 /** Path of the follow-up question's page (followed by the token). */
 export const followUpPath = `${reportsPath}/nachfrage`;
 
-/** Queues the follow-up question for four weeks from now, in the caller's transaction (the status change). */
-export async function enqueueFollowUp(trx: Trx, input: { tenantId: string; reportId: string; to: string; lang: Lang }): Promise<void> {
-  await enqueueJob(trx, { tenantId: input.tenantId, kind: followUpJob, payload: { reportId: input.reportId, to: input.to, lang: input.lang }, runAt: new Date(Date.now() + followUpDays * 86_400_000) });
+/** Queues the follow-up question for `days` (configured: four weeks) from now, in the caller's transaction (the status change). */
+export async function enqueueFollowUp(trx: Trx, input: { tenantId: string; reportId: string; to: string; lang: Lang; days: number }): Promise<void> {
+  await enqueueJob(trx, { tenantId: input.tenantId, kind: followUpJob, payload: { reportId: input.reportId, to: input.to, lang: input.lang }, runAt: new Date(Date.now() + input.days * 86_400_000) });
 }
 
 /**

@@ -39,7 +39,7 @@ export function asReportClerk<T>(db: Db, tenantId: string, staff: StaffMember, f
  * is stored ("conflict"); internal notes never conflict. Texts are trusted to be checked already
  * (parseReportChange); the database checks the lengths once more.
  */
-export async function triageReport(db: Db, input: { tenantId: string; staff: StaffMember; reportId: string; seen: number | null; change: ReportChange }): Promise<TriageOutcome> {
+export async function triageReport(db: Db, input: { tenantId: string; staff: StaffMember; reportId: string; seen: number | null; change: ReportChange; followUpDays: number }): Promise<TriageOutcome> {
   const { tenantId, staff, reportId, change } = input;
   return asReportClerk(db, tenantId, staff, async (trx) => {
     const found = await findStaffReport(trx, reportId, { lock: true });
@@ -59,7 +59,7 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
           for (const r of reporters) {
             if (r.reporter_email) await enqueueJob(trx, { tenantId, kind: reportStatusMailJob, payload: { reportId: r.id, to: r.reporter_email, status: change.status, lang: r.lang } });
           }
-          if (change.status === 'done' && found.reporterEmail) await enqueueFollowUp(trx, { tenantId, reportId, to: found.reporterEmail, lang: found.lang });
+          if (change.status === 'done' && found.reporterEmail) await enqueueFollowUp(trx, { tenantId, reportId, to: found.reporterEmail, lang: found.lang, days: input.followUpDays });
         }
         return 'done';
       }

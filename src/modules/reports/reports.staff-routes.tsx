@@ -85,7 +85,7 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
         const errors = Object.fromEntries(Object.entries(parsed.errors).map(([field, problem]) => [field, t(request.lang, errorTexts[problem])]));
         return showReport(request, reply, signedIn, id, { form, values: parsed.values, errors }, 422);
       }
-      const outcome = await triageReport(db, { tenantId: request.tenant.id, staff: signedIn.staff, reportId: id, seen, change: parsed.change });
+      const outcome = await triageReport(db, { tenantId: request.tenant.id, staff: signedIn.staff, reportId: id, seen, change: parsed.change, followUpDays: deps.config.reportFollowUpDays });
       if (outcome === 'notFound') return reply.callNotFound();
       if (outcome === 'done') {
         // Passed on, the report may be out of the clerk's sight: back to the inbox then.
