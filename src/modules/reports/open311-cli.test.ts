@@ -44,7 +44,7 @@ describe('registering an Open311 client on the command line', () => {
     handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
     const rows = await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select(['name', 'key_hash', 'requests_per_hour']).where('tenant_id', '=', tenantId).execute());
     assert.deepEqual(rows, [{ name: 'Stadt-App', key_hash: hashToken(apiKey), requests_per_hour: 50 }]);
-    assert.deepEqual(await authenticateOpen311Client(handle.db, tenantId, apiKey), { id: (await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').executeTakeFirstOrThrow())).id, name: 'Stadt-App', requestsPerHour: 50 });
+    assert.deepEqual(await authenticateOpen311Client(handle.db, tenantId, apiKey), { id: (await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').executeTakeFirstOrThrow())).id, name: 'Stadt-App', requestsPerHour: 50, moderated: false });
     assert.equal(await authenticateOpen311Client(handle.db, tenantId, 'A'.repeat(43)), undefined);
   });
 });

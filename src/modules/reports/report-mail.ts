@@ -7,6 +7,7 @@ import type { JobHandler } from '../../platform/jobs/jobs.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { TenantDirectory } from '../tenants/tenant-directory.js';
 import { languageOf, reportsPath, reportStatuses, type ReportStatus } from './report.js';
+import { alertJobHandlers } from './report-alerts.js';
 import { followUpJobHandlers } from './report-follow-up.js';
 import { findMailToken, findPublicReport, insertMailStop, insertMailToken, isMailStopped } from './reports.repository.js';
 import { reportStatusMailJob } from './report-triage.js';
@@ -25,6 +26,7 @@ export const unsubscribePath = `${reportsPath}/abbestellen`;
 export function reportJobHandlers(deps: { db: Db; config: Config; mailer: Mailer; tenants: TenantDirectory }): Record<string, JobHandler> {
   return {
     ...followUpJobHandlers(deps),
+    ...alertJobHandlers(deps),
     [reportStatusMailJob]: async (job) => {
       const { reportId, to, status } = job.payload as { reportId: string; to: string; status: ReportStatus };
       const lang = languageOf(job.payload.lang);

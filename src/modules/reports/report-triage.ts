@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { maxDescriptionLength, type ReportStatus } from './report.js';
 import { listMergedReporters, mergeReport, moveMergedReports, reportIdIn, type MergeProblem } from './report-merge.js';
+import { enqueueAlerts } from './report-alerts.js';
 import { enqueueFollowUp } from './report-follow-up.js';
 import { setModeration, type ModerationDecision } from './report-moderation.js';
 import { findStaffReport, insertReportEvent, setReleasedPhotos, updateReport } from './reports.repository.js';
@@ -88,6 +89,7 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
       case 'moderate': {
         if (found.report.moderation !== 'held') return 'notHeld';
         await setModeration(trx, reportId, change.decision);
+        if (change.decision === 'public') await enqueueAlerts(trx, tenantId, reportId);
         await insertReportEvent(trx, { ...event, kind: 'moderated', details: { decision: change.decision } });
         await recordAudit(trx, { ...audit, action: 'report.moderated', details: { decision: change.decision } });
         return 'done';

@@ -7,6 +7,7 @@ import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
 import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type UploadedPhoto } from './reports.service.js';
+import { reportAlertRoutes } from './report-alerts.routes.js';
 import { reportFollowUpRoutes } from './report-follow-up.routes.js';
 import { questionFieldPrefix } from './report-questions.js';
 import { holdReasonsForForm } from './report-moderation.js';
@@ -60,6 +61,7 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
 export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
   await reportFollowUpRoutes(app, deps);
+  await reportAlertRoutes(app, deps);
   const fileLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
 
   app.get(newReportPath, async (request, reply) => {

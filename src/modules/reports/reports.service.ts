@@ -9,6 +9,7 @@ import { normalizeEmail } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
+import { enqueueAlerts } from './report-alerts.js';
 import type { HoldReason } from './report-moderation.js';
 import { checkFormAnswers } from './report-questions.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
@@ -103,6 +104,7 @@ export async function fileDefectReport(
       lat: report.location.lat, lon: report.location.lon, locationLabel: report.location.label,
       description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes, heldFor: report.heldFor, lang: report.lang,
     });
+    if (!report.heldFor?.length) await enqueueAlerts(trx, tenantId, id);
     const actor = origin ? `open311:${origin.open311ClientId}` : 'citizen';
     await recordAudit(trx, { tenantId, actor, action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length, held: (report.heldFor ?? []).join(',') } });
     return origin ? insertOpen311Request(trx, tenantId, id, origin.open311ClientId) : null;

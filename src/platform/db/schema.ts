@@ -584,6 +584,14 @@ export interface Database {
     /** When retention removed what the reporter typed (the description is then empty). */
     redacted_at: ColumnType<Date | null, never, Date>;
   };
+  /** Alerts on new public reports by category, street and/or box (ADR 0026); confirmed opt-in. */
+  report_alerts: {
+    tenant_id: string; id: Generated<string>; email: string; category_id: string | null; street_id: string | null;
+    min_lat: number | null; min_lon: number | null; max_lat: number | null; max_lon: number | null;
+    lang: ColumnType<string, string | undefined, never>; created_at: Generated<Date>; confirmed_at: Date | null;
+  };
+  /** SHA-256 of each alert mail's token (confirm or unsubscribe). */
+  report_alert_tokens: { token_hash: string; tenant_id: string; alert_id: string; created_at: Generated<Date> };
   /** The one "is it really fixed?" question per report, four weeks after done: token hash and answer. */
   report_follow_ups: { tenant_id: string; report_id: string; token_hash: string; sent_at: Generated<Date>; answered_at: Date | null; fixed: boolean | null };
   /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */

@@ -5,6 +5,8 @@ import { t as viewText } from '../../../platform/views/views.i18n.js';
 import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
+import { alertsPath } from '../report-alerts.js';
+import { t as alertText } from '../report-alerts.i18n.js';
 import { ExtraQuestions } from './report-question-fields.js';
 
 /** The status as the public reads it. */
@@ -147,6 +149,7 @@ export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[
       <h1 class="kern-heading-x-large">{t(lang, 'listTitle')}</h1>
       <p class="kern-body">{t(lang, 'listIntro')}</p>
       {props.acceptsReports && <p class="kern-body"><a class="kern-btn kern-btn--primary" href={newReportPath}><span class="kern-label">{t(lang, 'reportLink')}</span></a></p>}
+      {props.acceptsReports && <p class="kern-body"><a class="kern-link" href={alertsPath}>{alertText(lang, 'formTitle')}</a></p>}
       {reports.length === 0 ? <p class="kern-body">{t(lang, 'listEmpty')}</p> : (
         <ul class="kern-list service-list" aria-label={t(lang, 'listLabel')}>
           {reports.map((r) => (
