@@ -51,7 +51,7 @@ describe('asking the reporter four weeks after "done"', () => {
     await app.jobs.runDue();
     const statusMails = await mailsTo(email);
     assert.equal(statusMails.length, 3, 'the status mails go out at once');
-    assert.match(statusMails[0]!.subject, /Your report "Pothole": Done/, 'in the language the reporter filed in');
+    assert.ok(statusMails.some((m) => /Your report "Pothole": Done/.test(m.subject)), 'in the language the reporter filed in');
     const [job] = (await sql<{ run_at: Date }>`select run_at from jobs where kind = ${followUpJob} and payload->>'reportId' = ${id} order by id`.execute(app.database.db)).rows;
     assert.ok(job!.run_at.getTime() > Date.now() + 27 * 86_400_000, 'queued for four weeks later');
 
