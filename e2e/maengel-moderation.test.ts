@@ -88,4 +88,36 @@ describe('Mängelmelder back office: a suspected spam report waits for a clerk, 
       await staffContext.close();
     });
   }
+
+  for (const mode of jsModes) {
+    it(`an alert on new reports: form, refused input, confirmation by the mailed link pass axe and fit 320 px (${mode.name})`, async () => {
+      const check = (page: Page, name: string) => checkPage(page, name, { javaScript: mode.javaScriptEnabled, shotPrefix: `maengel-alert-${mode.javaScriptEnabled ? 'js' : 'nojs'}` });
+      const base = suite.portal.baseUrl;
+      const email = `alarm-${mode.javaScriptEnabled ? 'js' : 'nojs'}@example.org`;
+      const context = await newCitizenContext(suite.browser, { javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      await open(page, `${base}/maengel`);
+      await clickAndLoad(page, page.getByRole('link', { name: 'Über neue Meldungen benachrichtigt werden' }));
+      await check(page, 'alert-form');
+      await page.getByLabel('E-Mail-Adresse').fill(email);
+      await page.getByLabel(/^Oder in einem Kartenausschnitt/).fill('7.1,51.5');
+      const refused = await clickAndLoad(page, page.getByRole('button', { name: 'Benachrichtigung anfordern' }));
+      assert.equal(refused?.status(), 422);
+      await check(page, 'alert-form-errors');
+      await page.getByLabel(/^Oder in einem Kartenausschnitt/).fill('');
+      await page.getByLabel(/^Art der Meldung/).selectOption('papierkorb');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Benachrichtigung anfordern' }));
+      assert.ok((await page.content()).includes('Fast geschafft'));
+      await check(page, 'alert-requested');
+      const mail = await waitForMail(page, base, [email, 'bestätigen']);
+      const link = mail.match(/http:\/\/\S+\/maengel\/benachrichtigungen\/[A-Za-z0-9_-]{43}/)?.[0];
+      assert.ok(link, mail);
+      await open(page, link);
+      await check(page, 'alert-confirm');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Ja, bestätigen' }));
+      assert.ok((await page.content()).includes('ist bestätigt'));
+      await check(page, 'alert-confirmed');
+      await context.close();
+    });
+  }
 });
