@@ -1,5 +1,5 @@
 export { insertReportSetup as configureReports } from './reports.repository.js';
-export { reportStatuses, type ReportStatus, type PublicReport } from './report.js';
+export { attributeDatatypes, reportStatuses, type ReportStatus, type PublicReport } from './report.js';
 export { reportRoutes } from './reports.routes.js';
 export { open311Routes } from './open311.routes.js';
 export { open311AdminRoutes, reportStaffRoutes } from './reports.staff-routes.js';
