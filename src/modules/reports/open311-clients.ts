@@ -50,7 +50,7 @@ export function checkClientInput(input: { name: string; perHour: string }): { ok
  * the audit log names it): refused when the town has a client of that name already. Returns the
  * key, shown once.
  */
-export async function registerOpen311Client(db: Db, tenantId: string, actor: string, input: { name: string; requestsPerHour?: number }): Promise<{ ok: true; apiKey: string } | { ok: false; problems: ClientProblem }> {
+export async function registerOpen311Client(db: Db, tenantId: string, actor: string, input: { name: string; requestsPerHour?: number; moderated?: boolean }): Promise<{ ok: true; apiKey: string } | { ok: false; problems: ClientProblem }> {
   return inTransaction(db, { tenantId }, async (trx) => {
     const clients = await listOpen311Clients(trx);
     if (clients.some((c) => c.name === input.name)) return { ok: false, problems: { name: 'nameTaken' } };
