@@ -70,7 +70,9 @@ describe('merging duplicate reports', () => {
     const bStaff = await clerk.get(`/verwaltung/maengel/${b.id}`);
     assert.ok(bStaff.body.includes(`href="/verwaltung/maengel/${a.id}"`), 'the back office page points to A');
     assert.ok(bStaff.body.includes('Als Doppelung zusammengeführt'));
-    assert.ok((await clerk.get(`/verwaltung/maengel/${a.id}`)).body.includes('Eine doppelte Meldung wurde hierher zusammengeführt'));
+    const aStaff = await clerk.get(`/verwaltung/maengel/${a.id}`);
+    assert.ok(aStaff.body.includes('Eine doppelte Meldung wurde hierher zusammengeführt'));
+    assert.ok(aStaff.body.includes(`href="/verwaltung/maengel/${b.id}"`), 'A\'s page lists B');
     // Supporting B from a stale page supports A.
     const late = new TestBrowser(app.app, host);
     await late.get('/maengel/melden');

@@ -60,3 +60,9 @@ export function listMergedReporters(trx: Trx, reportId: string): Promise<Array<{
 export async function moveMergedReports(trx: Trx, reportId: string, departmentId: string): Promise<void> {
   await trx.updateTable('reports').set({ department_id: departmentId }).where('duplicate_of', '=', reportId).execute();
 }
+
+/** The reports merged into a report, oldest first (for its back office page). */
+export async function listDuplicates(trx: Trx, reportId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('reports').select('id').where('duplicate_of', '=', reportId).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}

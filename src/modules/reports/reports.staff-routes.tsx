@@ -12,6 +12,7 @@ import { requireStaff as requireStaffPage } from '../staff/index.js';
 import { listDepartments } from '../tenants/tenants.repository.js';
 import { reportStatuses } from './report.js';
 import { findReportPhoto, findStaffReport, listDepartmentReports, listReportEvents } from './reports.repository.js';
+import { listDuplicates } from './report-merge.js';
 import { asReportClerk, parseReportChange, triageReport, type ReportChange } from './report-triage.js';
 import { t } from './report-staff.i18n.js';
 import { checkClientInput, loadOpen311Clients, registerOpen311Client, revokeClient, type ClientProblem } from './open311-clients.js';
@@ -57,11 +58,11 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
       const found = await findStaffReport(trx, id);
       if (!found) return undefined;
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${signedIn.staff.id}`, action: 'report.viewed', subject: `report:${id}` });
-      return { found, events: await listReportEvents(trx, id) };
+      return { found, events: await listReportEvents(trx, id), duplicates: await listDuplicates(trx, id) };
     });
     if (!loaded) return reply.callNotFound();
     const { list, name } = await departments(request);
-    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={loaded.found} events={loaded.events} departments={list} departmentName={name} state={state} />, code);
+    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={{ ...loaded.found, duplicates: loaded.duplicates }} events={loaded.events} departments={list} departmentName={name} state={state} />, code);
   }
 
   app.get(`${staffReportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {

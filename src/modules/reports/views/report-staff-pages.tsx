@@ -78,6 +78,8 @@ export interface StaffReportView {
   heldFor: string[];
   /** When retention removed what the reporter typed. */
   redactedAt: Date | null;
+  /** The reports merged into this one. */
+  duplicates: string[];
   departmentId: string;
   updatedAt: Date;
   description: string;
@@ -133,6 +135,10 @@ export function StaffReportPage(props: {
       <SummaryList lang={lang} rows={[
         { key: t(lang, 'status'), value: statusName(lang, report.status) },
         { key: t(lang, 'moderation'), value: t(lang, `moderation_${report.moderation}`) },
+        ...(view.duplicates.length > 0 ? [{
+          key: t(lang, 'duplicates'),
+          value: <ul class="kern-list">{view.duplicates.map((id) => <li key={id}><a class="kern-link" href={`${staffReportsPath}/${id}`}>{`${staffReportsPath}/${id}`}</a></li>)}</ul>,
+        }] : []),
         ...(report.duplicateOf ? [{ key: t(lang, 'duplicateOf'), value: <a class="kern-link" href={`${staffReportsPath}/${report.duplicateOf}`}>{`${staffReportsPath}/${report.duplicateOf}`}</a> }] : []),
         { key: t(lang, 'department'), value: props.departmentName(view.departmentId) },
         { key: t(lang, 'received'), value: formatDate(report.createdAt, lang, true) },
