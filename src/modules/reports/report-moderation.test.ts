@@ -78,7 +78,9 @@ describe('moderation of defect reports', () => {
     }, { fotos: [{ filename: 'loch.jpg', contentType: 'image/jpeg', content: await phoneJpeg() }] });
     assert.equal(sent.statusCode, 303);
     const id = (sent.headers.location as string).split('/')[2]!;
-    assert.equal((await citizen.get(`/maengel/${id}/eingang`)).statusCode, 200, 'the reporter still gets the receipt');
+    const receipt = await citizen.get(`/maengel/${id}/eingang`);
+    assert.equal(receipt.statusCode, 200, 'the reporter still gets the receipt');
+    assert.ok(receipt.body.includes('sobald die zuständige Stelle sie geprüft hat'), 'which says it waits for a check');
     assert.equal((await reportRow(id)).moderation, 'held');
 
     // A clerk releasing the photo before checking the report publishes nothing either.

@@ -2,7 +2,7 @@ import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js'
 import { Button, CsrfField, ErrorSummary, inputId, Paragraphs, SelectField, SummaryList, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { t as viewText } from '../../../platform/views/views.i18n.js';
-import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
+import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type Moderation, type PublicReport, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
 import { alertsPath } from '../report-alerts.js';
@@ -114,7 +114,7 @@ function NearbyReports(props: { ctx: PageContext; reports: PublicReport[]; photo
 }
 
 /** The receipt after a report is stored: what was sent, for this browser only. */
-export function ReportReceiptPage(props: { ctx: PageContext; report: PublicReport; details: { description: string; address: string | null; reporterEmail: string | null; photos: number } }) {
+export function ReportReceiptPage(props: { ctx: PageContext; report: PublicReport & { moderation: Moderation }; details: { description: string; address: string | null; reporterEmail: string | null; photos: number } }) {
   const { ctx, report, details } = props;
   const { lang } = ctx;
   return (
@@ -124,7 +124,10 @@ export function ReportReceiptPage(props: { ctx: PageContext; report: PublicRepor
           <span class="kern-icon kern-icon--success" aria-hidden="true"></span>
           <h1 class="kern-title">{t(lang, 'receiptTitle')}</h1>
         </div>
-        <div class="kern-alert__body"><p class="kern-body">{t(lang, 'receiptIntro')}</p></div>
+        <div class="kern-alert__body">
+          <p class="kern-body">{t(lang, 'receiptIntro')}</p>
+          {report.moderation === 'held' && <p class="kern-body">{t(lang, 'receiptHeld')}</p>}
+        </div>
       </div>
       <SummaryList lang={lang} rows={[
         { key: t(lang, 'category'), value: localize(report.category.name, lang) },
