@@ -108,10 +108,11 @@ ${accountIdpHelp}
       XBEZAHLDIENSTE_CLIENT_SECRET_<SLUG> (upper case, - as _); it is never stored.
   npm run cli -- payment xbezahldienste check --tenant <slug>
       Ask the town's payment service whether the connection works (GET /status, with the token).
-  npm run cli -- open311 client create --tenant <slug> --name <name> [--requests-per-hour <n>]
+  npm run cli -- open311 client create --tenant <slug> --name <name> [--requests-per-hour <n>] [--moderated]
       Register a system that may post defect reports through Open311 GeoReport v2
       (/open311/v2/requests.json|xml) and print its api_key once (only its hash is stored). It may
-      post --requests-per-hour reports per hour (default 100).
+      post --requests-per-hour reports per hour (default 100). With --moderated, each of its
+      reports waits for a clerk before it is public.
 
 Stop the portal first when it runs on the embedded database: only one process can open it.`;
 
@@ -228,6 +229,7 @@ async function main(argv: string[]): Promise<void> {
       'client-id': { type: 'string' },
       day: { type: 'string' },
       'requests-per-hour': { type: 'string' },
+      moderated: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -325,7 +327,7 @@ async function main(argv: string[]): Promise<void> {
       const checked = checkClientInput({ name: values.name ?? '', perHour: values['requests-per-hour'] ?? '' });
       if (!checked.ok) throw new Error(checked.problems.name ? 'open311 client create needs --name (at most 120 characters).' : '--requests-per-hour must be a whole number from 1 to 99999.');
       const tenantId = await tenantIdOf(db, values.tenant);
-      const created = await registerOpen311Client(db, tenantId, 'cli', checked);
+      const created = await registerOpen311Client(db, tenantId, 'cli', { ...checked, moderated: values.moderated === true });
       if (!created.ok) throw new Error(`${values.tenant} already has an Open311 client named "${checked.name}".`);
       console.log(`Open311 client "${checked.name}" registered for ${values.tenant}.`);
       console.log(`api_key (shown once; give it to the client): ${created.apiKey}`);

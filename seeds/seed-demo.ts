@@ -8,7 +8,7 @@ import type { Db } from '../src/platform/db/database.js';
 import { adoptService, insertTenant } from '../src/modules/tenants/tenants.repository.js';
 import { createStaff } from '../src/modules/staff/index.js';
 import { holidayRegions, seedAppointmentLocation } from '../src/modules/appointments/index.js';
-import { configureReports } from '../src/modules/reports/index.js';
+import { attributeDatatypes, configureReports } from '../src/modules/reports/index.js';
 import { projectRoot } from '../src/platform/project-root.js';
 
 const text = z.strictObject({ de: z.string().min(1), en: z.string().min(1).optional() });
@@ -51,7 +51,14 @@ const townsFile = z.array(z.strictObject({
     boundary: z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1) }),
     outsideNotice: text.optional(),
     streets: z.array(z.strictObject({ name: z.string(), lat: z.number(), lon: z.number() })),
-    categories: z.array(z.strictObject({ code: z.string(), name: text, description: text, department: z.string() })),
+    categories: z.array(z.strictObject({
+      code: z.string(), name: text, description: text, department: z.string(),
+      attributes: z.array(z.strictObject({
+        code: z.string(), datatype: z.enum(attributeDatatypes), required: z.boolean(), description: text,
+        values: z.array(z.strictObject({ key: z.string(), name: text })).optional(),
+      })).optional(),
+    })),
+    blockedWords: z.array(z.string()).optional(),
   }).optional(),
 }));
 

@@ -20,6 +20,7 @@ const configSchema = z.object({
   HANDOFF_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
   APPOINTMENT_KEY: z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), '32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)').optional(),
   APPOINTMENT_FRICTION_BITS: z.coerce.number().int().min(0).max(24).default(18),
+  REPORT_FOLLOW_UP_DAYS: z.coerce.number().int().min(0).max(365).default(28),
 })
   .refine((c) => c.TOTP_KEY || c.NODE_ENV !== 'production', { path: ['TOTP_KEY'], message: 'required when NODE_ENV=production' })
   .refine((c) => c.ANSWERS_KEY || c.NODE_ENV !== 'production', { path: ['ANSWERS_KEY'], message: 'required when NODE_ENV=production' });
@@ -38,6 +39,8 @@ export type Config = {
   demoData: boolean;
   /** Submissions per client IP and minute. */
   submissionRateLimit: number;
+  /** Days after a defect report is done until its reporter is asked whether it is really fixed (ADR 0026); 0 asks at once (tests). */
+  reportFollowUpDays: number;
   /** Which reverse proxies may set X-Forwarded-For (client IPs for rate limits); none by default. */
   trustProxy: boolean | string[];
   /** Key that encrypts the TOTP secrets (staff and citizen accounts) and the towns' IdP client secrets; without it (never in production) one is kept in DATA_DIR/keys. */
@@ -85,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoffAllowPrivateTargets: c.HANDOFF_ALLOW_PRIVATE_TARGETS === 'true',
     appointmentKey: c.APPOINTMENT_KEY ? Buffer.from(c.APPOINTMENT_KEY, 'base64') : undefined,
     appointmentFrictionBits: c.APPOINTMENT_FRICTION_BITS,
+    reportFollowUpDays: c.REPORT_FOLLOW_UP_DAYS,
   };
 }

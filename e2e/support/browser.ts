@@ -94,10 +94,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Starts a portal and Chromium before the enclosing suite's tests and stops both afterwards.
  * Call inside describe(); read `suite.portal` and `suite.browser` inside the tests.
  */
-export function usePortalAndBrowser(): { portal: RunningPortal; browser: Browser } {
+export function usePortalAndBrowser(options: { env?: Record<string, string> } = {}): { portal: RunningPortal; browser: Browser } {
   const suite = {} as { portal: RunningPortal; browser: Browser };
   before(async () => {
-    [suite.portal, suite.browser] = await Promise.all([startPortal(), launchBrowser()]);
+    [suite.portal, suite.browser] = await Promise.all([startPortal({ env: options.env }), launchBrowser()]);
   });
   after(async () => {
     await suite.browser?.close();

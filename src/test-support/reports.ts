@@ -2,7 +2,11 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import type { Db } from '../platform/db/database.js';
 import { configureReports } from '../modules/reports/index.js';
+import type { Tenant } from '../modules/tenants/tenant.js';
+import { buildTestApp, type TestApp } from './app.js';
+import { TestBrowser } from './browser.js';
 import { asTownOwner } from './database.js';
+import { signInClerk } from './staff.js';
 
 /** A square town area around 51.55 N, 7.11 E (factory; the demo town's is in seeds/towns.yaml). */
 export const testBoundary = { type: 'Polygon' as const, coordinates: [[[7.08, 51.53], [7.14, 51.53], [7.14, 51.57], [7.08, 51.57], [7.08, 51.53]]] };
@@ -66,3 +70,26 @@ export function hasGpsIfd(bytes: Buffer): boolean {
   return bytes.includes(Buffer.from([0x88, 0x25, 0x00, 0x04])) || bytes.includes(Buffer.from([0x25, 0x88, 0x04, 0x00]));
 }
 
+
+/**
+ * Files a report through the public form in a fresh browser (or the one given), past the duplicate
+ * hint; returns its id and the browser, which holds the receipt.
+ */
+export async function fileReport(app: TestApp, host: string, fields: Record<string, string>, browser = new TestBrowser(app.app, host)): Promise<{ id: string; browser: TestBrowser }> {
+  await browser.get('/maengel/melden');
+  const sent = await browser.postMultipart('/maengel/melden', {
+    kategorie: 'schlagloch', breite: String(inside.lat), laenge: String(inside.lon), beschreibung: 'Tiefes Loch', trotzdem: '1', ...fields,
+  }, {});
+  if (sent.statusCode !== 303) throw new Error(`report not filed (${sent.statusCode}): ${sent.body.slice(0, 300)}`);
+  return { id: (sent.headers.location as string).split('/')[2]!, browser };
+}
+
+/** A test app with a town set up for reports (setUpReports) and a signed-in clerk of its Bauamt. */
+export async function buildReportTown(): Promise<{ app: TestApp; tenant: Tenant; host: string; clerk: TestBrowser }> {
+  const app = await buildTestApp();
+  const { tenant, host } = await app.createTown();
+  await setUpReports(app.database.db, tenant.id);
+  const clerk = new TestBrowser(app.app, host);
+  await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+  return { app, tenant, host, clerk };
+}

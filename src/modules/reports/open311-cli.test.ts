@@ -40,11 +40,13 @@ describe('registering an Open311 client on the command line', () => {
     assert.match(nameless.err, /needs --name/);
     const badLimit = await runCli(env, ['open311', 'client', 'create', '--tenant', slug, '--name', 'X', '--requests-per-hour', 'viele']);
     assert.equal(badLimit.code, 1);
+    assert.equal((await runCli(env, ['open311', 'client', 'create', '--tenant', slug, '--name', 'Neue App', '--moderated'])).code, 0);
 
     handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
-    const rows = await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select(['name', 'key_hash', 'requests_per_hour']).where('tenant_id', '=', tenantId).execute());
-    assert.deepEqual(rows, [{ name: 'Stadt-App', key_hash: hashToken(apiKey), requests_per_hour: 50 }]);
-    assert.deepEqual(await authenticateOpen311Client(handle.db, tenantId, apiKey), { id: (await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').executeTakeFirstOrThrow())).id, name: 'Stadt-App', requestsPerHour: 50 });
+    const rows = await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select(['name', 'key_hash', 'requests_per_hour', 'moderated']).where('tenant_id', '=', tenantId).orderBy('name').execute());
+    assert.deepEqual(rows.map((r) => [r.name, r.requests_per_hour, r.moderated]), [['Neue App', 100, true], ['Stadt-App', 50, false]]);
+    assert.equal(rows[1]!.key_hash, hashToken(apiKey));
+    assert.deepEqual(await authenticateOpen311Client(handle.db, tenantId, apiKey), { id: (await asTownOwner(handle.db, tenantId, (trx) => trx.selectFrom('open311_clients').select('id').where('name', '=', 'Stadt-App').executeTakeFirstOrThrow())).id, name: 'Stadt-App', requestsPerHour: 50, moderated: false });
     assert.equal(await authenticateOpen311Client(handle.db, tenantId, 'A'.repeat(43)), undefined);
   });
 });

@@ -4,16 +4,16 @@ import { recordAudit } from '../audit/index.js';
 import { countOpen311Requests, findOpen311Client, insertOpen311Client, listOpen311Clients, revokeOpen311Client } from './reports.repository.js';
 
 /** An API client as the Open311 endpoints need it. */
-export interface Open311Client { id: string; name: string; requestsPerHour: number }
+export interface Open311Client { id: string; name: string; requestsPerHour: number; moderated: boolean }
 
 /**
  * Registers a system that may post reports for a town and returns its new api_key, which is
  * stored only as its SHA-256: whoever registers it sees the key once. Runs as the owner (CLI,
  * town administration) in the caller's transaction.
  */
-export async function createOpen311Client(trx: Trx, tenantId: string, input: { name: string; requestsPerHour?: number; actor: string }): Promise<{ id: string; apiKey: string }> {
+export async function createOpen311Client(trx: Trx, tenantId: string, input: { name: string; requestsPerHour?: number; moderated?: boolean; actor: string }): Promise<{ id: string; apiKey: string }> {
   const apiKey = newToken();
-  const id = await insertOpen311Client(trx, tenantId, { name: input.name, keyHash: hashToken(apiKey), requestsPerHour: input.requestsPerHour });
+  const id = await insertOpen311Client(trx, tenantId, { name: input.name, keyHash: hashToken(apiKey), requestsPerHour: input.requestsPerHour, moderated: input.moderated });
   await recordAudit(trx, { tenantId, actor: input.actor, action: 'open311.client-created', subject: `open311-client:${id}`, details: { name: input.name } });
   return { id, apiKey };
 }
@@ -50,7 +50,7 @@ export function checkClientInput(input: { name: string; perHour: string }): { ok
  * the audit log names it): refused when the town has a client of that name already. Returns the
  * key, shown once.
  */
-export async function registerOpen311Client(db: Db, tenantId: string, actor: string, input: { name: string; requestsPerHour?: number }): Promise<{ ok: true; apiKey: string } | { ok: false; problems: ClientProblem }> {
+export async function registerOpen311Client(db: Db, tenantId: string, actor: string, input: { name: string; requestsPerHour?: number; moderated?: boolean }): Promise<{ ok: true; apiKey: string } | { ok: false; problems: ClientProblem }> {
   return inTransaction(db, { tenantId }, async (trx) => {
     const clients = await listOpen311Clients(trx);
     if (clients.some((c) => c.name === input.name)) return { ok: false, problems: { name: 'nameTaken' } };

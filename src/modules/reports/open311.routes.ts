@@ -5,9 +5,10 @@ import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { townUrl } from '../../platform/http/town-url.js';
 import { localize } from '../../platform/i18n/i18n.js';
 import { normalizeEmail } from '../accounts/index.js';
+import { reasonsToHold } from './report-moderation.js';
 import { open311Formats, presentRequest, presentService, presentServiceDefinition, statusesOf, toOpen311Xml, type Open311Format } from './open311.js';
 import { authenticateOpen311Client, exceedsOpen311RateLimit } from './open311-clients.js';
-import { checkAttributeAnswers, maxDescriptionLength, reportsPath } from './report.js';
+import { checkAttributeAnswers, describeAttributeProblem, maxDescriptionLength, reportsPath } from './report.js';
 import { findStreetOfAddress, isInsideArea, resolveLocation } from './report-location.js';
 import { fileDefectReport, findReportOfToken, loadCategories, loadFirstReleasedPhotos, loadPublicReport, loadReportSetup, searchReports } from './reports.service.js';
 
@@ -182,11 +183,12 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       const email = fields.email?.trim() ? normalizeEmail(fields.email) : null;
       if (fields.email?.trim() && !email) problem('email: not a valid address');
       const answers = checkAttributeAnswers(category.attributes, attributes);
-      if (!answers.ok) for (const [code, text] of Object.entries(answers.problems)) problem(`attribute[${code}]: ${text}`);
+      if (!answers.ok) for (const [code, p] of Object.entries(answers.problems)) problem(`attribute[${code}]: ${describeAttributeProblem(p)}`);
       if (problems.length > 0 || typeof location === 'string' || !answers.ok) return fail(reply, format, problems);
 
       const { id, token } = await fileDefectReport(deps, request.tenant.id, {
         category, location: { ...location, address: location.address ?? (address || null) }, description, email, photos: [], attributes: answers.answers,
+        heldFor: reasonsToHold({ description, blockedWords: setup.area.blockedWords, moderatedClient: client.moderated }),
       }, hashToken(newToken()), { open311ClientId: client.id });
       return respond(reply, format, 'service_requests', [{ service_request_id: id, token, service_notice: null, account_id: null }], 201);
     });

@@ -3,6 +3,10 @@ import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { recordAudit } from '../audit/index.js';
 import type { StaffMember } from '../staff/index.js';
 import { maxDescriptionLength, type ReportStatus } from './report.js';
+import { listMergedReporters, mergeReport, moveMergedReports, reportIdIn, type MergeProblem } from './report-merge.js';
+import { enqueueAlerts } from './report-alerts.js';
+import { enqueueFollowUp } from './report-follow-up.js';
+import { setModeration, type ModerationDecision } from './report-moderation.js';
 import { findStaffReport, insertReportEvent, setReleasedPhotos, updateReport } from './reports.repository.js';
 
 /** The job that mails the reporter a status change (report-mail.ts sends it). */
@@ -17,10 +21,12 @@ export type ReportChange =
   | { kind: 'status'; status: ReportStatus; publicComment: string | null }
   | { kind: 'release'; publicDescription: string | null; photos: number[] }
   | { kind: 'reassign'; departmentId: string }
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  | { kind: 'moderate'; decision: ModerationDecision }
+  | { kind: 'merge'; targetId: string };
 
 /** The outcome of a change: done, or why nothing was stored. */
-export type TriageOutcome = 'done' | 'notFound' | 'conflict' | 'unchanged' | 'sameDepartment';
+export type TriageOutcome = 'done' | 'notFound' | 'conflict' | 'unchanged' | 'sameDepartment' | 'notHeld' | MergeProblem;
 
 /** Runs fn as the clerk: row-level security limits it to the reports of the clerk's departments. */
 export function asReportClerk<T>(db: Db, tenantId: string, staff: StaffMember, fn: (trx: Trx) => Promise<T>): Promise<T> {
@@ -34,7 +40,7 @@ export function asReportClerk<T>(db: Db, tenantId: string, staff: StaffMember, f
  * is stored ("conflict"); internal notes never conflict. Texts are trusted to be checked already
  * (parseReportChange); the database checks the lengths once more.
  */
-export async function triageReport(db: Db, input: { tenantId: string; staff: StaffMember; reportId: string; seen: number | null; change: ReportChange }): Promise<TriageOutcome> {
+export async function triageReport(db: Db, input: { tenantId: string; staff: StaffMember; reportId: string; seen: number | null; change: ReportChange; followUpDays: number }): Promise<TriageOutcome> {
   const { tenantId, staff, reportId, change } = input;
   return asReportClerk(db, tenantId, staff, async (trx) => {
     const found = await findStaffReport(trx, reportId, { lock: true });
@@ -48,8 +54,13 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
         await updateReport(trx, reportId, { status: change.status, publicComment: change.publicComment });
         await insertReportEvent(trx, { ...event, kind: 'status', details: { from: found.report.status, to: change.status, comment: change.publicComment } });
         await recordAudit(trx, { ...audit, action: 'report.status-changed', details: { from: found.report.status, to: change.status } });
-        if (change.status !== found.report.status && found.reporterEmail) {
-          await enqueueJob(trx, { tenantId, kind: reportStatusMailJob, payload: { reportId, to: found.reporterEmail, status: change.status } });
+        if (change.status !== found.report.status) {
+          // The reporters of merged duplicates hear of it too, each about their own report (its unsubscribe link).
+          const reporters = [{ id: reportId, reporter_email: found.reporterEmail, lang: found.lang }, ...(await listMergedReporters(trx, reportId))];
+          for (const r of reporters) {
+            if (r.reporter_email) await enqueueJob(trx, { tenantId, kind: reportStatusMailJob, payload: { reportId: r.id, to: r.reporter_email, status: change.status, lang: r.lang } });
+          }
+          if (change.status === 'done' && found.reporterEmail) await enqueueFollowUp(trx, { tenantId, reportId, to: found.reporterEmail, lang: found.lang, days: input.followUpDays });
         }
         return 'done';
       }
@@ -64,6 +75,7 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
         if (change.departmentId === found.departmentId) return 'sameDepartment';
         // The history first: once moved, the report is no longer this clerk's to write to.
         await insertReportEvent(trx, { ...event, kind: 'reassigned', details: { from: found.departmentId, to: change.departmentId } });
+        await moveMergedReports(trx, reportId, change.departmentId);
         await updateReport(trx, reportId, { departmentId: change.departmentId });
         await recordAudit(trx, { ...audit, action: 'report.reassigned', details: { from: found.departmentId, to: change.departmentId } });
         return 'done';
@@ -74,6 +86,16 @@ export async function triageReport(db: Db, input: { tenantId: string; staff: Sta
         await recordAudit(trx, { ...audit, action: 'report.note-added' });
         return 'done';
       }
+      case 'moderate': {
+        if (found.report.moderation !== 'held') return 'notHeld';
+        await setModeration(trx, reportId, change.decision);
+        if (change.decision === 'public') await enqueueAlerts(trx, tenantId, reportId);
+        await insertReportEvent(trx, { ...event, kind: 'moderated', details: { decision: change.decision } });
+        await recordAudit(trx, { ...audit, action: 'report.moderated', details: { decision: change.decision } });
+        return 'done';
+      }
+      case 'merge':
+        return mergeReport(trx, { tenantId, staffId: staff.id, duplicate: { id: reportId, duplicateOf: found.report.duplicateOf }, targetId: change.targetId });
     }
   });
 }
@@ -85,10 +107,10 @@ function text(body: Record<string, unknown> | undefined, name: string): string {
 }
 
 /** Checked change, or the form's errors keyed by field (with what was typed, for the re-render). */
-export type ParsedReportChange = { ok: true; change: ReportChange } | { ok: false; errors: Record<string, 'required' | 'tooLong' | 'invalid'>; values: Record<string, string> };
+export type ParsedReportChange = { ok: true; change: ReportChange } | { ok: false; errors: Record<string, 'required' | 'tooLong' | 'invalid' | 'notAReport'>; values: Record<string, string> };
 
 /**
- * Reads one of the staff forms (status, release, reassign, note). A malformed value that no form
+ * Reads one of the staff forms (status, release, reassign, note, moderation, merge). A malformed value that no form
  * sends (an unknown status, a non-UUID department) is "invalid"; the caller decides if that is a
  * 400 or a message.
  */
@@ -122,6 +144,18 @@ export function parseReportChange(kind: ReportChange['kind'], body: Record<strin
       if (!note) return { ok: false, errors: { notiz: 'required' }, values: { notiz: note } };
       if (note.length > maxNoteLength) return { ok: false, errors: { notiz: 'tooLong' }, values: { notiz: note } };
       return { ok: true, change: { kind, text: note } };
+    }
+    case 'moderate': {
+      const decision = text(body, 'entscheidung');
+      if (decision !== 'public' && decision !== 'spam') return { ok: false, errors: { entscheidung: 'invalid' }, values: { entscheidung: decision } };
+      return { ok: true, change: { kind, decision } };
+    }
+    case 'merge': {
+      const given = text(body, 'meldung');
+      const targetId = reportIdIn(given);
+      if (!given) return { ok: false, errors: { meldung: 'required' }, values: { meldung: given } };
+      if (!targetId || given.length > 500) return { ok: false, errors: { meldung: 'notAReport' }, values: { meldung: given } };
+      return { ok: true, change: { kind, targetId } };
     }
   }
 }

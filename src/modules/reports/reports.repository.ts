@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
-import type { Localized } from '../../platform/i18n/i18n.js';
-import type { AttributeAnswers, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
+import type { Lang, Localized } from '../../platform/i18n/i18n.js';
+import type { AttributeAnswers, Moderation, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
 
 /** The town's active categories in their configured order. */
 export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
@@ -17,9 +17,9 @@ export async function listStreets(trx: Trx): Promise<ReportStreet[]> {
 }
 
 /** The town's boundary and the notice for places outside it, if configured. */
-export async function findArea(trx: Trx): Promise<{ boundary: GeoJsonArea; outsideNotice: Localized | null } | undefined> {
-  const row = await trx.selectFrom('report_areas').select(['boundary', 'outside_notice']).executeTakeFirst();
-  return row && { boundary: row.boundary, outsideNotice: row.outside_notice };
+export async function findArea(trx: Trx): Promise<{ boundary: GeoJsonArea; outsideNotice: Localized | null; blockedWords: string[] } | undefined> {
+  const row = await trx.selectFrom('report_areas').select(['boundary', 'outside_notice', 'blocked_words']).executeTakeFirst();
+  return row && { boundary: row.boundary, outsideNotice: row.outside_notice, blockedWords: row.blocked_words };
 }
 
 /** A new report with its private details and photos, in the caller's transaction. */
@@ -28,15 +28,20 @@ export async function insertReport(trx: Trx, report: {
   description: string; address: string | null; reporterEmail: string | null; receiptTokenHash: string;
   photos: Array<{ sha256: string; thumbnailSha256: string; width: number; height: number }>;
   attributes?: AttributeAnswers;
+  /** Why it waits for a clerk before it is public (none: public at once). */
+  heldFor?: readonly string[];
+  /** The reporter's language, for the mails about the report. */
+  lang?: Lang;
 }): Promise<void> {
   const { tenantId, id } = report;
   await trx.insertInto('reports').values({
     tenant_id: tenantId, id, category_id: report.categoryId, department_id: report.departmentId,
-    lat: report.lat, lon: report.lon, location_label: report.locationLabel,
+    lat: report.lat, lon: report.lon, location_label: report.locationLabel, moderation: report.heldFor?.length ? 'held' : 'public',
   }).execute();
   await trx.insertInto('report_details').values({
     tenant_id: tenantId, report_id: id, description: report.description, address: report.address,
     reporter_email: report.reporterEmail, receipt_token_hash: report.receiptTokenHash, attributes: JSON.stringify(report.attributes ?? {}),
+    held_for: [...(report.heldFor ?? [])], lang: report.lang,
   }).execute();
   if (report.photos.length > 0) {
     await trx.insertInto('report_photos').values(report.photos.map((p, i) => ({
@@ -45,18 +50,32 @@ export async function insertReport(trx: Trx, report: {
   }
 }
 
-function publicReportQuery(trx: Trx) {
+/**
+ * What the public may see of `reports as r`: reports moderation let through (ADR 0026,
+ * "Moderation"). Every public query (list, page, Open311, duplicate hints, photos, and the map and
+ * feeds built on them) applies this one condition; held and spam reports stay in the back office.
+ */
+export const publiclyVisible = sql<boolean>`r.moderation = 'public'`;
+
+/** Reports as the public lists them: visible, and not merged into another report (that one stands for both). */
+const listedPublicly = sql<boolean>`${publiclyVisible} and r.duplicate_of is null`;
+
+function reportQuery(trx: Trx) {
   return trx.selectFrom('reports as r')
     .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
-    .select(['r.id', 'c.code', 'c.name', 'r.status', 'r.lat', 'r.lon', 'r.location_label', 'r.public_comment', 'r.public_description', 'r.created_at', 'r.updated_at'])
+    .select(['r.id', 'c.code', 'c.name', 'r.status', 'r.lat', 'r.lon', 'r.location_label', 'r.public_comment', 'r.public_description', 'r.created_at', 'r.updated_at', 'r.duplicate_of'])
     .select(sql<number>`(select count(*)::int from report_supports s where s.tenant_id = r.tenant_id and s.report_id = r.id)`.as('supports'));
 }
 
-function toPublicReport(row: Awaited<ReturnType<ReturnType<typeof publicReportQuery>['executeTakeFirstOrThrow']>>): PublicReport {
+function publicReportQuery(trx: Trx) {
+  return reportQuery(trx).where(listedPublicly);
+}
+
+function toPublicReport(row: Awaited<ReturnType<ReturnType<typeof reportQuery>['executeTakeFirstOrThrow']>>): PublicReport {
   return {
     id: row.id, category: { code: row.code, name: row.name }, status: row.status as ReportStatus, lat: row.lat, lon: row.lon,
     locationLabel: row.location_label, publicComment: row.public_comment, publicDescription: row.public_description,
-    supports: row.supports, createdAt: row.created_at, updatedAt: row.updated_at,
+    supports: row.supports, createdAt: row.created_at, updatedAt: row.updated_at, duplicateOf: row.duplicate_of,
   };
 }
 
@@ -87,10 +106,16 @@ export async function searchPublicReports(trx: Trx, filter: { ids?: string[]; co
   return rows.map(toPublicReport);
 }
 
-/** One report's public part. */
+/** One report's public part, if the public may see it (a merged one too: its page points to the other). */
 export async function findPublicReport(trx: Trx, id: string): Promise<PublicReport | undefined> {
-  const row = await publicReportQuery(trx).where('r.id', '=', id).executeTakeFirst();
+  const row = await reportQuery(trx).where(publiclyVisible).where('r.id', '=', id).executeTakeFirst();
   return row && toPublicReport(row);
+}
+
+/** One report's public part whether or not moderation let it through: for its reporter's receipt, its mails and the back office. */
+export async function findReport(trx: Trx, id: string): Promise<(PublicReport & { moderation: Moderation }) | undefined> {
+  const row = await reportQuery(trx).select('r.moderation').where('r.id', '=', id).executeTakeFirst();
+  return row && { ...toPublicReport(row), moderation: row.moderation as Moderation };
 }
 
 /** What the citizen typed, as the receipt shows it; row-level security admits only the receipt's holder and the department. */
@@ -103,12 +128,13 @@ export async function findReportDetails(trx: Trx, id: string): Promise<{ descrip
 
 /** The town's report set-up, written by the owner (seed, CLI): area, streets, categories by department key. */
 export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
-  boundary: GeoJsonArea; outsideNotice?: Localized;
+  boundary: GeoJsonArea; outsideNotice?: Localized; blockedWords?: string[];
   streets: Array<{ name: string; lat: number; lon: number }>;
   categories: Array<{ code: string; name: Localized; description: Localized; department: string; attributes?: ReportAttribute[] }>;
 }): Promise<void> {
   await trx.insertInto('report_areas').values({
     tenant_id: tenantId, boundary: JSON.stringify(setup.boundary), outside_notice: setup.outsideNotice ? JSON.stringify(setup.outsideNotice) : null,
+    blocked_words: setup.blockedWords ?? [],
   }).execute();
   if (setup.streets.length > 0) await trx.insertInto('report_streets').values(setup.streets.map((s) => ({ tenant_id: tenantId, ...s }))).execute();
   for (const [position, c] of setup.categories.entries()) {
@@ -128,12 +154,14 @@ export interface InboxReport { id: string; categoryName: Localized; status: Repo
  * join with report_details is what limits it: row-level security shows those rows to the routed
  * department only, while `reports` itself is public.
  */
-export async function listDepartmentReports(trx: Trx, page: { statuses: readonly ReportStatus[]; limit: number; offset: number }): Promise<InboxReport[]> {
+export async function listDepartmentReports(trx: Trx, page: { statuses: readonly ReportStatus[]; moderation: readonly Moderation[]; limit: number; offset: number }): Promise<InboxReport[]> {
   const rows = await trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
     .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
     .select(['r.id', 'c.name', 'r.status', 'r.department_id', 'r.location_label', 'd.address', 'r.created_at'])
-    .where('r.status', 'in', [...page.statuses])
+    .where('r.status', 'in', [...page.statuses]).where('r.moderation', 'in', [...page.moderation])
+    // A merged duplicate leaves the inbox: the report it was merged into stands for both.
+    .where('r.duplicate_of', 'is', null)
     .orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
   return rows.map((r) => ({ id: r.id, categoryName: r.name, status: r.status as ReportStatus, departmentId: r.department_id, locationLabel: r.location_label, address: r.address, createdAt: r.created_at }));
 }
@@ -143,19 +171,19 @@ export async function findStaffReport(trx: Trx, id: string, options: { lock?: bo
   let query = trx.selectFrom('reports as r')
     .innerJoin('report_details as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.report_id', '=', 'r.id'))
     .innerJoin('report_categories as c', (j) => j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.category_id'))
-    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'c.attributes as questions'])
+    .select(['r.department_id', 'r.updated_at', 'r.category_id', 'd.description', 'd.address', 'd.reporter_email', 'd.attributes', 'd.held_for', 'd.lang', 'd.redacted_at', 'c.attributes as questions'])
     .where('r.id', '=', id);
   // FOR UPDATE of the public row only: the details are never changed.
   if (options.lock) query = query.forUpdate('r');
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
-  const report = (await findPublicReport(trx, id))!;
+  const report = (await findReport(trx, id))!;
   const photos = await trx.selectFrom('report_photos').select(['position', 'sha256', 'thumbnail_sha256', 'width', 'height', 'released'])
     .where('report_id', '=', id).orderBy('position').execute();
   return {
     report, departmentId: row.department_id, updatedAt: row.updated_at, categoryId: row.category_id,
-    description: row.description, address: row.address, reporterEmail: row.reporter_email,
-    answers: answersOf(row.questions as ReportAttribute[], row.attributes),
+    description: row.description, address: row.address, reporterEmail: row.reporter_email, lang: row.lang as Lang, redactedAt: row.redacted_at,
+    answers: answersOf(row.questions as ReportAttribute[], row.attributes), heldFor: row.held_for,
     photos: photos.map((p) => ({ position: p.position, sha256: p.sha256, thumbnailSha256: p.thumbnail_sha256, width: p.width, height: p.height, released: p.released })),
   };
 }
@@ -187,10 +215,10 @@ export async function setReleasedPhotos(trx: Trx, id: string, positions: readonl
 }
 
 /** Back office history kinds, as in the CHECK of report_events. */
-export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned';
+export type ReportEventKind = 'status' | 'note' | 'released' | 'reassigned' | 'moderated' | 'merged' | 'reopened';
 
 /** Adds to a report's back office history. */
-export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
+export async function insertReportEvent(trx: Trx, event: { tenantId: string; reportId: string; staffId: string | null; kind: ReportEventKind; details: Record<string, unknown> }): Promise<void> {
   await trx.insertInto('report_events').values({ tenant_id: event.tenantId, report_id: event.reportId, staff_id: event.staffId, kind: event.kind, details: JSON.stringify(event.details) }).execute();
 }
 
@@ -244,9 +272,9 @@ export async function isMailStopped(trx: Trx, reportId: string): Promise<boolean
 }
 
 /** An API client by the hash of its key; revoked clients are not found. */
-export async function findOpen311Client(trx: Trx, keyHash: string): Promise<{ id: string; name: string; requestsPerHour: number } | undefined> {
-  const row = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour']).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
-  return row && { id: row.id, name: row.name, requestsPerHour: row.requests_per_hour };
+export async function findOpen311Client(trx: Trx, keyHash: string): Promise<{ id: string; name: string; requestsPerHour: number; moderated: boolean } | undefined> {
+  const row = await trx.selectFrom('open311_clients').select(['id', 'name', 'requests_per_hour', 'moderated']).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return row && { id: row.id, name: row.name, requestsPerHour: row.requests_per_hour, moderated: row.moderated };
 }
 
 /** How many requests a client posted since a moment. */
@@ -266,8 +294,8 @@ export async function findOpen311Token(trx: Trx, token: string): Promise<string 
 }
 
 /** Registers an API client (owner only: CLI, town administration); the caller made the key and keeps only its hash here. */
-export async function insertOpen311Client(trx: Trx, tenantId: string, client: { name: string; keyHash: string; requestsPerHour?: number }): Promise<string> {
-  return (await trx.insertInto('open311_clients').values({ tenant_id: tenantId, name: client.name, key_hash: client.keyHash, requests_per_hour: client.requestsPerHour }).returning('id').executeTakeFirstOrThrow()).id;
+export async function insertOpen311Client(trx: Trx, tenantId: string, client: { name: string; keyHash: string; requestsPerHour?: number; moderated?: boolean }): Promise<string> {
+  return (await trx.insertInto('open311_clients').values({ tenant_id: tenantId, name: client.name, key_hash: client.keyHash, requests_per_hour: client.requestsPerHour, moderated: client.moderated }).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 /** Open reports of a category whose point lies in a box (the caller then measures the distance). */

@@ -90,4 +90,19 @@ describe('defect reports in the database: what is public and what is not', () =>
     assert.deepEqual(await as(bauamt, (trx) => listReportEvents(trx, id)), []);
     await assert.rejects(as({}, (trx) => trx.insertInto('report_mail_stops').values({ tenant_id: otherTown, report_id: id }).execute()), /row-level security/);
   });
+
+  it('lets nobody file a report as spam or as a duplicate, and only the routed department decide on moderation', async () => {
+    const id = await fileReport(hashToken(newToken()));
+    const category = await as({}, async (trx) => (await listCategories(trx)).find((c) => c.code === 'schlagloch')!);
+    for (const values of [{ moderation: 'spam' }, { duplicate_of: id }]) {
+      await assert.rejects(as({}, (trx) => trx.insertInto('reports').values({
+        tenant_id: town, id: randomUUID(), category_id: category.id, department_id: category.departmentId, ...inside, location_label: null, ...values,
+      } as never).execute()), /row-level security/, JSON.stringify(values));
+    }
+    const moderate = (departmentIds: string[]) => as({ departmentIds }, async (trx) =>
+      (await trx.updateTable('reports').set({ moderation: 'spam' }).where('id', '=', id).returning('id').execute()).length);
+    assert.equal(await moderate([departments.abfallwirtschaft!]), 0, 'another department changes nothing');
+    assert.equal(await moderate([departments.bauamt!]), 1);
+    await assert.rejects(as({ departmentIds: [departments.bauamt!] }, (trx) => trx.updateTable('reports').set({ lat: 51.56 } as never).where('id', '=', id).execute()), /permission denied/);
+  });
 });

@@ -8,13 +8,19 @@ import type { PageContext } from '../../platform/views/layout.js';
 import { maxPhotos, newReportPath, reportsPath } from './report.js';
 import { checkReport, fileDefectReport, findNearbyReports, loadPublicReport, loadPublicReports, loadReceipt, loadReleasedPhoto, loadReportSetup, supportReport, type ReportFormValues, type ReportSetup, type UploadedPhoto } from './reports.service.js';
 import { areaBounds, prepareMapPage } from './report-map.js';
+import { reportAlertRoutes } from './report-alerts.routes.js';
+import { reportFollowUpRoutes } from './report-follow-up.routes.js';
+import { questionFieldPrefix } from './report-questions.js';
+import { holdReasonsForForm } from './report-moderation.js';
 import { isUnsubscribeToken, knowsUnsubscribeToken, unsubscribePath, unsubscribeReporter } from './report-mail.js';
 import { sendPhoto } from './reports.staff-routes.js';
 import { UnsubscribePage } from './views/report-staff-pages.js';
 import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
 
 const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
-const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '' };
+const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '', fragen: {} };
+/** Most answer fields read from one form: far more than any town's questions, few enough to bound the work. */
+const maxAnswerFields = 100;
 
 function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
   return { lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken: session?.csrfToken };
@@ -26,7 +32,8 @@ function ctxOf(request: FastifyRequest, session?: Session | null): PageContext {
  * on). A file in any other field is refused (null).
  */
 async function readReportForm(request: FastifyRequest): Promise<{ values: ReportFormValues; csrf: string; uploads: UploadedPhoto[]; anyway: boolean } | null> {
-  const values = { ...emptyForm };
+  const values = { ...emptyForm, fragen: {} as Record<string, string[]> };
+  let answerFields = 0;
   let csrf = '';
   let anyway = false;
   const uploads: UploadedPhoto[] = [];
@@ -35,7 +42,8 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
       const value = typeof part.value === 'string' ? part.value : '';
       if (part.fieldname === '_csrf') csrf = value;
       else if (part.fieldname === 'trotzdem') anyway = value === '1';
-      else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as keyof ReportFormValues] = value;
+      else if ((formFields as readonly string[]).includes(part.fieldname)) values[part.fieldname as (typeof formFields)[number]] = value;
+      else if (part.fieldname.startsWith(questionFieldPrefix) && ++answerFields <= maxAnswerFields) (values.fragen[part.fieldname] ??= []).push(value);
       continue;
     }
     if (part.fieldname !== 'fotos') return null;
@@ -53,6 +61,8 @@ async function readReportForm(request: FastifyRequest): Promise<{ values: Report
  */
 export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  await reportFollowUpRoutes(app, deps);
+  await reportAlertRoutes(app, deps);
   const fileLimit = { rateLimit: { max: deps.config.submissionRateLimit, timeWindow: '1 minute' } };
   // The form's map starts on the town's area; the address fields stay the way without it.
   const formMap = async (reply: FastifyReply, setup: ReportSetup) => ({ layer: await prepareMapPage(db, reply.request.tenant.id, reply), bounds: areaBounds(setup.area.boundary) });
@@ -83,7 +93,8 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
       }
     }
     const receiptTokenHash = hashToken(newToken());
-    const { id } = await fileDefectReport(deps, request.tenant.id, checked.report, receiptTokenHash);
+    const heldFor = await holdReasonsForForm(db, request.tenant.id, { description: checked.report.description, blockedWords: setup.area.blockedWords, receipts: session!.receipts });
+    const { id } = await fileDefectReport(deps, request.tenant.id, { ...checked.report, heldFor, lang: request.lang }, receiptTokenHash);
     await addReceiptToSession(db, request.tenant.id, session!, receiptTokenHash);
     return reply.redirect(`${reportsPath}/${id}/eingang`, 303);
   });
@@ -142,6 +153,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ModuleDeps): Prom
     const { id } = request.params;
     const report = isUuid(id) ? await loadPublicReport(db, request.tenant.id, id) : undefined;
     if (!report) return reply.callNotFound();
+    if (report.duplicateOf) return reply.redirect(`${reportsPath}/${report.duplicateOf}`, 302);
     return sendPage(reply, <ReportPage ctx={ctxOf(request)} report={report} supported={request.query.unterstuetzt === '1'} />);
   });
 }

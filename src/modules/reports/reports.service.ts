@@ -9,21 +9,28 @@ import { normalizeEmail } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
+import { enqueueAlerts } from './report-alerts.js';
+import type { HoldReason } from './report-moderation.js';
+import { checkFormAnswers } from './report-questions.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listFirstReleasedPhotos, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listFirstReleasedPhotos, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
 /** What a town needs to take reports: categories, the street list and its area. */
-export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null } }
+export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null; blockedWords: string[] } }
 
 /** The report form as typed (everything kept for a re-render). */
-export interface ReportFormValues { kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string }
+export interface ReportFormValues {
+  kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string;
+  /** Answers to extra questions by form field (report-questions.ts), every category's as sent. */
+  fragen: Record<string, string[]>;
+}
 
 /** An uploaded file before it is checked: its name as sent, its bytes, whether the upload limit cut it off. */
 export interface UploadedPhoto { filename: string; bytes: Buffer; truncated: boolean }
 
 /** A report that passed every check, ready to be stored. */
-export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[]; attributes?: AttributeAnswers }
+export interface CheckedReport { category: ReportCategory; location: ReportLocation; description: string; email: string | null; photos: ProcessedPhoto[]; attributes?: AttributeAnswers; heldFor?: readonly HoldReason[]; lang?: Lang }
 
 /** The town's report set-up, or undefined when it takes no reports (no area or no categories configured). */
 export async function loadReportSetup(db: Db, tenantId: string): Promise<ReportSetup | undefined> {
@@ -59,6 +66,8 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
   else if (description.length > maxDescriptionLength) errors.beschreibung = t(lang, 'errorDescriptionTooLong', { max: maxDescriptionLength, length: description.length });
   const email = values.email.trim() ? normalizeEmail(values.email) : null;
   if (values.email.trim() && !email) errors.email = t(lang, 'errorEmail');
+  const answers = category ? checkFormAnswers(category, values.fragen, lang) : undefined;
+  if (answers && !answers.ok) Object.assign(errors, answers.errors);
   const photoError = uploads.length > maxPhotos ? t(lang, 'errorTooManyPhotos', { max: maxPhotos }) : uploads.find((u) => u.truncated) && t(lang, 'errorPhotoTooLarge', { file: uploads.find((u) => u.truncated)!.filename });
   if (photoError) errors.fotos = photoError;
   if (Object.keys(errors).length > 0) {
@@ -72,7 +81,7 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
     if (processed === 'tooManyPixels') return { ok: false, errors: { fotos: t(lang, 'errorPhotoTooManyPixels', { file: upload.filename, max: maxInputPixels / 1_000_000 }) } };
     photos.push(processed);
   }
-  return { ok: true, report: { category: category!, location: location as ReportLocation, description, email, photos } };
+  return { ok: true, report: { category: category!, location: location as ReportLocation, description, email, photos, attributes: answers?.ok ? answers.answers : {} } };
 }
 
 /**
@@ -93,10 +102,11 @@ export async function fileDefectReport(
     await insertReport(trx, {
       tenantId, id, categoryId: report.category.id, departmentId: report.category.departmentId,
       lat: report.location.lat, lon: report.location.lon, locationLabel: report.location.label,
-      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes,
+      description: report.description, address: report.location.address, reporterEmail: report.email, receiptTokenHash, photos: stored, attributes: report.attributes, heldFor: report.heldFor, lang: report.lang,
     });
+    if (!report.heldFor?.length) await enqueueAlerts(trx, tenantId, id);
     const actor = origin ? `open311:${origin.open311ClientId}` : 'citizen';
-    await recordAudit(trx, { tenantId, actor, action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length } });
+    await recordAudit(trx, { tenantId, actor, action: 'report.filed', subject: `report:${id}`, details: { category: report.category.code, photos: stored.length, held: (report.heldFor ?? []).join(',') } });
     return origin ? insertOpen311Request(trx, tenantId, id, origin.open311ClientId) : null;
   });
   return { id, token };
@@ -106,7 +116,7 @@ export async function fileDefectReport(
 export async function loadReceipt(db: Db, tenantId: string, receiptTokenHashes: readonly string[], id: string) {
   return inTransaction(db, { tenantId, receiptTokenHashes }, async (trx) => {
     const details = await findReportDetails(trx, id);
-    const report = details && (await findPublicReport(trx, id));
+    const report = details && (await findReport(trx, id));
     return report && details ? { report, details } : undefined;
   });
 }
@@ -130,7 +140,7 @@ export function loadPublicReport(db: Db, tenantId: string, id: string): Promise<
 
 /** A released photo's file store addresses, for the public page; undefined unless a clerk released it. */
 export async function loadReleasedPhoto(db: Db, tenantId: string, id: string, position: number): Promise<{ sha256: string; thumbnailSha256: string } | undefined> {
-  const photo = await inTransaction(db, { tenantId }, (trx) => findReportPhoto(trx, id, position));
+  const photo = await inTransaction(db, { tenantId }, async (trx) => (await findPublicReport(trx, id)) && findReportPhoto(trx, id, position));
   return photo?.released ? photo : undefined;
 }
 
@@ -177,9 +187,12 @@ export async function findNearbyReports(db: Db, tenantId: string, categoryId: st
  * is a hash of the session's id hash and the report, so the row says nothing about the session.
  * Returns false for an unknown report.
  */
-export async function supportReport(db: Db, tenantId: string, reportId: string, sessionIdHash: string): Promise<boolean> {
+export async function supportReport(db: Db, tenantId: string, id: string, sessionIdHash: string): Promise<boolean> {
   return inTransaction(db, { tenantId }, async (trx) => {
-    if (!(await findPublicReport(trx, reportId))) return false;
+    const found = await findPublicReport(trx, id);
+    if (!found) return false;
+    // Supporting a merged report supports the one it was merged into.
+    const reportId = found.duplicateOf ?? id;
     const added = await insertSupport(trx, tenantId, reportId, hashToken(`${sessionIdHash}:${reportId}`));
     if (added) await recordAudit(trx, { tenantId, actor: 'citizen', action: 'report.supported', subject: `report:${reportId}` });
     return true;

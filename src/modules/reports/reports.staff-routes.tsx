@@ -13,6 +13,7 @@ import { listDepartments } from '../tenants/tenants.repository.js';
 import { reportStatuses } from './report.js';
 import { findReportPhoto, findStaffReport, listDepartmentReports, listReportEvents } from './reports.repository.js';
 import { prepareMapPage } from './report-map.js';
+import { listDuplicates } from './report-merge.js';
 import { asReportClerk, parseReportChange, triageReport, type ReportChange } from './report-triage.js';
 import { t } from './report-staff.i18n.js';
 import { checkClientInput, loadOpen311Clients, registerOpen311Client, revokeClient, type ClientProblem } from './open311-clients.js';
@@ -20,8 +21,8 @@ import { open311AdminPath, Open311ClientsPage } from './views/open311-admin-page
 import { reportInboxViews, ReportInboxPage, staffReportsPath, StaffReportPage, type ReportInboxView, type StaffReportFormState } from './views/report-staff-pages.js';
 
 const pageSize = 25;
-const formPaths = { stand: 'status', freigabe: 'release', weiterleiten: 'reassign', notizen: 'note' } as const satisfies Record<string, ReportChange['kind']>;
-const errorTexts = { required: 'errorRequired', tooLong: 'errorTooLong', invalid: 'errorInvalid' } as const;
+const formPaths = { stand: 'status', freigabe: 'release', weiterleiten: 'reassign', notizen: 'note', pruefung: 'moderate', zusammenfuehren: 'merge' } as const satisfies Record<string, ReportChange['kind']>;
+const errorTexts = { required: 'errorRequired', tooLong: 'errorTooLong', invalid: 'errorInvalid', notAReport: 'errorNotAReport' } as const;
 const clientErrorTexts = { nameMissing: 'errorNameMissing', nameTooLong: 'errorNameTooLong', nameTaken: 'errorNameTaken', perHourInvalid: 'errorPerHour' } as const;
 
 /**
@@ -43,10 +44,10 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
   app.get(staffReportsPath, async (request: FastifyRequest<{ Querystring: { ansicht?: string; seite?: string } }>, reply) => {
     const signedIn = await requireStaff(request, reply);
     if (!signedIn) return reply;
-    const view: ReportInboxView = request.query.ansicht === 'erledigt' ? 'erledigt' : 'offen';
+    const view: ReportInboxView = request.query.ansicht === 'erledigt' || request.query.ansicht === 'pruefen' ? request.query.ansicht : 'offen';
     const page = Math.min(Math.max(Number.parseInt(request.query.seite ?? '1', 10) || 1, 1), 10_000);
     const rows = await asReportClerk(db, request.tenant.id, signedIn.staff, (trx) =>
-      listDepartmentReports(trx, { statuses: reportInboxViews[view], limit: pageSize + 1, offset: (page - 1) * pageSize }));
+      listDepartmentReports(trx, { ...reportInboxViews[view], limit: pageSize + 1, offset: (page - 1) * pageSize }));
     const { name } = await departments(request);
     return sendPage(reply, <ReportInboxPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={view} reports={rows.slice(0, pageSize)} page={page} hasNext={rows.length > pageSize} departmentName={name} />);
   });
@@ -58,12 +59,12 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
       const found = await findStaffReport(trx, id);
       if (!found) return undefined;
       await recordAudit(trx, { tenantId: request.tenant.id, actor: `staff:${signedIn.staff.id}`, action: 'report.viewed', subject: `report:${id}` });
-      return { found, events: await listReportEvents(trx, id) };
+      return { found, events: await listReportEvents(trx, id), duplicates: await listDuplicates(trx, id) };
     });
     if (!loaded) return reply.callNotFound();
     const { list, name } = await departments(request);
     const layer = await prepareMapPage(db, request.tenant.id, reply);
-    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={loaded.found} events={loaded.events} departments={list} departmentName={name} state={state} layer={layer} />, code);
+    return sendPage(reply, <StaffReportPage ctx={signedIn.ctx} staffName={signedIn.staff.name} view={{ ...loaded.found, duplicates: loaded.duplicates }} events={loaded.events} departments={list} departmentName={name} state={state} layer={layer} />, code);
   }
 
   app.get(`${staffReportsPath}/:id`, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
@@ -87,7 +88,7 @@ export async function reportStaffRoutes(app: FastifyInstance, deps: ModuleDeps):
         const errors = Object.fromEntries(Object.entries(parsed.errors).map(([field, problem]) => [field, t(request.lang, errorTexts[problem])]));
         return showReport(request, reply, signedIn, id, { form, values: parsed.values, errors }, 422);
       }
-      const outcome = await triageReport(db, { tenantId: request.tenant.id, staff: signedIn.staff, reportId: id, seen, change: parsed.change });
+      const outcome = await triageReport(db, { tenantId: request.tenant.id, staff: signedIn.staff, reportId: id, seen, change: parsed.change, followUpDays: deps.config.reportFollowUpDays });
       if (outcome === 'notFound') return reply.callNotFound();
       if (outcome === 'done') {
         // Passed on, the report may be out of the clerk's sight: back to the inbox then.

@@ -5,6 +5,7 @@ import { enqueueJob, type JobHandler } from '../../platform/jobs/jobs.js';
 import { purgeAppointmentContacts } from '../appointments/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Service } from '../catalog/index.js';
+import { redactClosedReports } from '../reports/index.js';
 import {
   actAsRetentionJob, countDeletedSince, lockRetentionRun, countDueCases, deleteCases, fileAddressInUse, listDueCases, listFileDeletions,
   removeFileDeletion, retentionJob, type CaseStub, type DueCase,
@@ -26,6 +27,8 @@ export interface RetentionOutcome {
   filesRemoved: number;
   /** The run stopped at its limit with due cases left. */
   more: boolean;
+  /** Defect reports whose private part was removed (ADR 0026). */
+  reportsRedacted?: number;
 }
 
 /** Runs fn in one transaction of the town as the retention job's role. */
@@ -76,8 +79,9 @@ export async function runRetention(deps: RetentionDeps, tenantId: string, option
   }
   // Appointments keep contact data for days, not years: their own period (ADR 0024).
   await purgeAppointmentContacts(deps.db, tenantId, { actor: options.actor, now });
+  const reportsRedacted = await redactClosedReports((fn) => asRetentionJob(deps.db, tenantId, fn), tenantId, { actor: options.actor, now });
   const filesRemoved = await removeDeletedFiles(deps, tenantId);
-  return { deleted, due: [], filesRemoved, more };
+  return { deleted, due: [], filesRemoved, more, reportsRedacted };
 }
 
 /**

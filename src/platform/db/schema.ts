@@ -545,7 +545,7 @@ export interface Database {
     updated_at: Generated<Date>;
   };
   /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
-  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null> };
+  report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null>; blocked_words: ColumnType<string[], string[] | undefined, string[]>; retention_days: ColumnType<number, number | undefined, number> };
   report_streets: { tenant_id: string; id: Generated<string>; name: string; lat: number; lon: number };
   report_categories: {
     tenant_id: string;
@@ -573,16 +573,36 @@ export interface Database {
     public_description: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: Timestamp;
     updated_at: Timestamp;
+    /** public, held (waits for a clerk) or spam (never public). */
+    moderation: ColumnType<string, string | undefined, string>;
+    /** The report this one was merged into. */
+    duplicate_of: ColumnType<string | null, never, string | null>;
   };
   report_details: {
-    tenant_id: string; report_id: string; description: string; address: string | null; reporter_email: string | null; receipt_token_hash: string;
+    tenant_id: string; report_id: string; description: string; address: ColumnType<string | null, string | null, null>; reporter_email: ColumnType<string | null, string | null, null>; receipt_token_hash: string;
     /** Answers to the category's extra questions. */
-    attributes: ColumnType<Record<string, string | string[]>, string | undefined, never>;
+    attributes: ColumnType<Record<string, string | string[]>, string | undefined, string>;
+    /** Why the report was held for moderation. */
+    held_for: ColumnType<string[], string[] | undefined, string[]>;
+    /** The reporter's language (de, en): the mails about the report are written in it. */
+    lang: ColumnType<string, string | undefined, never>;
+    /** When retention removed what the reporter typed (the description is then empty). */
+    redacted_at: ColumnType<Date | null, never, Date>;
   };
-  /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
-  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null };
+  /** Alerts on new public reports by category, street and/or box (ADR 0026); confirmed opt-in. */
+  report_alerts: {
+    tenant_id: string; id: Generated<string>; email: string; category_id: string | null; street_id: string | null;
+    min_lat: number | null; min_lon: number | null; max_lat: number | null; max_lon: number | null;
+    lang: ColumnType<string, string | undefined, never>; created_at: Generated<Date>; confirmed_at: Date | null;
+  };
+  /** SHA-256 of each alert mail's token (confirm or unsubscribe). */
+  report_alert_tokens: { token_hash: string; tenant_id: string; alert_id: string; created_at: Generated<Date> };
+  /** The one "is it really fixed?" question per report, four weeks after done: token hash and answer. */
+  report_follow_ups: { tenant_id: string; report_id: string; token_hash: string; sent_at: Generated<Date>; answered_at: Date | null; fixed: boolean | null };
   /** A town's map tiles and their attribution (ADR 0026); without a row the OpenStreetMap default. */
   report_map_settings: { tenant_id: string; tile_url: string; attribution: string; updated_at: Generated<Date> };
+  /** Systems that may post reports through Open311 (ADR 0026); only the key's SHA-256 is stored. */
+  open311_clients: { tenant_id: string; id: Generated<string>; name: string; key_hash: string; requests_per_hour: ColumnType<number, number | undefined, number>; created_at: Generated<Date>; revoked_at: Date | null; moderated: ColumnType<boolean, boolean | undefined, boolean> };
   /** Reports posted through Open311: by which client, and their spec token. */
   open311_requests: { tenant_id: string; report_id: string; client_id: string; token: Generated<string>; created_at: Generated<Date> };
   report_photos: {
@@ -597,7 +617,7 @@ export interface Database {
   };
   report_supports: { tenant_id: string; report_id: string; supporter_hash: string; created_at: Timestamp };
   /** The back office history of a report: status changes, internal notes, releases, reassignments. */
-  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
+  report_events: { tenant_id: string; id: Generated<string>; report_id: string; occurred_at: Generated<Date>; staff_id: string | null; kind: string; details: ColumnType<Record<string, unknown>, string | undefined, never> };
   /** SHA-256 of the unsubscribe token of each status mail sent to a reporter. */
   report_mail_tokens: { token_hash: string; tenant_id: string; report_id: string; created_at: Timestamp };
   /** Reports whose reporter asked for no further mails. */

@@ -2,13 +2,16 @@ import { formatDate, localize, type Lang } from '../../../platform/i18n/i18n.js'
 import { Button, CsrfField, ErrorSummary, inputId, Paragraphs, SelectField, SummaryList, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { t as viewText } from '../../../platform/views/views.i18n.js';
-import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type PublicReport, type ReportCategory, type ReportStatus } from '../report.js';
+import { approximate, maxDescriptionLength, maxPhotos, nearbyMetres, newReportPath, reportsPath, type Moderation, type PublicReport, type ReportCategory, type ReportStatus } from '../report.js';
 import type { ReportFormValues, ReportSetup } from '../reports.service.js';
 import { t } from '../reports.i18n.js';
 import type { TileLayer } from '../report-map.js';
 import { t as mapText } from '../report-map.i18n.js';
 import { feedHref } from '../report-feeds.js';
 import { mapScripts, MapRegion } from './report-map.js';
+import { alertsPath } from '../report-alerts.js';
+import { t as alertText } from '../report-alerts.i18n.js';
+import { ExtraQuestions } from './report-question-fields.js';
 
 /** A page's map: the town's tiles and where to start (south, west, north, east). */
 export interface PageMap { layer: TileLayer; bounds: readonly number[] }
@@ -51,6 +54,7 @@ export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; va
         <SelectField name="kategorie" label={t(lang, 'categoryLabel')} value={values.kategorie} lang={lang} error={errors.kategorie}
           placeholder={t(lang, 'streetPlaceholder')}
           options={setup.categories.map((c) => ({ value: c.code, label: `${localize(c.name, lang)} – ${localize(c.description, lang)}` }))} />
+        <ExtraQuestions lang={lang} categories={setup.categories} values={values.fragen} errors={errors} />
         <fieldset class="kern-fieldset form-field" aria-describedby={`${inputId('ort')}-hint`}>
           <legend class="kern-label">{t(lang, 'locationLegend')}</legend>
           <div class="kern-hint" id={`${inputId('ort')}-hint`}>{t(lang, 'locationHint')}</div>
@@ -118,7 +122,7 @@ function NearbyReports(props: { ctx: PageContext; reports: PublicReport[]; photo
 }
 
 /** The receipt after a report is stored: what was sent, for this browser only. */
-export function ReportReceiptPage(props: { ctx: PageContext; report: PublicReport; details: { description: string; address: string | null; reporterEmail: string | null; photos: number } }) {
+export function ReportReceiptPage(props: { ctx: PageContext; report: PublicReport & { moderation: Moderation }; details: { description: string; address: string | null; reporterEmail: string | null; photos: number } }) {
   const { ctx, report, details } = props;
   const { lang } = ctx;
   return (
@@ -128,7 +132,10 @@ export function ReportReceiptPage(props: { ctx: PageContext; report: PublicRepor
           <span class="kern-icon kern-icon--success" aria-hidden="true"></span>
           <h1 class="kern-title">{t(lang, 'receiptTitle')}</h1>
         </div>
-        <div class="kern-alert__body"><p class="kern-body">{t(lang, 'receiptIntro')}</p></div>
+        <div class="kern-alert__body">
+          <p class="kern-body">{t(lang, 'receiptIntro')}</p>
+          {report.moderation === 'held' && <p class="kern-body">{t(lang, 'receiptHeld')}</p>}
+        </div>
       </div>
       <SummaryList lang={lang} rows={[
         { key: t(lang, 'category'), value: localize(report.category.name, lang) },
@@ -155,6 +162,7 @@ export function ReportListPage(props: { ctx: PageContext; reports: PublicReport[
       <p class="kern-body">{t(lang, 'listIntro')}</p>
       {props.acceptsReports && <p class="kern-body"><a class="kern-btn kern-btn--primary" href={newReportPath}><span class="kern-label">{t(lang, 'reportLink')}</span></a></p>}
       {map && reports.length > 0 && <MapRegion lang={lang} layer={map.layer} bounds={map.bounds} mode="reports" label={mapText(lang, 'listMapLabel')} />}
+      {props.acceptsReports && <p class="kern-body"><a class="kern-link" href={alertsPath}>{alertText(lang, 'formTitle')}</a></p>}
       {reports.length === 0 ? <p class="kern-body">{t(lang, 'listEmpty')}</p> : (
         <ul class="kern-list service-list" aria-label={t(lang, 'listLabel')}>
           {reports.map((r) => (

@@ -2,9 +2,10 @@ import { formatDate, localize, type Lang, type Localized } from '../../../platfo
 import { Alert, Button, ChoiceField, CsrfField, ErrorSummary, Paragraphs, SelectField, SummaryList, Table, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import { StaffBar } from '../../cases/index.js';
-import { maxDescriptionLength, reportStatuses, reportsPath, type PublicReport, type ReportStatus } from '../report.js';
+import { maxDescriptionLength, reportStatuses, reportsPath, type Moderation, type PublicReport, type ReportStatus } from '../report.js';
 import type { InboxReport, ReportEventKind } from '../reports.repository.js';
-import { maxCommentLength, maxNoteLength } from '../report-triage.js';
+import { maxCommentLength, maxNoteLength, type ReportChange } from '../report-triage.js';
+import type { HoldReason } from '../report-moderation.js';
 import { t } from '../report-staff.i18n.js';
 import type { TileLayer } from '../report-map.js';
 import { t as mapText } from '../report-map.i18n.js';
@@ -14,8 +15,13 @@ import { reportStatisticsPath } from './report-statistics-page.js';
 /** Back office paths of the defect reports. */
 export const staffReportsPath = '/verwaltung/maengel';
 
-/** The two views of the report inbox: still to do, or finished. */
-export const reportInboxViews = { offen: ['received', 'in_progress'], erledigt: ['done', 'rejected'] } as const satisfies Record<string, readonly ReportStatus[]>;
+/** The views of the report inbox: still to do, held for moderation (suspected spam), or finished (rejected spam included). */
+export const reportInboxViews = {
+  offen: { statuses: ['received', 'in_progress'], moderation: ['public'] },
+  pruefen: { statuses: reportStatuses, moderation: ['held'] },
+  erledigt: { statuses: ['done', 'rejected'], moderation: ['public', 'spam'] },
+} as const satisfies Record<string, { statuses: readonly ReportStatus[]; moderation: readonly Moderation[] }>;
+const viewLabels = { offen: 'viewOpen', pruefen: 'viewHeld', erledigt: 'viewClosed' } as const;
 /** A view of the report inbox. */
 export type ReportInboxView = keyof typeof reportInboxViews;
 
@@ -29,7 +35,7 @@ export function ReportInboxPage(props: {
 }) {
   const { lang } = props.ctx;
   const pageUrl = (page: number) => `${staffReportsPath}?ansicht=${props.view}&seite=${page}`;
-  const viewLabel = props.view === 'offen' ? t(lang, 'viewOpen') : t(lang, 'viewClosed');
+  const viewLabel = t(lang, viewLabels[props.view]);
   return (
     <Layout ctx={props.ctx} title={`${t(lang, 'inboxTitle')}: ${viewLabel}`}>
       <StaffBar ctx={props.ctx} staffName={props.staffName} />
@@ -40,7 +46,7 @@ export function ReportInboxPage(props: {
         <ul class="kern-list">
           {(Object.keys(reportInboxViews) as ReportInboxView[]).map((name) => (
             <li key={name}>
-              <a class="kern-link" href={`${staffReportsPath}?ansicht=${name}`} aria-current={name === props.view ? 'page' : undefined}>{name === 'offen' ? t(lang, 'viewOpen') : t(lang, 'viewClosed')}</a>
+              <a class="kern-link" href={`${staffReportsPath}?ansicht=${name}`} aria-current={name === props.view ? 'page' : undefined}>{t(lang, viewLabels[name])}</a>
             </li>
           ))}
         </ul>
@@ -71,7 +77,13 @@ export function ReportInboxPage(props: {
 
 /** A report as the back office sees it. */
 export interface StaffReportView {
-  report: PublicReport;
+  report: PublicReport & { moderation: Moderation };
+  /** Why it was held for moderation. */
+  heldFor: string[];
+  /** When retention removed what the reporter typed. */
+  redactedAt: Date | null;
+  /** The reports merged into this one. */
+  duplicates: string[];
   departmentId: string;
   updatedAt: Date;
   description: string;
@@ -86,12 +98,14 @@ export interface StaffReportView {
 export interface ReportEventView { id: string; occurredAt: Date; kind: ReportEventKind; details: Record<string, unknown>; staffName: string | null }
 
 /** Which form failed and why, with what was typed: the page is shown again with it. */
-export interface StaffReportFormState { form?: 'status' | 'release' | 'reassign' | 'note'; values?: Record<string, string>; errors?: FieldErrors; alert?: string }
+export interface StaffReportFormState { form?: ReportChange['kind']; values?: Record<string, string>; errors?: FieldErrors; alert?: string }
 
 function describeEvent(lang: Lang, e: ReportEventView, departmentName: (id: string) => string): string {
   switch (e.kind) {
     case 'status': return t(lang, 'event_status', { from: statusName(lang, String(e.details.from)), to: statusName(lang, String(e.details.to)) });
     case 'reassigned': return t(lang, 'event_reassigned', { from: departmentName(String(e.details.from)), to: departmentName(String(e.details.to)) });
+    case 'moderated': return t(lang, e.details.decision === 'spam' ? 'event_moderated_spam' : 'event_moderated_public');
+    case 'merged': return t(lang, typeof e.details.into === 'string' ? 'event_merged_into' : 'event_merged_from');
     default: return t(lang, `event_${e.kind}`);
   }
 }
@@ -124,6 +138,12 @@ export function StaffReportPage(props: {
       <ErrorSummary errors={state.errors ?? {}} lang={lang} />
       <SummaryList lang={lang} rows={[
         { key: t(lang, 'status'), value: statusName(lang, report.status) },
+        { key: t(lang, 'moderation'), value: t(lang, `moderation_${report.moderation}`) },
+        ...(view.duplicates.length > 0 ? [{
+          key: t(lang, 'duplicates'),
+          value: <ul class="kern-list">{view.duplicates.map((id) => <li key={id}><a class="kern-link" href={`${staffReportsPath}/${id}`}>{`${staffReportsPath}/${id}`}</a></li>)}</ul>,
+        }] : []),
+        ...(report.duplicateOf ? [{ key: t(lang, 'duplicateOf'), value: <a class="kern-link" href={`${staffReportsPath}/${report.duplicateOf}`}>{`${staffReportsPath}/${report.duplicateOf}`}</a> }] : []),
         { key: t(lang, 'department'), value: props.departmentName(view.departmentId) },
         { key: t(lang, 'received'), value: formatDate(report.createdAt, lang, true) },
         ...(view.address ? [{ key: t(lang, 'address'), value: view.address }] : []),
@@ -139,7 +159,7 @@ export function StaffReportPage(props: {
       ]} />
       {props.layer && <MapRegion lang={lang} layer={props.layer} mode="point" label={mapText(lang, 'pointMapLabel')} point={report} bounds={[report.lat, report.lon, report.lat, report.lon]} />}
       <h2 class="kern-heading-large">{t(lang, 'description')}</h2>
-      <Paragraphs text={view.description} />
+      {view.redactedAt ? <p class="kern-body">{t(lang, 'redacted', { date: formatDate(view.redactedAt, lang) })}</p> : <Paragraphs text={view.description} />}
       <h2 class="kern-heading-large">{t(lang, 'photos')}</h2>
       {view.photos.length === 0 ? <p class="kern-body">{t(lang, 'noPhotos')}</p> : (
         <ul class="kern-list report-photos">
@@ -152,6 +172,20 @@ export function StaffReportPage(props: {
             </li>
           ))}
         </ul>
+      )}
+
+      {report.moderation === 'held' && (
+        <>
+          <h2 class="kern-heading-large" id="pruefung">{t(lang, 'moderationHeading')}</h2>
+          <p class="kern-body">{t(lang, 'moderationIntro')}</p>
+          <ul class="kern-list">{view.heldFor.map((reason) => <li key={reason}>{t(lang, `heldFor_${reason as HoldReason}`)}</li>)}</ul>
+          <form method="post" action={`${base}/pruefung`} novalidate>
+            <CsrfField token={ctx.csrfToken} />
+            {seen}
+            <Button name="entscheidung" value="public">{t(lang, 'approve')}</Button>{' '}
+            <Button name="entscheidung" value="spam" variant="secondary">{t(lang, 'rejectSpam')}</Button>
+          </form>
+        </>
       )}
 
       <h2 class="kern-heading-large" id="stand">{t(lang, 'statusHeading')}</h2>
@@ -189,6 +223,18 @@ export function StaffReportPage(props: {
           lang={lang} placeholder={t(lang, 'choose')} options={props.departments.filter((d) => d.id !== view.departmentId).map((d) => ({ value: d.id, label: d.name }))} />
         <Button variant="secondary">{t(lang, 'reassign')}</Button>
       </form>
+
+      {!report.duplicateOf && (
+        <>
+          <h2 class="kern-heading-large" id="zusammenfuehren">{t(lang, 'mergeHeading')}</h2>
+          <form method="post" action={`${base}/zusammenfuehren`} novalidate>
+            <CsrfField token={ctx.csrfToken} />
+            {seen}
+            <TextField name="meldung" label={t(lang, 'mergeLabel')} hint={t(lang, 'mergeHint')} value={value('merge', 'meldung', '')} error={errorsOf('merge').meldung} lang={lang} />
+            <Button variant="secondary">{t(lang, 'merge')}</Button>
+          </form>
+        </>
+      )}
 
       <h2 class="kern-heading-large" id="verlauf">{t(lang, 'history')}</h2>
       {props.events.length === 0 ? <p class="kern-body">{t(lang, 'historyEmpty')}</p> : (
