@@ -8,7 +8,7 @@ import type { Tenant } from '../tenants/tenant.js';
 
 const newLocation = {
   name: 'Bürgerbüro im Rathaus', address: 'Rathausplatz 1, 12345 Teststadt', accessibility: 'Stufenloser Zugang über den Seiteneingang.',
-  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'B', releaseTime: '',
+  department: 'buergerbuero', horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'B', releaseTime: '', contactRetentionDays: '30',
 };
 const week = { hours1: '08:00–12:00, 13:00–16:00', hours2: '8:00-12:00', hours3: '', hours4: '08.00 bis 12.00, 14:00 - 18:00', hours5: '08:00–12:00', hours6: '', hours7: '' };
 
@@ -61,7 +61,7 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     const form = await admin.get('/verwaltung/admin/termine/neu');
     assert.equal(form.statusCode, 200);
     assert.equal(inputValue(form.body, 'horizonDays'), '56');
-    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX', ticketLetter: 'Ä', releaseTime: '25:00' };
+    const bad = { ...newLocation, name: '', department: '', horizonDays: 'acht Wochen', leadHours: '-1', slotMinutes: '7', holidayRegion: 'XX', ticketLetter: 'Ä', releaseTime: '25:00', contactRetentionDays: '0' };
     const refused = await admin.post('/verwaltung/admin/termine/neu', bad);
     assert.equal(refused.statusCode, 422);
     assert.equal(fieldError(refused.body, 'name'), 'Geben Sie den Namen des Standorts ein.');
@@ -73,6 +73,8 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     assert.equal(fieldError(refused.body, 'ticketLetter'), 'Wählen Sie einen Buchstaben von A bis Z.');
     assert.equal(fieldError(refused.body, 'releaseTime'), 'Geben Sie eine Uhrzeit wie 07:30 ein, oder lassen Sie das Feld leer.');
     assert.equal(inputValue(refused.body, 'releaseTime'), '25:00');
+    assert.equal(fieldError(refused.body, 'contactRetentionDays'), 'Geben Sie eine ganze Zahl von 1 bis 365 Tagen ein, nach denen Namen und E-Mail-Adressen gelöscht werden.');
+    assert.equal(inputValue(refused.body, 'contactRetentionDays'), '0');
     assert.equal(inputValue(refused.body, 'horizonDays'), 'acht Wochen');
     assert.equal(inputValue(refused.body, 'address'), 'Rathausplatz 1, 12345 Teststadt');
     assert.match(refused.body, /<title>Nicht gespeichert: /);
@@ -83,6 +85,7 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     const refusedInEnglish = await english.post('/verwaltung/admin/termine/neu', { ...bad, department: 'gibt-es-nicht', name: 'Nebenstelle' });
     assert.equal(refusedInEnglish.statusCode, 422);
     assert.equal(fieldError(refusedInEnglish.body, 'horizonDays'), 'Enter a whole number from 1 to 365 days.');
+    assert.equal(fieldError(refusedInEnglish.body, 'contactRetentionDays'), 'Enter a whole number from 1 to 365 days after which names and e-mail addresses are deleted.');
     assert.equal(inputValue(refusedInEnglish.body, 'name'), 'Nebenstelle');
     const unknownDepartment = await english.post('/verwaltung/admin/termine/neu', { ...newLocation, department: 'gibt-es-nicht' });
     assert.equal(fieldError(unknownDepartment.body, 'department'), 'There is no such department, or it is deactivated.');
@@ -103,6 +106,15 @@ describe('appointment configuration under /verwaltung/admin/termine', () => {
     // New days released at a time of day (batch release), typed as 7.30.
     assert.equal((await admin.post(path, { ...newLocation, releaseTime: '7.30' })).headers.location, `${path}?erledigt=locationSaved`);
     assert.equal(inputValue((await admin.get(path)).body, 'releaseTime'), '07:30');
+    // How long contact data is kept (the retention job reads it); 366 days is refused, nothing changed.
+    assert.equal(inputValue((await admin.get(path)).body, 'contactRetentionDays'), '30');
+    const tooLong = await admin.post(path, { ...newLocation, releaseTime: '7.30', contactRetentionDays: '366' });
+    assert.equal(tooLong.statusCode, 422);
+    assert.equal(inputValue(tooLong.body, 'contactRetentionDays'), '366');
+    assert.equal((await admin.post(path, { ...newLocation, releaseTime: '7.30', contactRetentionDays: '90' })).headers.location, `${path}?erledigt=locationSaved`);
+    assert.equal(inputValue((await admin.get(path)).body, 'contactRetentionDays'), '90');
+    const kept = await sql<{ days: number }>`select contact_retention_days as days from appointment_locations where id = ${path.split('/').pop()}`.execute(app.database.db);
+    assert.equal(kept.rows[0]!.days, 90);
   });
 
   it('adds counters (no two of one name) and deactivates one', async () => {

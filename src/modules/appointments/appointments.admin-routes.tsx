@@ -33,7 +33,7 @@ function describe(lang: Lang, errors: Partial<Record<string, AppointmentText>>):
   return Object.fromEntries(Object.entries(errors).map(([k, text]) => [k, typeof text === 'string' ? t(lang, text) : t(lang, text!.key, text!.params)]));
 }
 
-const locationFields = ['name', 'address', 'accessibility', 'department', 'horizonDays', 'leadHours', 'slotMinutes', 'holidayRegion', 'ticketLetter', 'releaseTime'] as const;
+const locationFields = ['name', 'address', 'accessibility', 'department', 'horizonDays', 'leadHours', 'slotMinutes', 'holidayRegion', 'ticketLetter', 'releaseTime', 'contactRetentionDays'] as const;
 const offerFields = ['offerService', 'offerMinutes', 'offerExtraMinutes', 'offerMaxPersons'] as const;
 const hoursFields = [1, 2, 3, 4, 5, 6, 7].map(hoursField);
 const closureFields = ['closureFirst', 'closureLast', 'closureReason'] as const;

@@ -7,12 +7,13 @@ import type { BusySpan, HolidayRegion, OpeningInterval, ServiceChoice } from './
 /** A location's columns as the module writes them. */
 export type LocationValues = Omit<AppointmentLocation, 'id' | 'active'>;
 
-const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'deactivated_at'] as const;
+const locationColumns = ['id', 'department_id', 'name', 'address', 'accessibility', 'holiday_region', 'horizon_days', 'lead_minutes', 'slot_minutes', 'ticket_letter', 'contact_retention_days', 'deactivated_at'] as const;
 
-function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null }): AppointmentLocation {
+function toLocation(row: { id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number; slot_minutes: number; ticket_letter: string; release_time: string | null; contact_retention_days: number; deactivated_at: Date | null }): AppointmentLocation {
   return {
     id: row.id, departmentId: row.department_id, name: row.name, address: row.address, accessibility: row.accessibility,
-    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, releaseTime: row.release_time, active: row.deactivated_at === null,
+    holidayRegion: row.holiday_region as HolidayRegion, horizonDays: row.horizon_days, leadMinutes: row.lead_minutes, slotMinutes: row.slot_minutes, ticketLetter: row.ticket_letter, releaseTime: row.release_time,
+    contactRetentionDays: row.contact_retention_days, active: row.deactivated_at === null,
   };
 }
 
@@ -20,6 +21,7 @@ function locationRow(tenantId: string, v: LocationValues) {
   return {
     tenant_id: tenantId, department_id: v.departmentId, name: v.name, address: v.address, accessibility: v.accessibility,
     holiday_region: v.holidayRegion, horizon_days: v.horizonDays, lead_minutes: v.leadMinutes, slot_minutes: v.slotMinutes, ticket_letter: v.ticketLetter, release_time: v.releaseTime,
+    contact_retention_days: v.contactRetentionDays,
   };
 }
 
@@ -49,7 +51,7 @@ export async function updateLocation(trx: Trx, id: string, values: LocationValue
 /** A location row with everything configured for it, as one query returns it. */
 interface SetupRow {
   id: string; department_id: string; name: string; address: string; accessibility: string; holiday_region: string; horizon_days: number; lead_minutes: number;
-  slot_minutes: number; ticket_letter: string; release_time: string | null; deactivated_at: Date | null;
+  slot_minutes: number; ticket_letter: string; release_time: string | null; contact_retention_days: number; deactivated_at: Date | null;
   resources: AppointmentResource[]; offers: LocationOffer[]; hours: OpeningInterval[]; closures: LocationClosure[];
 }
 
@@ -60,7 +62,7 @@ interface SetupRow {
  */
 export async function listLocationSetups(trx: Trx, id?: string): Promise<LocationSetup[]> {
   const rows = await sql<SetupRow>`
-    select l.id, l.department_id, l.name, l.address, l.accessibility, l.holiday_region, l.horizon_days, l.lead_minutes, l.slot_minutes, l.ticket_letter, to_char(l.release_time, 'HH24:MI') as release_time, l.deactivated_at,
+    select l.id, l.department_id, l.name, l.address, l.accessibility, l.holiday_region, l.horizon_days, l.lead_minutes, l.slot_minutes, l.ticket_letter, to_char(l.release_time, 'HH24:MI') as release_time, l.contact_retention_days, l.deactivated_at,
       (select coalesce(json_agg(json_build_object('id', r.id, 'name', r.name, 'active', r.deactivated_at is null) order by r.name), '[]')
          from appointment_resources r where r.location_id = l.id) as resources,
       (select coalesce(json_agg(json_build_object('serviceId', s.service_id, 'minutes', s.minutes, 'minutesPerExtraPerson', s.minutes_per_extra_person, 'maxPersons', s.max_persons) order by s.service_id), '[]')

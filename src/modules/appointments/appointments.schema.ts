@@ -32,6 +32,7 @@ export const locationSchema = z.object({
   ticketLetter: z.enum(ticketLetters, m('letterInvalid')),
   // Empty: new days open at midnight; else the time of day they are released (batch release).
   releaseTime: z.string().trim().refine((v) => v === '' || clock.test(v), m('releaseTimeInvalid')).transform((v) => (v === '' ? null : normalise(v))),
+  contactRetentionDays: count(1, 365, 'retentionInvalid'),
 });
 /** The location form's fields as typed. */
 export type LocationForm = Record<keyof z.input<typeof locationSchema>, string>;

@@ -34,6 +34,7 @@ export async function seedAppointmentLocation(trx: Trx, tenantId: string, seed: 
   const id = await insertLocation(trx, tenantId, {
     departmentId: department.id, name: seed.name, address: seed.address, accessibility: seed.accessibility ?? '', holidayRegion: seed.holidayRegion ?? 'NW',
     horizonDays: seed.horizonDays ?? 56, leadMinutes: (seed.leadHours ?? 2) * 60, slotMinutes: seed.slotMinutes ?? 15, ticketLetter: seed.ticketLetter ?? 'A', releaseTime: seed.releaseTime ?? null,
+    contactRetentionDays: 30,
   });
   for (const counter of seed.counters) await insertResource(trx, tenantId, id, counter);
   for (const s of seed.services) await upsertOffer(trx, tenantId, id, { serviceId: s.service, minutes: s.minutes, minutesPerExtraPerson: s.minutesPerExtraPerson ?? 0, maxPersons: s.maxPersons ?? 1 });

@@ -61,7 +61,9 @@ async function locationValues(trx: Trx, input: LocationForm): Promise<ConfigOutc
   if (!departmentId) return { ok: false, kind: 'invalid', errors: { department: 'departmentUnknown' } };
   return {
     ok: true,
-    value: { departmentId, name: v.name, address: v.address, accessibility: v.accessibility, holidayRegion: v.holidayRegion, horizonDays: v.horizonDays, leadMinutes: v.leadHours * 60, slotMinutes: v.slotMinutes, ticketLetter: v.ticketLetter, releaseTime: v.releaseTime },
+    value: { departmentId, name: v.name, address: v.address, accessibility: v.accessibility, holidayRegion: v.holidayRegion, horizonDays: v.horizonDays, leadMinutes: v.leadHours * 60, slotMinutes: v.slotMinutes, ticketLetter: v.ticketLetter, releaseTime: v.releaseTime,
+      contactRetentionDays: v.contactRetentionDays,
+    },
   };
 }
 

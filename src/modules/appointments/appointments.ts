@@ -16,6 +16,8 @@ export interface AppointmentLocation {
   ticketLetter: string;
   /** Wall-clock 'HH:MM' at which the day entering the horizon opens for booking; null: at midnight. */
   releaseTime: string | null;
+  /** Days after an appointment or waiting place ended until its contact data is deleted (1–365). */
+  contactRetentionDays: number;
   active: boolean;
 }
 

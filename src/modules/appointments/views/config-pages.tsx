@@ -60,12 +60,12 @@ export function locationFormValues(location: AppointmentLocation, departments: D
     name: location.name, address: location.address, accessibility: location.accessibility,
     department: departments.find((d) => d.id === location.departmentId)?.key ?? '',
     horizonDays: String(location.horizonDays), leadHours: String(location.leadMinutes / 60), slotMinutes: String(location.slotMinutes), holidayRegion: location.holidayRegion,
-    ticketLetter: location.ticketLetter, releaseTime: location.releaseTime ?? '',
+    ticketLetter: location.ticketLetter, releaseTime: location.releaseTime ?? '', contactRetentionDays: String(location.contactRetentionDays),
   };
 }
 
 /** The defaults of a new location: 8 weeks ahead, 2 hours' lead, every 15 minutes, NRW. */
-export const newLocationValues = { horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'A' };
+export const newLocationValues = { horizonDays: '56', leadHours: '2', slotMinutes: '15', holidayRegion: 'NW', ticketLetter: 'A', contactRetentionDays: '30' };
 
 function LocationFields(props: { lang: Lang; values: Record<string, string>; errors: Record<string, string>; departments: DepartmentRecord[] }) {
   const { lang, values: v, errors: e } = props;
@@ -83,6 +83,7 @@ function LocationFields(props: { lang: Lang; values: Record<string, string>; err
       <SelectField name="holidayRegion" label={t(lang, 'holidayRegion')} value={v.holidayRegion ?? ''} error={e.holidayRegion} lang={lang} placeholder="–" options={holidayRegions.map((r) => ({ value: r, label: stateNames[r] }))} />
       <SelectField name="ticketLetter" label={t(lang, 'ticketLetter')} hint={t(lang, 'ticketLetterHint')} value={v.ticketLetter ?? ''} error={e.ticketLetter} lang={lang} placeholder="–"
         options={ticketLetters.map((l) => ({ value: l, label: l }))} />
+      <TextField name="contactRetentionDays" label={t(lang, 'contactRetentionDays')} hint={t(lang, 'contactRetentionDaysHint')} value={v.contactRetentionDays ?? ''} error={e.contactRetentionDays} lang={lang} inputmode="numeric" width="short" maxLength={5} />
     </div>
   );
 }
