@@ -27,11 +27,11 @@ export function useTestTown(): { readonly db: Db; readonly id: string } {
  * An office of the Bürgerbüro in the town with 20-minute identity card appointments, bookable three
  * days ahead (from `friday`: until the Monday); returns its id, department and counters by name.
  */
-export async function buildOffice(town: { db: Db; id: string }, options: { counters: string[]; openingHours: Record<number, string> }): Promise<{ id: string; departmentId: string; counterIds: string[] }> {
+export async function buildOffice(town: { db: Db; id: string }, options: { counters: string[]; openingHours: Record<number, string>; releaseTime?: string }): Promise<{ id: string; departmentId: string; counterIds: string[] }> {
   const name = `Bürgerbüro ${Math.random().toString(36).slice(2, 8)}`;
   await inTransaction(town.db, { tenantId: town.id }, (trx) => seedAppointmentLocation(trx, town.id, {
     name, address: 'Rathausplatz 1', department: 'buergerbuero', counters: options.counters, horizonDays: 3,
-    services: [{ service: 'personalausweis', minutes: 20 }], openingHours: options.openingHours,
+    services: [{ service: 'personalausweis', minutes: 20 }], openingHours: options.openingHours, releaseTime: options.releaseTime,
   }));
   const rows = (await sql<{ id: string; department_id: string; counter: string }>`select l.id, l.department_id, r.id as counter
     from appointment_locations l join appointment_resources r on r.location_id = l.id where l.name = ${name} order by r.name`.execute(town.db)).rows;

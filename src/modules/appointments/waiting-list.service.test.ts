@@ -5,7 +5,7 @@ import { confirmAppointment, holdAppointment, issueConfirmationToken } from './b
 import { blockCounter } from './counter-blocks.service.js';
 import { cancelAppointment } from './manage.service.js';
 import { buildOffice, friday, identityCard, useTestTown } from './test-offices.js';
-import { confirmWaitlistEntry, endOffer, issueEntryTokens, joinWaitingList, leaveWaitingList, maxEntriesPerAddress, offerFreeSlots, offerMinutes, type JoinRequest } from './waiting-list.service.js';
+import { confirmWaitlistEntry, endOffer, issueEntryTokens, joinWaitingList, leaveWaitingList, maxEntriesPerAddress, offerFreeSlots, offerMinutes, runOfferJob, sweepMinutes, type JoinRequest } from './waiting-list.service.js';
 
 // The offices open on Monday 30 November 2026 only (the tests' clock is the Friday before).
 const mondayEight = new Date('2026-11-30T07:00:00Z');
@@ -149,5 +149,47 @@ describe('the waiting list of a location', () => {
     assert.deepEqual(states.map((e) => e.status), ['offered', 'offered', 'waiting', 'waiting', 'waiting'], 'first joined first');
     const holds = await sql<{ n: number }>`select count(distinct resource_id)::int as n from appointment_bookings where location_id = ${office} and status = 'held'`.execute(town.db);
     assert.equal(holds.rows[0]!.n, 2, 'on two different counters');
+  });
+
+  it('offers the times of a day entering the horizon from midnight on, before the release time opens them to the public', async () => {
+    // Open Tuesdays only, booked three days ahead, new days released at 07:30: Tuesday 1 December
+    // enters the horizon on Saturday, for the public at 07:30.
+    const office = (await buildOffice(town, { counters: ['Schalter 1'], openingHours: { 2: '08:00–08:20' }, releaseTime: '07:30' })).id;
+    const tuesdayEight = new Date('2026-12-01T07:00:00Z');
+    await joinConfirmed(office, 'jana', friday);
+    const fridayLate = new Date('2026-11-27T22:55:00Z');
+    const saturdayMidnight = new Date('2026-11-27T23:00:00Z');
+
+    // The sweep before midnight offers nothing yet and comes back at midnight, not ten minutes later.
+    await runOfferJob(town.db, town.id, { locationId: office, sweep: true }, fridayLate);
+    assert.equal((await entries(office))[0]!.status, 'waiting');
+    const sweeps = async () => (await sql<{ run_at: Date }>`select run_at from jobs where kind = 'appointments.waitlist_offer' and payload->>'locationId' = ${office}
+      and payload->>'sweep' = 'true' and run_at > ${fridayLate}`.execute(town.db)).rows.map((r) => new Date(r.run_at).getTime());
+    assert.deepEqual(await sweeps(), [saturdayMidnight.getTime()], 'the next sweep at the start of the Berlin day');
+
+    // The public cannot book Tuesday yet after midnight; the list's run offers it then.
+    const afterMidnight = new Date(saturdayMidnight.getTime() + 60_000);
+    const early = await holdAppointment(town.db, town.id, { locationId: office, start: tuesdayEight, services: identityCard, name: 'Max', email: 'max.early@example.org', language: 'de' }, afterMidnight);
+    assert.ok(!early.ok && early.kind === 'slot' && early.problem === 'outsideWindow', 'not released to the public before 07:30');
+    await runOfferJob(town.db, town.id, { locationId: office, sweep: true }, afterMidnight);
+    const [jana] = await entries(office);
+    assert.equal(jana!.status, 'offered');
+    const hold = (await sql<{ start_at: Date }>`select lower(span) as start_at from appointment_bookings where id = ${jana!.offered_booking_id}`.execute(town.db)).rows[0]!;
+    assert.equal(new Date(hold.start_at).getTime(), tuesdayEight.getTime());
+    // No one waits any more, so the sweep ends; Jana books the offer, so at the release the time is gone.
+    assert.deepEqual(await sweeps(), [saturdayMidnight.getTime()]);
+    const token = await issueConfirmationToken(town.db, town.id, jana!.offered_booking_id!);
+    assert.equal((await confirmAppointment(town.db, town.id, token!, new Date(afterMidnight.getTime() + 5 * 60_000))).outcome, 'confirmed');
+    const released = await holdAppointment(town.db, town.id, { locationId: office, start: tuesdayEight, services: identityCard, name: 'Max', email: 'max.late@example.org', language: 'de' }, new Date('2026-11-28T06:30:00Z'));
+    assert.ok(!released.ok && released.kind === 'slot' && released.problem === 'taken');
+  });
+
+  it('sweeps every ten minutes during the day', async () => {
+    const { office } = await buildFullOffice(['Schalter 1']);
+    await joinConfirmed(office, 'karl', friday);
+    await runOfferJob(town.db, town.id, { locationId: office, sweep: true }, friday);
+    const next = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'appointments.waitlist_offer' and payload->>'locationId' = ${office}
+      and run_at = ${new Date(friday.getTime() + sweepMinutes * 60_000)}`.execute(town.db);
+    assert.equal(next.rows[0]!.n, 1);
   });
 });

@@ -1,7 +1,8 @@
 import { hashToken, isUuid, newToken } from '../../platform/crypto/tokens.js';
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
-import { offersOf, type AppointmentText } from './appointments.js';
+import { berlinDay, berlinMidnight } from '../../platform/i18n/i18n.js';
+import { offersOf, type AppointmentText, type LocationSetup } from './appointments.js';
 import { expireHoldsOn, findLocationDepartmentId, findLocationSetup, insertHold, shareCounters } from './appointments.repository.js';
 import { contactSchema, nextFreeDays, retryWhenTaken } from './bookings.service.js';
 import { parseInput } from './appointments.schema.js';
@@ -17,6 +18,15 @@ export const offerMinutes = 30;
 export const maxEntriesPerAddress = 3;
 /** How often the list of a location is offered what became free otherwise (holds run out, new counters, released days). */
 export const sweepMinutes = 10;
+/**
+ * The location as the list sees it: the day entering the horizon from midnight on, ignoring the
+ * release time, so waiting places are offered its times before the public may book them.
+ */
+const releasedAtMidnight = (setup: LocationSetup): LocationSetup => ({ ...setup, location: { ...setup.location, releaseTime: null } });
+
+/** The instant the Berlin day after `now`'s begins (a Berlin day lasts 23 to 25 hours). */
+const nextBerlinMidnight = (now: Date) => berlinMidnight(berlinDay(new Date(berlinMidnight(berlinDay(now)).getTime() + 30 * 3_600_000)));
+
 /** How many waiting places one offer run looks at (the rest wait for the next run). */
 const placesPerRun = 50;
 /** The job that mails the opt-in and leave links of a new place. */
@@ -137,8 +147,10 @@ export async function leaveWaitingList(db: Db, tenantId: string, token: string, 
  * that have waited as many days as the location books ahead): each waiting place for
  * which a slot is free gets the earliest one as a hold of `offerMinutes` in its name (so no one else
  * can book it meanwhile: the exclusion constraint), an offer mail and a job that ends the offer.
- * Runs under the list's lock, so concurrent runs (two cancellations at once) offer one after the
- * other and never the same slot or the same place twice. Returns how many places were offered a slot.
+ * Slots of the day entering the horizon count from midnight, before a release time opens them to
+ * everyone (the list goes first). Runs under the list's lock, so concurrent runs (two cancellations
+ * at once) offer one after the other and never the same slot or the same place twice. Returns how
+ * many places were offered a slot.
  */
 export async function offerFreeSlots(db: Db, tenantId: string, locationId: string, now = new Date()): Promise<number> {
   const departmentId = await inTransaction(db, { tenantId }, (trx) => findLocationDepartmentId(trx, locationId));
@@ -160,7 +172,7 @@ export async function offerFreeSlots(db: Db, tenantId: string, locationId: strin
     for (const entry of waiting) {
       const minutes = appointmentMinutes(offersOf(setup), entry.services);
       // Reads the bookings again for each place: the holds this run made are among them.
-      const slot = minutes.ok ? (await nextFreeDays(trx, setup, minutes.minutes, now, 1))[0]?.slots[0] : undefined;
+      const slot = minutes.ok ? (await nextFreeDays(trx, releasedAtMidnight(setup), minutes.minutes, now, 1))[0]?.slots[0] : undefined;
       const contact = slot && (await findEntryContact(trx, entry.id));
       if (!slot || !contact) continue;
       const resourceId = slot.resourceIds[0]!;
@@ -205,7 +217,10 @@ export async function endOffer(db: Db, tenantId: string, entryId: string, now = 
   });
 }
 
-/** Runs an offer job: offers, and continues the sweep of a list while places wait. */
+/**
+ * Runs an offer job: offers, and continues the sweep of a list while places wait, every
+ * `sweepMinutes` and at each Berlin midnight.
+ */
 export async function runOfferJob(db: Db, tenantId: string, payload: { locationId: string; sweep?: boolean }, now = new Date()): Promise<void> {
   await offerFreeSlots(db, tenantId, payload.locationId, now);
   if (!payload.sweep) return;
@@ -213,6 +228,9 @@ export async function runOfferJob(db: Db, tenantId: string, payload: { locationI
   await inTransaction(db, { tenantId }, async (trx) => {
     await lockWaitingList(trx, tenantId, payload.locationId);
     if ((await listWaitingEntries(trx, payload.locationId, 1)).length === 0) return;
-    await enqueueJob(trx, { tenantId, kind: offerJob, payload: { locationId: payload.locationId, sweep: true }, runAt: new Date(now.getTime() + sweepMinutes * 60_000) });
+    // At the latest at the start of the Berlin day: the day entering the horizon then reaches the
+    // list at once, hours before a location's release time opens it to the public.
+    const runAt = new Date(Math.min(now.getTime() + sweepMinutes * 60_000, nextBerlinMidnight(now).getTime()));
+    await enqueueJob(trx, { tenantId, kind: offerJob, payload: { locationId: payload.locationId, sweep: true }, runAt });
   });
 }
