@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
 import { isValidCsrfToken } from '../../platform/http/session.js';
-import { localize, type Lang } from '../../platform/i18n/i18n.js';
+import { localize } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import { adminActorOf, ForbiddenPage, listDepartments, mayManageTown, type AdminActor } from '../administration/index.js';
 import { requireStaff } from '../staff/index.js';
-import type { AppointmentText, ConfigOutcome } from './appointments.js';
-import { doneMessages, t, type DoneMessage } from './appointments.i18n.js';
+import type { ConfigOutcome } from './appointments.js';
+import { describeErrors, doneMessages, t, type DoneMessage } from './appointments.i18n.js';
 import { hoursField } from './appointments.schema.js';
 import {
   addClosure, addCounter, createLocation, getLocationSetup, listLocations, removeClosure, removeOffer, saveOffer, saveOpeningHours, setCounterActive, updateLocationDetails,
@@ -27,10 +27,6 @@ interface TownAdmin {
 /** The form's fields as typed (a repeated field counts as missing), cut to a sane length. */
 function fields<K extends string>(body: Record<string, unknown>, names: readonly K[]): Record<K, string> {
   return Object.fromEntries(names.map((n) => [n, typeof body[n] === 'string' ? body[n].slice(0, 2000) : ''])) as Record<K, string>;
-}
-
-function describe(lang: Lang, errors: Partial<Record<string, AppointmentText>>): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).map(([k, text]) => [k, typeof text === 'string' ? t(lang, text) : t(lang, text!.key, text!.params)]));
 }
 
 const locationFields = ['name', 'address', 'accessibility', 'department', 'horizonDays', 'leadHours', 'slotMinutes', 'holidayRegion', 'ticketLetter', 'releaseTime', 'contactRetentionDays'] as const;
@@ -91,7 +87,7 @@ export async function appointmentAdminRoutes(app: FastifyInstance, deps: ModuleD
     const result = await createLocation(db, request.tenant.id, admin.actor, values);
     if (result.ok) return reply.redirect(`${configPaths.location(result.value.id)}?erledigt=locationCreated`, 303);
     if (result.kind !== 'invalid') return reply.callNotFound();
-    return showNewLocation(request, reply, admin, values, describe(request.lang, result.errors));
+    return showNewLocation(request, reply, admin, values, describeErrors(request.lang, result.errors));
   });
 
   /** The location page, with a refused form's messages and typed values when given. */
@@ -127,7 +123,7 @@ export async function appointmentAdminRoutes(app: FastifyInstance, deps: ModuleD
       if (result.ok) return reply.redirect(`${configPaths.location(request.params.id)}?erledigt=${typeof done === 'string' ? done : done(body)}`, 303);
       if (result.kind === 'forbidden') return sendPage(reply, <ForbiddenPage ctx={admin.page.ctx} staffName={admin.page.staffName} />, 403);
       if (result.kind === 'notFound') return reply.callNotFound();
-      return showLocation(request, reply, admin, request.params.id, values, describe(request.lang, result.errors));
+      return showLocation(request, reply, admin, request.params.id, values, describeErrors(request.lang, result.errors));
     });
   }
 

@@ -1,4 +1,6 @@
-import { defineMessages } from '../../platform/i18n/i18n.js';
+import { defineMessages, type Lang } from '../../platform/i18n/i18n.js';
+import type { FieldErrors } from '../../platform/views/components.js';
+import type { AppointmentText } from './appointments.js';
 
 // Why an input or a change was refused.
 const refusals = {
@@ -229,3 +231,8 @@ export const t = defineMessages({
     done_closureRemoved: 'The closure days were removed.',
   },
 });
+
+/** Refusal messages per form field, in the reader's language. */
+export function describeErrors(lang: Lang, errors: Partial<Record<string, AppointmentText>>): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([k, text]) => [k, typeof text === 'string' ? t(lang, text) : t(lang, text!.key, text!.params)]));
+}

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleDeps } from '../../app.js';
-import { loadAppointmentKey } from '../../platform/crypto/secret-box.js';
 import { isUuid } from '../../platform/crypto/tokens.js';
 import { ShortLivedCache } from '../../platform/db/short-lived-cache.js';
 import { sendErrorPage } from '../../platform/http/error-pages.js';
@@ -10,11 +9,11 @@ import { localize, type Lang } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { renderDocument, sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import type { AppointmentText, LocationSetup } from './appointments.js';
-import { t as configText } from './appointments.i18n.js';
+import type { LocationSetup } from './appointments.js';
+import { describeErrors } from './appointments.i18n.js';
 import { t } from './bookings.i18n.js';
-import { checkFriction, issueChallenge, secondsWithoutWork, type ChallengedSlot } from './booking-friction.js';
-import { checkContact, confirmAppointment, freeTimesMaxAgeMs, holdAppointment, holdMinutes, isOfferedTime, listBookableLocations, searchFreeSlots } from './bookings.service.js';
+import { formFriction, slotPurpose, type FrictionRefusal } from './booking-friction.js';
+import { checkContact, confirmAppointment, typedContact, freeTimesMaxAgeMs, holdAppointment, holdMinutes, isOfferedTime, listBookableLocations, searchFreeSlots } from './bookings.service.js';
 import type { ServiceChoice } from './slots.js';
 import { manageAppointmentRoutes } from './manage.routes.js';
 import { waitingListRoutes } from './waiting-list.routes.js';
@@ -44,10 +43,6 @@ function parseChoices(query: Query, services: BookableService[]): ServiceChoice[
     const persons = Number(query[personsField(s.id)]);
     return Number.isInteger(persons) && persons >= 1 && persons <= 10 ? [{ serviceId: s.id, persons }] : [];
   });
-}
-
-function describe(lang: Lang, errors: Partial<Record<string, AppointmentText>>): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).map(([k, text]) => [k, typeof text === 'string' ? configText(lang, text) : configText(lang, text!.key, text!.params)]));
 }
 
 /** The citizen's booking: services, free slots, name and e-mail, the hold, the confirmation link. */
@@ -112,21 +107,19 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
 
   const formAction = (request: FastifyRequest) => request.url;
 
-  // Friction on the booking step (booking-friction.ts): off when the bits are 0.
-  const frictionBits = deps.config.appointmentFrictionBits;
-  const frictionKey = frictionBits > 0 ? await loadAppointmentKey(deps.config) : undefined;
+  // Friction on the booking and waiting-list forms (booking-friction.ts): off when the bits are 0.
+  const friction = await formFriction(deps.config);
   type Slot = NonNullable<Awaited<ReturnType<typeof requestedSlot>>>;
-  const challenged = (slot: Slot): ChallengedSlot => ({ locationId: slot.setup.location.id, start: slot.summary.start, choices: choiceQuery(slot.choices) });
-  /** A challenge for the form, only for a time that can be booked now (none before new times are released). */
-  const frictionFor = (slot: Slot) =>
-    frictionKey && isOfferedTime(slot.setup, slot.summary.start, slot.choices) ? { challenge: issueChallenge(frictionKey, challenged(slot), frictionBits), bits: frictionBits } : undefined;
+  const purposeOf = (slot: Slot) => slotPurpose({ locationId: slot.setup.location.id, start: slot.summary.start, choices: choiceQuery(slot.choices) });
+  /** Whether the slot's form carries friction: only for a time that can be booked now (none before new times are released). */
+  const challenged = (slot: Slot) => friction !== undefined && isOfferedTime(slot.setup, slot.summary.start, slot.choices);
 
   app.get(bookingPaths.book, async (request: QueryRequest, reply) => {
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
     const session = await ensureSession(db, request, reply);
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} friction={frictionFor(slot)} />);
+    return sendPage(reply, <BookingFormPage ctx={ctxOf(request, session.csrfToken)} summary={slot.summary} action={formAction(request)} values={{}} errors={{}} friction={challenged(slot) ? friction!.issue(purposeOf(slot)) : undefined} />);
   });
 
   app.post(bookingPaths.book, { config: holdLimit }, async (request: FormRequest, reply) => {
@@ -135,21 +128,16 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
     if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
     const slot = await requestedSlot(request, reply);
     if (!slot) return reply;
-    const field = (value: unknown) => (typeof value === 'string' ? value.slice(0, 600) : '');
-    const values = { name: field(body.name).slice(0, 200), email: field(body.email).slice(0, 300) };
+    const values = typedContact(body);
     const ctx = ctxOf(request, session!.csrfToken);
     reply.header('cache-control', 'no-store');
-    const issued = frictionFor(slot);
-    const sent = { challenge: field(body.challenge), solution: field(body.solution) };
-    const refusal = issued && checkFriction(frictionKey!, sent, challenged(slot));
-    // A form shown again keeps its genuine challenge, so the seconds without JavaScript count from its first opening.
-    const friction = issued && refusal !== 'invalid' ? { ...issued, challenge: sent.challenge } : issued;
+    const checked = challenged(slot) ? friction!.check(body, purposeOf(slot)) : undefined;
+    const form = (errors: FieldErrors, refusal?: FrictionRefusal | null) =>
+      sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={errors} friction={checked?.friction} refusal={refusal} />, 422);
+    // Typing mistakes are named before the friction is checked.
     const contactErrors = checkContact(values);
-    if (contactErrors) return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, contactErrors)} friction={friction} />, 422);
-    if (refusal) {
-      const notice = t(request.lang, refusal === 'tooEarly' ? 'frictionTooEarly' : 'frictionExpired', { seconds: secondsWithoutWork });
-      return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} friction={friction} notice={notice} />, 422);
-    }
+    if (contactErrors) return form(describeErrors(request.lang, contactErrors));
+    if (checked?.refusal) return form({}, checked.refusal);
     const location = slot.setup.location;
     const result = await holdAppointment(db, request.tenant.id, { locationId: location.id, departmentId: location.departmentId, start: slot.summary.start, services: slot.choices, ...values, language: request.lang });
     if (result.ok) {
@@ -157,7 +145,7 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
       deps.jobs.kick();
       return reply.redirect(bookingPaths.held, 303);
     }
-    if (result.kind === 'invalid') return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={describe(request.lang, result.errors)} friction={friction} />, 422);
+    if (result.kind === 'invalid') return form(describeErrors(request.lang, result.errors));
     if (result.kind !== 'slot') return reply.callNotFound();
     const refused = { taken: result.problem === 'taken', nextFree: result.nextFree, choices: slot.choices };
     return sendPage(reply, <BookingFormPage ctx={ctx} summary={slot.summary} action={formAction(request)} values={values} errors={{}} refused={refused} />, 409);
@@ -189,5 +177,5 @@ export async function appointmentRoutes(app: FastifyInstance, deps: ModuleDeps):
   });
 
   await manageAppointmentRoutes(app, deps, timesChanged);
-  await waitingListRoutes(app, deps);
+  await waitingListRoutes(app, deps, friction);
 }

@@ -7,10 +7,12 @@ import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { TestBrowser } from '../../test-support/browser.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedAppointmentLocation } from './appointments.seed.js';
-import { checkFriction, issueChallenge, secondsWithoutWork, solveChallenge, workBits } from './booking-friction.js';
+import { checkFriction, issueChallenge, secondsWithoutWork, slotPurpose, solveChallenge, waitlistPurpose, workBits } from './booking-friction.js';
 
 const key = randomBytes(32);
-const slot = { locationId: '6f1c1f5e-8a3b-4c55-9d7e-0a1b2c3d4e5f', start: new Date('2026-12-01T08:00:00Z'), choices: 'p_personalausweis=1' };
+const place = '6f1c1f5e-8a3b-4c55-9d7e-0a1b2c3d4e5f';
+const slotOf = (start: string, choices = 'p_personalausweis=1') => slotPurpose({ locationId: place, start: new Date(start), choices });
+const slot = slotOf('2026-12-01T08:00:00Z');
 const issuedAt = new Date('2026-11-23T10:00:00Z');
 const later = (seconds: number) => new Date(issuedAt.getTime() + seconds * 1000);
 
@@ -25,8 +27,9 @@ describe('friction on the booking step', () => {
     const weak = Array.from({ length: 50 }, (_, n) => String(n)).find((n) => workBits(challenge, n) < 12)!;
     assert.equal(checkFriction(key, { challenge, solution: weak }, slot, later(1)), 'tooEarly');
     assert.equal(checkFriction(key, { challenge, solution: '' }, slot, later(secondsWithoutWork)), null);
-    assert.equal(checkFriction(key, { challenge, solution }, { ...slot, start: new Date('2026-12-01T08:15:00Z') }, later(1)), 'invalid', 'another time');
-    assert.equal(checkFriction(key, { challenge, solution }, { ...slot, choices: 'p_personalausweis=3' }, later(1)), 'invalid', 'other services');
+    assert.equal(checkFriction(key, { challenge, solution }, slotOf('2026-12-01T08:15:00Z'), later(1)), 'invalid', 'another time');
+    assert.equal(checkFriction(key, { challenge, solution }, slotOf('2026-12-01T08:00:00Z', 'p_personalausweis=3'), later(1)), 'invalid', 'other services');
+    assert.equal(checkFriction(key, { challenge, solution }, waitlistPurpose(place, 'p_personalausweis=1'), later(1)), 'invalid', 'the waiting list of the place');
     assert.equal(checkFriction(randomBytes(32), { challenge, solution }, slot, later(1)), 'invalid', 'another key');
     const [payload] = challenge.split('.');
     const easier = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('"bits":12', '"bits":0')).toString('base64url');

@@ -1,6 +1,7 @@
 /**
- * Friction on the booking step (docs/appointments-threat-model.md): each booking form carries a
- * challenge signed by the portal for that place, time and choice of services. The hold is accepted
+ * Friction on the citizen's forms (docs/appointments-threat-model.md): each booking form carries a
+ * challenge signed by the portal for that place, time and choice of services, each form joining a
+ * waiting list one for that list and choice of services (its purpose). The form is accepted
  * with a proof of work for it — a few hundred thousand SHA-256 hashes, which the browser computes
  * while the citizen types name and e-mail (public/booking-friction.js) — or, without JavaScript,
  * once the form has been open a few seconds, as long as a person needs to fill it in anyway. A bot
@@ -8,13 +9,15 @@
  * are released: a challenge is only issued for a bookable time.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../../config.js';
+import { loadAppointmentKey } from '../../platform/crypto/secret-box.js';
 
 /** How long a challenge is good for: a citizen may take a while to find their e-mail address. */
 export const challengeMinutes = 30;
 /** Without a proof of work, how long a form must have been open before it is sent. */
 export const secondsWithoutWork = 8;
 
-/** What a challenge is bound to: the slot the form is for. */
+/** The slot a booking form is for. */
 export interface ChallengedSlot {
   locationId: string;
   start: Date;
@@ -30,19 +33,24 @@ interface Claims {
   iat: number;
   /** Leading zero bits the proof of work needs. */
   bits: number;
-  slot: string;
+  /** What the challenge is good for (slotPurpose, waitlistPurpose). */
+  purpose: string;
   nonce: string;
 }
 
-const slotKey = (slot: ChallengedSlot) => `${slot.locationId}|${slot.start.toISOString()}|${slot.choices}`;
+/** The purpose of a booking form's challenge: its slot. */
+export const slotPurpose = (slot: ChallengedSlot) => `booking|${slot.locationId}|${slot.start.toISOString()}|${slot.choices}`;
+
+/** The purpose of a waiting-list form's challenge: the location and the chosen services (choiceQuery). */
+export const waitlistPurpose = (locationId: string, choices: string) => `waitlist|${locationId}|${choices}`;
 
 function sign(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-/** A challenge for the booking form of a slot: claims and signature, URL-safe. */
-export function issueChallenge(key: Buffer, slot: ChallengedSlot, bits: number, now = new Date()): string {
-  const claims: Claims = { iat: now.getTime(), bits, slot: slotKey(slot), nonce: randomBytes(12).toString('base64url') };
+/** A challenge for a form of a purpose: claims and signature, URL-safe. */
+export function issueChallenge(key: Buffer, purpose: string, bits: number, now = new Date()): string {
+  const claims: Claims = { iat: now.getTime(), bits, purpose, nonce: randomBytes(12).toString('base64url') };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${sign(key, payload)}`;
 }
@@ -64,9 +72,9 @@ export function workBits(challenge: string, solution: string): number {
 
 /**
  * Checks a sent form's challenge and proof of work (`solution`, empty without JavaScript) for the
- * slot it is sent for. Null when passed.
+ * purpose it is sent for. Null when passed.
  */
-export function checkFriction(key: Buffer, sent: { challenge: string; solution: string }, slot: ChallengedSlot, now = new Date()): FrictionRefusal | null {
+export function checkFriction(key: Buffer, sent: { challenge: string; solution: string }, purpose: string, now = new Date()): FrictionRefusal | null {
   const [payload, signature, ...rest] = sent.challenge.split('.');
   if (!payload || !signature || rest.length > 0 || sent.challenge.length > 600) return 'invalid';
   const expected = Buffer.from(sign(key, payload));
@@ -74,7 +82,7 @@ export function checkFriction(key: Buffer, sent: { challenge: string; solution: 
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
   const age = now.getTime() - claims.iat;
-  if (claims.slot !== slotKey(slot) || age < 0 || age > challengeMinutes * 60_000) return 'invalid';
+  if (claims.purpose !== purpose || age < 0 || age > challengeMinutes * 60_000) return 'invalid';
   if (/^[0-9]{1,12}$/.test(sent.solution) && workBits(sent.challenge, sent.solution) >= claims.bits) return null;
   return age >= secondsWithoutWork * 1000 ? null : 'tooEarly';
 }
@@ -84,4 +92,39 @@ export function solveChallenge(challenge: string): string {
   const payload = challenge.split('.')[0]!;
   const { bits } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
   for (let n = 0; ; n++) if (workBits(challenge, String(n)) >= bits) return String(n);
+}
+
+/** The challenge a form carries and the zero bits its proof of work needs. */
+export interface FormChallenge {
+  challenge: string;
+  bits: number;
+}
+
+/** The friction of the citizen's forms (booking, joining a waiting list) with the portal's key. */
+export interface FormFriction {
+  /** A challenge for a new form of a purpose. */
+  issue(purpose: string): FormChallenge;
+  /**
+   * Checks a sent form's `challenge` and `solution` fields for its purpose. The form is shown again
+   * with the sent challenge when it is genuine, so the seconds without JavaScript count from the
+   * first opening; else with a new one.
+   */
+  check(body: Record<string, unknown>, purpose: string): { refusal: FrictionRefusal | null; friction: FormChallenge };
+}
+
+/** The forms' friction, or undefined when `APPOINTMENT_FRICTION_BITS` is 0 (off). */
+export async function formFriction(config: Config): Promise<FormFriction | undefined> {
+  const bits = config.appointmentFrictionBits;
+  if (bits <= 0) return undefined;
+  const key = await loadAppointmentKey(config);
+  const field = (value: unknown) => (typeof value === 'string' ? value.slice(0, 600) : '');
+  const issue = (purpose: string) => ({ challenge: issueChallenge(key, purpose, bits), bits });
+  return {
+    issue,
+    check(body, purpose) {
+      const sent = { challenge: field(body.challenge), solution: field(body.solution) };
+      const refusal = checkFriction(key, sent, purpose);
+      return { refusal, friction: refusal === 'invalid' ? issue(purpose) : { challenge: sent.challenge, bits } };
+    },
+  };
 }

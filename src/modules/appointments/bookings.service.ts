@@ -40,6 +40,11 @@ export const contactSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, { error: 'emailRequired' }).max(254, { error: 'tooLong' }).regex(emailPattern, { error: 'emailInvalid' }),
 });
 
+/** The name and e-mail address a citizen's form sent, cut to a length the checks can refuse as too long. */
+export function typedContact(body: Record<string, unknown>): { name: string; email: string } {
+  return { name: typeof body.name === 'string' ? body.name.slice(0, 200) : '', email: typeof body.email === 'string' ? body.email.slice(0, 300) : '' };
+}
+
 /** Field errors of a name and e-mail address typed for a booking, or null when both are fine. */
 export function checkContact(values: { name: string; email: string }): Record<string, AppointmentText> | null {
   const contact = parseInput(contactSchema, values);

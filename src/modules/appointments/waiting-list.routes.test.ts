@@ -10,6 +10,7 @@ import { signInClerk } from '../../test-support/staff.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedAppointmentLocation } from './appointments.seed.js';
 import { confirmAppointment, holdAppointment, issueConfirmationToken, listBookableLocations, searchFreeSlots } from './bookings.service.js';
+import { solveChallenge } from './booking-friction.js';
 import { confirmWaitlistEntry, issueEntryTokens, joinWaitingList, offerFreeSlots } from './waiting-list.service.js';
 
 const everyDay = { 1: '08:00–08:20', 2: '08:00–08:20', 3: '08:00–08:20', 4: '08:00–08:20', 5: '08:00–08:20', 6: '08:00–08:20', 7: '08:00–08:20' };
@@ -141,5 +142,67 @@ describe('the waiting list and blocked counters in the browser', () => {
     assert.ok(mail, 'a mail in the language of the place');
     assert.match(mail.text, /in the 2 days of your place/);
     assert.match(mail.text, /\/termine\/freie-zeiten\?p_personalausweis=1/);
+  });
+});
+
+describe('the waiting list’s join form with friction', () => {
+  let app: TestApp;
+  let tenant: Tenant;
+  let host: string;
+  let joinPath: string;
+  before(async () => {
+    app = await buildTestApp({ APPOINTMENT_FRICTION_BITS: '10' });
+    ({ tenant, host } = await app.createTown());
+    // No opening hours: never a free time, so the list can always be joined.
+    await inTransaction(app.database.db, { tenantId: tenant.id }, (trx) => seedAppointmentLocation(trx, tenant.id, {
+      name: 'Bürgerbüro Nord', address: 'Nordplatz 1', department: 'buergerbuero', counters: ['Schalter 1'], services: [{ service: 'personalausweis', minutes: 20, maxPersons: 2 }], openingHours: {},
+    }));
+    joinPath = `/termine/warteliste?ort=${(await sql<{ id: string }>`select id from appointment_locations where tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.id}&p_personalausweis=1`;
+  });
+  after(() => app.close());
+
+  const hidden = (page: string, name: string) => page.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
+  const places = async (email: string) =>
+    (await sql<{ n: number }>`select count(*)::int as n from appointment_waitlist_contacts where email = ${email} and tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.n;
+
+  it('names typing mistakes first, asks a form sent at once without the work to be sent again, and joins with the work done', async () => {
+    const citizen = new TestBrowser(app.app, host);
+    const form = await citizen.get(joinPath);
+    const challenge = hidden(form.body, 'challenge')!;
+    assert.ok(challenge, 'the form carries a challenge');
+    assert.match(form.body, /data-friction-bits="10"/);
+    assert.match(form.body, /<script src="\/static\/booking-friction.js" defer><\/script>/);
+
+    const mistyped = await citizen.post(joinPath, { name: '', email: 'wait@example.org', challenge, solution: '' });
+    assert.equal(mistyped.statusCode, 422);
+    assert.equal(fieldError(mistyped.body, 'name'), 'Geben Sie Ihren Namen ein.');
+    assert.equal(hidden(mistyped.body, 'challenge'), challenge, 'the challenge is kept, so the waiting time goes on');
+    const early = await citizen.post(joinPath, { name: 'Wanda Muster', email: 'wait@example.org', challenge, solution: '' });
+    assert.equal(early.statusCode, 422);
+    assert.match(early.body, /frühestens 8 Sekunden nach dem Öffnen/);
+    assert.match(early.body, /<title>Nicht eingetragen: /);
+    assert.match(early.body, /value="Wanda Muster"/);
+    const forged = await citizen.post(joinPath, { name: 'Wanda Muster', email: 'wait@example.org', challenge: `${challenge}x`, solution: solveChallenge(challenge) });
+    assert.equal(forged.statusCode, 422);
+    assert.match(forged.body, /Das Formular war abgelaufen oder unvollständig/);
+    // A challenge for another choice of services does not count for this one.
+    const other = hidden((await citizen.get(joinPath.replace('p_personalausweis=1', 'p_personalausweis=2'))).body, 'challenge')!;
+    await citizen.get(joinPath);
+    const otherServices = await citizen.post(joinPath, { name: 'Wanda Muster', email: 'wait@example.org', challenge: other, solution: solveChallenge(other) });
+    assert.match(otherServices.body, /Das Formular war abgelaufen oder unvollständig/);
+    assert.equal(await places('wait@example.org'), 0, 'nothing stored');
+
+    const fresh = hidden(forged.body, 'challenge')!;
+    assert.notEqual(fresh, `${challenge}x`);
+    const joined = await citizen.post(joinPath, { name: 'Wanda Muster', email: 'wait@example.org', challenge: fresh, solution: solveChallenge(fresh) });
+    assert.equal(joined.statusCode, 303);
+    assert.equal(await places('wait@example.org'), 1);
+
+    const english = new TestBrowser(app.app, host);
+    await english.get('/sprache?lang=en');
+    const tooEarly = await english.post(joinPath, { name: 'Walt Muster', email: 'walt@example.org', challenge: hidden((await english.get(joinPath)).body, 'challenge')!, solution: '' });
+    assert.equal(tooEarly.statusCode, 422);
+    assert.match(tooEarly.body, /at the earliest 8 seconds after opening it/);
+    assert.equal(await places('walt@example.org'), 0);
   });
 });

@@ -6,11 +6,12 @@ import { localize } from '../../platform/i18n/i18n.js';
 import type { FieldErrors } from '../../platform/views/components.js';
 import { sendPage } from '../../platform/views/html.js';
 import type { PageContext } from '../../platform/views/layout.js';
-import { t as configText } from './appointments.i18n.js';
-import { listBookableLocations } from './bookings.service.js';
+import { describeErrors } from './appointments.i18n.js';
+import { waitlistPurpose, type FormFriction, type FrictionRefusal } from './booking-friction.js';
+import { checkContact, listBookableLocations, typedContact } from './bookings.service.js';
 import { isManageToken } from './manage.service.js';
 import type { ServiceChoice } from './slots.js';
-import { personsField } from './views/booking-pages.js';
+import { choiceQuery, personsField } from './views/booking-pages.js';
 import { JoinPage, WaitlistMessagePage, waitlistPaths } from './views/waiting-list-pages.js';
 import { t } from './waiting-list.i18n.js';
 import { confirmWaitlistEntry, joinWaitingList, leaveWaitingList } from './waiting-list.service.js';
@@ -25,9 +26,10 @@ const joinLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 /**
  * The citizen's waiting list (ADR 0024): join for a location and services (from the link on a
  * location without free slots), confirm by the mailed link (opt-in), leave by the mailed link.
- * Link tokens live only in the path; the pages are not cached and send no referrer.
+ * Link tokens live only in the path; the pages are not cached and send no referrer. The join form
+ * carries the booking step's friction (`friction`, undefined when off), bound to location and services.
  */
-export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
+export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps, friction: FormFriction | undefined): Promise<void> {
   const { db } = deps;
   const ctxOf = (request: FastifyRequest, csrfToken?: string): PageContext => ({ lang: request.lang, path: request.url, townName: request.tenant.name, csrfToken });
 
@@ -43,7 +45,10 @@ export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps):
       const service = deps.services.get(id);
       return service ? localize(service.definition.title, request.lang) : id;
     };
-    return { location: setup.location, choices, summary: { location: setup.location, services: choices.map((c) => ({ title: title(c.serviceId), persons: c.persons })) } };
+    return {
+      location: setup.location, choices, purpose: waitlistPurpose(setup.location.id, choiceQuery(choices)),
+      summary: { location: setup.location, services: choices.map((c) => ({ title: title(c.serviceId), persons: c.persons })) },
+    };
   }
 
   app.get(waitlistPaths.join, async (request: FormRequest, reply) => {
@@ -51,7 +56,7 @@ export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps):
     if (!list) return reply;
     const session = await ensureSession(db, request, reply);
     reply.header('cache-control', 'no-store');
-    return sendPage(reply, <JoinPage ctx={ctxOf(request, session.csrfToken)} summary={list.summary} action={request.url} values={{}} errors={{}} />);
+    return sendPage(reply, <JoinPage ctx={ctxOf(request, session.csrfToken)} summary={list.summary} action={request.url} values={{}} errors={{}} friction={friction?.issue(list.purpose)} />);
   });
 
   app.post(waitlistPaths.join, { config: joinLimit }, async (request: FormRequest, reply) => {
@@ -60,22 +65,23 @@ export async function waitingListRoutes(app: FastifyInstance, deps: ModuleDeps):
     if (!isValidCsrfToken(session, body._csrf)) return sendErrorPage(request, reply, 403);
     const list = await requestedList(request, reply);
     if (!list) return reply;
-    const values = { name: typeof body.name === 'string' ? body.name.slice(0, 200) : '', email: typeof body.email === 'string' ? body.email.slice(0, 300) : '' };
+    const values = typedContact(body);
     reply.header('cache-control', 'no-store');
+    const checked = friction?.check(body, list.purpose);
+    const form = (errors: FieldErrors, status: number, refusal?: FrictionRefusal | null) =>
+      sendPage(reply, <JoinPage ctx={ctxOf(request, session!.csrfToken)} summary={list.summary} action={request.url} values={values} errors={errors} friction={checked?.friction} refusal={refusal} />, status);
+    // Typing mistakes are named before the friction is checked, as on the booking form.
+    const contactErrors = checkContact(values);
+    if (contactErrors) return form(describeErrors(request.lang, contactErrors), 422);
+    if (checked?.refusal) return form({}, 422, checked.refusal);
     const result = await joinWaitingList(db, request.tenant.id, { locationId: list.location.id, services: list.choices, ...values, language: request.lang });
     if (result.ok) {
       deps.jobs.kick();
       return reply.redirect(waitlistPaths.joined, 303);
     }
-    let errors: FieldErrors;
-    if (result.kind === 'invalid') {
-      errors = Object.fromEntries(Object.entries(result.errors).map(([k, text]) => [k, typeof text === 'string' ? configText(request.lang, text) : configText(request.lang, text.key, text.params)]));
-    } else if (result.kind === 'slotsFree') {
-      errors = { email: t(request.lang, 'slotsFree') };
-    } else {
-      return reply.callNotFound();
-    }
-    return sendPage(reply, <JoinPage ctx={ctxOf(request, session!.csrfToken)} summary={list.summary} action={request.url} values={values} errors={errors} />, result.kind === 'slotsFree' ? 409 : 422);
+    if (result.kind === 'invalid') return form(describeErrors(request.lang, result.errors), 422);
+    if (result.kind === 'slotsFree') return form({ email: t(request.lang, 'slotsFree') }, 409);
+    return reply.callNotFound();
   });
 
   app.get(waitlistPaths.joined, async (request, reply) => sendPage(reply, <WaitlistMessagePage ctx={ctxOf(request)} title="joinedTitle" text="joinedText" />));

@@ -2,6 +2,7 @@ import type { Lang } from '../../../platform/i18n/i18n.js';
 import { Button, CsrfField, ErrorSummary, SelectField, SummaryList, TextField, type FieldErrors } from '../../../platform/views/components.js';
 import { Layout, type PageContext } from '../../../platform/views/layout.js';
 import type { AppointmentLocation } from '../appointments.js';
+import { secondsWithoutWork, type FormChallenge, type FrictionRefusal } from '../booking-friction.js';
 import { t } from '../bookings.i18n.js';
 import type { LocationSlots } from '../bookings.service.js';
 import type { ServiceChoice, SlotDay } from '../slots.js';
@@ -132,13 +133,37 @@ export function Summary(props: { lang: Lang; summary: BookingSummary }) {
   );
 }
 
+/** Why a form with friction is shown again though nothing typed was wrong (sent too early, or its challenge was not genuine). */
+export function FrictionNotice(props: { lang: Lang; refusal?: FrictionRefusal | null }) {
+  if (!props.refusal) return null;
+  return (
+    <div class="kern-alert kern-alert--info" role="status">
+      <div class="kern-alert__body"><p class="kern-body">{t(props.lang, props.refusal === 'tooEarly' ? 'frictionTooEarly' : 'frictionExpired', { seconds: secondsWithoutWork })}</p></div>
+    </div>
+  );
+}
+
+/** A form's challenge and the field for its proof of work (public/booking-friction.js fills it in). */
+export function FrictionFields(props: { friction?: FormChallenge }) {
+  if (!props.friction) return null;
+  return <><input type="hidden" name="challenge" value={props.friction.challenge} /><input type="hidden" name="solution" value="" /></>;
+}
+
+/** Where public/booking-friction.js says the proof of work is still being found when the form is sent. */
+export function FrictionStatus(props: { friction?: FormChallenge; working: string }) {
+  return props.friction ? <p id="friction-status" class="kern-body" role="status" data-working={props.working}></p> : null;
+}
+
+/** The script that does the proof of work of a form with friction. */
+export const frictionScripts = (friction?: FormChallenge) => (friction ? ['/static/booking-friction.js'] : undefined);
+
 /** Step 3: name and e-mail for the chosen slot; or, when the slot is gone, the next free ones. */
 export function BookingFormPage(props: {
   ctx: PageContext; summary: BookingSummary; action: string; values: Record<string, string>; errors: FieldErrors; refused?: { taken: boolean; nextFree: SlotDay[]; choices: ServiceChoice[] };
   /** The form's challenge (booking-friction.ts), when the booking step has friction. */
-  friction?: { challenge: string; bits: number };
+  friction?: FormChallenge;
   /** Why the form is shown again though nothing typed was wrong. */
-  notice?: string;
+  refusal?: FrictionRefusal | null;
 }) {
   const { lang } = props.ctx;
   const failed = Object.keys(props.errors).length > 0;
@@ -153,25 +178,20 @@ export function BookingFormPage(props: {
     );
   }
   return (
-    <Layout ctx={props.ctx} title={`${failed || props.notice ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'formTitle')}`} scripts={props.friction ? ['/static/booking-friction.js'] : undefined}>
+    <Layout ctx={props.ctx} title={`${failed || props.refusal ? `${t(lang, 'notSaved')}: ` : ''}${t(lang, 'formTitle')}`} scripts={frictionScripts(props.friction)}>
       <ErrorSummary errors={props.errors} lang={lang} />
-      {props.notice && (
-        <div class="kern-alert kern-alert--info" role="status">
-          <div class="kern-alert__body"><p class="kern-body">{props.notice}</p></div>
-        </div>
-      )}
+      <FrictionNotice lang={lang} refusal={props.refusal} />
       <h1 class="kern-heading-x-large">{t(lang, 'formTitle')}</h1>
       <Summary lang={lang} summary={props.summary} />
       <form method="post" action={props.action} novalidate class="narrow-form" data-friction-bits={props.friction?.bits}>
         <CsrfField token={props.ctx.csrfToken} />
-        {props.friction && <input type="hidden" name="challenge" value={props.friction.challenge} />}
-        {props.friction && <input type="hidden" name="solution" value="" />}
+        <FrictionFields friction={props.friction} />
         <div class="kern-stack">
           <TextField name="name" label={t(lang, 'name')} value={props.values.name ?? ''} error={props.errors.name} lang={lang} autocomplete="name" maxLength={120} />
           <TextField name="email" type="email" label={t(lang, 'email')} hint={t(lang, 'emailHint')} value={props.values.email ?? ''} error={props.errors.email} lang={lang} autocomplete="email" maxLength={254} />
         </div>
         <div class="kern-btn-wrapper form-actions"><Button>{t(lang, 'reserve')}</Button></div>
-        {props.friction && <p id="friction-status" class="kern-body" role="status" data-working={t(lang, 'frictionWorking')}></p>}
+        <FrictionStatus friction={props.friction} working={t(lang, 'frictionWorking')} />
       </form>
     </Layout>
   );

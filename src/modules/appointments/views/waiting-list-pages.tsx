@@ -6,7 +6,8 @@ import { t as bookingText } from '../bookings.i18n.js';
 import type { CounterBlock } from '../counter-blocks.repository.js';
 import { t } from '../waiting-list.i18n.js';
 import { offerMinutes } from '../waiting-list.service.js';
-import { choiceQuery, type BookingSummary } from './booking-pages.js';
+import type { FormChallenge, FrictionRefusal } from '../booking-friction.js';
+import { choiceQuery, FrictionFields, FrictionNotice, frictionScripts, FrictionStatus, type BookingSummary } from './booking-pages.js';
 import type { ServiceChoice } from '../slots.js';
 
 /** Where the waiting list's pages and the staff's block page live. */
@@ -23,24 +24,30 @@ export function JoinLink(props: { lang: PageContext['lang']; locationId: string;
   return <p class="kern-body"><a class="kern-link" href={`${waitlistPaths.join}?ort=${props.locationId}&${choiceQuery(props.choices)}`}>{t(props.lang, 'joinLink')}</a></p>;
 }
 
-/** The waiting list's form: the location and services (from the link), name and e-mail. */
-export function JoinPage(props: { ctx: PageContext; summary: Omit<BookingSummary, 'start'>; action: string; values: Record<string, string>; errors: FieldErrors }) {
+/** The waiting list's form: the location and services (from the link), name and e-mail, and the friction of the booking step. */
+export function JoinPage(props: {
+  ctx: PageContext; summary: Omit<BookingSummary, 'start'>; action: string; values: Record<string, string>; errors: FieldErrors;
+  friction?: FormChallenge; refusal?: FrictionRefusal | null;
+}) {
   const { lang } = props.ctx;
-  const failed = Object.keys(props.errors).length > 0;
+  const failed = Object.keys(props.errors).length > 0 || Boolean(props.refusal);
   return (
-    <Layout ctx={props.ctx} title={`${failed ? `${t(lang, 'notJoined')}: ` : ''}${t(lang, 'joinTitle')}`}>
+    <Layout ctx={props.ctx} title={`${failed ? `${t(lang, 'notJoined')}: ` : ''}${t(lang, 'joinTitle')}`} scripts={frictionScripts(props.friction)}>
       <ErrorSummary errors={props.errors} lang={lang} />
+      <FrictionNotice lang={lang} refusal={props.refusal} />
       <h1 class="kern-heading-x-large">{t(lang, 'joinTitle')}</h1>
       <p class="kern-body">{t(lang, 'joinIntro', { minutes: offerMinutes, days: props.summary.location.horizonDays })}</p>
       <p class="kern-body">{props.summary.location.name}, {props.summary.location.address}<br />
         {props.summary.services.map((s) => bookingText(lang, 'serviceFor', { service: s.title, persons: s.persons })).join(', ')}</p>
-      <form method="post" action={props.action} novalidate class="narrow-form">
+      <form method="post" action={props.action} novalidate class="narrow-form" data-friction-bits={props.friction?.bits}>
         <CsrfField token={props.ctx.csrfToken} />
+        <FrictionFields friction={props.friction} />
         <div class="kern-stack">
           <TextField name="name" label={bookingText(lang, 'name')} value={props.values.name ?? ''} error={props.errors.name} lang={lang} autocomplete="name" maxLength={120} />
           <TextField name="email" type="email" label={bookingText(lang, 'email')} value={props.values.email ?? ''} error={props.errors.email} lang={lang} autocomplete="email" maxLength={254} />
         </div>
         <div class="kern-btn-wrapper form-actions"><Button>{t(lang, 'join')}</Button></div>
+        <FrictionStatus friction={props.friction} working={t(lang, 'frictionWorking')} />
       </form>
     </Layout>
   );
