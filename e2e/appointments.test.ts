@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { checkPage, expectNoAxeViolations, expectNoHorizontalScroll, jsModes, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, mailedLinkFor, open, signInAsStaff, waitForMail } from './support/pages.js';
+import { clickAndLoad, mailedLinkFor, open, sendPastFriction, signInAsStaff, waitForMail } from './support/pages.js';
 
 describe('The town admin configures appointments', () => {
   const suite = usePortalAndBrowser();
@@ -73,18 +73,6 @@ describe('The town admin configures appointments', () => {
   }
 });
 
-/**
- * Sends the booking form. With JavaScript the browser's proof of work goes with it; without, a
- * form sent within 8 seconds of opening it is asked again (booking-friction.ts), so this waits and
- * sends it again (a slow machine may have taken the 8 seconds already).
- */
-async function reserve(page: Page): Promise<void> {
-  await clickAndLoad(page, page.getByRole('button', { name: 'Termin vormerken' }));
-  if ((await page.getByText('frühestens 8 Sekunden nach dem Öffnen').count()) === 0) return;
-  await page.waitForTimeout(8_000);
-  await clickAndLoad(page, page.getByRole('button', { name: 'Termin vormerken' }));
-}
-
 describe('A citizen books an appointment at the Bürgerbüro', () => {
   const suite = usePortalAndBrowser();
 
@@ -113,7 +101,7 @@ describe('A citizen books an appointment at the Bürgerbüro', () => {
       await expectNoHorizontalScroll(page, 'appointments-form-errors', prefix);
       await page.getByLabel('Ihr Name').fill('Erika Muster');
       await page.getByLabel('Ihre E-Mail-Adresse').fill(email);
-      await reserve(page);
+      await sendPastFriction(page, 'Termin vormerken');
       assert.ok((await page.getByRole('main').innerText()).includes('Bitte bestätigen Sie Ihren Termin'));
 
       await open(page, `${base}/dev/postausgang`);
@@ -194,7 +182,7 @@ describe('A citizen cancels and rebooks, and a clerk checks them in and calls th
     await clickAndLoad(page, page.getByRole('region', { name: /^Freie Uhrzeiten am/ }).first().getByRole('link').first());
     await page.getByLabel('Ihr Name').fill(name);
     await page.getByLabel('Ihre E-Mail-Adresse').fill(email);
-    await reserve(page);
+    await sendPastFriction(page, 'Termin vormerken');
     await waitForMail(page, base, [email, 'Bitte bestätigen Sie Ihren Termin'], { moreThan: earlierConfirmMails });
     const link = await mailedLinkFor(page, base, email, '/termine/bestaetigen');
     await open(page, link.replace(/^http:\/\/[^/]+/, base));

@@ -300,3 +300,16 @@ export async function sendComplaint(page: Page, baseUrl: string, input: { subjec
   await clickAndLoad(page, page.getByRole('button', { name: 'Antrag verbindlich absenden' }));
   return (await page.getByTestId('reference').innerText()).trim();
 }
+
+/**
+ * Sends a form with the appointments' friction (booking, waiting list) by its button. With
+ * JavaScript the browser's proof of work goes with it; without, a form sent within 8 seconds of
+ * opening it is asked again (booking-friction.ts), so this waits and sends it again (a slow
+ * machine may have taken the 8 seconds already).
+ */
+export async function sendPastFriction(page: Page, button: string): Promise<void> {
+  await clickAndLoad(page, page.getByRole('button', { name: button }));
+  if ((await page.getByText('frühestens 8 Sekunden nach dem Öffnen').count()) === 0) return;
+  await page.waitForTimeout(8_000);
+  await clickAndLoad(page, page.getByRole('button', { name: button }));
+}
