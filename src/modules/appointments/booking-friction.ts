@@ -1,6 +1,6 @@
 /**
  * Friction on the citizen's forms (docs/appointments-threat-model.md): each booking form carries a
- * challenge signed by the portal for that place, time and choice of services, each form joining a
+ * challenge signed by the portal for that place, time and choice of services, and each form joining a
  * waiting list one for that list and choice of services (its purpose). The form is accepted
  * with a proof of work for it — a few hundred thousand SHA-256 hashes, which the browser computes
  * while the citizen types name and e-mail (public/booking-friction.js) — or, without JavaScript,
