@@ -135,8 +135,12 @@ describe('the waiting list of a location', () => {
     const blocked = await blockCounter(town.db, town.id, [departmentId], office, { resourceId: counterIds[0]!, day: '2026-11-30', from: '08:00', until: '09:00', reason: 'Schulung' }, friday);
     assert.deepEqual(blocked, { ok: true, cancelled: 0 }, 'the offered hold is cancelled, but no confirmed appointment');
     const entryId = (await sql<{ id: string }>`select id from appointment_waitlist_entries where offered_booking_id = ${offered!.offered_booking_id}`.execute(town.db)).rows[0]!.id;
+    const sweepsQueued = async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'appointments.waitlist_offer' and payload->>'locationId' = ${office}
+      and payload->>'sweep' = 'true'`.execute(town.db)).rows[0]!.n;
+    const before = await sweepsQueued();
     assert.equal(await endOffer(town.db, town.id, entryId, new Date(friday.getTime() + (offerMinutes + 1) * 60_000)), 'withdrawn');
     assert.equal((await entries(office))[0]!.status, 'waiting');
+    assert.equal(await sweepsQueued(), before + 1, 'the only waiting place gets its sweep again (the last one ended while it was offered)');
   });
 
   it('never offers a slot twice nor a place two slots when cancellations and offer runs race', async () => {

@@ -206,8 +206,10 @@ export async function endOffer(db: Db, tenantId: string, entryId: string, now = 
     // Only the office cancels a hold (a counter block over the offered time): the citizen did
     // nothing wrong, so the place keeps its position for the next free time.
     if (status === 'cancelled') {
+      // Its sweep may have ended while no place waited: started again, like an opt-in's.
+      const othersWaiting = (await listWaitingEntries(trx, entry.locationId, 1)).length > 0;
       await returnToWaiting(trx, entry.id);
-      await offerFreedSlot(trx, tenantId, entry.locationId);
+      await startOffering(trx, tenantId, entry.locationId, !othersWaiting);
       return 'withdrawn';
     }
     await releaseOfferedHold(trx, entry.offeredBookingId);
