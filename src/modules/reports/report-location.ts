@@ -32,14 +32,19 @@ export function resolveLocation(input: LocationInput, places: Places): ReportLoc
   const address = street ? [street.name, input.houseNumber].filter(Boolean).join(' ') : landmark ? (places.near?.(landmark.name) ?? landmark.name) : null;
   const picked = street ?? landmark;
   if (input.lat || input.lon) {
-    if (!degrees.test(input.lat) || !degrees.test(input.lon)) return 'invalidCoordinates';
-    const lat = Number(input.lat.replace(',', '.'));
-    const lon = Number(input.lon.replace(',', '.'));
-    if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'invalidCoordinates';
-    return { lat, lon, label: picked?.name ?? null, address };
+    const point = parsePoint(input.lat, input.lon);
+    return point ? { ...point, label: picked?.name ?? null, address } : 'invalidCoordinates';
   }
   if (!picked) return 'missing';
   return { lat: picked.lat, lon: picked.lon, label: picked.name, address };
+}
+
+/** A point typed as decimal degrees (a decimal comma allowed), or undefined when either is not one. */
+export function parsePoint(latText: string, lonText: string): { lat: number; lon: number } | undefined {
+  if (!degrees.test(latText.trim()) || !degrees.test(lonText.trim())) return undefined;
+  const lat = Number(latText.trim().replace(',', '.'));
+  const lon = Number(lonText.trim().replace(',', '.'));
+  return Math.abs(lat) > 90 || Math.abs(lon) > 180 ? undefined : { lat, lon };
 }
 
 /** Whether a point lies in the town's area (GeoJSON order is longitude, latitude). */
