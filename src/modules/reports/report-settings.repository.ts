@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
-/** Adds a landmark to the town's list; false when one of that name exists. */
+/** Adds a landmark to the town's list; its id, or undefined when one of that name exists. */
 export async function insertLandmark(trx: Trx, tenantId: string, landmark: { name: string; description: string | null; lat: number; lon: number }): Promise<string | undefined> {
   const row = await trx.insertInto('report_landmarks').values({ tenant_id: tenantId, ...landmark })
     .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing()).returning('id').executeTakeFirst();

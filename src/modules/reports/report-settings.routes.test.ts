@@ -4,9 +4,11 @@ import { sql } from 'kysely';
 import type { Tenant } from '../tenants/tenant.js';
 import { buildTestApp, type TestApp } from '../../test-support/app.js';
 import { fieldError, TestBrowser } from '../../test-support/browser.js';
-import { asTownOwner } from '../../test-support/database.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { asTownOwner, buildTenant, openTestDatabase } from '../../test-support/database.js';
 import { setUpReports } from '../../test-support/reports.js';
 import { signInClerk } from '../../test-support/staff.js';
+import { deleteLandmark, insertLandmark, insertStreets, updateBlockedWords } from './report-settings.repository.js';
 
 describe('the town admin\'s report settings (/verwaltung/admin/maengel)', () => {
   let app: TestApp;
@@ -173,6 +175,31 @@ describe('the report settings of a town without defect reports', () => {
       assert.equal((await admin.post('/verwaltung/admin/maengel/strassen', { strassen: 'Hauptstraße; 51,55; 7,11' })).statusCode, 404);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the report settings in the database: one town never changes another\'s', () => {
+  it('lets the app role add, remove and change only its own town\'s landmarks, streets and blocked words', async () => {
+    const database = await openTestDatabase();
+    try {
+      const town = (await buildTenant(database.db)).id;
+      const otherTown = (await buildTenant(database.db)).id;
+      await setUpReports(database.db, town);
+      const marktplatz = await asTownOwner(database.db, town, (trx) => trx.selectFrom('report_landmarks').select('id').where('name', '=', 'Marktplatz').executeTakeFirstOrThrow());
+      const asOther = <T,>(fn: Parameters<typeof inTransaction<T>>[2]) => inTransaction(database.db, { tenantId: otherTown }, fn);
+      assert.equal(await asOther((trx) => deleteLandmark(trx, marktplatz.id)), undefined);
+      await asOther((trx) => updateBlockedWords(trx, ['gesperrt']));
+      await assert.rejects(asOther((trx) => insertLandmark(trx, town, { name: 'Fremder Ort', description: null, lat: 51.55, lon: 7.11 })), /row-level security/);
+      await assert.rejects(asOther((trx) => insertStreets(trx, town, [{ name: 'Fremde Straße', lat: 51.55, lon: 7.11 }])), /row-level security/);
+      const kept = await asTownOwner(database.db, town, async (trx) => ({
+        landmarks: (await trx.selectFrom('report_landmarks').select('name').where('tenant_id', '=', town).execute()).length,
+        streets: (await trx.selectFrom('report_streets').select('name').where('tenant_id', '=', town).execute()).length,
+        words: (await trx.selectFrom('report_areas').select('blocked_words').where('tenant_id', '=', town).executeTakeFirstOrThrow()).blocked_words,
+      }));
+      assert.deepEqual(kept, { landmarks: 2, streets: 2, words: [] });
+    } finally {
+      await database.close();
     }
   });
 });
