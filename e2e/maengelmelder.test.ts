@@ -234,6 +234,8 @@ describe('Mängelmelder: maps, feeds and statistics', () => {
         assert.ok(await map.isVisible());
         await check(page, 'report-form-map');
         // A click sets latitude and longitude; the keyboard way moves the map and takes its centre.
+        // The mouse clicks in the viewport: the map must be in it (the location hint grew with the landmarks).
+        await map.scrollIntoViewIfNeeded();
         const box = (await map.boundingBox())!;
         await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
         const clicked = [await page.getByLabel(/^Breitengrad/).inputValue(), await page.getByLabel(/^Längengrad/).inputValue()];
