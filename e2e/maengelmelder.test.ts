@@ -144,7 +144,7 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
     });
   }
 
-  it('reports near a landmark without JavaScript, after choosing a street too was refused; a town admin adds a landmark and blocked words on the report settings page', async () => {
+  it('reports near a landmark without JavaScript, after choosing a street too was refused; a town admin adds a landmark and blocked words on the report settings page and opens a category', async () => {
     const check = (page: import('playwright-core').Page, name: string) => checkPage(page, name, { javaScript: false, shotPrefix: 'maengel-naehe' });
     const base = suite.portal.baseUrl;
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false });
@@ -179,6 +179,12 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
     const wrongWord = await clickAndLoad(admin, admin.getByRole('button', { name: 'Wörter speichern' }));
     assert.equal(wrongWord?.status(), 422);
     await check(admin, 'report-settings-error');
+    await clickAndLoad(admin, admin.getByRole('link', { name: 'Kategorie anlegen' }));
+    await check(admin, 'report-category-new');
+    await admin.getByLabel('Kennung').fill('Spiel Platz');
+    const wrongCategory = await clickAndLoad(admin, admin.getByRole('button', { name: 'Kategorie speichern' }));
+    assert.equal(wrongCategory?.status(), 422);
+    await check(admin, 'report-category-error');
     await open(page, `${base}/maengel/melden`);
     assert.equal(await page.getByLabel(/^In der Nähe von/).locator('option', { hasText: 'Sportplatz Süd' }).count(), 1);
     await Promise.all([context.close(), admin.context().close()]);

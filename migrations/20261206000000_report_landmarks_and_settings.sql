@@ -26,3 +26,12 @@ create policy town_admin_removes on report_streets for delete using (tenant_id =
 grant insert, delete on report_streets to rathaus_app;
 create policy town_admin_changes on report_areas for update using (tenant_id = app_tenant_id()) with check (tenant_id = app_tenant_id());
 grant update (blocked_words) on report_areas to rathaus_app;
+
+-- Categories: town admins add them and change their names, descriptions, routing and whether
+-- citizens can choose them. The code (Open311 service_code) and the extra questions stay as filed
+-- (clients keep the code; questions are content of the seed). A category is never deleted:
+-- reports refer to it; an inactive one is offered nowhere but still names its reports.
+create policy town_admin_adds on report_categories for insert with check (tenant_id = app_tenant_id());
+create policy town_admin_changes on report_categories for update using (tenant_id = app_tenant_id()) with check (tenant_id = app_tenant_id());
+grant insert on report_categories to rathaus_app;
+grant update (name, description, department_id, active) on report_categories to rathaus_app;

@@ -203,3 +203,84 @@ describe('the report settings in the database: one town never changes another\'s
     }
   });
 });
+
+describe('the town admin\'s report categories', () => {
+  let app: TestApp;
+  let tenant: Tenant;
+  let host: string;
+  let admin: TestBrowser;
+  let departments: Record<string, string>;
+  before(async () => {
+    app = await buildTestApp();
+    ({ tenant, host } = await app.createTown());
+    await setUpReports(app.database.db, tenant.id);
+    departments = Object.fromEntries((await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('departments').select(['key', 'id']).where('tenant_id', '=', tenant.id).execute())).map((r) => [r.key, r.id]));
+    admin = new TestBrowser(app.app, host);
+    await signInClerk(admin, await app.createClerk(tenant, 'bauamt', { townAdmin: true }));
+  });
+  after(() => app.close());
+
+  const category = (code: string) => asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('report_categories').select(['id', 'name', 'description', 'department_id', 'active', 'position']).where('tenant_id', '=', tenant.id).where('code', '=', code).executeTakeFirst());
+  const playground = () => ({ code: 'spielplatz', nameDe: 'Spielgerät kaputt', nameEn: 'Broken playground equipment', descriptionDe: 'Schaukel, Rutsche oder Klettergerüst beschädigt.', descriptionEn: 'A swing, slide or climbing frame is damaged.', departmentId: departments.bauamt!, active: '1' });
+
+  it('adds a category routed to a department (audited), which the report form and Open311 then offer', async () => {
+    const form = await admin.get('/verwaltung/admin/maengel/kategorien/neu');
+    assert.equal(form.statusCode, 200);
+    const sent = await admin.post('/verwaltung/admin/maengel/kategorien/neu', playground());
+    assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
+    assert.equal(sent.headers.location, '/verwaltung/admin/maengel?gespeichert=kategorie#kategorien');
+    const stored = await category('spielplatz');
+    assert.deepEqual({ ...stored, id: undefined }, { id: undefined, name: { de: 'Spielgerät kaputt', en: 'Broken playground equipment' }, description: { de: 'Schaukel, Rutsche oder Klettergerüst beschädigt.', en: 'A swing, slide or climbing frame is damaged.' }, department_id: departments.bauamt, active: true, position: 2 });
+    assert.ok((await admin.get('/verwaltung/admin/maengel')).body.includes('„Spielgerät kaputt“ bearbeiten'));
+    assert.ok((await new TestBrowser(app.app, host).get('/maengel/melden')).body.includes('<option value="spielplatz">Spielgerät kaputt'));
+    assert.ok((await app.app.inject({ url: '/open311/v2/services.json', headers: { host } })).body.includes('"service_code":"spielplatz"'));
+    const entries = (await sql<{ action: string; details: Record<string, unknown> }>`select action, details from audit_log where tenant_id = ${tenant.id} and action like 'reports.category-%'`.execute(app.database.db)).rows;
+    assert.deepEqual(entries, [{ action: 'reports.category-added', details: { code: 'spielplatz', departmentId: departments.bauamt, active: true } }]);
+  });
+
+  it('routes a category to another department and stops offering it; its reports keep their department, the code stays', async () => {
+    const muell = (await category('muell'))!;
+    const citizen = new TestBrowser(app.app, host);
+    await citizen.get('/maengel/melden');
+    const filed = await citizen.postMultipart('/maengel/melden', { kategorie: 'muell', breite: '51,55', laenge: '7,11', beschreibung: 'Säcke', trotzdem: '1' }, {});
+    assert.equal(filed.statusCode, 303);
+    await admin.get(`/verwaltung/admin/maengel/kategorien/${muell.id}`);
+    const sent = await admin.post(`/verwaltung/admin/maengel/kategorien/${muell.id}`, { code: 'geaendert', nameDe: 'Wilder Müll', nameEn: 'Illegal dumping', descriptionDe: 'Abgeladener Abfall', descriptionEn: 'Dumped waste', departmentId: departments.ordnungsamt! });
+    assert.equal(sent.statusCode, 303);
+    const changed = (await category('muell'))!;
+    assert.deepEqual([changed.department_id, changed.active], [departments.ordnungsamt, false]);
+    assert.equal(await category('geaendert'), undefined, 'the code is not changed');
+    const report = await asTownOwner(app.database.db, tenant.id, (trx) => trx.selectFrom('reports').select('department_id').where('category_id', '=', muell.id).executeTakeFirstOrThrow());
+    assert.equal(report.department_id, departments.abfallwirtschaft, 'a filed report stays where it is');
+    assert.equal((await new TestBrowser(app.app, host).get('/maengel/melden')).body.includes('value="muell"'), false, 'no longer offered');
+    assert.ok((await admin.get('/verwaltung/admin/maengel')).body.includes('Wilder Müll'), 'still listed for the admin');
+  });
+
+  it('refuses a bad or taken code, empty or long texts and an unknown department; values kept, nothing stored, German and English', async () => {
+    await admin.get('/verwaltung/admin/maengel/kategorien/neu');
+    let page = await admin.post('/verwaltung/admin/maengel/kategorien/neu', { ...playground(), code: 'Spiel Platz', nameEn: '', descriptionDe: 'x'.repeat(301), departmentId: departments.bauamt!.replace(/.$/, '0') });
+    assert.equal(page.statusCode, 422);
+    assert.equal(fieldError(page.body, 'code'), 'Geben Sie eine Kennung aus Kleinbuchstaben, Ziffern und Bindestrichen an (2 bis 40 Zeichen).');
+    assert.equal(fieldError(page.body, 'nameEn'), 'Füllen Sie dieses Feld aus.');
+    assert.equal(fieldError(page.body, 'descriptionDe'), 'Die Beschreibung darf höchstens 300 Zeichen lang sein.');
+    assert.equal(fieldError(page.body, 'departmentId'), 'Wählen Sie einen Fachbereich aus der Liste.');
+    assert.ok(page.body.includes('value="Spiel Platz"') && page.body.includes('value="Spielgerät kaputt"'));
+    page = await admin.post('/verwaltung/admin/maengel/kategorien/neu', { ...playground(), code: 'schlagloch' });
+    assert.equal(fieldError(page.body, 'code'), 'Diese Kennung hat schon eine Kategorie.');
+    await admin.get('/sprache?lang=en&zurueck=/verwaltung/admin/maengel/kategorien/neu');
+    page = await admin.post('/verwaltung/admin/maengel/kategorien/neu', { ...playground(), code: 'x' });
+    assert.equal(fieldError(page.body, 'code'), 'Enter a code of lower-case letters, digits and hyphens (2 to 40 characters).');
+    await admin.get('/sprache?lang=de&zurueck=/verwaltung/admin/maengel');
+    const count = (await sql<{ n: number }>`select count(*)::int as n from report_categories where tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.n;
+    assert.equal(count, 3, 'nothing stored');
+    assert.equal((await admin.get('/verwaltung/admin/maengel/kategorien/00000000-0000-4000-8000-000000000000')).statusCode, 404);
+    assert.equal((await admin.get('/verwaltung/admin/maengel/kategorien/x')).statusCode, 404);
+  });
+
+  it('is for town admins only', async () => {
+    const clerk = new TestBrowser(app.app, host);
+    await signInClerk(clerk, await app.createClerk(tenant, 'bauamt'));
+    assert.equal((await clerk.get('/verwaltung/admin/maengel/kategorien/neu')).statusCode, 403);
+    assert.equal((await clerk.post('/verwaltung/admin/maengel/kategorien/neu', playground())).statusCode, 403);
+  });
+});

@@ -1,10 +1,12 @@
 import { inTransaction, type Db, type Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
+import type { Localized } from '../../platform/i18n/i18n.js';
 import { recordAudit } from '../audit/index.js';
 import type { ReportLandmark, ReportStreet } from './report.js';
 import { isInsideArea, parsePoint } from './report-location.js';
 import { findArea, listLandmarks, listStreets } from './reports.repository.js';
-import { countStreetAlerts, deleteLandmark, deleteStreet, insertLandmark, insertStreets, updateBlockedWords } from './report-settings.repository.js';
+import { countStreetAlerts, deleteLandmark, deleteStreet, insertCategory, insertLandmark, insertStreets, listCategorySettings, updateBlockedWords, updateCategory, type CategorySetting } from './report-settings.repository.js';
+import { listDepartments } from '../tenants/tenants.repository.js';
 
 /** What a town admin keeps on the report settings page: landmarks, streets, blocked words (and the area they must lie in). */
 export interface ReportSettings { landmarks: ReportLandmark[]; streets: ReportStreet[]; blockedWords: string[]; boundary: GeoJsonArea }
@@ -134,5 +136,62 @@ export async function saveBlockedWords(db: Db, tenantId: string, actor: string, 
     await updateBlockedWords(trx, words);
     await recordAudit(trx, { tenantId, actor, action: 'reports.blocked-words-changed', subject: `tenant:${tenantId}`, details: { count: words.length } });
     return { ok: true as const };
+  });
+}
+
+/** A category as the admin typed it; `code` only when adding (clients and feeds keep it). */
+export interface CategoryInput { code?: string; nameDe: string; nameEn: string; descriptionDe: string; descriptionEn: string; departmentId: string; active: boolean }
+/** Why a category is refused, by form field. */
+export type CategoryProblems = Partial<Record<'code' | 'nameDe' | 'nameEn' | 'descriptionDe' | 'descriptionEn' | 'departmentId', 'codeFormat' | 'codeTaken' | 'textMissing' | 'nameTooLong' | 'descriptionTooLong' | 'departmentUnknown'>>;
+
+/** The town's categories (active or not) and departments, for the settings pages. */
+export async function loadCategorySettings(db: Db, tenantId: string): Promise<{ categories: CategorySetting[]; departments: Array<{ id: string; name: Localized }> }> {
+  return inTransaction(db, { tenantId }, async (trx) => ({
+    categories: await listCategorySettings(trx),
+    departments: (await listDepartments(trx)).map((d) => ({ id: d.id, name: d.name })),
+  }));
+}
+
+function checkCategory(input: CategoryInput, departmentIds: readonly string[], takenCodes: readonly string[]): { ok: true; category: Omit<CategorySetting, 'id'> } | { ok: false; problems: CategoryProblems } {
+  const problems: CategoryProblems = {};
+  const clean = (text: string) => text.trim().replace(/\s+/g, ' ');
+  const code = input.code?.trim() ?? '';
+  if (input.code !== undefined) {
+    if (!/^[a-z0-9-]{2,40}$/.test(code)) problems.code = 'codeFormat';
+    else if (takenCodes.includes(code)) problems.code = 'codeTaken';
+  }
+  for (const [field, max] of [['nameDe', 120], ['nameEn', 120], ['descriptionDe', 300], ['descriptionEn', 300]] as const) {
+    const text = clean(input[field]);
+    if (!text) problems[field] = 'textMissing';
+    else if (text.length > max) problems[field] = max === 120 ? 'nameTooLong' : 'descriptionTooLong';
+  }
+  if (!departmentIds.includes(input.departmentId)) problems.departmentId = 'departmentUnknown';
+  if (Object.keys(problems).length > 0) return { ok: false, problems };
+  return { ok: true, category: {
+    code, name: { de: clean(input.nameDe), en: clean(input.nameEn) }, description: { de: clean(input.descriptionDe), en: clean(input.descriptionEn) },
+    departmentId: input.departmentId, active: input.active,
+  } };
+}
+
+/**
+ * Adds a category (`input.code` given) or changes one (`id` given): names and descriptions in German
+ * and English, the department its reports go to (new reports only; filed ones keep theirs) and
+ * whether citizens and Open311 clients are offered it. Undefined when there is no such category.
+ */
+export async function saveCategory(db: Db, tenantId: string, actor: string, input: CategoryInput, id?: string): Promise<{ ok: true } | { ok: false; problems: CategoryProblems } | undefined> {
+  return inTransaction(db, { tenantId }, async (trx) => {
+    const [categories, departments] = await Promise.all([listCategorySettings(trx), listDepartments(trx)]);
+    const existing = id === undefined ? undefined : categories.find((c) => c.id === id);
+    if (id !== undefined && !existing) return undefined;
+    const checked = checkCategory(input, departments.map((d) => d.id), categories.map((c) => c.code));
+    if (!checked.ok) return checked;
+    let savedId = existing?.id;
+    if (existing) await updateCategory(trx, existing.id, checked.category);
+    else savedId = await insertCategory(trx, tenantId, checked.category);
+    // Taken meanwhile by another admin's insert (the check above read before it committed).
+    if (!savedId) return { ok: false, problems: { code: 'codeTaken' } };
+    const { departmentId, active } = checked.category;
+    await recordAudit(trx, { tenantId, actor, action: existing ? 'reports.category-changed' : 'reports.category-added', subject: `report-category:${savedId}`, details: { code: existing?.code ?? checked.category.code, departmentId, active } });
+    return { ok: true };
   });
 }

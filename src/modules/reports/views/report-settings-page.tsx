@@ -1,7 +1,8 @@
-import type { Lang } from '../../../platform/i18n/i18n.js';
-import { Button, CsrfField, Table, TextField } from '../../../platform/views/components.js';
+import { localize, type Lang } from '../../../platform/i18n/i18n.js';
+import { Button, ChoiceField, CsrfField, SelectField, Table, TextField } from '../../../platform/views/components.js';
 import { AdminFrame, type AdminPageProps } from '../../administration/index.js';
-import type { ReportSettings } from '../report-settings.js';
+import type { CategoryInput, ReportSettings } from '../report-settings.js';
+import type { CategorySetting } from '../report-settings.repository.js';
 import { t } from '../report-settings.i18n.js';
 
 /** Where town admins keep the Mängelmelder's landmarks, street list and blocked words. */
@@ -37,10 +38,10 @@ function PlaceTable(props: { lang: Lang; csrfToken?: string; label: string; empt
 
 /**
  * The town admin's report settings (/verwaltung/admin/maengel): the landmarks for "In der Nähe
- * von", the street list (added by pasting lines) and the blocked words of the moderation, each
- * section with its own form.
+ * von", the street list (added by pasting lines), the blocked words of the moderation and the
+ * categories (each edited on its own page), each section with its own form.
  */
-export function ReportSettingsPage(props: AdminPageProps & { settings: ReportSettings | undefined; values: ReportSettingsValues; doneText?: string }) {
+export function ReportSettingsPage(props: AdminPageProps & { settings: ReportSettings | undefined; categories: CategoryList; values: ReportSettingsValues; doneText?: string }) {
   const { ctx, settings, values, errors } = props;
   const { lang } = ctx;
   return (
@@ -82,8 +83,60 @@ export function ReportSettingsPage(props: AdminPageProps & { settings: ReportSet
               <Button>{t(lang, 'saveWords')}</Button>
             </form>
           </section>
+          <section aria-labelledby="kategorien">
+            <h2 class="kern-heading-large" id="kategorien">{t(lang, 'categoriesTitle')}</h2>
+            <p class="kern-body">{t(lang, 'categoriesIntro')}</p>
+            <Table label={t(lang, 'categoriesTitle')} head={[t(lang, 'name'), t(lang, 'code'), t(lang, 'department'), t(lang, 'offered'), t(lang, 'action')]}>
+              {props.categories.list.map((c) => (
+                <tr class="kern-table__row" key={c.id}>
+                  <td class="kern-table__cell">{localize(c.name, lang)}</td>
+                  <td class="kern-table__cell"><code>{c.code}</code></td>
+                  <td class="kern-table__cell">{props.categories.departmentName(c.departmentId)}</td>
+                  <td class="kern-table__cell">{t(lang, c.active ? 'yes' : 'no')}</td>
+                  <td class="kern-table__cell"><a class="kern-link" href={categoryPath(c.id)}>{t(lang, 'edit', { name: localize(c.name, lang) })}</a></td>
+                </tr>
+              ))}
+            </Table>
+            <p class="kern-body"><a class="kern-link" href={categoryPath('neu')}>{t(lang, 'categoryNew')}</a></p>
+          </section>
         </>
       )}
+    </AdminFrame>
+  );
+}
+
+/** The town's categories and how a department id reads, for the settings pages. */
+export interface CategoryList { list: CategorySetting[]; departments: Array<{ id: string; name: string }>; departmentName: (id: string) => string }
+
+/** A category's page: `neu` for a new one. */
+export const categoryPath = (id: string) => `${reportSettingsPath}/kategorien/${id}`;
+
+/** What the category form shows: as typed, or as stored. */
+export type CategoryFormValues = Omit<CategoryInput, 'active'> & { active: boolean };
+
+/**
+ * A category's form: a new one with its code, an existing one without (the code is its Open311
+ * service_code, which clients keep). Names and descriptions in German and English, the department
+ * new reports go to, and whether it is offered.
+ */
+export function ReportCategoryPage(props: AdminPageProps & { id: string; name?: string; values: CategoryFormValues; categories: CategoryList }) {
+  const { ctx, values, errors } = props;
+  const { lang } = ctx;
+  return (
+    <AdminFrame {...props} title={props.name ? t(lang, 'categoryEdit', { name: props.name }) : t(lang, 'categoryNew')} section="reportSettings">
+      <p class="kern-body"><a class="kern-link" href={`${reportSettingsPath}#kategorien`}>{t(lang, 'backToSettings')}</a></p>
+      <form method="post" action={categoryPath(props.id)} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        {values.code !== undefined && <TextField name="code" label={t(lang, 'code')} hint={t(lang, 'codeHint')} value={values.code} error={errors.code} lang={lang} maxLength={40} width="medium" />}
+        <TextField name="nameDe" label={t(lang, 'nameDe')} value={values.nameDe} error={errors.nameDe} lang={lang} maxLength={120} />
+        <TextField name="nameEn" label={t(lang, 'nameEn')} value={values.nameEn} error={errors.nameEn} lang={lang} maxLength={120} />
+        <TextField name="descriptionDe" label={t(lang, 'descriptionDe')} value={values.descriptionDe} error={errors.descriptionDe} lang={lang} maxLength={300} multiline />
+        <TextField name="descriptionEn" label={t(lang, 'descriptionEn')} value={values.descriptionEn} error={errors.descriptionEn} lang={lang} maxLength={300} multiline />
+        <SelectField name="departmentId" label={t(lang, 'departmentLabel')} value={values.departmentId} error={errors.departmentId} lang={lang}
+          placeholder={t(lang, 'choose')} options={props.categories.departments.map((d) => ({ value: d.id, label: d.name }))} />
+        <ChoiceField name="active" label={t(lang, 'activeLabel')} kind="checkbox" options={[{ value: '1', label: t(lang, 'activeOption') }]} selected={values.active ? ['1'] : []} lang={lang} required={false} />
+        <Button>{t(lang, 'saveCategory')}</Button>
+      </form>
     </AdminFrame>
   );
 }
