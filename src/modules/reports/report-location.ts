@@ -2,11 +2,11 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { ReportLandmark, ReportStreet } from './report.js';
 
-/** Where a report is, as the form gave it (a landmark is optional: Open311 and older callers name none). */
+/** Where a report is, as the form gave it (Open311 names no landmark). */
 export type LocationInput = { streetId: string; houseNumber: string; lat: string; lon: string; landmarkId?: string };
 /** The town's lists a location is picked from, and how "near <landmark>" reads in the private address (the reporter's language). */
 export interface Places { streets: readonly ReportStreet[]; landmarks?: readonly ReportLandmark[]; near?: (landmark: string) => string }
-/** A resolved location: the point, the public label (street name only) and the private address. */
+/** A resolved location: the point, the public label (a street's or landmark's name only) and the private address. */
 export interface ReportLocation { lat: number; lon: number; label: string | null; address: string | null }
 /** Why a location is not accepted. */
 export type LocationProblem = 'missing' | 'unknownStreet' | 'invalidCoordinates' | 'invalidHouseNumber' | 'unknownLandmark' | 'streetAndLandmark';
