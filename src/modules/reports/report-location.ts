@@ -2,7 +2,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { ReportLandmark, ReportStreet } from './report.js';
 
-/** Where a report is, as the form gave it (Open311 names no landmark). */
+/** Where a report is, as the form (or an Open311 post) gave it; a landmark is optional. */
 export type LocationInput = { streetId: string; houseNumber: string; lat: string; lon: string; landmarkId?: string };
 /** The town's lists a location is picked from, and how "near <landmark>" reads in the private address (the reporter's language). */
 export interface Places { streets: readonly ReportStreet[]; landmarks?: readonly ReportLandmark[]; near?: (landmark: string) => string }
