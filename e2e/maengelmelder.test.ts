@@ -144,6 +144,52 @@ describe('Mängelmelder: a citizen reports a pothole without a map', () => {
     });
   }
 
+  it('reports near a landmark without JavaScript, after choosing a street too was refused; a town admin adds a landmark and blocked words on the report settings page and opens a category', async () => {
+    const check = (page: import('playwright-core').Page, name: string) => checkPage(page, name, { javaScript: false, shotPrefix: 'maengel-naehe' });
+    const base = suite.portal.baseUrl;
+    const context = await newCitizenContext(suite.browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await open(page, `${base}/maengel/melden`);
+    await page.getByLabel('Was möchten Sie melden?').selectOption('papierkorb');
+    await page.getByLabel(/^Straße/).selectOption({ label: 'Lindenweg' });
+    await page.getByLabel(/^In der Nähe von/).selectOption({ label: 'Marktplatz – Wochenmarkt und Brunnen' });
+    await page.getByLabel('Beschreibung').fill('Papierkorb am Brunnen quillt über.');
+    const refused = await clickAndLoad(page, page.getByRole('button', { name: 'Meldung absenden' }));
+    assert.equal(refused?.status(), 422);
+    await page.getByRole('link', { name: /nicht beides/ }).waitFor();
+    await check(page, 'report-form-landmark-error');
+    await page.getByLabel(/^Straße/).selectOption({ label: 'Bitte wählen' });
+    assert.equal(await page.getByLabel('Beschreibung').inputValue(), 'Papierkorb am Brunnen quillt über.');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Meldung absenden' }));
+    assert.match(page.url(), /\/maengel\/[0-9a-f-]{36}\/eingang$/);
+    assert.ok((await page.content()).includes('Nähe Marktplatz'));
+    await clickAndLoad(page, page.getByRole('link', { name: 'Öffentliche Seite der Meldung' }));
+    assert.ok((await page.content()).includes('Marktplatz, Umgebung'));
+
+    const admin = await signInAsStaff(await newCitizenContext(suite.browser, { javaScriptEnabled: false }), base, suite.portal.credentialsFor('admin@musterstadt.example'));
+    await open(admin, `${base}/verwaltung/admin/maengel`);
+    await check(admin, 'report-settings');
+    await admin.getByLabel('Name des Orts').fill('Sportplatz Süd');
+    await admin.getByLabel(/^Breitengrad/).fill('51,5400');
+    await admin.getByLabel(/^Längengrad/).fill('7,1100');
+    await clickAndLoad(admin, admin.getByRole('button', { name: 'Ort hinzufügen' }));
+    await admin.getByText('Der Ort wurde hinzugefügt.').waitFor();
+    await check(admin, 'report-settings-saved');
+    await admin.getByLabel(/^Gesperrte Wörter, eines je Zeile/).fill('casino\nab');
+    const wrongWord = await clickAndLoad(admin, admin.getByRole('button', { name: 'Wörter speichern' }));
+    assert.equal(wrongWord?.status(), 422);
+    await check(admin, 'report-settings-error');
+    await clickAndLoad(admin, admin.getByRole('link', { name: 'Kategorie anlegen' }));
+    await check(admin, 'report-category-new');
+    await admin.getByLabel('Kennung').fill('Spiel Platz');
+    const wrongCategory = await clickAndLoad(admin, admin.getByRole('button', { name: 'Kategorie speichern' }));
+    assert.equal(wrongCategory?.status(), 422);
+    await check(admin, 'report-category-error');
+    await open(page, `${base}/maengel/melden`);
+    assert.equal(await page.getByLabel(/^In der Nähe von/).locator('option', { hasText: 'Sportplatz Süd' }).count(), 1);
+    await Promise.all([context.close(), admin.context().close()]);
+  });
+
   it('a town admin registers an Open311 client in the administration, which posts a request and reads it back in JSON and XML', async () => {
     const base = suite.portal.baseUrl;
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
@@ -194,6 +240,8 @@ describe('Mängelmelder: maps, feeds and statistics', () => {
         assert.ok(await map.isVisible());
         await check(page, 'report-form-map');
         // A click sets latitude and longitude; the keyboard way moves the map and takes its centre.
+        // The mouse clicks in the viewport: the map must be in it (the location hint grew with the landmarks).
+        await map.scrollIntoViewIfNeeded();
         const box = (await map.boundingBox())!;
         await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
         const clicked = [await page.getByLabel(/^Breitengrad/).inputValue(), await page.getByLabel(/^Längengrad/).inputValue()];

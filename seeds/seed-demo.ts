@@ -51,6 +51,7 @@ const townsFile = z.array(z.strictObject({
     boundary: z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1) }),
     outsideNotice: text.optional(),
     streets: z.array(z.strictObject({ name: z.string(), lat: z.number(), lon: z.number() })),
+    landmarks: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), lat: z.number(), lon: z.number() })).optional(),
     categories: z.array(z.strictObject({
       code: z.string(), name: text, description: text, department: z.string(),
       attributes: z.array(z.strictObject({

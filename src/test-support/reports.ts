@@ -15,7 +15,7 @@ export const inside = { lat: 51.5512, lon: 7.1123 };
 export const outside = { lat: 51.6, lon: 7.2 };
 
 /**
- * Gives a test town its defect report set-up: the test area, two streets, a pothole category routed
+ * Gives a test town its defect report set-up: the test area, two streets, two landmarks, a pothole category routed
  * to the Bauamt (with an optional extra question, its size) and a rubbish category routed to
  * Abfallwirtschaft (departments of buildTenant).
  */
@@ -24,6 +24,7 @@ export function setUpReports(db: Db, tenantId: string): Promise<void> {
     boundary: testBoundary,
     outsideNotice: { de: 'Dort ist die Nachbargemeinde Beispielhausen zuständig.', en: 'The neighbouring municipality of Beispielhausen is responsible there.' },
     streets: [{ name: 'Hauptstraße', lat: 51.5501, lon: 7.1101 }, { name: 'Lindenweg', lat: 51.5550, lon: 7.1200 }],
+    landmarks: [{ name: 'Marktplatz', description: 'vor dem Rathaus', lat: 51.5512, lon: 7.1131 }, { name: 'Stadtpark-Spielplatz', lat: 51.5581, lon: 7.1252 }],
     categories: [
       {
         code: 'schlagloch', name: { de: 'Schlagloch', en: 'Pothole' }, description: { de: 'Schäden an Straße oder Gehweg', en: 'Damage to a road or pavement' }, department: 'bauamt',

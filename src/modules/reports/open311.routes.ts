@@ -165,12 +165,14 @@ export async function open311Routes(app: FastifyInstance, deps: ModuleDeps): Pro
       const problems: Open311Errors = [];
       const problem = (description: string) => problems.push({ code: 400, description });
       const address = (fields.address_string ?? '').trim();
-      // Coordinates win; without them the address must name a street of the town's list (ADR 0026).
+      // Coordinates win; without them the address must name a street of the town's list, or be a landmark's name (ADR 0026).
       const street = !(fields.lat || fields.long) && address ? findStreetOfAddress(address, setup.streets) : undefined;
-      const location = fields.lat || fields.long ? resolveLocation({ streetId: '', houseNumber: '', lat: fields.lat ?? '', lon: fields.long ?? '' }, [])
-        : street ? resolveLocation({ ...street, lat: '', lon: '' }, setup.streets) : 'missing';
-      const where = street ? 'address_string' : 'lat, long';
-      if (location === 'missing') problem(address ? `address_string: not a street of ${request.tenant.name} (give lat and long instead)` : 'lat, long or address_string: required');
+      const landmark = !(fields.lat || fields.long) && !street && address ? setup.landmarks.find((l) => l.name.toLocaleLowerCase('de') === address.toLocaleLowerCase('de')) : undefined;
+      const location = fields.lat || fields.long ? resolveLocation({ streetId: '', houseNumber: '', lat: fields.lat ?? '', lon: fields.long ?? '' }, { streets: [] })
+        : street ? resolveLocation({ ...street, lat: '', lon: '' }, setup)
+          : landmark ? resolveLocation({ streetId: '', houseNumber: '', lat: '', lon: '', landmarkId: landmark.id }, { ...setup, near: () => address }) : 'missing';
+      const where = street || landmark ? 'address_string' : 'lat, long';
+      if (location === 'missing') problem(address ? `address_string: not a street or landmark of ${request.tenant.name} (give lat and long instead)` : 'lat, long or address_string: required');
       else if (location === 'invalidHouseNumber') problem('address_string: the house number after the street is not one (like 12 or 12a)');
       else if (typeof location === 'string') problem('lat, long: must be decimal degrees within ±90 and ±180');
       else if (!isInsideArea(setup.area.boundary, location)) {

@@ -1,13 +1,15 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
-import type { ReportStreet } from './report.js';
+import type { ReportLandmark, ReportStreet } from './report.js';
 
-/** Where a report is, as the form gave it. */
-export type LocationInput = { streetId: string; houseNumber: string; lat: string; lon: string };
-/** A resolved location: the point, the public label (street name only) and the private address. */
+/** Where a report is, as the form (or an Open311 post) gave it; a landmark is optional. */
+export type LocationInput = { streetId: string; houseNumber: string; lat: string; lon: string; landmarkId?: string };
+/** The town's lists a location is picked from, and how "near <landmark>" reads in the private address (the reporter's language). */
+export interface Places { streets: readonly ReportStreet[]; landmarks?: readonly ReportLandmark[]; near?: (landmark: string) => string }
+/** A resolved location: the point, the public label (a street's or landmark's name only) and the private address. */
 export interface ReportLocation { lat: number; lon: number; label: string | null; address: string | null }
 /** Why a location is not accepted. */
-export type LocationProblem = 'missing' | 'unknownStreet' | 'invalidCoordinates' | 'invalidHouseNumber';
+export type LocationProblem = 'missing' | 'unknownStreet' | 'invalidCoordinates' | 'invalidHouseNumber' | 'unknownLandmark' | 'streetAndLandmark';
 
 // Decimal degrees; German users type a decimal comma.
 const degrees = /^-?\d{1,3}(?:[.,]\d{1,8})?$/;
@@ -15,23 +17,34 @@ const houseNumber = /^[0-9]{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?[0-9]{1,4}\s?[a-zA-Z]?)
 
 /**
  * The point of a report: typed coordinates when given (the map fills them in), otherwise the
- * picked street's point. The street name is the public label; with the house number it is the
- * private address. The boundary is checked separately (isInsideArea).
+ * picked street's or landmark's point. The street's or landmark's name is the public label; the
+ * street with the house number, or "near <landmark>", is the private address. A street and a
+ * landmark together are refused: their points differ, and guessing which one is meant would put
+ * the report in the wrong place. The boundary is checked separately (isInsideArea).
  */
-export function resolveLocation(input: LocationInput, streets: readonly ReportStreet[]): ReportLocation | LocationProblem {
-  const street = input.streetId ? streets.find((s) => s.id === input.streetId) : undefined;
+export function resolveLocation(input: LocationInput, places: Places): ReportLocation | LocationProblem {
+  const street = input.streetId ? places.streets.find((s) => s.id === input.streetId) : undefined;
   if (input.streetId && !street) return 'unknownStreet';
+  const landmark = input.landmarkId ? places.landmarks?.find((l) => l.id === input.landmarkId) : undefined;
+  if (input.landmarkId && !landmark) return 'unknownLandmark';
+  if (street && landmark) return 'streetAndLandmark';
   if (input.houseNumber && (!street || !houseNumber.test(input.houseNumber))) return 'invalidHouseNumber';
-  const address = street ? [street.name, input.houseNumber].filter(Boolean).join(' ') : null;
+  const address = street ? [street.name, input.houseNumber].filter(Boolean).join(' ') : landmark ? (places.near?.(landmark.name) ?? landmark.name) : null;
+  const picked = street ?? landmark;
   if (input.lat || input.lon) {
-    if (!degrees.test(input.lat) || !degrees.test(input.lon)) return 'invalidCoordinates';
-    const lat = Number(input.lat.replace(',', '.'));
-    const lon = Number(input.lon.replace(',', '.'));
-    if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'invalidCoordinates';
-    return { lat, lon, label: street?.name ?? null, address };
+    const point = parsePoint(input.lat, input.lon);
+    return point ? { ...point, label: picked?.name ?? null, address } : 'invalidCoordinates';
   }
-  if (!street) return 'missing';
-  return { lat: street.lat, lon: street.lon, label: street.name, address };
+  if (!picked) return 'missing';
+  return { lat: picked.lat, lon: picked.lon, label: picked.name, address };
+}
+
+/** A point typed as decimal degrees (a decimal comma allowed), or undefined when either is not one. */
+export function parsePoint(latText: string, lonText: string): { lat: number; lon: number } | undefined {
+  if (!degrees.test(latText.trim()) || !degrees.test(lonText.trim())) return undefined;
+  const lat = Number(latText.trim().replace(',', '.'));
+  const lon = Number(lonText.trim().replace(',', '.'));
+  return Math.abs(lat) > 90 || Math.abs(lon) > 180 ? undefined : { lat, lon };
 }
 
 /** Whether a point lies in the town's area (GeoJSON order is longitude, latitude). */

@@ -324,7 +324,7 @@ describe('the Mängelmelder\'s maps, feeds, statistics and Open311 fields', () =
       const count = async () => (await sql<{ n: number }>`select count(*)::int as n from reports where tenant_id = ${tenant.id}`.execute(app.database.db)).rows[0]!.n;
       const before = await count();
       for (const [fields, description] of [
-        [{ address_string: 'Bahnhofstraße 3' }, `address_string: not a street of ${tenant.name} (give lat and long instead)`],
+        [{ address_string: 'Bahnhofstraße 3' }, `address_string: not a street or landmark of ${tenant.name} (give lat and long instead)`],
         [{ address_string: 'Hauptstraße gegenüber der Kirche' }, 'address_string: the house number after the street is not one (like 12 or 12a)'],
         [{}, 'lat, long or address_string: required'],
       ] as const) {

@@ -16,15 +16,17 @@ import { t } from './report-map.i18n.js';
 import { loadReportStatistics } from './report-statistics.js';
 import { loadCategories, loadReportSetup, searchReports } from './reports.service.js';
 import { requireReportTownAdmin } from './reports.staff-routes.js';
+import { reportSettingsRoutes } from './report-settings.routes.js';
 import { mapSettingsPath, MapSettingsPage } from './views/report-map.js';
 import { reportStatisticsPath, ReportStatisticsPage } from './views/report-statistics-page.js';
 
 /**
  * The Mängelmelder's overviews: the Atom feed of public reports (all, per category, per box),
- * the report statistics of the back office, and the town admin's map settings.
+ * the report statistics of the back office, and the town admin's map and report settings.
  */
 export async function reportOverviewRoutes(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
   const { db } = deps;
+  await reportSettingsRoutes(app, deps);
 
   app.get(reportFeedPath, async (request, reply) => {
     const query = parseFeedQuery(request.query, request.lang);

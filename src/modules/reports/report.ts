@@ -83,6 +83,8 @@ export function checkAttributeAnswers(attributes: readonly ReportAttribute[], gi
 
 /** A street of the town's list: the no-map way to say where. */
 export interface ReportStreet { id: string; name: string; lat: number; lon: number }
+/** A place everyone in town knows (Marktplatz, a playground): a report "in der Nähe von" it gets its point. */
+export interface ReportLandmark { id: string; name: string; description: string | null; lat: number; lon: number }
 
 /** What anyone may see of a report: never what the citizen typed unless a clerk released it. */
 export interface PublicReport {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 import type { GeoJsonArea } from '../../platform/db/schema.js';
 import type { Lang, Localized } from '../../platform/i18n/i18n.js';
-import type { AttributeAnswers, Moderation, PublicReport, ReportAttribute, ReportCategory, ReportStatus, ReportStreet } from './report.js';
+import type { AttributeAnswers, Moderation, PublicReport, ReportAttribute, ReportCategory, ReportLandmark, ReportStatus, ReportStreet } from './report.js';
 
 /** The town's active categories in their configured order. */
 export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
@@ -14,6 +14,11 @@ export async function listCategories(trx: Trx): Promise<ReportCategory[]> {
 /** The town's street list, alphabetical. */
 export async function listStreets(trx: Trx): Promise<ReportStreet[]> {
   return trx.selectFrom('report_streets').select(['id', 'name', 'lat', 'lon']).orderBy('name').execute();
+}
+
+/** The town's landmarks, alphabetical. */
+export async function listLandmarks(trx: Trx): Promise<ReportLandmark[]> {
+  return trx.selectFrom('report_landmarks').select(['id', 'name', 'description', 'lat', 'lon']).orderBy('name').execute();
 }
 
 /** The town's boundary and the notice for places outside it, if configured. */
@@ -126,10 +131,11 @@ export async function findReportDetails(trx: Trx, id: string): Promise<{ descrip
   return row && { description: row.description, address: row.address, reporterEmail: row.reporter_email, photos: row.photos };
 }
 
-/** The town's report set-up, written by the owner (seed, CLI): area, streets, categories by department key. */
+/** The town's report set-up, written by the owner (seed, CLI): area, streets, landmarks, categories by department key. */
 export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
   boundary: GeoJsonArea; outsideNotice?: Localized; blockedWords?: string[];
   streets: Array<{ name: string; lat: number; lon: number }>;
+  landmarks?: Array<{ name: string; description?: string; lat: number; lon: number }>;
   categories: Array<{ code: string; name: Localized; description: Localized; department: string; attributes?: ReportAttribute[] }>;
 }): Promise<void> {
   await trx.insertInto('report_areas').values({
@@ -137,6 +143,7 @@ export async function insertReportSetup(trx: Trx, tenantId: string, setup: {
     blocked_words: setup.blockedWords ?? [],
   }).execute();
   if (setup.streets.length > 0) await trx.insertInto('report_streets').values(setup.streets.map((s) => ({ tenant_id: tenantId, ...s }))).execute();
+  if (setup.landmarks?.length) await trx.insertInto('report_landmarks').values(setup.landmarks.map((l) => ({ tenant_id: tenantId, ...l }))).execute();
   for (const [position, c] of setup.categories.entries()) {
     const department = await trx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('key', '=', c.department).executeTakeFirstOrThrow();
     await trx.insertInto('report_categories').values({

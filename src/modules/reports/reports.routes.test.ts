@@ -100,7 +100,7 @@ describe('reporting a defect without JavaScript', () => {
   it('re-renders the form with an error summary when the category or the place is missing, keeping what was typed', async () => {
     const page = await refused({ beschreibung: 'Laterne flackert', email: 'a@example.org' });
     assert.equal(fieldError(page, 'kategorie'), 'Wählen Sie aus, was Sie melden möchten.');
-    assert.equal(fieldError(page, 'strasse'), 'Wählen Sie eine Straße aus oder geben Sie Koordinaten an.');
+    assert.equal(fieldError(page, 'strasse'), 'Wählen Sie eine Straße oder einen Ort in der Nähe aus, oder geben Sie Koordinaten an.');
     assert.ok(page.includes('>Laterne flackert</textarea>'));
     assert.ok(page.includes('value="a@example.org"'));
   });

@@ -17,8 +17,8 @@ import { sendPhoto } from './reports.staff-routes.js';
 import { UnsubscribePage } from './views/report-staff-pages.js';
 import { ReportFormPage, ReportListPage, ReportPage, ReportReceiptPage } from './views/report-pages.js';
 
-const formFields = ['kategorie', 'strasse', 'hausnummer', 'breite', 'laenge', 'beschreibung', 'email'] as const;
-const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', breite: '', laenge: '', beschreibung: '', email: '', fragen: {} };
+const formFields = ['kategorie', 'strasse', 'hausnummer', 'naehe', 'breite', 'laenge', 'beschreibung', 'email'] as const;
+const emptyForm: ReportFormValues = { kategorie: '', strasse: '', hausnummer: '', naehe: '', breite: '', laenge: '', beschreibung: '', email: '', fragen: {} };
 /** Most answer fields read from one form: far more than any town's questions, few enough to bound the work. */
 const maxAnswerFields = 100;
 

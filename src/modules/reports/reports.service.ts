@@ -7,21 +7,21 @@ import { localize, type Lang, type Localized } from '../../platform/i18n/i18n.js
 import type { FieldErrors } from '../../platform/views/components.js';
 import { normalizeEmail } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportStreet } from './report.js';
+import { distanceMetres, maxDescriptionLength, maxPhotos, nearbyMetres, type AttributeAnswers, type PublicReport, type ReportCategory, type ReportLandmark, type ReportStreet } from './report.js';
 import { isInsideArea, resolveLocation, type LocationProblem, type ReportLocation } from './report-location.js';
 import { enqueueAlerts } from './report-alerts.js';
 import type { HoldReason } from './report-moderation.js';
 import { checkFormAnswers } from './report-questions.js';
 import { maxInputPixels, processPhoto, type ProcessedPhoto } from './report-photos.js';
-import { findArea, findPublicReport, findReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listFirstReleasedPhotos, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
+import { findArea, findPublicReport, findReport, findReportDetails, findOpen311Token, findReportPhoto, insertOpen311Request, insertReport, insertSupport, listOpenReportsInBox, listCategories, listFirstReleasedPhotos, listLandmarks, listPublicReports, listReleasedPhotos, listStreets, searchPublicReports } from './reports.repository.js';
 import { t } from './reports.i18n.js';
 
-/** What a town needs to take reports: categories, the street list and its area. */
-export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null; blockedWords: string[] } }
+/** What a town needs to take reports: categories, the street and landmark lists and its area. */
+export interface ReportSetup { categories: ReportCategory[]; streets: ReportStreet[]; landmarks: ReportLandmark[]; area: { boundary: GeoJsonArea; outsideNotice: Localized | null; blockedWords: string[] } }
 
 /** The report form as typed (everything kept for a re-render). */
 export interface ReportFormValues {
-  kategorie: string; strasse: string; hausnummer: string; breite: string; laenge: string; beschreibung: string; email: string;
+  kategorie: string; strasse: string; hausnummer: string; naehe: string; breite: string; laenge: string; beschreibung: string; email: string;
   /** Answers to extra questions by form field (report-questions.ts), every category's as sent. */
   fragen: Record<string, string[]>;
 }
@@ -35,13 +35,15 @@ export interface CheckedReport { category: ReportCategory; location: ReportLocat
 /** The town's report set-up, or undefined when it takes no reports (no area or no categories configured). */
 export async function loadReportSetup(db: Db, tenantId: string): Promise<ReportSetup | undefined> {
   return inTransaction(db, { tenantId }, async (trx) => {
-    const [categories, streets, area] = await Promise.all([listCategories(trx), listStreets(trx), findArea(trx)]);
-    return area && categories.length > 0 ? { categories, streets, area } : undefined;
+    const [categories, streets, landmarks, area] = await Promise.all([listCategories(trx), listStreets(trx), listLandmarks(trx), findArea(trx)]);
+    return area && categories.length > 0 ? { categories, streets, landmarks, area } : undefined;
   });
 }
 
-const locationMessages: Record<LocationProblem, Parameters<typeof t>[1]> = {
-  missing: 'errorLocationMissing', unknownStreet: 'errorUnknownStreet', invalidCoordinates: 'errorInvalidCoordinates', invalidHouseNumber: 'errorInvalidHouseNumber',
+const locationErrors: Record<LocationProblem, { field: keyof ReportFormValues; message: Parameters<typeof t>[1] }> = {
+  missing: { field: 'strasse', message: 'errorLocationMissing' }, unknownStreet: { field: 'strasse', message: 'errorUnknownStreet' },
+  invalidCoordinates: { field: 'breite', message: 'errorInvalidCoordinates' }, invalidHouseNumber: { field: 'hausnummer', message: 'errorInvalidHouseNumber' },
+  unknownLandmark: { field: 'naehe', message: 'errorUnknownLandmark' }, streetAndLandmark: { field: 'naehe', message: 'errorStreetAndLandmark' },
 };
 
 /**
@@ -54,12 +56,13 @@ export async function checkReport(setup: ReportSetup, values: ReportFormValues, 
   const errors: FieldErrors = {};
   const category = setup.categories.find((c) => c.code === values.kategorie);
   if (!category) errors.kategorie = t(lang, 'errorCategory');
-  const location = resolveLocation({ streetId: values.strasse, houseNumber: values.hausnummer, lat: values.breite, lon: values.laenge }, setup.streets);
+  const location = resolveLocation({ streetId: values.strasse, houseNumber: values.hausnummer, lat: values.breite, lon: values.laenge, landmarkId: values.naehe },
+    { streets: setup.streets, landmarks: setup.landmarks, near: (name) => t(lang, 'nearLandmark', { landmark: name }) });
   if (typeof location === 'string') {
-    errors[location === 'invalidCoordinates' ? 'breite' : location === 'invalidHouseNumber' ? 'hausnummer' : 'strasse'] = t(lang, locationMessages[location]);
+    errors[locationErrors[location].field] = t(lang, locationErrors[location].message);
   } else if (!isInsideArea(setup.area.boundary, location)) {
     const notice = setup.area.outsideNotice ? ` ${localize(setup.area.outsideNotice, lang)}` : '';
-    errors[values.breite ? 'breite' : 'strasse'] = t(lang, 'errorOutside', { town: context.townName }) + notice;
+    errors[values.breite ? 'breite' : values.naehe ? 'naehe' : 'strasse'] = t(lang, 'errorOutside', { town: context.townName }) + notice;
   }
   const description = values.beschreibung.trim();
   if (!description) errors.beschreibung = t(lang, 'errorDescriptionMissing');

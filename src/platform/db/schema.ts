@@ -547,6 +547,7 @@ export interface Database {
   /** A town's area for defect reports (ADR 0026): GeoJSON boundary and who is responsible outside it. */
   report_areas: { tenant_id: string; boundary: ColumnType<GeoJsonArea, string, string>; outside_notice: ColumnType<Localized | null, string | null, string | null>; blocked_words: ColumnType<string[], string[] | undefined, string[]>; retention_days: ColumnType<number, number | undefined, number> };
   report_streets: { tenant_id: string; id: Generated<string>; name: string; lat: number; lon: number };
+  report_landmarks: { tenant_id: string; id: Generated<string>; name: string; description: string | null; lat: number; lon: number };
   report_categories: {
     tenant_id: string;
     id: Generated<string>;

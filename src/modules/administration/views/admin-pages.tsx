@@ -17,6 +17,7 @@ export const adminPaths = {
   appointments: '/verwaltung/admin/termine',
   open311: '/verwaltung/admin/open311',
   reportMap: '/verwaltung/admin/karte',
+  reportSettings: '/verwaltung/admin/maengel',
 } as const;
 
 /** What every administration page knows: the signed-in admin and the outcome of the last change. */
@@ -32,7 +33,7 @@ export interface AdminPageProps {
 const roleName = (lang: Lang, role: DepartmentRole) => t(lang, `role_${role}`);
 
 /** The frame of an administration page: staff bar, sections, errors or success, heading. */
-export function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments' | 'appointments' | 'open311' | 'reportMap'; doneText?: string; children: ComponentChildren }) {
+export function AdminFrame(props: AdminPageProps & { title: string; section: 'staff' | 'departments' | 'appointments' | 'open311' | 'reportMap' | 'reportSettings'; doneText?: string; children: ComponentChildren }) {
   const { ctx } = props;
   const lang = ctx.lang;
   const failed = Object.keys(props.errors).length > 0;
@@ -47,6 +48,7 @@ export function AdminFrame(props: AdminPageProps & { title: string; section: 'st
             <li><a class="kern-link" href={adminPaths.appointments} aria-current={props.section === 'appointments' ? 'page' : undefined}>{t(lang, 'appointmentsTitle')}</a></li>
             <li><a class="kern-link" href={adminPaths.open311} aria-current={props.section === 'open311' ? 'page' : undefined}>{t(lang, 'open311Title')}</a></li>
             <li><a class="kern-link" href={adminPaths.reportMap} aria-current={props.section === 'reportMap' ? 'page' : undefined}>{t(lang, 'reportMapTitle')}</a></li>
+            <li><a class="kern-link" href={adminPaths.reportSettings} aria-current={props.section === 'reportSettings' ? 'page' : undefined}>{t(lang, 'reportSettingsTitle')}</a></li>
           </ul>
         </nav>
       )}

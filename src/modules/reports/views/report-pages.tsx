@@ -36,8 +36,9 @@ function StatusBadge(props: { lang: Lang; status: ReportStatus }) {
 
 /**
  * The citizen's report form (/maengel/melden). Works without JavaScript: the place is a street
- * from the town's list (with house number) or typed coordinates. Photos cannot be kept across a
- * failed attempt (a browser never refills a file input), which the error summary says.
+ * from the town's list (with house number), a landmark of the town's list ("In der Nähe von") or
+ * typed coordinates. Photos cannot be kept across a failed attempt (a browser never refills a file
+ * input), which the error summary says.
  */
 export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; values: ReportFormValues; errors: FieldErrors; nearby?: { reports: PublicReport[]; photosDropped: boolean }; map?: PageMap }) {
   const { ctx, setup, values, errors, nearby, map } = props;
@@ -63,6 +64,10 @@ export function ReportFormPage(props: { ctx: PageContext; setup: ReportSetup; va
             <SelectField name="strasse" label={t(lang, 'streetLabel')} value={values.strasse} lang={lang} required={false} error={errors.strasse}
               placeholder={t(lang, 'streetPlaceholder')} options={setup.streets.map((s) => ({ value: s.id, label: s.name }))} />
             <TextField name="hausnummer" label={t(lang, 'houseNumberLabel')} value={values.hausnummer} lang={lang} required={false} error={errors.hausnummer} width="short" maxLength={20} />
+            {setup.landmarks.length > 0 && (
+              <SelectField name="naehe" label={t(lang, 'landmarkLabel')} value={values.naehe} lang={lang} required={false} error={errors.naehe} hint={t(lang, 'landmarkHint')}
+                placeholder={t(lang, 'streetPlaceholder')} options={setup.landmarks.map((l) => ({ value: l.id, label: l.description ? `${l.name} – ${l.description}` : l.name }))} />
+            )}
             <TextField name="breite" label={t(lang, 'latLabel')} value={values.breite} lang={lang} required={false} error={errors.breite} hint={t(lang, 'coordinatesHint')} inputmode="decimal" maxLength={20} />
             <TextField name="laenge" label={t(lang, 'lonLabel')} value={values.laenge} lang={lang} required={false} error={errors.laenge} inputmode="decimal" maxLength={20} />
           </div>
