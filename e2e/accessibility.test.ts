@@ -14,7 +14,8 @@ function crawlable(url: URL, origin: string): boolean {
   if (url.origin !== origin) return false;
   const p = url.pathname;
   if (p.startsWith('/static/') || p.startsWith('/api/') || p.startsWith('/schemas/') || p === '/metrics') return false;
-  if (p.endsWith('.pdf') || p.endsWith('.json')) return false;
+  // Files and feeds, not pages: PDFs, JSON, calendar files, Atom feeds (checked as XML in their own tests).
+  if (['.pdf', '.json', '.ics', '.atom', '.xml'].some((extension) => p.endsWith(extension))) return false;
   // The language switch sets a cookie and redirects; the English pages are checked on their own below.
   if (p === '/sprache') return false;
   return true;
