@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { checkPage, expectNoAxeViolations, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, mailedLinkFor, open, sendPastFriction, signInAsStaff, waitForMail } from './support/pages.js';
+import { clickAndLoad, mailedLinkFor, open, openLocationSettings, sendPastFriction, signInAsStaff, waitForMail } from './support/pages.js';
 
 const weekdays = ['Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag', 'Sonntag'];
 const freeTimes = '/termine/freie-zeiten?p_meldebescheinigung=1';
@@ -18,10 +18,7 @@ describe('The waiting list and a blocked counter at the Bürgerbüro', () => {
    */
   async function shrinkBuergerbuero(): Promise<void> {
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
-    const page = await signInAsStaff(context, suite.portal.baseUrl, suite.portal.credentialsFor('admin@musterstadt.example'));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Administration', exact: true }));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Terminvergabe', exact: true }));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Bürgerbüro im Rathaus' }));
+    const page = await openLocationSettings(context, suite.portal, 'Bürgerbüro im Rathaus');
     await page.getByLabel('Vorlauf (Stunden)').fill('0');
     await page.getByLabel('Buchbar bis (Tage im Voraus)').fill('1');
     await clickAndLoad(page, page.getByRole('button', { name: 'Speichern', exact: true }));

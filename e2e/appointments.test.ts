@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { checkPage, expectNoAxeViolations, expectNoHorizontalScroll, jsModes, newCitizenContext, usePortalAndBrowser } from './support/browser.js';
-import { clickAndLoad, mailedLinkFor, open, sendPastFriction, signInAsStaff, waitForMail } from './support/pages.js';
+import { clickAndLoad, mailedLinkFor, open, openLocationSettings, sendPastFriction, signInAsStaff, waitForMail } from './support/pages.js';
 
 describe('The town admin configures appointments', () => {
   const suite = usePortalAndBrowser();
@@ -158,10 +158,7 @@ describe('A citizen cancels and rebooks, and a clerk checks them in and calls th
    */
   async function openAllToday(): Promise<void> {
     const context = await newCitizenContext(suite.browser, { javaScriptEnabled: true });
-    const page = await signInAsStaff(context, suite.portal.baseUrl, suite.portal.credentialsFor('admin@musterstadt.example'));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Administration', exact: true }));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Terminvergabe', exact: true }));
-    await clickAndLoad(page, page.getByRole('link', { name: 'Bürgerbüro im Rathaus' }));
+    const page = await openLocationSettings(context, suite.portal, 'Bürgerbüro im Rathaus');
     await page.getByLabel('Vorlauf (Stunden)').fill('0');
     await clickAndLoad(page, page.getByRole('button', { name: 'Speichern', exact: true }));
     assert.ok((await page.getByRole('main').innerText()).includes('Die Angaben wurden gespeichert.'));

@@ -313,3 +313,12 @@ export async function sendPastFriction(page: Page, button: string): Promise<void
   await page.waitForTimeout(8_000);
   await clickAndLoad(page, page.getByRole('button', { name: button }));
 }
+
+/** Signs in as Musterstadt's town admin and opens an appointment location's settings (Administration → Terminvergabe). */
+export async function openLocationSettings(context: BrowserContext, portal: { baseUrl: string; credentialsFor(email: string): { email: string; password: string } }, location: string): Promise<Page> {
+  const page = await signInAsStaff(context, portal.baseUrl, portal.credentialsFor('admin@musterstadt.example'));
+  await clickAndLoad(page, page.getByRole('link', { name: 'Administration', exact: true }));
+  await clickAndLoad(page, page.getByRole('link', { name: 'Terminvergabe', exact: true }));
+  await clickAndLoad(page, page.getByRole('link', { name: location }));
+  return page;
+}
