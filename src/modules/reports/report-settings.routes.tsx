@@ -61,25 +61,23 @@ export async function reportSettingsRoutes(app: FastifyInstance, deps: ModuleDep
     return saved(reply, 'ort', 'orte');
   });
 
-  app.post(`${reportSettingsPath}/strassen`, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
-    const admin = await requireReportTownAdmin(db, request, reply, request.body);
-    if (!admin) return reply;
-    const strassen = typed(request, 'strassen', 100_000);
-    const added = await addStreets(db, request.tenant.id, `staff:${admin.staffId}`, strassen);
-    if (!added) return reply.callNotFound();
-    if (!added.ok) return showPage(request, reply, admin, { values: { strassen }, errors: { strassen: added.problems.slice(0, shownProblems).map((p) => describe(request.lang, p)).join(' ') } }, 422);
-    return saved(reply, 'strassen', 'strassen');
-  });
-
-  app.post(`${reportSettingsPath}/woerter`, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
-    const admin = await requireReportTownAdmin(db, request, reply, request.body);
-    if (!admin) return reply;
-    const woerter = typed(request, 'woerter', 20_000);
-    const outcome = await saveBlockedWords(db, request.tenant.id, `staff:${admin.staffId}`, woerter);
-    if (!outcome) return reply.callNotFound();
-    if (!outcome.ok) return showPage(request, reply, admin, { values: { woerter }, errors: { woerter: outcome.problems.slice(0, shownProblems).map((p) => describe(request.lang, p)).join(' ') } }, 422);
-    return saved(reply, 'woerter', 'woerter');
-  });
+  /**
+   * A list pasted into one text field (streets, blocked words): saved whole or not at all; refused,
+   * the field comes back with the first problems, each naming its line.
+   */
+  function pastedListRoute(field: 'strassen' | 'woerter', maxLength: number, save: typeof saveBlockedWords): void {
+    app.post(`${reportSettingsPath}/${field}`, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+      const admin = await requireReportTownAdmin(db, request, reply, request.body);
+      if (!admin) return reply;
+      const text = typed(request, field, maxLength);
+      const outcome = await save(db, request.tenant.id, `staff:${admin.staffId}`, text);
+      if (!outcome) return reply.callNotFound();
+      if (!outcome.ok) return showPage(request, reply, admin, { values: { [field]: text }, errors: { [field]: outcome.problems.slice(0, shownProblems).map((p) => describe(request.lang, p)).join(' ') } }, 422);
+      return saved(reply, field, field);
+    });
+  }
+  pastedListRoute('strassen', 100_000, addStreets);
+  pastedListRoute('woerter', 20_000, saveBlockedWords);
 
   app.post(`${reportSettingsPath}/orte/:id/entfernen`, async (request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply) => {
     const admin = await requireReportTownAdmin(db, request, reply, request.body);
